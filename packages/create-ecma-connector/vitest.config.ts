@@ -1,0 +1,3 @@
+import { defineTestConfig } from '@ecmahost/tooling/vitest';
+
+export default defineTestConfig('create-ecma-connector');

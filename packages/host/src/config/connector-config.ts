@@ -1,0 +1,64 @@
+import type { ParameterValue } from '@ecmahost/sdk';
+
+/**
+ * What happens when Entra disables a user (`active: false`), as in Microsoft's wizard
+ * (Deprovisioning page): nothing, delete the object, or set a boolean attribute. With
+ * `attribute`, the attribute holds `true` for an active user unless `activeValue` is `false`
+ * (an "AccountDisabled"-style column).
+ */
+export type DisableFlow =
+  | { action: 'none' }
+  | { action: 'delete' }
+  | { action: 'attribute'; attribute: string; activeValue?: boolean };
+
+/** What a SCIM DELETE does: delete the object, or nothing (the host answers 204 and forgets it). */
+export type DeleteFlow = { action: 'delete' } | { action: 'none' };
+
+/** One attribute an instance serves (Microsoft's "Select Attributes" page). */
+export interface SelectedAttribute {
+  name: string;
+  /** Expose a multi-valued attribute as single-valued ("treat as single value"). */
+  singleValue?: boolean;
+}
+
+/** Run profiles: which operations run and with what page sizes. */
+export interface RunProfiles {
+  export: { batchSize: number };
+  fullImport: { pageSize: number };
+  /** Absent: no delta import; autosync always runs a full import. */
+  deltaImport?: { pageSize: number };
+}
+
+/**
+ * One connector instance as an admin configured it: the data behind
+ * `/ecma2host_<name>/scim`. Persisted by the store as readable files (secrets encrypted), loaded
+ * by the host at start.
+ */
+export interface ConnectorInstanceConfig {
+  /** Case-sensitive; letters, digits, `_` and `-`; the URL segment after `ecma2host_`. */
+  name: string;
+  /** An installed package name (found in the host's node_modules) or a path to a connector module. */
+  package: string;
+  /** Minutes between automatic imports; 0 turns autosync off. Microsoft's default is 120. */
+  autosyncMinutes: number;
+  /** The SCIM bearer token, hashed (see `auth/token.ts`); the token itself is never stored. */
+  tokenHash: string;
+  /** Values of the connector's own parameter pages, by parameter name; secrets as `Secret`. */
+  parameters: Record<string, ParameterValue>;
+  /** The object type served as SCIM Users. */
+  objectType: string;
+  /** Anchor attribute(s) of that type; the SCIM `id` is derived from their values. */
+  anchor: string[];
+  /** Where an object's DN comes from: an attribute, or `CN=<anchor>,OBJECT=<type>`. */
+  dn: { attribute: string } | { autogenerate: true };
+  /** The attributes served; only these are exported, imported and cached. */
+  attributes: SelectedAttribute[];
+  deprovisioning: { disable: DisableFlow; delete: DeleteFlow };
+  runProfiles: RunProfiles;
+  /**
+   * Optional mapping of core SCIM attribute paths (`userName`, `externalId`, `active`,
+   * `name.givenName`, `emails[type eq "work"].value`, ...) onto connector attribute names. Every
+   * attribute is also always reachable through the ECMA2Host extension schema.
+   */
+  scimMapping?: Record<string, string>;
+}

@@ -1,0 +1,115 @@
+import type { AnchorValues, AttributeValue, AttributeValues } from './values.js';
+import { toValueArray } from './values.js';
+
+/** What happens to an object (ECMA2 `ObjectModificationType`). */
+export type ObjectModification = 'add' | 'replace' | 'update' | 'delete';
+
+/**
+ * What happens to one attribute (ECMA2 `AttributeModificationType`):
+ * - `add`: the attribute had no value and gets `valueChanges` (all `add`);
+ * - `replace`: its values become exactly those in `valueChanges` (all `add`);
+ * - `update`: values are added and deleted one by one (`add` and `delete` value changes);
+ * - `delete`: the attribute loses every value (`valueChanges` empty).
+ */
+export type AttributeModification = 'add' | 'replace' | 'update' | 'delete';
+
+/** One value added or deleted (ECMA2 `ValueChange`). */
+export interface ValueChange {
+  modification: 'add' | 'delete';
+  value: AttributeValue;
+}
+
+/** A change to one attribute (ECMA2 `AttributeChange`). */
+export interface AttributeChange {
+  name: string;
+  modification: AttributeModification;
+  valueChanges: readonly ValueChange[];
+}
+
+/**
+ * A change to one object, as exported to a connector or imported from it (ECMA2 `CSEntryChange`).
+ *
+ * For `add` and `replace` the attribute changes hold the whole object (each an `add` of its
+ * values); for `update` only what changed; for `delete` none.
+ */
+export interface CSEntryChange {
+  /** Unique within a batch; the result for this entry carries it back. */
+  identifier: string;
+  objectType: string;
+  modification: ObjectModification;
+  /** The object's DN, where the connector uses DNs. For a rename, the DN before the change. */
+  dn?: string;
+  /** The new DN of an `update` that renames or moves the object (needs `objectRename`). */
+  newDn?: string;
+  /** The anchor of an existing object. Absent on `add` when the target generates it. */
+  anchor: AnchorValues;
+  attributeChanges: readonly AttributeChange[];
+}
+
+/** Builders for the common shapes of {@link AttributeChange}. */
+export const attributeChange = {
+  /** The attribute gets `values` where it had none. */
+  add(name: string, values: AttributeValue | readonly AttributeValue[]): AttributeChange {
+    return { name, modification: 'add', valueChanges: toValueArray(values).map((value) => ({ modification: 'add', value })) };
+  },
+  /** The attribute's values become exactly `values`. */
+  replace(name: string, values: AttributeValue | readonly AttributeValue[]): AttributeChange {
+    return { name, modification: 'replace', valueChanges: toValueArray(values).map((value) => ({ modification: 'add', value })) };
+  },
+  /** Values added and deleted one by one, for multi-valued attributes. */
+  update(name: string, changes: { add?: readonly AttributeValue[]; delete?: readonly AttributeValue[] }): AttributeChange {
+    return {
+      name,
+      modification: 'update',
+      valueChanges: [
+        ...(changes.add ?? []).map((value) => ({ modification: 'add' as const, value })),
+        ...(changes.delete ?? []).map((value) => ({ modification: 'delete' as const, value })),
+      ],
+    };
+  },
+  /** The attribute loses every value. */
+  delete(name: string): AttributeChange {
+    return { name, modification: 'delete', valueChanges: [] };
+  },
+};
+
+/** The attribute changes of a whole object: one `add` per attribute that has values. */
+export function attributeChangesOf(attributes: AttributeValues): AttributeChange[] {
+  return Object.entries(attributes)
+    .filter(([, v]) => toValueArray(v).length > 0)
+    .map(([name, v]) => attributeChange.add(name, v));
+}
+
+/**
+ * Applies attribute changes to an object's current values and returns the new values: what a
+ * connector holding whole objects (a file, a cache) does with an `update`.
+ */
+export function applyAttributeChanges(
+  current: AttributeValues,
+  changes: readonly AttributeChange[],
+  equals: (a: AttributeValue, b: AttributeValue) => boolean = (a, b) => a === b,
+): Record<string, AttributeValue[]> {
+  const next: Record<string, AttributeValue[]> = {};
+  for (const [k, v] of Object.entries(current)) next[k] = toValueArray(v);
+  for (const change of changes) {
+    const adds = change.valueChanges.filter((c) => c.modification === 'add').map((c) => c.value);
+    const deletes = change.valueChanges.filter((c) => c.modification === 'delete').map((c) => c.value);
+    switch (change.modification) {
+      case 'add':
+      case 'replace':
+        next[change.name] = adds;
+        break;
+      case 'delete':
+        delete next[change.name];
+        break;
+      case 'update': {
+        const kept = (next[change.name] ?? []).filter((v) => !deletes.some((d) => equals(v, d)));
+        for (const a of adds) if (!kept.some((v) => equals(v, a))) kept.push(a);
+        next[change.name] = kept;
+        break;
+      }
+    }
+    if (next[change.name]?.length === 0) delete next[change.name];
+  }
+  return next;
+}

@@ -1,0 +1,87 @@
+import type { CloseReason } from './context.js';
+import type { CSEntryChange } from './changes.js';
+import type { Partition } from './partitions.js';
+import type { Schema } from './schema.js';
+import type { AnchorValues } from './values.js';
+
+/**
+ * Why one entry of an export failed (ECMA2 `MAExportError`):
+ *
+ * | code | ECMA2 name | meaning |
+ * | --- | --- | --- |
+ * | `missing-object` | `ExportErrorConnectedDirectoryMissingObject` | update/delete of an object the target does not have |
+ * | `existing-object` | `ExportErrorConnectedDirectoryExistingObject` | add of an object the target already has |
+ * | `syntax-violation` | `ExportErrorSyntaxViolation` | a value the target rejects: type, length, required attribute, schema |
+ * | `invalid-provisioning-value` | `ExportErrorInvalidProvisioningAttributeValue` | a value the connector itself cannot use (a bad DN, an unknown object type) |
+ * | `permission-issue` | `ExportErrorPermissionIssue` | the target refused the operation for lack of rights |
+ * | `connected-directory-error` | `ExportErrorConnectedDirectoryError` | the target failed; with `retryable` the same entry may succeed later |
+ * | `custom-continue-run` | `ExportErrorCustomContinueRun` | any other failure of this entry; the run goes on |
+ * | `custom-stop-run` | `ExportErrorCustomStopRun` | this entry failed and no further entry should be sent |
+ */
+export type ExportErrorCode =
+  | 'missing-object'
+  | 'existing-object'
+  | 'syntax-violation'
+  | 'invalid-provisioning-value'
+  | 'permission-issue'
+  | 'connected-directory-error'
+  | 'custom-continue-run'
+  | 'custom-stop-run';
+
+/** Every {@link ExportErrorCode}, for hosts that map them. */
+export const EXPORT_ERROR_CODES: readonly ExportErrorCode[] = [
+  'missing-object',
+  'existing-object',
+  'syntax-violation',
+  'invalid-provisioning-value',
+  'permission-issue',
+  'connected-directory-error',
+  'custom-continue-run',
+  'custom-stop-run',
+];
+
+/** The error of one failed entry. */
+export interface EntryError {
+  code: ExportErrorCode;
+  /** The target's own message where there is one (the database's or the directory's), else ours. */
+  message: string;
+  /** The same entry may succeed if sent again later (connection lost, server busy, timeout). */
+  retryable?: boolean;
+  /** The attribute at fault, where the target says which. */
+  attribute?: string;
+}
+
+/**
+ * The result of one export entry (ECMA2 `CSEntryChangeResult`): success, possibly with the anchor
+ * the target generated (`anchor`) or a DN it assigned (`dn`), or an error.
+ */
+export interface ExportEntryResult {
+  identifier: string;
+  error?: EntryError;
+  /** Anchor values set by the target on add (identity columns, entryUUID...). */
+  anchor?: AnchorValues;
+  /** The DN the object has after the export, when the target assigned or changed it. */
+  dn?: string;
+}
+
+/** How an export run is opened (ECMA2 `OpenExportConnectionRunStep`). */
+export interface ExportRunStep {
+  /** The object types and attributes the host will send. */
+  schema: Schema;
+  /** The largest batch the host will send at once. */
+  batchSize: number;
+  partition?: Partition;
+}
+
+/**
+ * An open export run (ECMA2 `OpenExportConnection` … `CloseExportConnection`).
+ *
+ * `putEntries` receives a batch and returns exactly one result per entry, in any order, matched by
+ * `identifier`. A failing entry never fails the batch: expected failures are results; a throw means
+ * the whole batch is in an unknown state (the host reports every entry as a retryable
+ * `connected-directory-error`).
+ */
+export interface ExportSession {
+  putEntries(batch: readonly CSEntryChange[]): Promise<ExportEntryResult[]>;
+  close(reason: CloseReason): Promise<void>;
+}

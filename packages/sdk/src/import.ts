@@ -1,0 +1,66 @@
+import type { CloseReason } from './context.js';
+import type { CSEntryChange } from './changes.js';
+import type { HierarchyNode, Partition } from './partitions.js';
+import type { Schema } from './schema.js';
+
+/** Full import returns every object; delta import only what changed since the watermark. */
+export type ImportType = 'full' | 'delta';
+
+/** How an import run is opened (ECMA2 `OpenImportConnectionRunStep`). */
+export interface ImportRunStep {
+  type: ImportType;
+  /** The object types and attributes the host wants; a connector may return fewer attributes, never more types. */
+  schema: Schema;
+  /** Entries per page the host asks for; a connector may return fewer. */
+  pageSize: number;
+  /**
+   * The watermark the connector returned at the end of its last successful import (full or delta),
+   * unchanged. Absent on a first full import. A delta import that cannot use it throws
+   * `ConnectorError('invalid-watermark')`, and the host falls back to a full import.
+   */
+  watermark?: string;
+  partition?: Partition;
+  /** Containers to include, where the connector supports hierarchy. */
+  inclusions?: readonly HierarchyNode[];
+  exclusions?: readonly HierarchyNode[];
+}
+
+/** A failure to read one entry; the run goes on (ECMA2 `MAImportError` on a `CSEntryChange`). */
+export interface ImportEntryError {
+  /** A short code, e.g. `invalid-attribute-value`, `missing-anchor`, `parse-error`. */
+  code: string;
+  /** What is wrong, in words an admin understands; names the object when it can. */
+  message: string;
+}
+
+/**
+ * One imported entry. In a full import: `add` with the whole object. In a delta import: `add`,
+ * `replace` (whole object), `update` (attribute changes only) or `delete` (anchor only). An entry
+ * that could not be read carries `error` and is skipped by the host, which keeps the run going.
+ */
+export interface ImportEntry extends Omit<CSEntryChange, 'identifier'> {
+  error?: ImportEntryError;
+}
+
+/** One page of an import (ECMA2 `GetImportEntriesResults`). */
+export interface ImportPage {
+  entries: readonly ImportEntry[];
+  /** Whether the host should ask for another page. */
+  more: boolean;
+  /**
+   * The position reached so far, opaque to the host. The one returned with the last page (or by
+   * `close`) is stored and given back as {@link ImportRunStep.watermark} next time.
+   */
+  watermark?: string;
+}
+
+/**
+ * An open import run (ECMA2 `OpenImportConnection` … `CloseImportConnection`). The host calls
+ * `getEntries` until a page says `more: false`, then `close('normal')`; on failure or shutdown it
+ * calls `close` with another reason and discards the run's watermark.
+ */
+export interface ImportSession {
+  getEntries(): Promise<ImportPage>;
+  /** Releases the run's resources. May return a final watermark, which wins over the last page's. */
+  close(reason: CloseReason): Promise<{ watermark?: string } | void>;
+}

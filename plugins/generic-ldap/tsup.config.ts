@@ -1,0 +1,3 @@
+import { defineBase } from '@ecmahost/tooling/tsup';
+
+export default defineBase({ entry: ['src/index.ts'] });
