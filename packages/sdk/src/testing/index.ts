@@ -1,1 +1,7 @@
-export {};
+export { CONFORMANCE_CHECKS } from './options.js';
+export type { ConformanceCheckId, ConformanceObject, ConformanceOptions, ConformanceTarget } from './options.js';
+export { describeConnectorConformance } from './describe.js';
+export { runConformanceCheck, assertConformanceOptions } from './run-check.js';
+export type { ConformanceOutcome } from './run-check.js';
+export { ConformanceError } from './harness.js';
+export { sameValue, sameValues } from './compare.js';

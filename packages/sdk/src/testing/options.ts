@@ -1,0 +1,92 @@
+import type { ConnectorDefinition } from '../connector.js';
+import type { ParameterValues } from '../parameters.js';
+import type { AnchorValues, AttributeValues } from '../values.js';
+
+/**
+ * The stable ids of the conformance checks, in the order they run. Each is the name of one `it`
+ * and a key of {@link ConformanceOptions.skip}.
+ */
+export const CONFORMANCE_CHECKS = [
+  'schema',
+  'capabilities',
+  'test-connection',
+  'full-import-paging',
+  'watermark',
+  'export-add',
+  'generated-anchor',
+  'update-single-value',
+  'update-multi-value',
+  'object-replace',
+  'delete',
+  'delta-import',
+  'missing-object',
+  'existing-object',
+  'batch-partial-failure',
+  'password',
+  'handles-released',
+] as const;
+
+/** The id of one conformance check; see {@link CONFORMANCE_CHECKS}. */
+export type ConformanceCheckId = (typeof CONFORMANCE_CHECKS)[number];
+
+/** A fresh, empty target system for one check: the instance's configuration and how to dispose of it. */
+export interface ConformanceTarget {
+  /** The configured values the kit passes to `connector.open`. */
+  values: ParameterValues;
+  /** Called once the check is over (passed or failed): drop the database, stop the server... */
+  cleanup?: () => Promise<void>;
+}
+
+/** An object the kit adds (or seeds) and later expects to read back. */
+export interface ConformanceObject {
+  /** The anchor, when the target does not generate it and it is not among `attributes`. */
+  anchor?: AnchorValues;
+  /** The DN, for connectors with a `dnStyle` other than `none`. */
+  dn?: string;
+  /** Every attribute value the object is added with; the kit expects each back from an import. */
+  attributes: AttributeValues;
+}
+
+/** Options of {@link describeConnectorConformance} and {@link runConformanceCheck}. */
+export interface ConformanceOptions {
+  /** Names the suite in the test report, e.g. `generic-sql on PostgreSQL`. */
+  name: string;
+  /** The connector under test: the default export of its package. */
+  connector: ConnectorDefinition;
+  /**
+   * Creates a fresh, empty target for one check (a new schema, table, directory suffix...). Called
+   * once per check, so checks never see each other's objects.
+   */
+  target: () => Promise<ConformanceTarget>;
+  /** The object type the kit adds, imports, updates and deletes. */
+  objectType: string;
+  /**
+   * The n-th (0, 1, 2...) distinct valid object. Objects must differ in their anchor (when given) and
+   * in the values of `singleValued` and `multiValued`, and should cover every attribute type the
+   * connector supports.
+   */
+  sample: (n: number) => ConformanceObject;
+  /** A single-valued attribute of `objectType` the kit replaces with another sample's value. */
+  singleValued: string;
+  /**
+   * A multi-valued attribute whose values the kit adds and deletes one by one. Omit it only with a
+   * reason in `skip['update-multi-value']`. `sample(0)` must have at least one value of it.
+   */
+  multiValued?: string;
+  /**
+   * An object the target rejects (a missing required attribute, a value it cannot store), for the
+   * batch with one bad entry. Omit it only with a reason in `skip['batch-partial-failure']`.
+   */
+  invalid?: () => ConformanceObject;
+  /**
+   * Puts objects into the target directly, for connectors without export (import-only). Given the
+   * target's values and the objects to store.
+   */
+  seed?: (values: ParameterValues, objects: readonly ConformanceObject[]) => Promise<void>;
+  /** Checks not to run, each with the reason shown in the report. A skip without a reason throws. */
+  skip?: Partial<Record<ConformanceCheckId, string>>;
+  /** The import page size the kit asks for; the paging check adds `2 * pageSize + 1` objects. Default 2. */
+  pageSize?: number;
+  /** Timeout of each check in milliseconds. Default 60 000. */
+  timeout?: number;
+}
