@@ -219,9 +219,15 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
     async run(session) {
       const [object] = (await populate(session, [sample(session, 0)])) as [KnownObject];
       const attributes = withAnchorAttributes(session, object, sample(session, 1).attributes);
+      // The replacement leaves out the multi-valued attribute: a replace that merges keeps it.
+      const dropped = session.options.multiValued;
+      if (dropped !== undefined) delete attributes[dropped];
       const entry = changeEntry(session, object, 'replace', Object.entries(attributes).map(([k, v]) => attributeChange.add(k, v)));
       expectSuccess((await exportBatch(session, [entry])).get(entry.identifier), 'the object replace');
-      expectValues(session, await readBack(session, object, 'the replaced object'), attributes, 'the replaced object');
+      const actual = await readBack(session, object, 'the replaced object');
+      expectValues(session, actual, attributes, 'the replaced object');
+      const left = dropped === undefined ? [] : (actual[dropped] ?? []);
+      if (left.length > 0) fail(`the replacement had no ${String(dropped)}, yet the replaced object still has ${showValues(left)}`);
     },
   },
   delete: {
@@ -335,7 +341,7 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
     },
   },
   password: {
-    title: 'password set',
+    title: 'password set, and missing-object for an object that is gone',
     precondition: (caps, options) =>
       (caps.password ? undefined : 'the connector does not set passwords (capabilities.password is false)') ?? (caps.export || options.seed ? undefined : 'no way to create an object'),
     async run(session) {
@@ -347,6 +353,14 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
         const target = { objectType: session.type.name, anchor: object.anchor, ...(object.dn === undefined ? {} : { dn: object.dn }) };
         const error = await passwords.setPassword(target, secret('Conformance-Passw0rd!'), {});
         if (error) fail(`setting a password returned ${error.code}: ${error.message}`);
+        if (session.capabilities.export) {
+          const remove = changeEntry(session, object, 'delete');
+          expectSuccess((await exportBatch(session, [remove])).get(remove.identifier), 'the delete');
+          const missing = await passwords.setPassword(target, secret('Conformance-Passw0rd!'), {});
+          if (missing?.code !== 'missing-object') {
+            fail(`setting the password of an object the target does not have returned ${missing ? missing.code : 'success'}, not missing-object`);
+          }
+        }
       } finally {
         await passwords.close();
       }

@@ -1,37 +1,91 @@
-// Handle types that mean a connection, a file or a timer left behind. Others (the TTY, worker
-// message ports) belong to the test runner and stay constant.
-const TRACKED = /TCP|Pipe|Socket|TLS|UDP|Timeout|Timer|Immediate|FileHandle|Process|Zlib/i;
+import { createHook } from 'node:async_hooks';
 
-/** Counts of the tracked active resources by type, from `process.getActiveResourcesInfo()`. */
-export function activeHandles(): Map<string, number> {
+// Resource types that mean a connection, a file, a child process or a timer left behind.
+const TRACKED_TYPES = new Set(['TCPWRAP', 'PIPEWRAP', 'TLSWRAP', 'UDPWRAP', 'Timeout', 'Immediate', 'FILEHANDLE', 'PROCESSWRAP', 'ZLIB']);
+// The same, as `process.getActiveResourcesInfo()` names them.
+const TRACKED_NAMES = /TCP|Pipe|TLS|UDP|Timeout|Immediate|FileHandle|Process|Zlib/i;
+
+/** Counts of the tracked active resources by name, from `process.getActiveResourcesInfo()`. */
+function activeCounts(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const name of process.getActiveResourcesInfo()) {
-    if (TRACKED.test(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (TRACKED_NAMES.test(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return counts;
 }
 
-/** The handle types with more entries now than in `baseline`, e.g. `TCPSocketWrap +1`. */
-export function leakedHandles(baseline: ReadonlyMap<string, number>, now: ReadonlyMap<string, number> = activeHandles()): string[] {
-  const leaks: string[] = [];
-  for (const [name, count] of now) {
-    const before = baseline.get(name) ?? 0;
-    if (count > before) leaks.push(`${name} +${String(count - before)}`);
-  }
-  return leaks;
+/** Whether a resource still holds the event loop open (an unref'd timer or socket does not). */
+function holdsLoop(resource: object): boolean {
+  const hasRef = (resource as { hasRef?: () => boolean }).hasRef;
+  return typeof hasRef === 'function' ? hasRef.call(resource) : true;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits up to `waitMs` for the handles above `baseline` to go (sockets close a tick or two after
- * `end()` resolves) and returns those still there.
+ * Watches the handles a connector opens between `start` and `leaks`. Two views agree on a leak:
+ * resources created while watching that were never destroyed (async hooks: precise, immune to
+ * unrelated handles that come and go) and the growth of `process.getActiveResourcesInfo()` counts
+ * against the baseline taken at `start`.
  */
-export async function settleHandles(baseline: ReadonlyMap<string, number>, waitMs = 2_000): Promise<string[]> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const leaks = leakedHandles(baseline);
-    if (leaks.length === 0 || Date.now() >= deadline) return leaks;
-    await sleep(50);
+export class HandleWatch {
+  readonly #baseline: Map<string, number>;
+  readonly #alive = new Map<number, { type: string; resource: object }>();
+  #recording = true;
+  readonly #hook = createHook({
+    init: (asyncId, type, _trigger, resource) => {
+      if (this.#recording && TRACKED_TYPES.has(type)) this.#alive.set(asyncId, { type, resource });
+    },
+    destroy: (asyncId) => {
+      this.#alive.delete(asyncId);
+    },
+  });
+
+  private constructor() {
+    this.#baseline = activeCounts();
+    this.#hook.enable();
+  }
+
+  /** Takes the baseline and starts watching; call before `connector.open`. */
+  static start(): HandleWatch {
+    return new HandleWatch();
+  }
+
+  #current(): string[] {
+    const leaks: string[] = [];
+    const byType = new Map<string, number>();
+    for (const { type, resource } of this.#alive.values()) {
+      if (holdsLoop(resource)) byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
+    for (const [type, count] of byType) leaks.push(`${type} +${String(count)} (opened by the connector)`);
+    for (const [name, count] of activeCounts()) {
+      const before = this.#baseline.get(name) ?? 0;
+      if (count > before) leaks.push(`${name} +${String(count - before)} (process.getActiveResourcesInfo)`);
+    }
+    return leaks;
+  }
+
+  /**
+   * Stops recording new resources and waits up to `waitMs` for the connector's to go (sockets close
+   * a tick or two after `end()` resolves). Returns the leaks still there; empty when none.
+   */
+  async leaks(waitMs = 2_000): Promise<string[]> {
+    this.#recording = false;
+    const deadline = Date.now() + waitMs;
+    try {
+      for (;;) {
+        const leaks = this.#current();
+        if (leaks.length === 0 || Date.now() >= deadline) return leaks;
+        await sleep(50);
+      }
+    } finally {
+      this.#hook.disable();
+    }
+  }
+
+  /** Stops watching without a verdict (the check failed before close). */
+  stop(): void {
+    this.#recording = false;
+    this.#hook.disable();
   }
 }

@@ -1,7 +1,7 @@
 import { fail } from './harness.js';
 import { createContext, openSession } from './harness.js';
 import { CHECKS } from './checks.js';
-import { activeHandles, settleHandles } from './handles.js';
+import { HandleWatch } from './handles.js';
 import type { ConformanceCheckId, ConformanceOptions } from './options.js';
 import { CONFORMANCE_CHECKS } from './options.js';
 
@@ -49,16 +49,21 @@ export async function runConformanceCheck(id: ConformanceCheckId, options: Confo
     const capabilities = options.connector.capabilities(target.values);
     const reason = check.precondition?.(capabilities, options);
     if (reason !== undefined) return { status: 'skipped', reason };
-    const baseline = activeHandles();
-    const instance = await options.connector.open(target.values, context);
+    const watch = id === 'handles-released' ? HandleWatch.start() : undefined;
     let result: string | void;
     try {
-      result = await check.run(await openSession(options, target.values, capabilities, context, instance));
-    } finally {
-      await instance.close();
+      const instance = await options.connector.open(target.values, context);
+      try {
+        result = await check.run(await openSession(options, target.values, capabilities, context, instance));
+      } finally {
+        await instance.close();
+      }
+    } catch (error) {
+      watch?.stop();
+      throw error;
     }
-    if (id === 'handles-released') {
-      const leaks = await settleHandles(baseline);
+    if (watch) {
+      const leaks = await watch.leaks();
       if (leaks.length > 0) fail(`handles remain after instance.close(): ${leaks.join(', ')}`);
     }
     return typeof result === 'string' ? { status: 'skipped', reason: result } : { status: 'passed' };
