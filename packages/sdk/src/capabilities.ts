@@ -69,7 +69,9 @@ export const DEFAULT_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
 
 /** Fills the members a connector left out with {@link DEFAULT_CAPABILITIES}. */
 export function resolveCapabilities(partial: Partial<Capabilities>): Capabilities {
-  return { ...DEFAULT_CAPABILITIES, ...partial };
+  // A member given as `undefined` (from JavaScript, or a computed spec) means "not said", not "no".
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_CAPABILITIES, ...given };
 }
 
 /**

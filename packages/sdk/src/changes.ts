@@ -1,5 +1,5 @@
 import type { AnchorValues, AttributeValue, AttributeValues } from './values.js';
-import { toValueArray } from './values.js';
+import { toValueArray, valuesEqual } from './values.js';
 
 /** What happens to an object (ECMA2 `ObjectModificationType`). */
 export type ObjectModification = 'add' | 'replace' | 'update' | 'delete';
@@ -82,12 +82,13 @@ export function attributeChangesOf(attributes: AttributeValues): AttributeChange
 
 /**
  * Applies attribute changes to an object's current values and returns the new values: what a
- * connector holding whole objects (a file, a cache) does with an `update`.
+ * connector holding whole objects (a file, a cache) does with an `update`. Values are compared with
+ * `equals` (default {@link valuesEqual}: binary values bytewise) when deleting and de-duplicating.
  */
 export function applyAttributeChanges(
   current: AttributeValues,
   changes: readonly AttributeChange[],
-  equals: (a: AttributeValue, b: AttributeValue) => boolean = (a, b) => a === b,
+  equals: (a: AttributeValue, b: AttributeValue) => boolean = valuesEqual,
 ): Record<string, AttributeValue[]> {
   const next: Record<string, AttributeValue[]> = {};
   for (const [k, v] of Object.entries(current)) next[k] = toValueArray(v);

@@ -46,8 +46,11 @@ export function readParameters(values: ParameterValues): ParameterReader {
         if (fallback !== undefined) return fallback;
         throw new ConnectorError('invalid-configuration', `${name} is required`, { parameter: name });
       }
-      if (!/^-?\d+$/.test(v.trim())) throw new ConnectorError('invalid-configuration', `${name} must be a whole number, not "${v}"`, { parameter: name });
-      return Number.parseInt(v, 10);
+      const n = Number(v.trim());
+      if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
+        throw new ConnectorError('invalid-configuration', `${name} must be a whole number, not "${v}"`, { parameter: name });
+      }
+      return n;
     },
     secret(name) {
       const v = values[name];

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ParameterDefinition, ParameterIssue, ParameterValues } from './parameters.js';
 import { holdsValue } from './parameters.js';
 import { isSecret, secret } from './secret.js';
@@ -31,7 +31,9 @@ export function parametersJsonSchema(definitions: readonly ParameterDefinition[]
       case 'string':
       case 'encryptedString':
         prop.type = 'string';
-        if (def.pattern !== undefined) prop.pattern = def.pattern;
+        // JSON Schema patterns match anywhere in the value (ECMA-262 `test`); the contract promises
+        // a match of the whole value, as ECMA2's validation does.
+        if (def.pattern !== undefined) prop.pattern = `^(?:${def.pattern})$`;
         if (def.type === 'string' && def.default !== undefined) prop.default = def.default;
         if (def.required) prop.minLength = 1;
         if (def.type === 'encryptedString') prop.writeOnly = true;
@@ -53,6 +55,19 @@ export function parametersJsonSchema(definitions: readonly ParameterDefinition[]
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+// Ajv keeps every schema object it compiled for its lifetime; a host validates the same pages over
+// and over with fresh schema objects, so validators are cached by the schema's text instead.
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(key, validate);
+  }
+  return validate;
+}
 
 function issueFromAjv(error: ErrorObject, definitions: readonly ParameterDefinition[]): ParameterIssue {
   const name =
@@ -71,7 +86,7 @@ function issueFromAjv(error: ErrorObject, definitions: readonly ParameterDefinit
         message:
           def && 'patternMessage' in def && def.patternMessage !== undefined
             ? def.patternMessage
-            : `${label} must match ${(error.params as { pattern: string }).pattern}.`,
+            : `${label} must match ${def && 'pattern' in def && def.pattern !== undefined ? def.pattern : (error.params as { pattern: string }).pattern}.`,
       };
     case 'enum':
       return {
@@ -101,7 +116,7 @@ export function checkParameterValues(
   definitions: readonly ParameterDefinition[],
   values: ParameterValues | Record<string, unknown>,
 ): ParameterIssue[] {
-  const validate = ajv.compile(parametersJsonSchema(definitions));
+  const validate = validatorFor(parametersJsonSchema(definitions));
   const data = plain(values);
   // An empty optional string is "not given": drop it so a pattern does not reject a blank field.
   for (const def of definitions) {

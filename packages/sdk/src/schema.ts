@@ -1,5 +1,7 @@
 import type { AttributeType } from './values.js';
 
+const ATTRIBUTE_TYPES: readonly AttributeType[] = ['string', 'integer', 'boolean', 'binary', 'reference', 'datetime'];
+
 /**
  * Which way an attribute flows (ECMA2 `AttributeOperation`): `importOnly` attributes are read but
  * never written (a host exposes them as read-only), `exportOnly` ones are written but never read
@@ -61,7 +63,8 @@ export function findObjectType(schema: Schema, name: string): ObjectTypeDefiniti
 
 /**
  * Structural problems in a schema (no object types, anchors not among the attributes, duplicate
- * names, one attribute name with different definitions across types), as messages.
+ * names, unknown attribute types, one attribute name with different definitions across types), as
+ * messages; empty when the schema is well-formed.
  */
 export function schemaProblems(schema: Schema): string[] {
   const problems: string[] = [];
@@ -75,6 +78,7 @@ export function schemaProblems(schema: Schema): string[] {
     const names = new Set<string>();
     for (const attr of type.attributes) {
       if (!attr.name) problems.push(`${type.name}: an attribute has no name`);
+      if (!ATTRIBUTE_TYPES.includes(attr.type)) problems.push(`${type.name}.${attr.name} has an unknown type ${String(attr.type)}`);
       if (names.has(attr.name)) problems.push(`${type.name}.${attr.name} is listed twice`);
       names.add(attr.name);
       // ECMA2: attribute definitions are shared across object types (same name, same definition).
