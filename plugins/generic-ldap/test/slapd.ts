@@ -56,8 +56,15 @@ export interface Slapd {
   url: string;
   /** `ldaps://127.0.0.1:<port>`. */
   ldapsUrl: string;
-  /** The test CA that signed the server and client certificates (PEM). */
+  /** The ports of `url` and `ldapsUrl`. */
+  port: number;
+  ldapsPort: number;
+  /** The test CA that signed the server and client certificates (PEM), and its file. */
   caPem: string;
+  caFile: string;
+  /** Files of the client certificate and key (PEM). */
+  clientCertFile: string;
+  clientKeyFile: string;
   /** The server certificate is issued for `localhost` and `127.0.0.1`. */
   serverName: string;
   /** A client certificate and key whose SASL EXTERNAL identity maps to the root DN. */
@@ -164,6 +171,8 @@ olcAccessLogDB: cn=accesslog
 olcAccessLogOps: writes
 olcAccessLogSuccess: TRUE
 olcAccessLogPurge: 07+00:00 01+00:00
+olcAccessLogOld: (objectClass=*)
+olcAccessLogOldAttr: objectClass
 `
     : '';
   return `dn: cn=config
@@ -311,7 +320,12 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const slapd: Slapd = {
     url,
     ldapsUrl,
+    port,
+    ldapsPort,
     caPem,
+    caFile: path.join(dir, 'ca.pem'),
+    clientCertFile: path.join(dir, 'client.pem'),
+    clientKeyFile: path.join(dir, 'client.key'),
     serverName: 'localhost',
     clientCertPem,
     clientKeyPem,

@@ -1,0 +1,32 @@
+import type { AnchorValues } from '@ecmahost/sdk';
+import { DN_ATTRIBUTE } from '@ecmahost/sdk';
+import type { LdapConnection } from './client.js';
+import { LdapOperationError } from './errors.js';
+import { equalityFilter } from './escape.js';
+
+/**
+ * The current DN of an object: the DN the host gives, the anchor when the DN is the anchor, else a
+ * search for the anchor value (escaped per RFC 4515) under the bases. Throws a noSuchObject
+ * {@link LdapOperationError} when no entry has it, so callers report `missing-object`.
+ */
+export async function resolveDn(connection: LdapConnection, anchorName: string, anchor: AnchorValues, dn: string | undefined, bases: readonly string[]): Promise<string> {
+  if (anchorName === DN_ATTRIBUTE) {
+    const value = anchor[DN_ATTRIBUTE] ?? dn;
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  const value = anchor[anchorName];
+  if (value === undefined || typeof value === 'boolean' || typeof value === 'number') {
+    if (dn !== undefined) return dn;
+    throw new LdapOperationError({ resultCode: 32, diagnostic: `the change carries no ${anchorName} and no DN`, operation: 'find object' });
+  }
+  const filter = equalityFilter(anchorName, typeof value === 'string' ? value : value);
+  for (const base of bases) {
+    const found = await connection.search(base, { scope: 'sub', filter, attributes: ['1.1'], sizeLimit: 2 }).catch((error: unknown) => {
+      if (error instanceof LdapOperationError && error.resultCode === 32) return [];
+      throw error;
+    });
+    const [entry] = found;
+    if (entry !== undefined) return entry.dn;
+  }
+  throw new LdapOperationError({ resultCode: 32, diagnostic: `no entry has ${anchorName} ${String(value)}`, operation: 'find object' });
+}

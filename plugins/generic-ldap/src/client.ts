@@ -1,0 +1,283 @@
+/**
+ * The only file that talks to ldapts: bound connections, a pool of them, and the translation of
+ * ldapts results and errors into the connector's own shapes ({@link LdapEntry},
+ * {@link LdapOperationError}). Everything else in the connector is pure.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { Attribute, BerWriter, Change, Client, ResultCodeError } from 'ldapts';
+import type { LdapConfig } from './config.js';
+import { LdapOperationError } from './errors.js';
+import { OID } from './root-dse.js';
+
+/** An entry as read: attribute values as text, or as bytes for the attributes asked as binary. */
+export interface LdapEntry {
+  dn: string;
+  attributes: Record<string, (string | Buffer)[]>;
+}
+
+/** One modification of a modify request. */
+export interface LdapModification {
+  operation: 'add' | 'delete' | 'replace';
+  attribute: string;
+  values: (string | Buffer)[];
+}
+
+/** Search parameters. */
+export interface LdapSearch {
+  scope: 'base' | 'one' | 'sub';
+  filter: string;
+  attributes: string[];
+  /** Attributes whose values are returned as bytes. */
+  binaryAttributes?: string[];
+  sizeLimit?: number;
+}
+
+/** The operations of one bound connection. */
+export interface LdapConnection {
+  search(base: string, search: LdapSearch): Promise<LdapEntry[]>;
+  /** A paged search (RFC 2696): one array per page, the next page asked only when the previous is consumed. */
+  searchPages(base: string, search: LdapSearch, pageSize: number): AsyncGenerator<LdapEntry[]>;
+  add(dn: string, attributes: Record<string, (string | Buffer)[]>): Promise<void>;
+  modify(dn: string, modifications: LdapModification[]): Promise<void>;
+  modifyDn(dn: string, newDn: string): Promise<void>;
+  delete(dn: string): Promise<void>;
+  /** The Password Modify extended operation (RFC 3062) setting `dn`'s password. */
+  passwordModify(dn: string, newPassword: string): Promise<void>;
+}
+
+/** Bound connections shared by the sessions of one connector instance. */
+export interface LdapPool {
+  /** Runs `fn` on a healthy bound connection; a connection that failed at the transport level is dropped. */
+  use<T>(fn: (connection: LdapConnection) => Promise<T>): Promise<T>;
+  /** Holds a connection until `release` (for a paged import that spans several calls). */
+  lease(): Promise<{ connection: LdapConnection; release(): void }>;
+  close(): Promise<void>;
+}
+
+function stripCode(message: string): string {
+  return message.replace(/\s*Code: 0x[0-9a-f]+$/i, '').trim();
+}
+
+function hint(error: NodeJS.ErrnoException, url: string, timeoutMs: number): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return `nothing accepts connections at ${url} (connection refused)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the host name of ${url} cannot be resolved`;
+    case 'ECONNRESET':
+      return `the server at ${url} closed the connection`;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `the server certificate is not issued for this name (${error.message}); set "Certificate name" to a name the certificate carries`;
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return `the server certificate is not signed by a trusted CA (${error.message}); set "CA certificates" to the CA that issued it`;
+    case 'CERT_HAS_EXPIRED':
+      return `the server certificate has expired`;
+    default:
+      if (/Connection timeout/i.test(error.message)) return `no connection to ${url} within ${String(timeoutMs / 1000)} s`;
+      if (/timed out/i.test(error.message)) return `the server did not answer within ${String(timeoutMs / 1000)} s`;
+      return error.message;
+  }
+}
+
+function translate(error: unknown, operation: string, config: LdapConfig): LdapOperationError {
+  if (error instanceof LdapOperationError) return error;
+  if (error instanceof ResultCodeError) {
+    return new LdapOperationError({ resultCode: error.code, diagnostic: stripCode(error.message), operation, cause: error });
+  }
+  const timeout = /Connection timeout/i.test(String((error as Error)?.message)) ? config.connectTimeoutMs : config.operationTimeoutMs;
+  return new LdapOperationError({ diagnostic: hint(error as NodeJS.ErrnoException, config.url, timeout), transport: true, operation, cause: error });
+}
+
+function toEntry(raw: Record<string, unknown> & { dn: string }): LdapEntry {
+  const attributes: Record<string, (string | Buffer)[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (name === 'dn') continue;
+    attributes[name] = (Array.isArray(value) ? value : [value]) as (string | Buffer)[];
+  }
+  return { dn: raw.dn, attributes };
+}
+
+function tlsOptions(config: LdapConfig): tls.ConnectionOptions {
+  const t = config.tls ?? { servername: '' };
+  // RFC 6066 forbids an IP address as SNI server name; Node then checks the name against `host`.
+  const name = net.isIP(t.servername) ? { host: t.servername } : { servername: t.servername };
+  return { ...name, ...(t.ca === undefined ? {} : { ca: t.ca }), ...(t.cert === undefined ? {} : { cert: t.cert }), ...(t.key === undefined ? {} : { key: t.key }), rejectUnauthorized: true };
+}
+
+/** A connection that failed at the transport level is never reused. */
+interface PooledClient {
+  client: Client;
+  broken: boolean;
+}
+
+/**
+ * Opens one connection: TCP or TLS, StartTLS when configured, then the bind. ldapts would
+ * reconnect a dropped socket on its own, without StartTLS and without binding; the connection
+ * factories below allow one socket per client so a lost connection stays lost and the pool
+ * replaces it properly.
+ */
+async function connect(config: LdapConfig): Promise<PooledClient> {
+  let plainSockets = 0;
+  let secureSockets = 0;
+  const refuse = (): net.Socket => {
+    const socket = new net.Socket();
+    process.nextTick(() => socket.destroy(new Error('connection lost')));
+    return socket;
+  };
+  const pooled: PooledClient = { client: undefined as unknown as Client, broken: false };
+  const client = new Client({
+    url: config.url,
+    connectTimeout: config.connectTimeoutMs,
+    timeout: config.operationTimeoutMs,
+    strictDN: false,
+    ...(config.url.startsWith('ldaps:') ? { tlsOptions: tlsOptions(config) } : {}),
+    createConnection: ((...args: Parameters<typeof net.connect>) => (++plainSockets > 1 ? refuse() : net.connect(...args))) as typeof net.connect,
+    createSecureConnection: ((...args: Parameters<typeof tls.connect>) => (++secureSockets > 1 ? refuse() : tls.connect(...args))) as typeof tls.connect,
+  });
+  pooled.client = client;
+  try {
+    if (config.startTls) await client.startTLS(tlsOptions(config));
+    if (config.bind.method === 'simple') await client.bind(config.bind.dn, config.bind.password?.reveal() ?? '');
+    else if (config.bind.method === 'external') await client.bind('EXTERNAL');
+  } catch (error) {
+    await client.unbind().catch(() => undefined);
+    throw translate(error, config.bind.method === 'anonymous' ? 'connect' : 'bind', config);
+  }
+  return pooled;
+}
+
+function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection {
+  const { client } = pooled;
+  const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      const translated = translate(error, operation, config);
+      if (translated.transport) pooled.broken = true;
+      throw translated;
+    }
+  };
+  const searchOptions = (s: LdapSearch) => ({
+    scope: s.scope,
+    filter: s.filter,
+    attributes: s.attributes,
+    ...(s.binaryAttributes === undefined ? {} : { explicitBufferAttributes: s.binaryAttributes }),
+    ...(s.sizeLimit === undefined ? {} : { sizeLimit: s.sizeLimit }),
+  });
+  return {
+    search: (base, s) =>
+      guard(`search ${base}`, async () => (await client.search(base, searchOptions(s))).searchEntries.map((e) => toEntry(e))),
+    async *searchPages(base, s, pageSize) {
+      const pages = client.searchPaginated(base, { ...searchOptions(s), paged: { pageSize } });
+      for (;;) {
+        const next = await guard(`search ${base}`, () => pages.next());
+        if (next.done === true) return;
+        yield next.value.searchEntries.map((e) => toEntry(e));
+      }
+    },
+    add: (dn, attributes) =>
+      guard(`add ${dn}`, () => client.add(dn, Object.entries(attributes).map(([type, values]) => new Attribute({ type, values: values as string[] })))),
+    modify: (dn, modifications) =>
+      guard(`modify ${dn}`, () =>
+        client.modify(dn, modifications.map((m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.attribute, values: m.values as string[] }) }))),
+      ),
+    modifyDn: (dn, newDn) => guard(`rename ${dn}`, () => client.modifyDN(dn, newDn)),
+    delete: (dn) => guard(`delete ${dn}`, () => client.del(dn)),
+    passwordModify: (dn, newPassword) =>
+      guard(`password modify ${dn}`, async () => {
+        // PasswdModifyRequestValue ::= SEQUENCE { userIdentity [0], oldPasswd [1], newPasswd [2] } (RFC 3062 §2)
+        const writer = new BerWriter();
+        writer.startSequence();
+        writer.writeString(dn, 0x80);
+        writer.writeString(newPassword, 0x82);
+        writer.endSequence();
+        await client.exop(OID.passwordModify, writer.buffer);
+      }),
+  };
+}
+
+/** Opens one bound connection (test connection, discovery); call `close` when done. */
+export async function openConnection(config: LdapConfig): Promise<LdapConnection & { close(): Promise<void> }> {
+  const pooled = await connect(config);
+  return { ...connectionOf(pooled, config), close: () => pooled.client.unbind().catch(() => undefined) };
+}
+
+/** A pool of up to `config.poolSize` bound connections, created on demand and replaced when they fail. */
+export function createPool(config: LdapConfig): LdapPool {
+  const idle: PooledClient[] = [];
+  const waiting: (() => void)[] = [];
+  let open = 0;
+  let closed = false;
+
+  const healthy = (p: PooledClient) => !p.broken && p.client.isConnected;
+  const dispose = (p: PooledClient) => void p.client.unbind().catch(() => undefined);
+  const wake = () => waiting.shift()?.();
+
+  const acquire = async (): Promise<PooledClient> => {
+    for (;;) {
+      if (closed) throw new LdapOperationError({ diagnostic: 'the connector instance is closed', transport: true, operation: 'connect' });
+      const p = idle.pop();
+      if (p !== undefined) {
+        if (healthy(p)) return p;
+        // Dropped while idle (server restart, idle timeout): replace it.
+        open--;
+        dispose(p);
+        continue;
+      }
+      if (open < config.poolSize) {
+        open++;
+        try {
+          return await connect(config);
+        } catch (error) {
+          open--;
+          wake();
+          throw error;
+        }
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+  };
+
+  const release = (p: PooledClient) => {
+    if (healthy(p) && !closed) idle.push(p);
+    else {
+      open--;
+      dispose(p);
+    }
+    wake();
+  };
+
+  return {
+    async use(fn) {
+      const p = await acquire();
+      try {
+        return await fn(connectionOf(p, config));
+      } finally {
+        release(p);
+      }
+    },
+    async lease() {
+      const p = await acquire();
+      let released = false;
+      return {
+        connection: connectionOf(p, config),
+        release() {
+          if (!released) {
+            released = true;
+            release(p);
+          }
+        },
+      };
+    },
+    async close() {
+      closed = true;
+      for (const w of waiting.splice(0)) w();
+      await Promise.all(idle.splice(0).map((p) => p.client.unbind().catch(() => undefined)));
+    },
+  };
+}

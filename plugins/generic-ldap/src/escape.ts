@@ -1,0 +1,166 @@
+/**
+ * Escaping of values placed in LDAP search filters (RFC 4515) and DNs (RFC 4514). Every value that
+ * comes from an admin, Entra or the directory goes through these before it is put in a string.
+ */
+
+const FILTER_SPECIALS: Readonly<Record<string, string>> = { '*': '\\2a', '(': '\\28', ')': '\\29', '\\': '\\5c', '\0': '\\00' };
+
+/**
+ * Escapes an assertion value for a search filter (RFC 4515 §3): `*`, `(`, `)`, `\` and NUL become
+ * `\2a`, `\28`, `\29`, `\5c`, `\00`; bytes of a binary value are all written as `\xx`.
+ */
+export function escapeFilterValue(value: string | Uint8Array): string {
+  if (typeof value !== 'string') return Array.from(value, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+  return value.replace(/[*()\\\0]/g, (c) => FILTER_SPECIALS[c] ?? c);
+}
+
+/** `(attribute=value)` with the value escaped; the attribute name is checked, not escaped. */
+export function equalityFilter(attribute: string, value: string | Uint8Array): string {
+  return `(${checkAttributeName(attribute)}=${escapeFilterValue(value)})`;
+}
+
+const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)(?:;[A-Za-z0-9-]+)*$/;
+
+/** Returns `name` when it is a valid attribute description (RFC 4512 §2.5), else throws. */
+export function checkAttributeName(name: string): string {
+  if (!ATTRIBUTE_NAME.test(name)) throw new TypeError(`"${name}" is not a valid LDAP attribute name`);
+  return name;
+}
+
+/**
+ * Escapes an attribute value for use in a DN (RFC 4514 §2.4): `"`, `+`, `,`, `;`, `<`, `>`, `\`
+ * and `=` get a backslash, a leading space or `#` and a trailing space are escaped, NUL becomes `\00`.
+ */
+export function escapeDnValue(value: string): string {
+  const chars = Array.from(value);
+  return chars
+    .map((c, index) => {
+      if (c === '\0') return '\\00';
+      if ('"+,;<>\\='.includes(c)) return `\\${c}`;
+      if (index === 0 && (c === ' ' || c === '#')) return `\\${c}`;
+      if (index === chars.length - 1 && c === ' ') return `\\${c}`;
+      return c;
+    })
+    .join('');
+}
+
+/** One attribute-type-and-value of an RDN. */
+export interface Ava {
+  type: string;
+  value: string;
+}
+
+/** A parsed DN: its RDNs from the leaf to the root; each RDN holds one or more AVAs (`a=1+b=2`). */
+export type ParsedDn = Ava[][];
+
+/**
+ * Parses an RFC 4514 DN string into RDNs with unescaped values. Throws `TypeError` naming the
+ * position for a malformed DN (a missing `=`, a dangling escape, bad hex).
+ */
+export function parseDn(dn: string): ParsedDn {
+  const rdns: ParsedDn = [];
+  if (dn.trim() === '') return rdns;
+  let i = 0;
+  let rdn: Ava[] = [];
+  const fail = (why: string): never => {
+    throw new TypeError(`invalid DN "${dn}": ${why} at position ${String(i)}`);
+  };
+  while (i <= dn.length) {
+    while (dn[i] === ' ') i++;
+    const typeStart = i;
+    while (i < dn.length && dn[i] !== '=') i++;
+    if (i >= dn.length) fail('missing "="');
+    const type = dn.slice(typeStart, i).trim();
+    if (!/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)$/.test(type)) fail(`bad attribute type "${type}"`);
+    i++;
+    const bytes: number[] = [];
+    const pushText = (s: string) => bytes.push(...Buffer.from(s, 'utf8'));
+    let trailingSpaces = 0;
+    if (dn[i] === '#') {
+      // A hex-encoded BER value (RFC 4514 §2.4); kept as written.
+      const start = i;
+      i++;
+      while (i < dn.length && /[0-9A-Fa-f]/.test(dn[i] ?? '')) i++;
+      pushText(dn.slice(start, i));
+    } else if (dn[i] === '"') {
+      i++;
+      while (i < dn.length && dn[i] !== '"') {
+        if (dn[i] === '\\') i++;
+        pushText(dn[i] ?? '');
+        i++;
+      }
+      if (dn[i] !== '"') fail('unterminated quoted value');
+      i++;
+      while (dn[i] === ' ') i++;
+    } else {
+      while (i < dn.length && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
+        const c = dn[i] ?? '';
+        if (c === '\\') {
+          const next = dn[i + 1];
+          if (next === undefined) fail('dangling "\\"');
+          if (/[0-9A-Fa-f]/.test(next ?? '')) {
+            const hex = dn.slice(i + 1, i + 3);
+            if (!/^[0-9A-Fa-f]{2}$/.test(hex)) fail('bad hex escape');
+            bytes.push(Number.parseInt(hex, 16));
+            i += 3;
+          } else {
+            pushText(next ?? '');
+            i += 2;
+          }
+          trailingSpaces = 0;
+        } else {
+          const cp = dn.codePointAt(i) ?? 0;
+          const ch = String.fromCodePoint(cp);
+          pushText(ch);
+          trailingSpaces = ch === ' ' ? trailingSpaces + 1 : 0;
+          i += ch.length;
+        }
+      }
+    }
+    if (trailingSpaces > 0) bytes.splice(bytes.length - trailingSpaces, trailingSpaces);
+    rdn.push({ type, value: Buffer.from(bytes).toString('utf8') });
+    const sep = dn[i];
+    i++;
+    if (sep === '+') continue;
+    rdns.push(rdn);
+    rdn = [];
+    if (sep === undefined) break;
+  }
+  return rdns;
+}
+
+/** Writes parsed RDNs back as an RFC 4514 string, every value escaped. */
+export function formatDn(rdns: ParsedDn): string {
+  return rdns.map((rdn) => rdn.map((ava) => `${ava.type}=${escapeDnValue(ava.value)}`).join('+')).join(',');
+}
+
+/** `type=value` as one escaped RDN. */
+export function rdnOf(type: string, value: string): string {
+  return `${checkAttributeName(type)}=${escapeDnValue(value)}`;
+}
+
+/**
+ * A comparable form of a DN: types lower-cased, values lower-cased (the common case-ignore
+ * matching), re-escaped canonically. Two spellings of one DN give the same key.
+ */
+export function dnKey(dn: string): string {
+  return formatDn(parseDn(dn).map((rdn) => rdn.map((a) => ({ type: a.type.toLowerCase(), value: a.value.toLowerCase() })).sort((a, b) => (a.type < b.type ? -1 : 1))));
+}
+
+/** The parent DN, or `''` for a single-RDN DN. */
+export function parentDn(dn: string): string {
+  return formatDn(parseDn(dn).slice(1));
+}
+
+/** Whether `dn` is `base` or below it. */
+export function isUnder(dn: string, base: string): boolean {
+  const rdns = dnKey(dn) === '' ? [] : splitKey(dnKey(dn));
+  const baseRdns = dnKey(base) === '' ? [] : splitKey(dnKey(base));
+  if (baseRdns.length > rdns.length) return false;
+  const tail = rdns.slice(rdns.length - baseRdns.length);
+  return tail.every((rdn, i) => rdn === baseRdns[i]);
+}
+
+function splitKey(key: string): string[] {
+  return parseDn(key).map((rdn) => formatDn([rdn]));
+}

@@ -1,0 +1,235 @@
+import type { AttributeChange, AttributeValue, CSEntryChange, EntryError, ExportEntryResult, ExportRunStep, ExportSession, Logger, ObjectTypeDefinition } from '@ecmahost/sdk';
+import { DN_ATTRIBUTE, findObjectType, toValueArray } from '@ecmahost/sdk';
+import { resolveDn } from './anchor-lookup.js';
+import type { LdapConnection, LdapModification, LdapPool } from './client.js';
+import type { LdapConfig } from './config.js';
+import type { Discovery } from './discovery.js';
+import { renderDnTemplate } from './dn-template.js';
+import { anchorOf } from './entry-mapping.js';
+import { entryErrorOf } from './errors.js';
+import { dnKey, formatDn, parseDn } from './escape.js';
+import { OID } from './root-dse.js';
+import type { DirectoryAttribute } from './schema-builder.js';
+import { sshaHash } from './ssha.js';
+import { toLdap } from './value-codec.js';
+
+/** What an export session needs from its instance. */
+export interface ExportContext {
+  pool: LdapPool;
+  config: LdapConfig;
+  discovery: Discovery;
+  log: Logger;
+  /** Where objects are looked up by anchor. */
+  bases: string[];
+}
+
+/** A value the connector cannot use (bad DN, unknown type, value of the wrong type). */
+class ProvisioningError extends Error {}
+
+/** Whether passwords go through the Password Modify extended operation (RFC 3062). */
+export function usesPasswordModify(config: LdapConfig, discovery: Discovery): boolean {
+  if (config.passwordMethod === 'passwordModify') return true;
+  if (config.passwordMethod === 'auto') return discovery.server.supportedExtensions.has(OID.passwordModify);
+  return false;
+}
+
+/** The value written to the password attribute when passwords are attributes. */
+export function passwordValue(config: LdapConfig, password: string): string {
+  return config.passwordMethod === 'attributeSsha' ? sshaHash(password) : password;
+}
+
+function attributeOf(discovery: Discovery, type: ObjectTypeDefinition, name: string): Pick<DirectoryAttribute, 'name' | 'type'> {
+  const def = type.attributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  if (def !== undefined) return { name: def.name, type: def.type };
+  const attr = discovery.schema.attribute(name);
+  if (attr === undefined) throw new ProvisioningError(`${name} is not an attribute of ${type.name} or of the directory schema`);
+  return attr;
+}
+
+function encode(attr: Pick<DirectoryAttribute, 'name' | 'type'>, values: readonly AttributeValue[]): (string | Buffer)[] {
+  try {
+    return values.map((v) => toLdap(attr, v));
+  } catch (error) {
+    throw new ProvisioningError((error as Error).message);
+  }
+}
+
+function added(change: AttributeChange): AttributeValue[] {
+  return change.valueChanges.filter((v) => v.modification === 'add').map((v) => v.value);
+}
+
+/**
+ * Opens an export run. Each entry is applied on its own pooled connection, so a connection lost
+ * in the middle of a batch fails only the entries in flight (retryable) and the next entries
+ * reconnect on their own.
+ */
+export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): ExportSession {
+  const { config, discovery } = ctx;
+  const passwordModify = usesPasswordModify(config, discovery);
+  const isPassword = (name: string) => name.toLowerCase() === config.passwordAttribute.toLowerCase();
+
+  const typeOf = (entry: CSEntryChange): ObjectTypeDefinition => {
+    const type = findObjectType(runStep.schema, entry.objectType);
+    if (type === undefined) throw new ProvisioningError(`unknown object type ${entry.objectType}`);
+    return type;
+  };
+
+  const add = async (connection: LdapConnection, entry: CSEntryChange): Promise<ExportEntryResult> => {
+    const type = typeOf(entry);
+    const values = new Map<string, AttributeValue[]>();
+    for (const change of entry.attributeChanges) values.set(change.name.toLowerCase() === DN_ATTRIBUTE ? DN_ATTRIBUTE : change.name, added(change));
+    const plain: Record<string, AttributeValue | readonly AttributeValue[]> = Object.fromEntries(values);
+    const given = toValueArray(plain[DN_ATTRIBUTE])[0];
+    let dn: string;
+    try {
+      dn = entry.dn ?? (typeof given === 'string' ? given : undefined) ?? (config.dnTemplate === undefined ? '' : renderDnTemplate(config.dnTemplate, plain));
+      if (dn === '') throw new ProvisioningError(`the new ${type.name} has no DN: map -dn- or configure a DN template`);
+      dn = formatDn(parseDn(dn));
+    } catch (error) {
+      throw error instanceof ProvisioningError ? error : new ProvisioningError((error as Error).message);
+    }
+    const attributes: Record<string, (string | Buffer)[]> = {};
+    let password: string | undefined;
+    for (const [name, list] of values) {
+      if (name === DN_ATTRIBUTE || list.length === 0) continue;
+      if (isPassword(name)) {
+        password = String(list[0]);
+        if (!passwordModify) attributes[name] = [passwordValue(config, password)];
+        continue;
+      }
+      if (name.toLowerCase() === 'objectclass') continue;
+      const attr = attributeOf(discovery, type, name);
+      attributes[attr.name] = encode(attr, list);
+    }
+    // objectClass comes from the objectClass attribute (structural plus auxiliaries such as
+    // posixAccount); the object type's structural class is added when it is missing.
+    const classes = (values.get('objectClass') ?? [...values.entries()].find(([k]) => k.toLowerCase() === 'objectclass')?.[1] ?? []).map(String);
+    if (!classes.some((c) => c.toLowerCase() === type.name.toLowerCase())) classes.unshift(type.name);
+    attributes.objectClass = classes;
+    // The naming attribute's value must be among the entry's values (RFC 4512 §2.3.1).
+    for (const ava of parseDn(dn)[0] ?? []) {
+      const key = Object.keys(attributes).find((k) => k.toLowerCase() === ava.type.toLowerCase()) ?? ava.type;
+      const current = attributes[key] ?? [];
+      if (!current.some((v) => v.toString().toLowerCase() === ava.value.toLowerCase())) attributes[key] = [...current, ava.value];
+    }
+    await connection.add(dn, attributes);
+    if (password !== undefined && passwordModify) await connection.passwordModify(dn, password);
+    const result: ExportEntryResult = { identifier: entry.identifier, dn };
+    if (config.anchor === DN_ATTRIBUTE) return { ...result, anchor: { [DN_ATTRIBUTE]: dn } };
+    const [created] = await connection.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [config.anchor] });
+    const anchor = created === undefined ? undefined : anchorOf(created, config.anchor);
+    return anchor === undefined ? result : { ...result, anchor: { [config.anchor]: anchor } };
+  };
+
+  const modifications = (type: ObjectTypeDefinition, changes: readonly AttributeChange[]): { mods: LdapModification[]; password: string | undefined } => {
+    const mods: LdapModification[] = [];
+    let password: string | undefined;
+    for (const change of changes) {
+      if (change.name === DN_ATTRIBUTE) continue;
+      if (isPassword(change.name)) {
+        const [value] = added(change);
+        if (value === undefined) {
+          mods.push({ operation: 'replace', attribute: change.name, values: [] });
+        } else {
+          password = String(value);
+          if (!passwordModify) mods.push({ operation: 'replace', attribute: change.name, values: [passwordValue(config, password)] });
+        }
+        continue;
+      }
+      const attr = attributeOf(discovery, type, change.name);
+      switch (change.modification) {
+        // ECMA2 `add` means "had no value": a replace gives the same result without failing when
+        // the cache was stale and the directory already had a value.
+        case 'add':
+        case 'replace':
+          mods.push({ operation: 'replace', attribute: attr.name, values: encode(attr, added(change)) });
+          break;
+        case 'delete':
+          mods.push({ operation: 'replace', attribute: attr.name, values: [] });
+          break;
+        case 'update': {
+          const removed = change.valueChanges.filter((v) => v.modification === 'delete').map((v) => v.value);
+          if (removed.length > 0) mods.push({ operation: 'delete', attribute: attr.name, values: encode(attr, removed) });
+          const extra = added(change);
+          if (extra.length > 0) mods.push({ operation: 'add', attribute: attr.name, values: encode(attr, extra) });
+          break;
+        }
+      }
+    }
+    return { mods, password };
+  };
+
+  const update = async (connection: LdapConnection, entry: CSEntryChange): Promise<ExportEntryResult> => {
+    const type = typeOf(entry);
+    let dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases);
+    const dnChange = entry.attributeChanges.find((c) => c.name === DN_ATTRIBUTE);
+    const requested = entry.newDn ?? (dnChange === undefined ? undefined : added(dnChange)[0]);
+    if (typeof requested === 'string' && requested !== '') {
+      let target: string;
+      try {
+        target = formatDn(parseDn(requested));
+      } catch (error) {
+        throw new ProvisioningError((error as Error).message);
+      }
+      if (dnKey(target) !== dnKey(dn)) {
+        await connection.modifyDn(dn, target);
+        dn = target;
+      }
+    }
+    let changes = entry.attributeChanges;
+    if (entry.modification === 'replace') {
+      // An object replace: every attribute the entry has and the change leaves out is cleared,
+      // except the naming attribute, objectClass and what the server maintains.
+      const [current] = await connection.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['*'] });
+      const given = new Set(changes.map((c) => c.name.toLowerCase()));
+      const naming = new Set((parseDn(dn)[0] ?? []).map((a) => a.type.toLowerCase()));
+      const cleared = Object.keys(current?.attributes ?? {}).filter((name) => {
+        const lower = name.toLowerCase();
+        const attr = discovery.schema.attribute(name);
+        return !given.has(lower) && !given.has(attr?.name.toLowerCase() ?? '') && lower !== 'objectclass' && !naming.has(lower) && !isPassword(name) && attr?.importOnly !== true;
+      });
+      changes = [...changes.map((c) => ({ ...c, modification: 'replace' as const })), ...cleared.map((name) => ({ name, modification: 'delete' as const, valueChanges: [] }))];
+    }
+    const { mods, password } = modifications(type, changes);
+    if (mods.length > 0) await connection.modify(dn, mods);
+    if (password !== undefined && passwordModify) await connection.passwordModify(dn, password);
+    const result: ExportEntryResult = { identifier: entry.identifier, dn };
+    return config.anchor === DN_ATTRIBUTE ? { ...result, anchor: { [DN_ATTRIBUTE]: dn } } : result;
+  };
+
+  const remove = async (connection: LdapConnection, entry: CSEntryChange): Promise<ExportEntryResult> => {
+    const dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases);
+    await connection.delete(dn);
+    return { identifier: entry.identifier };
+  };
+
+  const one = async (entry: CSEntryChange): Promise<ExportEntryResult> => {
+    try {
+      return await ctx.pool.use(async (connection) => {
+        switch (entry.modification) {
+          case 'add':
+            return add(connection, entry);
+          case 'update':
+          case 'replace':
+            return update(connection, entry);
+          case 'delete':
+            return remove(connection, entry);
+        }
+      });
+    } catch (error) {
+      const entryError: EntryError = error instanceof ProvisioningError ? { code: 'invalid-provisioning-value', message: error.message } : entryErrorOf(error);
+      ctx.log.warn({ identifier: entry.identifier, code: entryError.code, retryable: entryError.retryable ?? false }, entryError.message);
+      return { identifier: entry.identifier, error: entryError };
+    }
+  };
+
+  return {
+    async putEntries(batch) {
+      // In order: two changes of one object in a batch must apply in the order they were sent.
+      const results: ExportEntryResult[] = [];
+      for (const entry of batch) results.push(await one(entry));
+      return results;
+    },
+    async close() {},
+  };
+}

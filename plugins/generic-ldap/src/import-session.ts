@@ -1,0 +1,258 @@
+import type { ImportEntry, ImportRunStep, ImportSession, Logger, ObjectTypeDefinition } from '@ecmahost/sdk';
+import { ConnectorError, DN_ATTRIBUTE } from '@ecmahost/sdk';
+import type { ChangeRecord } from './change-log.js';
+import { ACCESSLOG_ATTRIBUTES, CHANGELOG_ATTRIBUTES, accesslogFilter, changelogFilter, laterChangeNumber, parseAccesslogEntry, parseChangelogEntry } from './change-log.js';
+import type { LdapConnection, LdapEntry, LdapPool } from './client.js';
+import type { LdapConfig } from './config.js';
+import type { Discovery } from './discovery.js';
+import { classify, requestedAttributes, toImportEntry } from './entry-mapping.js';
+import { connectorErrorOf, isLdapOperationError } from './errors.js';
+import { equalityFilter, escapeFilterValue, isUnder } from './escape.js';
+import { OID } from './root-dse.js';
+import { toGeneralizedTime } from './syntax.js';
+import type { Watermark, WatermarkMethod } from './watermark.js';
+import { formatWatermark, parseWatermark } from './watermark.js';
+
+/** What an import session needs from its instance. */
+export interface ImportContext {
+  pool: LdapPool;
+  config: LdapConfig;
+  discovery: Discovery;
+  log: Logger;
+  /** The naming contexts imported when no container is configured. */
+  partitions: string[];
+}
+
+/** `(objectClass=a)` or `(|(objectClass=a)(objectClass=b))`. */
+export function objectClassFilter(types: readonly ObjectTypeDefinition[]): string {
+  const parts = types.map((t) => equalityFilter('objectClass', t.name));
+  return parts.length === 1 ? (parts[0] ?? '') : `(|${parts.join('')})`;
+}
+
+/** The containers an import searches: the run step's inclusions, else the configured ones, else the partitions. */
+export function importBases(runStep: Pick<ImportRunStep, 'inclusions' | 'partition'>, configured: readonly string[], partitions: readonly string[]): string[] {
+  let bases = (runStep.inclusions ?? []).map((n) => n.dn);
+  if (bases.length === 0) bases = [...configured];
+  if (bases.length === 0) bases = runStep.partition ? [runStep.partition.dn] : [...partitions];
+  const partition = runStep.partition;
+  if (partition !== undefined) bases = bases.filter((b) => isUnder(b, partition.dn));
+  // A container inside another one would be read twice.
+  return bases.filter((b, i) => !bases.some((other, j) => j !== i && isUnder(b, other) && !(isUnder(other, b) && j > i)));
+}
+
+function methodOf(config: LdapConfig): WatermarkMethod | undefined {
+  return config.deltaMethod === 'none' ? undefined : config.deltaMethod;
+}
+
+function changeLogDnOf(config: LdapConfig, discovery: Discovery): string {
+  if (config.changeLogDn !== undefined) return config.changeLogDn;
+  if (config.deltaMethod === 'changelog') return discovery.server.changelogDn ?? 'cn=changelog';
+  return 'cn=accesslog';
+}
+
+/** Greatest of a value across a paged search, holding one page at a time. */
+async function maxOver(connection: LdapConnection, base: string, filter: string, attribute: string, pageSize: number, later: (a: string, b: string) => string): Promise<string> {
+  let max = '';
+  for await (const page of connection.searchPages(base, { scope: 'one', filter, attributes: [attribute] }, pageSize)) {
+    for (const entry of page) {
+      const key = Object.keys(entry.attributes).find((k) => k.toLowerCase() === attribute.toLowerCase());
+      const value = key === undefined ? undefined : entry.attributes[key]?.[0]?.toString();
+      if (value !== undefined) max = later(max, value);
+    }
+  }
+  return max;
+}
+
+const laterTime = (a: string, b: string) => (a >= b ? a : b);
+
+/**
+ * The change log position now, taken before a full import reads anything so that a change made
+ * during the import is seen again by the next delta rather than lost.
+ */
+async function currentPosition(connection: LdapConnection, method: WatermarkMethod, ctx: ImportContext): Promise<string> {
+  const logDn = changeLogDnOf(ctx.config, ctx.discovery);
+  if (method === 'accesslog') {
+    // The latest reqStart is among recent entries when there are any; the time window keeps the
+    // search short and is only a hint, so a skewed clock costs a longer search, never a wrong answer.
+    const recent = toGeneralizedTime(new Date(Date.now() - 3_600_000).toISOString());
+    const found = await maxOver(connection, logDn, `(reqStart>=${escapeFilterValue(recent)})`, 'reqStart', 1000, laterTime);
+    return found !== '' ? found : maxOver(connection, logDn, '(reqStart=*)', 'reqStart', 1000, laterTime);
+  }
+  if (method === 'changelog') {
+    const root = await connection.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['lastChangeNumber'] });
+    const last = root[0] === undefined ? undefined : Object.entries(root[0].attributes).find(([k]) => k.toLowerCase() === 'lastchangenumber')?.[1]?.[0]?.toString();
+    return last ?? maxOver(connection, logDn, '(changeNumber>=0)', 'changeNumber', 1000, laterChangeNumber);
+  }
+  return '';
+}
+
+/** Opens an import run over a leased pooled connection, released on close. */
+export async function openImportSession(ctx: ImportContext, runStep: ImportRunStep): Promise<ImportSession> {
+  const { config, discovery } = ctx;
+  const directoryTypes = runStep.schema.objectTypes.filter((t) => discovery.schema.objectClass(t.name)?.kind === 'structural');
+  if (directoryTypes.length === 0) throw new ConnectorError('invalid-configuration', `none of the object types ${runStep.schema.objectTypes.map((t) => t.name).join(', ')} is a structural class of the directory`);
+  const method = methodOf(config);
+  const delta = runStep.type === 'delta';
+  if (delta && method === undefined) throw new ConnectorError('not-supported', 'delta import is turned off (Delta import: none); run a full import');
+  const start: Watermark | undefined = delta && method !== undefined ? parseWatermark(runStep.watermark, method) : undefined;
+  const bases = importBases(runStep, config.containers, ctx.partitions);
+  const exclusions = (runStep.inclusions === undefined ? [] : (runStep.exclusions ?? [])).map((n) => n.dn);
+  const inScope = (dn: string) => bases.some((b) => isUnder(dn, b)) && !exclusions.some((x) => isUnder(dn, x));
+  const { attributes, binary } = requestedAttributes(directoryTypes, config.anchor, method === 'modifyTimestamp' ? ['modifyTimestamp'] : []);
+  const filter = objectClassFilter(directoryTypes);
+  const paged = discovery.server.supportedControls.has(OID.pagedResults);
+  const pageSize = Math.max(1, runStep.pageSize);
+
+  const lease = await ctx.pool.lease().catch((error: unknown) => {
+    throw connectorErrorOf(error, 'import');
+  });
+  const { connection } = lease;
+  let position = '';
+  try {
+    if (method !== undefined && !delta) position = await currentPosition(connection, method, ctx);
+  } catch (error) {
+    lease.release();
+    throw connectorErrorOf(error, `reading the change log position (${method ?? ''})`);
+  }
+  if (start !== undefined) position = start.position;
+
+  async function* search(base: string, searchFilter: string, scope: 'sub' | 'one', attrs: string[]): AsyncGenerator<LdapEntry[]> {
+    if (paged) {
+      yield* connection.searchPages(base, { scope, filter: searchFilter, attributes: attrs, binaryAttributes: binary }, pageSize);
+      return;
+    }
+    // Without the paged results control the server sends everything at once (Microsoft's
+    // connector does the same); the entries are still handed to the host page by page.
+    const all = await connection.search(base, { scope, filter: searchFilter, attributes: attrs, binaryAttributes: binary });
+    for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+  }
+
+  const read = async (dn: string): Promise<LdapEntry | undefined> => {
+    try {
+      const [entry] = await connection.search(dn, { scope: 'base', filter: filter, attributes, binaryAttributes: binary });
+      return entry;
+    } catch (error) {
+      if (isLdapOperationError(error) && error.resultCode === 32) return undefined;
+      throw error;
+    }
+  };
+  const typeOf = (entry: LdapEntry) => classify(entry, directoryTypes, discovery.schema);
+  const full = (entry: LdapEntry, modification: 'add' | 'replace'): ImportEntry[] => {
+    const type = typeOf(entry);
+    return type === undefined ? [] : [toImportEntry(entry, type, discovery.schema, config.anchor, modification)];
+  };
+  const removal = (record: ChangeRecord, dn: string): ImportEntry[] => {
+    const old = record.oldObjectClasses === undefined ? undefined : classify({ dn, attributes: { objectClass: record.oldObjectClasses } }, directoryTypes, discovery.schema);
+    if (record.oldObjectClasses !== undefined && old === undefined) return [];
+    const objectType = (old ?? directoryTypes[0])?.name ?? '';
+    if (config.anchor === DN_ATTRIBUTE) return [{ objectType, modification: 'delete', dn, anchor: { [DN_ATTRIBUTE]: dn }, attributeChanges: [] }];
+    if (record.uniqueId === undefined) {
+      return [{ objectType, modification: 'delete', dn, anchor: {}, attributeChanges: [], error: { code: 'missing-anchor', message: `the change log does not record the ${config.anchor} of deleted ${dn}; run a full import` } }];
+    }
+    return [{ objectType, modification: 'delete', dn, anchor: { [config.anchor]: record.uniqueId }, attributeChanges: [] }];
+  };
+
+  const fromRecord = async (record: ChangeRecord): Promise<ImportEntry[]> => {
+    switch (record.kind) {
+      case 'add':
+      case 'modify': {
+        if (!inScope(record.dn)) return [];
+        const entry = await read(record.dn);
+        // Gone since: a later delete or rename in the log reports it.
+        return entry === undefined ? [] : full(entry, record.kind === 'add' ? 'add' : 'replace');
+      }
+      case 'delete':
+        return inScope(record.dn) ? removal(record, record.dn) : [];
+      case 'rename': {
+        const newDn = record.newDn ?? record.dn;
+        const entry = inScope(newDn) ? await read(newDn) : undefined;
+        const after = entry === undefined ? [] : full(entry, config.anchor === DN_ATTRIBUTE ? 'add' : 'replace');
+        // With the DN as anchor a rename is a new object; with an ID anchor only when it moved out of scope.
+        const before = inScope(record.dn) && (config.anchor === DN_ATTRIBUTE || entry === undefined) ? removal(record, record.dn) : [];
+        return [...before, ...after];
+      }
+    }
+  };
+
+  async function* fullSource(): AsyncGenerator<ImportEntry[]> {
+    for (const base of bases) {
+      try {
+        for await (const page of search(base, filter, 'sub', attributes)) {
+          if (method === 'modifyTimestamp') for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
+          yield page.filter((e) => inScope(e.dn)).flatMap((e) => full(e, 'add'));
+        }
+      } catch (error) {
+        if (isLdapOperationError(error) && error.resultCode === 32) throw new ConnectorError('invalid-configuration', `the container ${base} does not exist on the server`, { parameter: 'containers', cause: error });
+        throw error;
+      }
+    }
+  }
+
+  async function* deltaSource(): AsyncGenerator<ImportEntry[]> {
+    const logDn = changeLogDnOf(config, discovery);
+    if (method === 'modifyTimestamp') {
+      const since = position === '' ? filter : `(&${filter}(modifyTimestamp>=${escapeFilterValue(position)}))`;
+      for (const base of bases) {
+        for await (const page of search(base, since, 'sub', attributes)) {
+          for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
+          yield page.filter((e) => inScope(e.dn)).flatMap((e) => full(e, 'replace'));
+        }
+      }
+      return;
+    }
+    const accesslog = method === 'accesslog';
+    const logFilter = accesslog ? accesslogFilter(position) : changelogFilter(position);
+    const logAttributes = accesslog ? ACCESSLOG_ATTRIBUTES : CHANGELOG_ATTRIBUTES;
+    try {
+      for await (const page of connection.searchPages(logDn, { scope: 'one', filter: logFilter, attributes: logAttributes }, pageSize)) {
+        const entries: ImportEntry[] = [];
+        for (const raw of page) {
+          const record = accesslog ? parseAccesslogEntry(raw) : parseChangelogEntry(raw);
+          if (record === undefined) continue;
+          entries.push(...(await fromRecord(record)));
+          position = accesslog ? laterTime(position, record.position) : laterChangeNumber(position, record.position);
+        }
+        yield entries;
+      }
+    } catch (error) {
+      if (isLdapOperationError(error) && error.resultCode === 32) {
+        throw new ConnectorError('invalid-configuration', `the change log ${logDn} does not exist or cannot be read by the bind identity; set "Change log DN" or choose another delta method`, { parameter: 'changeLogDn', cause: error });
+      }
+      throw error;
+    }
+  }
+
+  const source = delta ? deltaSource() : fullSource();
+  let pending: ImportEntry[] = [];
+  let finished = false;
+  const watermark = () => (method === undefined ? undefined : formatWatermark({ method, position }));
+
+  return {
+    async getEntries() {
+      if (pending.length === 0 && !finished) {
+        try {
+          const next = await source.next();
+          if (next.done === true) finished = true;
+          else pending = next.value;
+        } catch (error) {
+          throw isLdapOperationError(error) ? connectorErrorOf(error, `${runStep.type} import`) : error;
+        }
+      }
+      const entries = pending.splice(0, pageSize);
+      const more = !(finished && pending.length === 0);
+      const w = watermark();
+      return more || w === undefined ? { entries, more } : { entries, more, watermark: w };
+    },
+    async close(reason) {
+      await source.return(undefined).catch(() => undefined);
+      lease.release();
+      const w = watermark();
+      return reason === 'normal' && finished && w !== undefined ? { watermark: w } : undefined;
+    },
+  };
+}
+
+function firstValue(entry: LdapEntry, name: string): string | undefined {
+  const key = Object.keys(entry.attributes).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : entry.attributes[key]?.[0]?.toString();
+}

@@ -1,0 +1,188 @@
+import type { AttributeDefinition, AttributeType, ObjectTypeDefinition, Schema } from '@ecmahost/sdk';
+import { DN_ATTRIBUTE } from '@ecmahost/sdk';
+import type { AttributeTypeDescription, ObjectClassDescription } from './schema-parser.js';
+import { parseAttributeType, parseObjectClass } from './schema-parser.js';
+import { typeOfSyntax } from './syntax.js';
+
+/** How an attribute of the directory is handled: its canonical name, data type and flags. */
+export interface DirectoryAttribute {
+  name: string;
+  type: AttributeType;
+  multiValued: boolean;
+  importOnly: boolean;
+  caseExact: boolean;
+  operational: boolean;
+}
+
+/** The directory's schema, indexed for lookups by any name or OID (case-insensitive). */
+export interface DirectorySchema {
+  classes: Map<string, ObjectClassDescription>;
+  attributes: Map<string, DirectoryAttribute>;
+  /** The attribute for a name as the server spells it (`commonName`, `CN`, `userCertificate;binary`). */
+  attribute(name: string): DirectoryAttribute | undefined;
+  /** A class by any of its names. */
+  objectClass(name: string): ObjectClassDescription | undefined;
+  /** The class and its superclasses, nearest first. */
+  lineage(name: string): ObjectClassDescription[];
+}
+
+/** Options of {@link buildSchema}. */
+export interface SchemaOptions {
+  /** Structural classes offered as object types; empty means every structural class. */
+  objectClasses: readonly string[];
+  /** `-dn-` or an attribute such as `entryUUID`, `nsUniqueId`, `objectGUID`. */
+  anchor: string;
+  /** Offer server-maintained (operational) attributes as import-only attributes. */
+  includeOperational: boolean;
+  /** Extra attribute descriptions the schema does not list, such as `userCertificate;binary` (RFC 4522). */
+  aliases: readonly string[];
+  /** The attribute holding passwords (default `userPassword`): offered as export-only text. */
+  passwordAttribute: string;
+}
+
+const CASE_EXACT_MATCHES = new Set(['caseexactmatch', 'caseexactia5match', 'octetstringmatch', 'bitstringmatch', 'uuidmatch']);
+// Binary syntaxes that need the `;binary` transfer option on the wire (RFC 4522).
+const BINARY_OPTION = ';binary';
+
+/**
+ * Indexes the `objectClasses` and `attributeTypes` values of a subschema entry. Values that do
+ * not parse are returned in `problems` (and skipped) instead of failing discovery.
+ */
+export function indexSchema(objectClassValues: readonly string[], attributeTypeValues: readonly string[]): { schema: DirectorySchema; problems: string[] } {
+  const problems: string[] = [];
+  const classes = new Map<string, ObjectClassDescription>();
+  for (const text of objectClassValues) {
+    try {
+      const oc = parseObjectClass(text);
+      for (const key of [oc.oid, ...oc.names]) classes.set(key.toLowerCase(), oc);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const raw = new Map<string, AttributeTypeDescription>();
+  for (const text of attributeTypeValues) {
+    try {
+      const at = parseAttributeType(text);
+      for (const key of [at.oid, ...at.names]) raw.set(key.toLowerCase(), at);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  // Syntax, equality and single-value come from the supertype chain when not given (RFC 4512 §4.1.2).
+  const inherited = (at: AttributeTypeDescription, pick: (a: AttributeTypeDescription) => string | undefined): string | undefined => {
+    const seen = new Set<string>();
+    for (let cur: AttributeTypeDescription | undefined = at; cur !== undefined && !seen.has(cur.oid); cur = cur.superType ? raw.get(cur.superType.toLowerCase()) : undefined) {
+      seen.add(cur.oid);
+      const v = pick(cur);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  const attributes = new Map<string, DirectoryAttribute>();
+  for (const [key, at] of raw) {
+    const equality = inherited(at, (a) => a.equality)?.toLowerCase();
+    attributes.set(key, {
+      name: at.names[0] ?? at.oid,
+      type: typeOfSyntax(inherited(at, (a) => a.syntax)),
+      multiValued: !at.singleValue,
+      importOnly: at.noUserModification,
+      caseExact: equality !== undefined && CASE_EXACT_MATCHES.has(equality),
+      operational: at.usage !== 'userApplications',
+    });
+  }
+  const schema: DirectorySchema = {
+    classes,
+    attributes,
+    attribute(name) {
+      const lower = name.toLowerCase();
+      const direct = attributes.get(lower);
+      if (direct !== undefined) return direct;
+      const [base, ...options] = lower.split(';');
+      const found = base === undefined ? undefined : attributes.get(base);
+      if (found === undefined) return undefined;
+      return { ...found, name: [found.name, ...options].join(';'), type: options.includes('binary') ? 'binary' : found.type };
+    },
+    objectClass(name) {
+      return classes.get(name.toLowerCase());
+    },
+    lineage(name) {
+      const out: ObjectClassDescription[] = [];
+      const queue = [name];
+      const seen = new Set<string>();
+      while (queue.length > 0) {
+        const oc = classes.get((queue.shift() ?? '').toLowerCase());
+        if (oc === undefined || seen.has(oc.oid)) continue;
+        seen.add(oc.oid);
+        out.push(oc);
+        queue.push(...oc.superclasses);
+      }
+      return out;
+    },
+  };
+  return { schema, problems };
+}
+
+function definitionOf(attr: DirectoryAttribute, required: boolean): AttributeDefinition {
+  const def: AttributeDefinition = { name: attr.name, type: attr.type, multiValued: attr.multiValued };
+  if (attr.importOnly || attr.operational) def.operation = 'importOnly';
+  if (attr.caseExact) def.caseExact = true;
+  if (required) def.required = true;
+  return def;
+}
+
+/**
+ * The object types an admin can choose: one per structural class (ECMA2: the structural class is
+ * the object type), with the attributes of the class, its superclasses and every auxiliary class
+ * (auxiliaries such as posixAccount come through the `objectClass` attribute on add).
+ */
+export function buildSchema(directory: DirectorySchema, options: SchemaOptions): Schema {
+  const structural = new Map<string, ObjectClassDescription>();
+  for (const oc of directory.classes.values()) if (oc.kind === 'structural' && !oc.obsolete) structural.set(oc.oid, oc);
+  const wanted = options.objectClasses.map((n) => n.toLowerCase());
+  const chosen = [...structural.values()].filter((oc) => wanted.length === 0 || oc.names.some((n) => wanted.includes(n.toLowerCase())));
+  const auxiliaries = [...new Set(directory.classes.values())].filter((oc) => oc.kind === 'auxiliary' && !oc.obsolete);
+  const anchorIsDn = options.anchor === DN_ATTRIBUTE;
+  const anchorAttribute = anchorIsDn ? undefined : (directory.attribute(options.anchor) ?? { name: options.anchor, type: 'string' as const, multiValued: false, importOnly: true, caseExact: false, operational: true });
+
+  const objectTypes: ObjectTypeDefinition[] = chosen
+    .map((oc) => {
+      const lineage = directory.lineage(oc.oid);
+      const must = new Set(lineage.flatMap((c) => c.must).map((n) => n.toLowerCase()));
+      const names = new Set([...must, ...lineage.flatMap((c) => c.may).map((n) => n.toLowerCase()), ...auxiliaries.flatMap((c) => [...c.must, ...c.may]).map((n) => n.toLowerCase())]);
+      const byName = new Map<string, AttributeDefinition>();
+      for (const n of names) {
+        const attr = directory.attribute(n);
+        if (attr === undefined || attr.name.toLowerCase() === 'objectclass') continue;
+        byName.set(attr.name.toLowerCase(), definitionOf(attr, must.has(n)));
+      }
+      if (options.includeOperational) {
+        for (const attr of new Set(directory.attributes.values())) {
+          if (attr.operational && !byName.has(attr.name.toLowerCase())) byName.set(attr.name.toLowerCase(), definitionOf(attr, false));
+        }
+      }
+      for (const alias of options.aliases) {
+        const attr = directory.attribute(alias);
+        const base = alias.split(';')[0]?.toLowerCase() ?? '';
+        if (attr !== undefined && byName.has(base)) byName.set(alias.toLowerCase(), { ...definitionOf(attr, false), name: alias, type: alias.toLowerCase().endsWith(BINARY_OPTION) ? 'binary' : attr.type });
+      }
+      const password = byName.get(options.passwordAttribute.toLowerCase());
+      if (password !== undefined) byName.set(options.passwordAttribute.toLowerCase(), { ...password, type: 'string', multiValued: false, operation: 'exportOnly' });
+      if (anchorAttribute !== undefined) {
+        byName.set(anchorAttribute.name.toLowerCase(), { name: anchorAttribute.name, type: anchorAttribute.type === 'binary' ? 'binary' : 'string', multiValued: false, operation: 'importOnly' });
+      }
+      const attributes: AttributeDefinition[] = [
+        { name: DN_ATTRIBUTE, type: 'string', multiValued: false, required: true, description: 'The distinguished name of the entry.' },
+        { name: 'objectClass', type: 'string', multiValued: true, description: 'Structural and auxiliary object classes, e.g. inetOrgPerson, posixAccount.' },
+        ...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      ];
+      const type: ObjectTypeDefinition = {
+        name: oc.names[0] ?? oc.oid,
+        anchors: [anchorIsDn ? DN_ATTRIBUTE : (anchorAttribute?.name ?? options.anchor)],
+        dnAttribute: DN_ATTRIBUTE,
+        attributes,
+      };
+      return anchorIsDn ? type : { ...type, anchorGeneratedOnAdd: true };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { objectTypes };
+}

@@ -1,0 +1,52 @@
+import type { AttributeValue } from '@ecmahost/sdk';
+import type { DirectoryAttribute } from './schema-builder.js';
+import { fromGeneralizedTime, toGeneralizedTime } from './syntax.js';
+
+/**
+ * Converts values read from the directory to the attribute's data type. Throws `TypeError` naming
+ * the value when it does not fit (an integer attribute holding text), which an import reports as
+ * the entry's error.
+ */
+export function fromLdap(attribute: Pick<DirectoryAttribute, 'type' | 'name'>, raw: readonly (string | Buffer)[]): AttributeValue[] {
+  return raw.map((v) => {
+    switch (attribute.type) {
+      case 'binary':
+        return typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+      case 'integer': {
+        const text = v.toString();
+        if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new TypeError(`${attribute.name}: "${text}" is not an integer`);
+        return Number(text);
+      }
+      case 'boolean': {
+        const text = v.toString();
+        if (text !== 'TRUE' && text !== 'FALSE') throw new TypeError(`${attribute.name}: "${text}" is not TRUE or FALSE`);
+        return text === 'TRUE';
+      }
+      case 'datetime':
+        return fromGeneralizedTime(v.toString());
+      case 'string':
+      case 'reference':
+        return v.toString();
+    }
+  });
+}
+
+/** Converts one value to its LDAP form (RFC 4517: INTEGER as digits, Boolean as TRUE/FALSE, Generalized Time). */
+export function toLdap(attribute: Pick<DirectoryAttribute, 'type' | 'name'>, value: AttributeValue): string | Buffer {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  switch (attribute.type) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new TypeError(`${attribute.name} takes true or false, not ${JSON.stringify(value)}`);
+      return value ? 'TRUE' : 'FALSE';
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`${attribute.name} takes an integer, not ${JSON.stringify(value)}`);
+      return String(value);
+    case 'datetime':
+      return toGeneralizedTime(String(value));
+    case 'binary':
+      return typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.from(String(value));
+    case 'string':
+    case 'reference':
+      return String(value);
+  }
+}
