@@ -1,2 +1,12 @@
 export type { ConnectorInstanceConfig, DisableFlow, DeleteFlow, SelectedAttribute, RunProfiles } from './config/connector-config.js';
 export { hashToken, verifyToken, generateToken, MIN_TOKEN_LENGTH } from './auth/token.js';
+export { createHost, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_VALUE_LENGTH } from './host.js';
+export type { Host, HostOptions, HostStatus, CacheQueryResult } from './host.js';
+export type { ConnectorState, ConnectorStatus, ImportOptions, ImportProgress, ImportSummary } from './connectors/runtime.js';
+export { loadConnectorDefinition } from './connectors/loader.js';
+export type { ConnectorManifest } from './connectors/loader.js';
+export { ScimError, isScimError } from './scim/errors.js';
+export type { ScimType, ScimErrorBody } from './scim/errors.js';
+export type { QueryPlan } from './cache/connector-cache.js';
+export type { HostEnv } from './routes/host-env.js';
+export { HostMetrics } from './metrics/host-metrics.js';

@@ -1,0 +1,133 @@
+import type { AttributeValue } from '@ecmahost/sdk';
+import type { CachedObject } from './cached-object.js';
+import { Generation } from './generation.js';
+import type { IndexedAttribute } from './index-key.js';
+
+/** `importing` until the first full import completes; `ready` afterwards. */
+export type CacheState = 'importing' | 'ready';
+
+/** A cache query: an optional index lookup narrowing the candidates, and the full predicate. */
+export interface CacheQuery {
+  /** Narrow to objects with this id, or this value of an indexed attribute. */
+  lookup?: { id: string } | { attribute: string; value: AttributeValue | string | number | boolean };
+  predicate: (object: CachedObject) => boolean;
+}
+
+/**
+ * How a query was answered: `index` names the attribute (or `id`) whose index gave the
+ * candidates, or is null for a scan; `scanned` counts the objects the predicate was evaluated on.
+ */
+export interface QueryPlan {
+  index: string | null;
+  scanned: number;
+}
+
+/** The matches of a query, in cache order, with its plan. */
+export interface QueryResult {
+  objects: CachedObject[];
+  plan: QueryPlan;
+}
+
+type Write = { kind: 'put'; object: CachedObject } | { kind: 'remove'; id: string };
+
+/**
+ * The connector space of one connector instance: the live {@link Generation}, plus the one a full
+ * import is building. Exports write to the live generation at once and are replayed onto a
+ * generation under construction when it is swapped in, so a completed export is never lost to an
+ * import that read the target just before it.
+ */
+export class ConnectorCache {
+  readonly #indexed: readonly IndexedAttribute[];
+  #live: Generation | undefined;
+  #building: { generation: Generation; writes: Write[] } | undefined;
+
+  constructor(indexed: readonly IndexedAttribute[]) {
+    this.#indexed = indexed;
+  }
+
+  /** `importing` until a first generation is complete: no answer may come from a partial cache. */
+  get state(): CacheState {
+    return this.#live === undefined ? 'importing' : 'ready';
+  }
+
+  get size(): number {
+    return this.#live?.size ?? 0;
+  }
+
+  /** Starts a new generation for a full import; the live one keeps answering. */
+  beginFull(): Generation {
+    const generation = new Generation(this.#indexed);
+    this.#building = { generation, writes: [] };
+    return generation;
+  }
+
+  /** Replaces the live generation with the one a full import has completed. */
+  commitFull(generation: Generation): void {
+    if (this.#building?.generation !== generation) throw new Error('this generation is not the one being built');
+    for (const write of this.#building.writes) {
+      if (write.kind === 'put') generation.put(write.object);
+      else generation.remove(write.id);
+    }
+    this.#live = generation;
+    this.#building = undefined;
+  }
+
+  /** Drops a generation whose import failed; the live one stays. */
+  abortFull(generation: Generation): void {
+    if (this.#building?.generation === generation) this.#building = undefined;
+  }
+
+  get(id: string): CachedObject | undefined {
+    return this.#live?.get(id);
+  }
+
+  /** Adds or replaces an object in the live generation (an export or a delta import). */
+  put(object: CachedObject): void {
+    this.#requireLive().put(object);
+    this.#building?.writes.push({ kind: 'put', object });
+  }
+
+  remove(id: string): void {
+    this.#requireLive().remove(id);
+    this.#building?.writes.push({ kind: 'remove', id });
+  }
+
+  /** Every object of the live generation. */
+  all(): CachedObject[] {
+    return [...(this.#live?.values() ?? [])];
+  }
+
+  isIndexed(attribute: string): boolean {
+    return this.#indexed.some((a) => a.name === attribute);
+  }
+
+  /** Answers a query from the live generation, through an index when `lookup` names one. */
+  query(query: CacheQuery): QueryResult {
+    const live = this.#requireLive();
+    const lookup = query.lookup;
+    let candidates: Iterable<CachedObject>;
+    let index: string | null = null;
+    if (lookup !== undefined && 'id' in lookup) {
+      const object = live.get(lookup.id);
+      candidates = object === undefined ? [] : [object];
+      index = 'id';
+    } else if (lookup !== undefined && live.isIndexed(lookup.attribute)) {
+      candidates = live.lookup(lookup.attribute, lookup.value).map((id) => live.get(id)!);
+      index = lookup.attribute;
+    } else {
+      candidates = live.values();
+    }
+    const objects: CachedObject[] = [];
+    let scanned = 0;
+    for (const object of candidates) {
+      scanned++;
+      if (query.predicate(object)) objects.push(object);
+    }
+    return { objects, plan: { index, scanned } };
+  }
+
+  #requireLive(): Generation {
+    if (this.#live === undefined) throw new Error('the cache has no complete generation yet');
+    return this.#live;
+  }
+}

@@ -1,0 +1,75 @@
+import type { AttributeValue } from '@ecmahost/sdk';
+import type { CachedObject } from './cached-object.js';
+import { indexKey } from './index-key.js';
+import type { IndexedAttribute } from './index-key.js';
+
+/**
+ * One complete state of a connector space: objects by id plus a hash index per indexed attribute
+ * (normalised value → ids). A full import fills a new generation while the previous one keeps
+ * answering, then replaces it whole.
+ */
+export class Generation {
+  readonly #objects = new Map<string, CachedObject>();
+  readonly #indexes = new Map<string, { caseExact: boolean; map: Map<string, Set<string>> }>();
+
+  constructor(indexed: readonly IndexedAttribute[]) {
+    for (const attribute of indexed) this.#indexes.set(attribute.name, { caseExact: attribute.caseExact, map: new Map() });
+  }
+
+  get size(): number {
+    return this.#objects.size;
+  }
+
+  get(id: string): CachedObject | undefined {
+    return this.#objects.get(id);
+  }
+
+  values(): IterableIterator<CachedObject> {
+    return this.#objects.values();
+  }
+
+  /** Whether `attribute` has a hash index. */
+  isIndexed(attribute: string): boolean {
+    return this.#indexes.has(attribute);
+  }
+
+  /** Ids of objects whose `attribute` has a value equal to `value` (per the attribute's case rule). */
+  lookup(attribute: string, value: AttributeValue | string | number | boolean): string[] {
+    const index = this.#indexes.get(attribute);
+    if (index === undefined) throw new Error(`${attribute} is not indexed`);
+    return [...(index.map.get(indexKey(value, index.caseExact)) ?? [])];
+  }
+
+  put(object: CachedObject): void {
+    const before = this.#objects.get(object.id);
+    if (before !== undefined) this.#unindex(before);
+    this.#objects.set(object.id, object);
+    for (const [name, index] of this.#indexes) {
+      for (const value of object.attributes[name] ?? []) {
+        const key = indexKey(value, index.caseExact);
+        let ids = index.map.get(key);
+        if (ids === undefined) index.map.set(key, (ids = new Set()));
+        ids.add(object.id);
+      }
+    }
+  }
+
+  remove(id: string): CachedObject | undefined {
+    const before = this.#objects.get(id);
+    if (before === undefined) return undefined;
+    this.#unindex(before);
+    this.#objects.delete(id);
+    return before;
+  }
+
+  #unindex(object: CachedObject): void {
+    for (const [name, index] of this.#indexes) {
+      for (const value of object.attributes[name] ?? []) {
+        const key = indexKey(value, index.caseExact);
+        const ids = index.map.get(key);
+        ids?.delete(object.id);
+        if (ids?.size === 0) index.map.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The host's Prometheus metrics, in a registry of its own (never prom-client's global one), so
+ * two hosts in one process (tests, an embedding app) do not share counters.
+ */
+export class HostMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'ecmahost_scim_requests_total',
+    help: 'SCIM requests answered, by connector, method and status',
+    labelNames: ['connector', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'ecmahost_scim_request_duration_seconds',
+    help: 'Time to answer a SCIM request',
+    labelNames: ['connector', 'method'] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly cacheObjects = new Gauge({
+    name: 'ecmahost_cache_objects',
+    help: 'Objects in the connector-space cache',
+    labelNames: ['connector'] as const,
+    registers: [this.registry],
+  });
+  readonly importDuration = new Histogram({
+    name: 'ecmahost_import_duration_seconds',
+    help: 'Duration of imports',
+    labelNames: ['connector', 'type'] as const,
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  readonly imports = new Counter({
+    name: 'ecmahost_imports_total',
+    help: 'Imports run, by connector, type and result',
+    labelNames: ['connector', 'type', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly importedObjects = new Counter({
+    name: 'ecmahost_imported_objects_total',
+    help: 'Objects read by imports',
+    labelNames: ['connector', 'type'] as const,
+    registers: [this.registry],
+  });
+  readonly exportErrors = new Counter({
+    name: 'ecmahost_export_errors_total',
+    help: 'Export entries the connector rejected, by export error code',
+    labelNames: ['connector', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  /** Prometheus text exposition. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

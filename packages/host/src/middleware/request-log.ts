@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+
+/**
+ * Gives each request an id (the caller's `x-request-id` when it is a sane token, else a new UUID,
+ * echoed in the response), and after the response writes one log line (connector, method, path,
+ * status, latency, request id) and the request metrics. The query string is left out of the line:
+ * filter values are user data.
+ */
+export function requestLog(logger: Logger, metrics: HostMetrics): MiddlewareHandler {
+  return async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given !== undefined && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    c.set('requestId', requestId);
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    c.header('x-request-id', requestId);
+    const connector = (c.get('connector') as string | undefined) ?? null;
+    const status = c.res.status;
+    if (connector !== null) {
+      metrics.requests.inc({ connector, method: c.req.method, status: String(status) });
+      metrics.latency.observe({ connector, method: c.req.method }, seconds);
+    }
+    const level = status >= 500 ? 'warn' : 'info';
+    logger[level]({ requestId, connector, method: c.req.method, path: c.req.path, status, latencyMs: Math.round(seconds * 1000 * 10) / 10 }, 'request');
+  };
+}

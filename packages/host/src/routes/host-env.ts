@@ -1,0 +1,20 @@
+import type { ConnectorRuntime } from '../connectors/runtime.js';
+import type { UserOperations } from '../connectors/user-operations.js';
+
+/** The Hono environment of the host app: what middleware leaves for handlers. */
+export interface HostEnv {
+  Variables: {
+    requestId: string;
+    /** The connector a request addressed, once known (for logs and metrics). */
+    connector: string;
+  };
+}
+
+/** A served connector, as the routes see it. */
+export interface ServedConnector {
+  runtime: ConnectorRuntime;
+  users: UserOperations;
+}
+
+/** Looks up served connectors by their case-sensitive name. */
+export type ConnectorLookup = (name: string) => ServedConnector | undefined;

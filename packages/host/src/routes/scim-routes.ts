@@ -1,0 +1,177 @@
+import type { Context, Hono } from 'hono';
+import type { Logger } from 'pino';
+import { redact } from '../logging/redact.js';
+import { readJsonBody } from '../middleware/json-body.js';
+import { requireBearer } from '../middleware/bearer-auth.js';
+import { scimJson } from '../middleware/scim-response.js';
+import { ScimError } from '../scim/errors.js';
+import { parseFilter } from '../scim/filter-parser.js';
+import { MAX_PAGE_SIZE, listResponse, readPaging } from '../scim/list-response.js';
+import { projectResource } from '../scim/projection.js';
+import { CORE_USER_SCHEMA } from '../scim/resource-path.js';
+import { ECMA2HOST_USER_SCHEMA, resourceTypesList, schemaDocument, schemasList, serviceProviderConfig } from '../scim/schema-documents.js';
+import type { ConnectorLookup, HostEnv, ServedConnector } from './host-env.js';
+import { queryParams } from './query-params.js';
+
+const PREFIX = 'ecma2host_';
+
+/** Options of {@link registerScimRoutes}. */
+export interface ScimRoutesOptions {
+  lookup: ConnectorLookup;
+  logger: Logger;
+  bodyLimitBytes: number;
+}
+
+/**
+ * Serves `/ecma2host_<name>/scim/...` for every connector: the connector name is matched
+ * case-sensitively (as Microsoft's host does), resource names case-insensitively, a trailing slash
+ * is ignored. Every route, including `Schemas` and `cache`, needs the connector's bearer token.
+ * Paths not under an `ecma2host_` prefix fall through to other routes (`/admin`).
+ */
+export function registerScimRoutes(app: Hono<HostEnv>, options: ScimRoutesOptions): void {
+  const handler = async (c: Context<HostEnv>, next: () => Promise<void>): Promise<Response | void> => {
+    const segment = c.req.param('prefix') ?? '';
+    if (!segment.startsWith(PREFIX)) return next();
+    const name = segment.slice(PREFIX.length);
+    const served = options.lookup(name);
+    if (served === undefined) throw new ScimError(404, undefined, `No connector named ${JSON.stringify(name.slice(0, 100))} (names are case-sensitive).`);
+    c.set('connector', name);
+    requireBearer(c.req.header('authorization'), served.runtime.config.tokenHash, name);
+    const rest = c.req.path.slice(`/${segment}/scim`.length).split('/').filter((s) => s.length > 0);
+    const baseUrl = `${new URL(c.req.url).origin}/${segment}/scim`;
+    return dispatch(c, served, rest, baseUrl, options);
+  };
+  app.all('/:prefix/scim', handler);
+  app.all('/:prefix/scim/*', handler);
+}
+
+async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: string[], baseUrl: string, options: ScimRoutesOptions): Promise<Response> {
+  const method = c.req.method.toUpperCase();
+  const [resource = '', id, ...extra] = rest;
+  const params = queryParams(c.req.url);
+  if (extra.length > 0) throw notFound(c);
+  switch (resource.toLowerCase()) {
+    case 'users':
+      if (id === undefined) {
+        if (method === 'GET') return listUsers(served, params, baseUrl);
+        if (method === 'POST') {
+          const body = await body_(c, options);
+          const created = await served.users.create(body, baseUrl);
+          return respond(c, options, scimJson(project(created, params), 201, { location: String((created.meta as { location: string }).location) }), created);
+        }
+        throw methodNotAllowed(method, 'GET, POST');
+      }
+      switch (method) {
+        case 'GET':
+          return scimJson(project(served.users.get(id, baseUrl), params));
+        case 'PATCH': {
+          const updated = await served.users.patch(id, await body_(c, options), baseUrl);
+          return respond(c, options, scimJson(project(updated, params)), updated);
+        }
+        case 'PUT': {
+          const updated = await served.users.replace(id, await body_(c, options), baseUrl);
+          return respond(c, options, scimJson(project(updated, params)), updated);
+        }
+        case 'DELETE':
+          await served.users.delete(id);
+          return new Response(null, { status: 204 });
+        default:
+          throw methodNotAllowed(method, 'GET, PATCH, PUT, DELETE');
+      }
+    case 'groups':
+      // No connector maps a group type yet: Entra's probe must still get a clean empty list.
+      if (id === undefined && method === 'GET') {
+        const filter = params.get('filter');
+        if (filter !== undefined && filter.trim() !== '') parseFilter(filter);
+        return scimJson(listResponse([], 0));
+      }
+      throw new ScimError(404, undefined, `Connector ${served.runtime.name} serves no groups.`);
+    case 'schemas': {
+      if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+      const documents = schemaDocuments(served, baseUrl);
+      if (id === undefined) return scimJson(schemasList(documents));
+      const document = documents.find((d) => d.id.toLowerCase() === id.toLowerCase());
+      if (document === undefined) throw new ScimError(404, undefined, `No schema ${id.slice(0, 200)}.`);
+      return scimJson(document);
+    }
+    case 'serviceproviderconfig':
+      if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+      if (id !== undefined) throw notFound(c);
+      return scimJson(serviceProviderConfig(baseUrl, MAX_PAGE_SIZE));
+    case 'resourcetypes': {
+      if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+      const list = resourceTypesList(baseUrl, false);
+      if (id === undefined) return scimJson(list);
+      const type = list.Resources.find((r) => String(r.id).toLowerCase() === id.toLowerCase());
+      if (type === undefined) throw new ScimError(404, undefined, `No resource type ${id.slice(0, 100)}.`);
+      return scimJson(type);
+    }
+    case 'cache':
+      if (method !== 'GET' || id !== undefined) throw methodNotAllowed(method, 'GET');
+      return cacheView(served, params);
+    default:
+      throw notFound(c);
+  }
+}
+
+function listUsers(served: ServedConnector, params: Map<string, string>, baseUrl: string): Response {
+  const paging = readPaging(params.get('startindex'), params.get('count'));
+  const page = served.users.query(params.get('filter'), paging, baseUrl);
+  const resources = page.resources.map((r) => project(r, params));
+  return scimJson(listResponse(resources, page.total, paging.startIndex));
+}
+
+/** The authenticated diagnosis view of the connector space: state, size, raw objects, query plan. */
+function cacheView(served: ServedConnector, params: Map<string, string>): Response {
+  const runtime = served.runtime;
+  const status = runtime.status();
+  if (runtime.cache?.state !== 'ready' || runtime.translator === undefined) return scimJson({ ...status, objects: [] });
+  const paging = readPaging(params.get('startindex'), params.get('count'));
+  const filterText = params.get('filter');
+  const filter = filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(filterText);
+  const { objects, plan } = runtime.cache.query(runtime.translator.planQuery(filter, ''));
+  const page = objects.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((o) => ({
+    id: o.id,
+    anchor: o.anchor,
+    ...(o.dn === undefined ? {} : { dn: o.dn }),
+    attributes: Object.fromEntries(Object.entries(o.attributes).map(([k, v]) => [k, v.map((x) => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x))])),
+    created: o.created,
+    lastModified: o.lastModified,
+  }));
+  return scimJson({ ...status, totalResults: objects.length, startIndex: paging.startIndex, plan, objects: page });
+}
+
+function schemaDocuments(served: ServedConnector, baseUrl: string) {
+  const translator = served.runtime.requireReady().translator;
+  return [
+    schemaDocument(baseUrl, CORE_USER_SCHEMA, 'User', 'User account', translator.coreSchema()),
+    schemaDocument(baseUrl, ECMA2HOST_USER_SCHEMA, 'ECMA2Host User', `Attributes of ${served.runtime.config.objectType} served by connector ${served.runtime.name}`, translator.extensionSchema()),
+  ];
+}
+
+function project(resource: Record<string, unknown>, params: Map<string, string>): Record<string, unknown> {
+  return projectResource(resource, params.get('attributes'), params.get('excludedattributes'));
+}
+
+async function body_(c: Context<HostEnv>, options: ScimRoutesOptions): Promise<unknown> {
+  const body = await readJsonBody(c, options.bodyLimitBytes);
+  if (options.logger.isLevelEnabled('debug')) {
+    options.logger.debug({ requestId: c.get('requestId'), connector: c.get('connector'), body: redact(body) }, 'request body');
+  }
+  return body;
+}
+
+function respond(c: Context<HostEnv>, options: ScimRoutesOptions, response: Response, body: unknown): Response {
+  if (options.logger.isLevelEnabled('debug')) {
+    options.logger.debug({ requestId: c.get('requestId'), connector: c.get('connector'), body: redact(body) }, 'response body');
+  }
+  return response;
+}
+
+function notFound(c: Context<HostEnv>): ScimError {
+  return new ScimError(404, undefined, `No SCIM resource at ${c.req.path.slice(0, 200)}.`);
+}
+
+function methodNotAllowed(method: string, allowed: string): ScimError {
+  return new ScimError(405, undefined, `${method} is not supported here; use ${allowed}.`);
+}

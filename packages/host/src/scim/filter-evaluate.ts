@@ -1,0 +1,115 @@
+import type { AttrPath, CompareOperator, CompareValue, Filter } from './filter-ast.js';
+import { containerOf, getAttribute, isPlainObject } from './resource-path.js';
+import type { ScimResource } from './resource-path.js';
+
+/** Options of {@link evaluateFilter}. */
+export interface EvaluateOptions {
+  /**
+   * Whether string values of a path compare case-sensitively (RFC 7643 §2.2 `caseExact`).
+   * Default: case-insensitive, as for most SCIM attributes.
+   */
+  caseExact?: (path: AttrPath) => boolean;
+}
+
+/**
+ * Evaluates a filter against a resource (RFC 7644 §3.4.2.2). Attribute names are matched
+ * case-insensitively. An attribute the resource does not have has no value: every comparison on it
+ * is false (so Entra's `PLACEHOLDER eq "..."` probe matches nothing), `pr` is false.
+ */
+export function evaluateFilter(filter: Filter, resource: ScimResource, options: EvaluateOptions = {}): boolean {
+  switch (filter.kind) {
+    case 'and':
+      return evaluateFilter(filter.left, resource, options) && evaluateFilter(filter.right, resource, options);
+    case 'or':
+      return evaluateFilter(filter.left, resource, options) || evaluateFilter(filter.right, resource, options);
+    case 'not':
+      return !evaluateFilter(filter.filter, resource, options);
+    case 'present':
+      return valuesAt(resource, filter.path, options).some((v) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
+    case 'has':
+      return elementsAt(resource, filter.path, options).length > 0;
+    case 'compare': {
+      const caseExact = options.caseExact?.(filter.path) ?? false;
+      const values = valuesAt(resource, filter.path, options);
+      if (filter.op === 'ne') return !values.some((v) => compare(v, 'eq', filter.value, caseExact));
+      if (filter.op === 'eq' && filter.value === null) return values.length === 0;
+      return values.some((v) => compare(v, filter.op, filter.value, caseExact));
+    }
+  }
+}
+
+/** Elements of a multi-valued attribute (after the path's value filter). */
+function elementsAt(resource: ScimResource, path: AttrPath, options: EvaluateOptions): unknown[] {
+  const container = containerOf(resource, path);
+  if (container === undefined) return [];
+  const raw = getAttribute(container, path.attr);
+  if (raw === undefined || raw === null) return [];
+  const elements = Array.isArray(raw) ? raw : [raw];
+  if (path.filter === undefined) return elements;
+  const inner = path.filter;
+  return elements.filter((e) => isPlainObject(e) && evaluateFilter(inner, e, options));
+}
+
+/**
+ * The simple values a path designates: sub-attribute values of the selected elements, or the
+ * elements themselves; a complex element without a sub-attribute stands for its `value`
+ * (RFC 7644 §3.4.2.2: "emails eq x" compares the primary value sub-attribute).
+ */
+export function valuesAt(resource: ScimResource, path: AttrPath, options: EvaluateOptions = {}): unknown[] {
+  const out: unknown[] = [];
+  for (const element of elementsAt(resource, path, options)) {
+    let value: unknown = element;
+    if (path.sub !== undefined) value = isPlainObject(element) ? getAttribute(element, path.sub) : undefined;
+    else if (isPlainObject(element)) value = getAttribute(element, 'value');
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) out.push(...(value as unknown[]));
+    else out.push(value);
+  }
+  return out;
+}
+
+function compare(actual: unknown, op: CompareOperator, expected: CompareValue, caseExact: boolean): boolean {
+  if (expected === null) return false;
+  if (typeof actual === 'boolean') {
+    const want = typeof expected === 'string' ? expected.toLowerCase() === 'true' : expected;
+    return op === 'eq' && actual === want;
+  }
+  if (typeof actual === 'number' && typeof expected === 'number') return order(actual, expected, op);
+  if (typeof actual === 'number' && typeof expected === 'string' && /^-?\d+(\.\d+)?$/.test(expected)) {
+    return order(actual, Number(expected), op);
+  }
+  if (typeof actual !== 'string' && typeof actual !== 'number') return false;
+  let a = String(actual);
+  let b = String(expected);
+  if (!caseExact) {
+    a = a.toLowerCase();
+    b = b.toLowerCase();
+  }
+  switch (op) {
+    case 'co':
+      return a.includes(b);
+    case 'sw':
+      return a.startsWith(b);
+    case 'ew':
+      return a.endsWith(b);
+    default:
+      return order(a, b, op);
+  }
+}
+
+function order<T extends string | number>(a: T, b: T, op: string): boolean {
+  switch (op) {
+    case 'eq':
+      return a === b;
+    case 'gt':
+      return a > b;
+    case 'ge':
+      return a >= b;
+    case 'lt':
+      return a < b;
+    case 'le':
+      return a <= b;
+    default:
+      return false;
+  }
+}
