@@ -1,0 +1,64 @@
+import type { ConformanceObject } from '@ecmahost/sdk/testing';
+import { describeConnectorConformance } from '@ecmahost/sdk/testing';
+import { afterAll, beforeAll, describe } from 'vitest';
+import connector from '../src/index.js';
+import { freshContainer, valuesFor } from './ldap-target.js';
+import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+
+const skip = slapdSkipReason();
+
+// Microsoft's OpenLDAP mapping: inetOrgPerson with the posixAccount auxiliary class. The samples
+// cover text (cn, sn, displayName, mail), integers (uidNumber, gidNumber), a DN reference
+// (manager) and bytes (jpegPhoto), and values that need RFC 4514/4515 escaping.
+function sample(n: number): ConformanceObject {
+  return {
+    attributes: {
+      objectClass: ['inetOrgPerson', 'posixAccount'],
+      uid: `user${String(n)}`,
+      cn: `User, ${String(n)} (*)`,
+      sn: `Surname${String(n)}`,
+      displayName: `Display ${String(n)}`,
+      mail: [`user${String(n)}@example.com`, `alias${String(n)}@example.com`],
+      uidNumber: 10_000 + n,
+      gidNumber: 10_000,
+      homeDirectory: `/home/user${String(n)}`,
+      manager: 'cn=admin,dc=example,dc=com',
+      jpegPhoto: Uint8Array.from([0xff, 0xd8, n % 256, 0x00, 0x28, 0x29]),
+    },
+  };
+}
+
+describe.skipIf(skip !== undefined)('generic-ldap conformance', () => {
+  let slapd: Slapd;
+  beforeAll(async () => {
+    slapd = await startSlapd();
+  });
+  afterAll(async () => {
+    await slapd?.stop();
+  });
+
+  for (const anchor of ['entryUUID', '-dn-']) {
+    describeConnectorConformance({
+      name: `generic-ldap on OpenLDAP over StartTLS (anchor ${anchor})`,
+      connector,
+      target: async () => {
+        const container = await freshContainer(slapd, 'conformance');
+        return {
+          values: valuesFor(slapd, {
+            anchor,
+            objectClasses: 'inetOrgPerson',
+            containers: container,
+            dnTemplate: `uid={uid},${container}`,
+          }),
+        };
+      },
+      objectType: 'inetOrgPerson',
+      sample,
+      singleValued: 'displayName',
+      multiValued: 'mail',
+      // inetOrgPerson needs sn and cn: an entry without them is an objectClassViolation.
+      invalid: () => ({ attributes: { objectClass: ['inetOrgPerson'], uid: 'broken', displayName: 'No surname' } }),
+      pageSize: 2,
+    });
+  }
+});
