@@ -1,0 +1,113 @@
+import type { SQL } from 'drizzle-orm';
+
+/** The database products the connector speaks to; SQL Server would be one more member. */
+export type DialectName = 'postgresql' | 'mysql' | 'sqlite';
+
+/** One result row, by column name. */
+export type Row = Record<string, unknown>;
+
+/** What a write statement did. */
+export interface RunResult {
+  /** Rows changed (for MySQL: rows matched, so an update to the same values counts). */
+  affected: number;
+  /** The value an auto-increment column took on insert, where the driver reports one. */
+  insertId?: number;
+}
+
+/** Runs drizzle `sql` templates: values as bound parameters, identifiers quoted by the dialect. */
+export interface Executor {
+  all(query: SQL): Promise<Row[]>;
+  run(query: SQL): Promise<RunResult>;
+}
+
+/** One column as the database describes it (information_schema, PRAGMA). */
+export interface ColumnInfo {
+  name: string;
+  /** The type name, lower case: `character varying`, `int`, `tinyint(1)`, `BLOB`→`blob`. */
+  dataType: string;
+  nullable: boolean;
+  hasDefault: boolean;
+  /** An identity, serial or auto-increment column: the database fills it on insert. */
+  generated: boolean;
+}
+
+/** A table or view, optionally schema-qualified. */
+export interface TableName {
+  schema?: string;
+  name: string;
+}
+
+/** What a database error means, whatever the product that raised it. */
+export type DbErrorKind =
+  | 'unique'
+  | 'not-null'
+  | 'check'
+  | 'foreign-key'
+  | 'value'
+  | 'permission'
+  | 'authentication'
+  | 'unknown-database'
+  | 'tls'
+  | 'unreachable'
+  | 'connection-lost'
+  | 'timeout'
+  | 'busy'
+  | 'other';
+
+/** A database error classified by the dialect that raised it. */
+export interface DbError {
+  kind: DbErrorKind;
+  /** The server's own message. */
+  message: string;
+  /** The column at fault, where the server names it. */
+  column?: string;
+}
+
+/** How a stored routine is called. */
+export type RoutineCall = 'rows' | 'statement';
+
+/**
+ * The seam between the shared core and one database product. Only the files implementing it import
+ * a driver; everything else builds drizzle `sql` templates and reads plain rows.
+ */
+export interface Dialect extends Executor {
+  readonly name: DialectName;
+  /**
+   * Runs `fn` on one connection held for its whole duration, for transactions and savepoints.
+   * A connection that failed (killed, timed out) is discarded rather than returned to the pool.
+   */
+  withConnection<T>(fn: (connection: Executor) => Promise<T>): Promise<T>;
+  /** The columns of a table or view, in order; empty when it does not exist. */
+  columns(table: TableName): Promise<ColumnInfo[]>;
+  /** The query giving the database's current time, for watermarks. */
+  readonly watermarkQuery: string;
+  /** Whether `INSERT … RETURNING` is available. */
+  readonly returning: boolean;
+  /** A call of a stored procedure or function with bound arguments. */
+  callRoutine(name: TableName, args: readonly SQL[], mode: RoutineCall): Promise<SQL>;
+  /** The driver form of a value: booleans as 0/1 where the database has no boolean, binary as Buffer. */
+  toDriver(value: unknown): unknown;
+  /** A datetime (ISO 8601, UTC) written the way the database parses it. */
+  formatDateTime(iso: string): string;
+  /** Classifies an error thrown by the driver. */
+  describeError(error: unknown): DbError;
+  /** Closes the pool or the database file. */
+  close(): Promise<void>;
+}
+
+/** Where and how to connect, read from the Connectivity page. */
+export interface ConnectionOptions {
+  /** A URL (PostgreSQL, MySQL) or a file path (SQLite). */
+  url?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  tls: 'disabled' | 'required' | 'required-no-verify';
+  /** PEM text of the CA certificate. */
+  tlsCa?: string;
+  poolSize: number;
+  /** 0 means no limit. */
+  statementTimeoutMs: number;
+}

@@ -1,0 +1,112 @@
+import { ConnectorError } from '@ecmahost/sdk';
+import Database from 'better-sqlite3';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
+import { driverErrorOf, errorCode, errorMessage, unwrapDriverError } from './driver-error.js';
+import { sqlDateTime, toDriverCompact } from './value-forms.js';
+
+/** The file path of a SQLite URL: a plain path, `file:path` or `sqlite:path`. */
+export function sqliteFile(options: ConnectionOptions): string {
+  const raw = options.url ?? options.database;
+  if (raw === undefined || raw === '') {
+    throw new ConnectorError('invalid-configuration', 'SQLite needs the database file path in connectionUrl or database.', { parameter: 'connectionUrl' });
+  }
+  return raw.replace(/^(sqlite|file):(\/\/)?/, '');
+}
+
+function describe(raw: unknown): DbError {
+  const error = driverErrorOf(raw);
+  const code = errorCode(error) ?? '';
+  const message = errorMessage(error);
+  const column = /constraint failed: (?:[^.\s,]+\.)?([^\s,]+)/.exec(message)?.[1] ?? /column (?:[^.\s]+\.)?([^\s.]+)$/.exec(message)?.[1];
+  const kind: DbError['kind'] = code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+    ? 'unique'
+    : code === 'SQLITE_CONSTRAINT_NOTNULL'
+      ? 'not-null'
+      : code === 'SQLITE_CONSTRAINT_CHECK'
+        ? 'check'
+        : code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
+          ? 'foreign-key'
+          : code === 'SQLITE_CONSTRAINT_DATATYPE' || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG'
+            ? 'value'
+            : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+              ? 'busy'
+              : code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_NOTADB'
+                ? 'unknown-database'
+                : code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH'
+                  ? 'permission'
+                  : code.startsWith('SQLITE_IOERR')
+                    ? 'connection-lost'
+                    : 'other';
+  return column === undefined ? { kind, message } : { kind, message, column };
+}
+
+/**
+ * SQLite through `better-sqlite3` and drizzle's better-sqlite3 driver. One connection serves the
+ * instance, so statements are queued: a batch transaction holds the queue until it ends, and no
+ * other session's statement can slip into it.
+ */
+export function createSqliteDialect(options: ConnectionOptions): Dialect {
+  const file = sqliteFile(options);
+  let database: Database.Database;
+  try {
+    database = new Database(file, { fileMustExist: file !== ':memory:', timeout: options.statementTimeoutMs > 0 ? options.statementTimeoutMs : 2_147_483_647 });
+  } catch (error) {
+    throw new ConnectorError('connection-failed', `Cannot open the SQLite database ${file}: ${errorMessage(error)}`, { cause: error });
+  }
+  const db = drizzle({ client: database });
+  const direct: Executor = {
+    all: (query) => unwrapDriverError(() => db.all<Row>(query)),
+    run: (query) =>
+      unwrapDriverError(() => {
+        const result = db.run(query);
+        return { affected: result.changes, insertId: Number(result.lastInsertRowid) };
+      }),
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => {});
+    return next;
+  };
+  return {
+    name: 'sqlite',
+    all: (query) => exclusive(() => direct.all(query)),
+    run: (query) => exclusive(() => direct.run(query)),
+    withConnection: (fn) => exclusive(() => fn(direct)),
+    async columns(table: TableName): Promise<ColumnInfo[]> {
+      const rows = await exclusive(() =>
+        direct.all(
+          table.schema === undefined
+            ? sql`SELECT name, type, "notnull" AS nn, dflt_value AS def, pk, hidden FROM pragma_table_xinfo(${table.name})`
+            : sql`SELECT name, type, "notnull" AS nn, dflt_value AS def, pk, hidden FROM pragma_table_xinfo(${table.name}, ${table.schema})`,
+        ),
+      );
+      const keyColumns = rows.filter((r) => Number(r.pk) > 0);
+      return rows.map((r) => {
+        // INTEGER PRIMARY KEY is the rowid: SQLite assigns it on insert.
+        const rowid = keyColumns.length === 1 && Number(r.pk) === 1 && String(r.type).toUpperCase() === 'INTEGER';
+        return {
+          name: String(r.name),
+          dataType: String(r.type).toLowerCase(),
+          nullable: Number(r.nn) === 0 && !rowid,
+          hasDefault: r.def !== null || rowid || Number(r.hidden) > 1,
+          generated: rowid,
+        };
+      });
+    },
+    watermarkQuery: "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
+    returning: true,
+    callRoutine(): Promise<SQL> {
+      return Promise.reject(new ConnectorError('not-supported', 'SQLite has no stored procedures; use the table or statement method.'));
+    },
+    toDriver: toDriverCompact,
+    formatDateTime: sqlDateTime,
+    describeError: describe,
+    async close() {
+      await queue;
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import type { ImportEntry, ImportRunStep, ImportSession } from '@ecmahost/sdk';
+import { ConnectorError, findObjectType } from '@ecmahost/sdk';
+import { sql, type SQL } from 'drizzle-orm';
+import type { SqlConfig } from './config.js';
+import type { Dialect, Row } from './dialects/dialect.js';
+import { bind, columnSql, tableSql } from './identifiers.js';
+import { anchorKey, type ObjectModel } from './object-model.js';
+import { readChildValues, rowToEntry } from './row-mapping.js';
+import { and, paramRow, rowsIn, rowValue, typeCondition, where } from './sql-fragments.js';
+import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
+import { decodeWatermark, encodeWatermark, type Watermark, watermarkText } from './watermark.js';
+
+interface Page {
+  entries: ImportEntry[];
+  more: boolean;
+}
+
+/** Keeps only the attributes the host asked for (a connector may return fewer, never more). */
+function restrict(runStep: ImportRunStep, entry: ImportEntry): ImportEntry {
+  const wanted = findObjectType(runStep.schema, entry.objectType);
+  if (!wanted) return entry;
+  const names = new Set(wanted.attributes.map((a) => a.name));
+  return { ...entry, attributeChanges: entry.attributeChanges.filter((c) => names.has(c.name)) };
+}
+
+/**
+ * Reads a table or view in keyset pages on the anchor (`WHERE (anchor) > (last) ORDER BY anchor
+ * LIMIT n`): stable under concurrent inserts and as fast on the last page as on the first.
+ */
+function keysetReader(dialect: Dialect, models: readonly ObjectModel[], pageSize: number, extra: SQL | undefined, modification: 'add' | 'replace') {
+  let index = 0;
+  let last: unknown[] | undefined;
+  return async (): Promise<Page> => {
+    const model = models[index];
+    if (!model?.table) return { entries: [], more: false };
+    const columns = [...model.single.map((c) => c.name)];
+    const after = last === undefined ? undefined : sql`${rowValue(model.anchors)} > ${paramRow(dialect, last)}`;
+    const rows = await dialect.all(sql`
+      SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(model.table)}
+      ${where(and(typeCondition(model), extra, after))}
+      ORDER BY ${sql.join(model.anchors.map((a) => columnSql(a)), sql`, `)}
+      LIMIT ${bind(pageSize)}`);
+    const children = await readChildValues(dialect, dialect, model, rows);
+    const entries = rows.map((row) => rowToEntry(model, row, children, modification));
+    const lastRow = rows.at(-1);
+    if (rows.length < pageSize || lastRow === undefined) {
+      index += 1;
+      last = undefined;
+    } else last = model.anchors.map((a) => lastRow[a]);
+    return { entries, more: index < models.length };
+  };
+}
+
+/**
+ * Reads pages through an admin's query or stored procedure with `@StartIndex`/`@EndIndex`
+ * (1-based, inclusive), as Microsoft's connector does. A routine that ignores the indexes and
+ * returns the same rows again ends the run instead of looping.
+ */
+function indexedReader(dialect: Dialect, config: SqlConfig, model: ObjectModel, pageSize: number) {
+  let start = 1;
+  let done = false;
+  const seen = new Set<string>();
+  return async (): Promise<Page> => {
+    if (done) return { entries: [], more: false };
+    const end = start + pageSize - 1;
+    let query: SQL;
+    if (config.import.method === 'procedure') {
+      query = await dialect.callRoutine(config.import.procedure, [bind(start), bind(end)], 'rows');
+    } else if (config.import.method === 'query') {
+      const statements = splitStatements(config.import.query);
+      const template = parseTemplate(statements[0] ?? '', ['StartIndex', 'EndIndex']);
+      query = renderTemplate(template, (name) => (name === 'StartIndex' ? start : end));
+    } else throw new ConnectorError('internal', 'indexed reader used for the table method');
+    const rows: Row[] = await dialect.all(query);
+    const children = model.multi && model.table ? await readChildValues(dialect, dialect, model, rows) : new Map();
+    const fresh = rows.filter((row) => {
+      const key = anchorKey(model.anchors.map((a) => row[a]));
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    done = rows.length < pageSize || fresh.length === 0;
+    start = end + 1;
+    return { entries: fresh.map((row) => rowToEntry(model, row, children)), more: !done };
+  };
+}
+
+async function currentWatermark(dialect: Dialect, config: SqlConfig): Promise<Watermark | undefined> {
+  const delta = config.delta;
+  if (delta.strategy === 'watermark') {
+    // The time is taken before reading, so a row changed during the import is read again next time.
+    const text = splitStatements(delta.query ?? dialect.watermarkQuery)[0] ?? dialect.watermarkQuery;
+    const rows = await dialect.all(sql.raw(text));
+    return { strategy: 'watermark', value: watermarkText(Object.values(rows[0] ?? {})[0]) };
+  }
+  if (delta.strategy === 'changeTable') {
+    const rows = await dialect.all(sql`SELECT MAX(${columnSql(delta.sequenceColumn)}) AS m FROM ${tableSql(delta.table)}`);
+    return { strategy: 'changeTable', value: watermarkText(rows[0]?.m) };
+  }
+  return undefined;
+}
+
+/**
+ * Delta by change table: changes after the last sequence, in order; `Delete` becomes a delete
+ * entry, anything else the object's current row (or a delete when the row is gone by now).
+ */
+function changeTableReader(dialect: Dialect, model: ObjectModel, delta: Extract<SqlConfig['delta'], { strategy: 'changeTable' }>, from: string | null, pageSize: number) {
+  let position = from;
+  let done = false;
+  return {
+    position: () => position,
+    async next(): Promise<Page> {
+      if (done || !model.table) return { entries: [], more: false };
+      const seq = columnSql(delta.sequenceColumn);
+      const changes = await dialect.all(sql`
+        SELECT ${sql.join([delta.sequenceColumn, delta.typeColumn, ...model.anchors].map((c) => columnSql(c)), sql`, `)}
+        FROM ${tableSql(delta.table)}
+        ${where(position === null ? undefined : sql`${seq} > ${bind(position)}`)}
+        ORDER BY ${seq} LIMIT ${bind(pageSize)}`);
+      done = changes.length < pageSize;
+      const lastChange = changes.at(-1);
+      if (lastChange) position = watermarkText(lastChange[delta.sequenceColumn]);
+      // The last change per object wins; the row itself tells its current state.
+      const latest = new Map<string, Row>();
+      for (const change of changes) {
+        const key = anchorKey(model.anchors.map((a) => change[a]));
+        latest.delete(key);
+        latest.set(key, change);
+      }
+      const wanted = [...latest.values()].filter((c) => !/^delete$/i.test(String(c[delta.typeColumn] ?? '').trim()));
+      const rows = wanted.length
+        ? await dialect.all(sql`
+            SELECT ${sql.join(model.single.map((c) => columnSql(c.name)), sql`, `)} FROM ${tableSql(model.table)}
+            ${where(and(typeCondition(model), rowsIn(dialect, model.anchors, wanted.map((c) => model.anchors.map((a) => c[a])))))}`)
+        : [];
+      const byKey = new Map(rows.map((row) => [anchorKey(model.anchors.map((a) => row[a])), row]));
+      const children = await readChildValues(dialect, dialect, model, rows);
+      const entries: ImportEntry[] = [];
+      for (const [key, change] of latest) {
+        const row = byKey.get(key);
+        if (row) entries.push(rowToEntry(model, row, children, 'replace'));
+        else {
+          const anchor = Object.fromEntries(model.anchors.map((a) => [a, change[a]])) as ImportEntry['anchor'];
+          entries.push({ objectType: model.objectType, modification: 'delete', anchor, attributeChanges: [] });
+        }
+      }
+      return { entries, more: !done };
+    },
+  };
+}
+
+/** Opens a full or delta import run. */
+export async function openImportSession(dialect: Dialect, config: SqlConfig, models: readonly ObjectModel[], runStep: ImportRunStep): Promise<ImportSession> {
+  const pageSize = Math.max(1, runStep.pageSize);
+  const requested = models.filter((m) => findObjectType(runStep.schema, m.objectType) !== undefined);
+  const active = requested.length > 0 ? requested : models;
+  const first = active[0];
+  if (first === undefined) throw new ConnectorError('invalid-configuration', 'No object types to import.');
+  let next: () => Promise<Page>;
+  let finalWatermark: () => Watermark | undefined;
+
+  if (runStep.type === 'delta') {
+    const delta = config.delta;
+    if (delta.strategy === 'none') throw new ConnectorError('not-supported', 'Delta import needs a delta strategy (watermark or change table) on the Global page.');
+    const previous = decodeWatermark(runStep.watermark, delta.strategy);
+    if (delta.strategy === 'watermark') {
+      const now = await currentWatermark(dialect, config);
+      const since = previous.value === null ? undefined : sql`${columnSql(delta.column)} >= ${bind(previous.value)}`;
+      // >= rather than >: a row written in the same instant as the last watermark is read twice, never missed.
+      next = keysetReader(dialect, active, pageSize, since, 'replace');
+      finalWatermark = () => now;
+    } else {
+      const reader = changeTableReader(dialect, first, delta, previous.value, pageSize);
+      next = () => reader.next();
+      finalWatermark = () => ({ strategy: 'changeTable', value: reader.position() });
+    }
+  } else {
+    const now = await currentWatermark(dialect, config);
+    next = config.import.method === 'table' ? keysetReader(dialect, active, pageSize, undefined, 'add') : indexedReader(dialect, config, first, pageSize);
+    finalWatermark = () => now;
+  }
+
+  return {
+    async getEntries() {
+      const page = await next();
+      const entries = page.entries.map((e) => restrict(runStep, e));
+      const watermark = page.more ? undefined : finalWatermark();
+      return watermark === undefined ? { entries, more: page.more } : { entries, more: page.more, watermark: encodeWatermark(watermark) };
+    },
+    async close() {
+      const watermark = finalWatermark();
+      return watermark === undefined ? {} : { watermark: encodeWatermark(watermark) };
+    },
+  };
+}

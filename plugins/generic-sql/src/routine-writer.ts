@@ -1,0 +1,76 @@
+import type { AnchorValues, AttributeValue, CSEntryChange, ExportEntryResult } from '@ecmahost/sdk';
+import { sql } from 'drizzle-orm';
+import type { SqlConfig } from './config.js';
+import type { Dialect, Executor, TableName } from './dialects/dialect.js';
+import { EntryProblem } from './error-mapping.js';
+import { bind, columnSql, tableSql } from './identifiers.js';
+import type { ObjectModel } from './object-model.js';
+import { objectCondition } from './sql-fragments.js';
+import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
+import { driverValue } from './table-writer.js';
+import { flatValues, type WritePlan } from './write-plan.js';
+
+/**
+ * The object's current single-valued values, so an update procedure or statement gets the whole
+ * object (Microsoft's procedures take every parameter); empty without a table to read.
+ */
+async function currentRow(db: Executor, dialect: Dialect, model: ObjectModel, anchor: AnchorValues): Promise<Record<string, unknown>> {
+  if (!model.table) return {};
+  const rows = await db.all(sql`SELECT ${sql.join(model.single.map((c) => columnSql(c.name)), sql`, `)} FROM ${tableSql(model.table)} WHERE ${objectCondition(dialect, model, anchor)}`);
+  return rows[0] ?? {};
+}
+
+function notConfigured(what: string): EntryProblem {
+  return new EntryProblem({ code: 'invalid-provisioning-value', message: `No ${what} is configured for this connector.` });
+}
+
+function placeholderNames(model: ObjectModel): string[] {
+  return [...model.single.map((c) => c.name), ...(model.multi?.attributes.map((c) => c.name) ?? []), ...(model.typeColumn ? [model.typeColumn.column] : []), 'ObjectType', 'DN'];
+}
+
+/**
+ * Microsoft's stored-procedure and SQL-statement export methods. Procedures get the attributes in
+ * `procedureParameters` order (delete: the anchor); statements get `@Attribute` placeholders bound
+ * as parameters. Multi-valued attributes pass their first value.
+ */
+export async function writeThroughRoutine(
+  db: Executor,
+  dialect: Dialect,
+  config: SqlConfig,
+  model: ObjectModel,
+  entry: CSEntryChange,
+  plan: WritePlan,
+): Promise<Omit<ExportEntryResult, 'identifier'>> {
+  const method = config.export;
+  const current = entry.modification === 'add' || entry.modification === 'delete' ? {} : await currentRow(db, dialect, model, plan.anchor);
+  if (entry.modification !== 'add' && entry.modification !== 'delete' && model.table && Object.keys(current).length === 0) {
+    throw new EntryProblem({ code: 'missing-object', message: `${model.objectType} ${Object.values(plan.anchor).map(String).join('+')} does not exist.` });
+  }
+  const values = flatValues(plan, current);
+  if (model.typeColumn) values[model.typeColumn.column] = model.typeColumn.value;
+  values.ObjectType = model.objectType;
+  values.DN = plan.dn ?? entry.dn ?? null;
+  const bound = (name: string): unknown => {
+    const v = values[name];
+    return v === undefined || v === null ? null : driverValue(dialect, model, name, v as AttributeValue);
+  };
+  const kind = entry.modification === 'add' ? 'add' : entry.modification === 'delete' ? 'delete' : 'update';
+  if (method.method === 'procedure') {
+    const routine: TableName | undefined = method[kind];
+    if (routine === undefined) throw notConfigured(`${kind} procedure`);
+    const names = kind === 'delete' ? [...model.anchors] : (method.parameters ?? model.single.map((c) => c.name));
+    await db.run(await dialect.callRoutine(routine, names.map((n) => bind(bound(n))), 'statement'));
+    return kind === 'add' ? { anchor: plan.anchor } : {};
+  }
+  if (method.method !== 'statement') throw notConfigured('procedure or statement export method');
+  const text = method[kind];
+  if (text === undefined) throw notConfigured(`${kind} statement`);
+  let affected = 0;
+  for (const statement of splitStatements(text)) {
+    affected += (await db.run(renderTemplate(parseTemplate(statement, placeholderNames(model)), bound))).affected;
+  }
+  if (kind !== 'add' && affected === 0) {
+    throw new EntryProblem({ code: 'missing-object', message: `${model.objectType} ${Object.values(plan.anchor).map(String).join('+')} does not exist (the ${kind} statement changed no row).` });
+  }
+  return kind === 'add' ? { anchor: plan.anchor } : {};
+}

@@ -1,0 +1,9 @@
+import { describeLive } from './support/live.js';
+import { employeesConformance } from './support/conformance.js';
+import { probeMysql } from './support/targets.js';
+
+const server = await probeMysql();
+
+describeLive(server, 'generic-sql conformance on MariaDB', () => {
+  employeesConformance('mysql', 'generic-sql on MariaDB');
+});

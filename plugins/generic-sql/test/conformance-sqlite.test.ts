@@ -1,0 +1,3 @@
+import { employeesConformance } from './support/conformance.js';
+
+employeesConformance('sqlite', 'generic-sql on SQLite');
