@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { checkAttributeName, dnKey, equalityFilter, escapeDnValue, escapeFilterValue, formatDn, isUnder, parentDn, parseDn, rdnOf } from './escape.js';
+
+const HOSTILE = ['*', '(', ')', '\\', '\0', ',', '+', '=', '#lead', ' lead', 'trail ', 'a*b(c)d\\e\0f', 'x,y+z=w', '"q"', '<>;', 'Ünïcødé ✓'];
+
+describe('escapeFilterValue (RFC 4515)', () => {
+  it('escapes the five specials and nothing else', () => {
+    expect(escapeFilterValue('*')).toBe('\\2a');
+    expect(escapeFilterValue('(')).toBe('\\28');
+    expect(escapeFilterValue(')')).toBe('\\29');
+    expect(escapeFilterValue('\\')).toBe('\\5c');
+    expect(escapeFilterValue('\0')).toBe('\\00');
+    expect(escapeFilterValue('a*b(c)d\\e\0f')).toBe('a\\2ab\\28c\\29d\\5ce\\00f');
+    expect(escapeFilterValue(',+=# Ünï')).toBe(',+=# Ünï');
+  });
+
+  it('writes every byte of a binary value as \\xx', () => {
+    expect(escapeFilterValue(Uint8Array.from([0, 0x2a, 0xff]))).toBe('\\00\\2a\\ff');
+  });
+
+  it('builds equality filters and refuses an attribute name that would break the filter', () => {
+    expect(equalityFilter('uid', 'a)(uid=*')).toBe('(uid=a\\29\\28uid=\\2a)');
+    expect(() => equalityFilter('uid)(x', 'v')).toThrow(/not a valid LDAP attribute name/);
+    expect(checkAttributeName('userCertificate;binary')).toBe('userCertificate;binary');
+    expect(checkAttributeName('2.5.4.3')).toBe('2.5.4.3');
+  });
+});
+
+describe('escapeDnValue and parseDn (RFC 4514)', () => {
+  it('escapes specials, leading # and spaces, trailing spaces and NUL', () => {
+    expect(escapeDnValue('a,b+c=d')).toBe('a\\,b\\+c\\=d');
+    expect(escapeDnValue('#lead')).toBe('\\#lead');
+    expect(escapeDnValue(' lead')).toBe('\\ lead');
+    expect(escapeDnValue('trail ')).toBe('trail\\ ');
+    expect(escapeDnValue('in#side mid')).toBe('in#side mid');
+    expect(escapeDnValue('\0')).toBe('\\00');
+    expect(escapeDnValue('"<>;\\')).toBe('\\"\\<\\>\\;\\\\');
+  });
+
+  it.each(HOSTILE)('round-trips %j through a DN', (value) => {
+    const dn = `${rdnOf('cn', value)},ou=people,dc=example,dc=com`;
+    const parsed = parseDn(dn);
+    expect(parsed).toHaveLength(4);
+    expect(parsed[0]).toEqual([{ type: 'cn', value }]);
+    expect(formatDn(parsed)).toBe(dn);
+  });
+
+  it('reads hex escapes, multi-valued RDNs, quoted values and spaces around separators', () => {
+    expect(parseDn('cn=J\\C3\\BCrgen\\2C Sr.+uid=j , dc=example')).toEqual([
+      [
+        { type: 'cn', value: 'Jürgen, Sr.' },
+        { type: 'uid', value: 'j' },
+      ],
+      [{ type: 'dc', value: 'example' }],
+    ]);
+    expect(parseDn('cn="a, b",dc=x')[0]).toEqual([{ type: 'cn', value: 'a, b' }]);
+    expect(parseDn('')).toEqual([]);
+  });
+
+  it('rejects malformed DNs with the position', () => {
+    expect(() => parseDn('cn')).toThrow(/missing "="/);
+    expect(() => parseDn('cn=a\\')).toThrow(/dangling/);
+    expect(() => parseDn('cn=a\\4')).toThrow(/bad hex escape/);
+    expect(() => parseDn('c(n=a')).toThrow(/bad attribute type/);
+  });
+
+  it('compares DNs whatever their spelling', () => {
+    expect(dnKey('CN=Alice\\2c B,DC=Example, DC=com')).toBe(dnKey('cn=alice\\, b,dc=example,dc=com'));
+    expect(parentDn('uid=a,ou=people,dc=x')).toBe('ou=people,dc=x');
+    expect(isUnder('uid=a,ou=people,dc=x', 'OU=People,DC=x')).toBe(true);
+    expect(isUnder('uid=a,ou=people,dc=x', 'uid=a,ou=people,dc=x')).toBe(true);
+    expect(isUnder('cn=a\\,ou=people,dc=x', 'ou=people,dc=x')).toBe(false);
+    expect(isUnder('dc=x', 'ou=people,dc=x')).toBe(false);
+  });
+});
