@@ -1,6 +1,8 @@
 // An in-memory connector that implements the whole contract, to prove the conformance kit passes on
 // a correct connector. Its `defect` option breaks one behaviour at a time, to prove the kit notices.
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:net';
+import { createServer } from 'node:net';
 import type {
   AttributeDefinition,
   AttributeValue,
@@ -21,8 +23,10 @@ import {
   defineConnector,
   isValueOfType,
   readParameters,
+  toValueArray,
   valuesEqual,
 } from '../src/index.js';
+import type { Capabilities } from '../src/index.js';
 
 /** One deliberate defect of a variant; each should make at least one conformance check fail. */
 export type ReferenceDefect =
@@ -43,7 +47,8 @@ export type ReferenceDefect =
   | 'password-without-session'
   | 'password-ignores-missing-object'
   | 'ignores-delete'
-  | 'test-connection-broken';
+  | 'test-connection-broken'
+  | 'leaks-socket';
 
 interface StoredObject {
   id: string;
@@ -62,6 +67,8 @@ interface Store {
   changedAt: Map<string, number>;
   /** Keep-alive timers of open instances; a leaky variant leaves its own here until the store is dropped. */
   timers: Set<NodeJS.Timeout>;
+  /** Listening sockets a leaky variant left open, closed when the store is dropped. */
+  servers: Set<Server>;
   /** Objects deleted, by id, with their creation sequence and type, for delta imports. */
   deleted: Map<string, { createdAt: number; objectType: string }>;
 }
@@ -71,13 +78,31 @@ const stores = new Map<string, Store>();
 /** Creates an empty store and returns its name, the value of the `store` parameter. */
 export function createReferenceStore(): string {
   const name = `store-${randomUUID()}`;
-  stores.set(name, { objects: new Map(), sequence: 0, changedAt: new Map(), deleted: new Map(), timers: new Set() });
+  stores.set(name, { objects: new Map(), sequence: 0, changedAt: new Map(), deleted: new Map(), timers: new Set(), servers: new Set() });
   return name;
+}
+
+/**
+ * Puts objects straight into a store, as a seed for an import-only connector. Each object must give
+ * its anchor `id`.
+ */
+export function seedReferenceStore(name: string, objects: readonly { anchor?: Record<string, AttributeValue>; attributes: Record<string, AttributeValue | readonly AttributeValue[]> }[]): void {
+  const store = stores.get(name);
+  if (!store) throw new Error(`no store ${name}`);
+  for (const object of objects) {
+    const id = object.anchor?.id;
+    if (typeof id !== 'string') throw new Error('a seeded object needs anchor.id');
+    const attributes = Object.fromEntries(Object.entries(object.attributes).filter(([k]) => k !== 'password').map(([k, v]) => [k, toValueArray(v)]));
+    store.sequence += 1;
+    store.changedAt.set(id, store.sequence);
+    store.objects.set(id, { id, objectType: 'person', attributes, createdAt: store.sequence });
+  }
 }
 
 /** Drops a store. */
 export function dropReferenceStore(name: string): void {
   for (const timer of stores.get(name)?.timers ?? []) clearInterval(timer);
+  for (const server of stores.get(name)?.servers ?? []) server.close();
   stores.delete(name);
 }
 
@@ -174,6 +199,11 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined): Conn
   // Stands for the keep-alive timer of a real connection pool: it must go on close.
   const keepAlive = setInterval(() => {}, 60_000);
   store.timers.add(keepAlive);
+  if (defect === 'leaks-socket') {
+    // A listener on loopback that close() forgets, as a driver that never ends its pool would.
+    const server = createServer().listen(0, '127.0.0.1');
+    store.servers.add(server);
+  }
   const schema = schemaFor(defect);
 
   const touch = (id: string) => {
@@ -376,8 +406,11 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined): Conn
   return instance;
 }
 
-/** The reference connector, or a variant of it with one defect. */
-export function createReferenceConnector(defect?: ReferenceDefect) {
+/**
+ * The reference connector, or a variant of it with one defect. `capabilities` overrides what it
+ * declares, to run the kit against a connector that does less (import only, no delta...).
+ */
+export function createReferenceConnector(defect?: ReferenceDefect, capabilities: Partial<Capabilities> = {}) {
   return defineConnector({
     name: '@ecmahost/connector-reference',
     displayName: 'Reference (in memory)',
@@ -390,6 +423,7 @@ export function createReferenceConnector(defect?: ReferenceDefect) {
       exportType: 'attributeUpdate',
       password: true,
       deleteAddAsReplace: true,
+      ...capabilities,
     },
     parameters: {
       connectivity: [
@@ -401,7 +435,11 @@ export function createReferenceConnector(defect?: ReferenceDefect) {
       const name = readParameters(values).string('store');
       const store = stores.get(name);
       if (!store) throw new ConnectorError('connection-failed', `no store named ${name}`, { parameter: 'store' });
-      return createInstance(store, defect);
+      const instance = createInstance(store, defect);
+      // A connector that declares less must not offer more: drop the sessions it says it lacks.
+      if (capabilities.export === false) delete instance.openExport;
+      if (capabilities.password === false) delete instance.openPassword;
+      return instance;
     },
   });
 }

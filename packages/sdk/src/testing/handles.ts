@@ -1,7 +1,7 @@
 import { createHook } from 'node:async_hooks';
 
 // Resource types that mean a connection, a file, a child process or a timer left behind.
-const TRACKED_TYPES = new Set(['TCPWRAP', 'PIPEWRAP', 'TLSWRAP', 'UDPWRAP', 'Timeout', 'Immediate', 'FILEHANDLE', 'PROCESSWRAP', 'ZLIB']);
+const TRACKED_TYPES = new Set(['TCPWRAP', 'TCPSERVERWRAP', 'PIPEWRAP', 'PIPESERVERWRAP', 'TLSWRAP', 'UDPWRAP', 'Timeout', 'Immediate', 'FILEHANDLE', 'PROCESSWRAP', 'ZLIB']);
 // The same, as `process.getActiveResourcesInfo()` names them.
 const TRACKED_NAMES = /TCP|Pipe|TLS|UDP|Timeout|Immediate|FileHandle|Process|Zlib/i;
 
@@ -16,6 +16,10 @@ function activeCounts(): Map<string, number> {
 
 /** Whether a resource still holds the event loop open (an unref'd timer or socket does not). */
 function holdsLoop(resource: object): boolean {
+  // A FileHandle's destroy hook fires only when it is garbage-collected, long after close(); a
+  // closed one has a negative fd, so fs/promises reads that completed do not count as leaks.
+  const fd = (resource as { fd?: unknown }).fd;
+  if (typeof fd === 'number' && fd < 0) return false;
   const hasRef = (resource as { hasRef?: () => boolean }).hasRef;
   return typeof hasRef === 'function' ? hasRef.call(resource) : true;
 }
@@ -66,20 +70,24 @@ export class HandleWatch {
   }
 
   /**
-   * Stops recording new resources and waits up to `waitMs` for the connector's to go (sockets close
-   * a tick or two after `end()` resolves). Returns the leaks still there; empty when none.
+   * Waits up to `waitMs` for the connector's resources to go (sockets close a tick or two after
+   * `end()` resolves) and returns the leaks still there; empty when none. Recording goes on while
+   * waiting: work the connector started before close (a DNS lookup, then a socket) lands late.
    */
   async leaks(waitMs = 2_000): Promise<string[]> {
-    this.#recording = false;
     const deadline = Date.now() + waitMs;
     try {
       for (;;) {
         const leaks = this.#current();
         if (leaks.length === 0 || Date.now() >= deadline) return leaks;
-        await sleep(50);
+        // The watch's own timer is not the connector's: created with recording paused.
+        this.#recording = false;
+        const pause = sleep(50);
+        this.#recording = true;
+        await pause;
       }
     } finally {
-      this.#hook.disable();
+      this.stop();
     }
   }
 
