@@ -1,3 +1,3 @@
 import { defineBase } from '@ecmahost/tooling/tsup';
 
-export default defineBase({ entry: ['src/index.ts'] });
+export default defineBase({ entry: ['src/index.ts', 'src/cli.ts'] });
