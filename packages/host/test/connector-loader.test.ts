@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { API_VERSION } from '@ecmahost/sdk';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConnectorDefinition } from '../src/connectors/loader.js';
+import { createHost } from '../src/host.js';
+import { TOKEN_A, fixtureConfig } from './fixtures/fixture-host.js';
+
+// Connector packages as a third party publishes them: plain ESM JavaScript in node_modules,
+// branded through the Symbol registry (no import of our SDK copy).
+
+let dir: string;
+
+function connectorSource(name: string, apiVersion: number): string {
+  return `
+const capabilities = { import: true, deltaImport: false, export: false, exportType: 'attributeUpdate', dnStyle: 'none', dnAsAnchor: false,
+  objectRename: false, password: false, partitions: false, hierarchy: false, concurrentOperations: true, deleteAddAsReplace: false, normalizations: [] };
+export default {
+  [Symbol.for('ecmahost.connector')]: true,
+  name: ${JSON.stringify(name)}, displayName: 'Test', version: '1.0.0', description: undefined, apiVersion: ${apiVersion},
+  capabilities: () => capabilities,
+  getParameters: async () => [],
+  validate: async () => [],
+  open: async () => ({
+    testConnection: async () => {},
+    getSchema: async () => ({ objectTypes: [{ name: 'person', anchors: ['login'], attributes: [
+      { name: 'login', type: 'string', multiValued: false }, { name: 'mail', type: 'string', multiValued: false }, { name: 'firstName', type: 'string', multiValued: false } ] }] }),
+    openImport: async () => ({
+      getEntries: async () => ({ more: false, entries: [{ objectType: 'person', modification: 'add', anchor: { login: 'pkg-user' },
+        attributeChanges: [{ name: 'login', modification: 'add', valueChanges: [{ modification: 'add', value: 'pkg-user' }] }] }] }),
+      close: async () => {},
+    }),
+    close: async () => {},
+  }),
+};
+`;
+}
+
+function writePackage(name: string, pkg: Record<string, unknown>, files: Record<string, string>): void {
+  const root = path.join(dir, 'node_modules', name);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', ...pkg }));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-loader-'));
+  writePackage('acme-connector', { ecmahost: { connector: './lib/connector.js' }, main: './wrong.js' }, { 'lib/connector.js': connectorSource('acme-connector', API_VERSION) });
+  writePackage('@scope/main-export', { exports: { '.': { import: './main.js' } } }, { 'main.js': connectorSource('@scope/main-export', API_VERSION) });
+  writePackage('throwing-connector', { main: './main.js' }, { 'main.js': "throw new Error('driver missing: cannot find libfoo.so');\n" });
+  writePackage('old-api-connector', { main: './main.js' }, { 'main.js': connectorSource('old-api-connector', 999) });
+  writePackage('not-a-connector', { main: './main.js' }, { 'main.js': 'export default { name: "x" };\n' });
+  mkdirSync(path.join(dir, 'local', 'my-connector'), { recursive: true });
+  writeFileSync(path.join(dir, 'local', 'my-connector', 'package.json'), JSON.stringify({ name: 'my-connector', type: 'module', ecmahost: { connector: './c.js' } }));
+  writeFileSync(path.join(dir, 'local', 'my-connector', 'c.js'), connectorSource('my-connector', API_VERSION));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loadConnectorDefinition', () => {
+  it('finds an installed package by its ecmahost manifest field', async () => {
+    expect((await loadConnectorDefinition('acme-connector', dir)).name).toBe('acme-connector');
+  });
+
+  it('falls back to the main export, also for scoped packages, and looks upwards from a sub-directory', async () => {
+    expect((await loadConnectorDefinition('@scope/main-export', path.join(dir, 'local'))).name).toBe('@scope/main-export');
+  });
+
+  it('loads a package directory by path', async () => {
+    expect((await loadConnectorDefinition('./local/my-connector', dir)).name).toBe('my-connector');
+  });
+
+  it('explains what is wrong', async () => {
+    await expect(loadConnectorDefinition('missing-connector', dir)).rejects.toThrow(/missing-connector is not installed/);
+    await expect(loadConnectorDefinition('throwing-connector', dir)).rejects.toThrow(/libfoo/);
+    await expect(loadConnectorDefinition('old-api-connector', dir)).rejects.toMatchObject({ code: 'unsupported-api-version' });
+    await expect(loadConnectorDefinition('not-a-connector', dir)).rejects.toThrow(/no default export made by defineConnector/);
+  });
+});
+
+describe('a host with a connector that fails to load', () => {
+  it('reports it and serves the others', async () => {
+    const base = { attributes: [{ name: 'login' }, { name: 'mail' }], scimMapping: { userName: 'login' }, deprovisioning: { disable: { action: 'none' as const }, delete: { action: 'delete' as const } } };
+    const host = createHost({
+      connectors: [
+        fixtureConfig('Good', TOKEN_A, 'unused', { ...base, package: 'acme-connector' }),
+        fixtureConfig('Broken', TOKEN_A, 'unused', { ...base, package: 'throwing-connector' }),
+        fixtureConfig('Old', TOKEN_A, 'unused', { ...base, package: 'old-api-connector' }),
+      ],
+      nodeModulesDir: path.join(dir, 'node_modules'),
+      logger: pino({ level: 'silent' }),
+      certificate: { notAfter: new Date(Date.now() + 10.5 * 86_400_000) },
+    });
+    await host.start();
+    await host.runImport('Good');
+    const res = await host.app.request('/ecma2host_Good/scim/Users?filter=userName+eq+"pkg-user"', { headers: { authorization: `Bearer ${TOKEN_A}` } });
+    expect(await res.json()).toMatchObject({ totalResults: 1 });
+    expect(host.connectorStatus('Broken')).toMatchObject({ state: 'failing', lastError: expect.stringContaining('libfoo') });
+    expect(host.connectorStatus('Old')).toMatchObject({ state: 'failing', lastError: expect.stringContaining('API version 999') });
+    const broken = await host.app.request('/ecma2host_Broken/scim/Users', { headers: { authorization: `Bearer ${TOKEN_A}` } });
+    expect(broken.status).toBe(503);
+    const ready = await host.app.request('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, connectors: { Good: { state: 'ready', cacheSize: 1 }, Broken: { state: 'failing' } }, certificate: { daysLeft: 10 } });
+    await host.stop();
+  });
+});

@@ -1,0 +1,112 @@
+import { writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../src/auth/token.js';
+import { EXT, TOKEN_A, fixtureConfig, startFixtureHost } from './fixtures/fixture-host.js';
+import type { FixtureHost } from './fixtures/fixture-host.js';
+
+let f: FixtureHost;
+beforeEach(async () => {
+  f = await startFixtureHost();
+});
+afterEach(async () => {
+  await f.cleanup();
+});
+
+const BASE = '/ecma2host_A/scim';
+
+async function create(login: string): Promise<string> {
+  const res = await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: login, name: { givenName: 'G' } }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+describe('host operations', () => {
+  it('serves /healthz, /readyz and Prometheus /metrics without a token', async () => {
+    expect(await (await f.request('/healthz', { token: null })).json()).toEqual({ status: 'ok' });
+    const ready = await f.request('/readyz', { token: null });
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, connectors: { A: { state: 'ready', cacheSize: 0 } } });
+    await create('metrics-user');
+    await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: 'metrics-user', name: { givenName: 'G' } }) });
+    const metrics = await (await f.request('/metrics', { token: null })).text();
+    expect(metrics).toMatch(/ecmahost_scim_requests_total\{connector="A",method="POST",status="201"\} 1/);
+    expect(metrics).toMatch(/ecmahost_scim_requests_total\{connector="A",method="POST",status="409"\} 1/);
+    expect(metrics).toMatch(/ecmahost_imports_total\{connector="A",type="full",result="success"\} 1/);
+    expect(metrics).toContain('ecmahost_scim_request_duration_seconds_bucket');
+    expect(metrics).toContain('ecmahost_cache_objects{connector="A"}');
+  });
+
+  it('counts export errors by code', async () => {
+    await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: 'no-first-name' }) });
+    const metrics = await (await f.request('/metrics', { token: null })).text();
+    expect(metrics).toMatch(/ecmahost_export_errors_total\{connector="A",code="syntax-violation"\} 1/);
+    expect(f.host.connectorStatus('A')?.exportErrors).toBe(1);
+  });
+
+  it('answers unknown paths outside the connector prefix with a SCIM 404 and leaves /admin free', async () => {
+    // Admin routes are mounted before the first request (Hono builds its router then).
+    f.host.app.get('/admin/ping', (c) => c.text('pong'));
+    f.host.app.get('/admin/scim/x', (c) => c.text('admin scim'));
+    const res = await f.request('/nothing-here', { token: null });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ status: '404' });
+    expect(await (await f.request('/admin/ping', { token: null })).text()).toBe('pong');
+    expect(await (await f.request('/admin/scim/x', { token: null })).text()).toBe('admin scim');
+  });
+
+  it('picks up a delta import: changes made in the target after the full import', async () => {
+    const id = await create('delta-user');
+    // Another writer changes the target directly (a second host, an admin tool).
+    const store = f.store('A');
+    store.objects['delta-user']!.attributes.displayName = ['Changed Elsewhere'];
+    store.objects['outside'] = { attributes: { login: ['outside'], firstName: ['O'] } };
+    store.seq += 2;
+    store.log.push({ seq: store.seq - 1, login: 'delta-user' }, { seq: store.seq, login: 'outside' });
+    writeFileSync(f.file('A'), JSON.stringify(store));
+    const summary = await f.host.runImport('A', { delta: true });
+    expect(summary).toMatchObject({ type: 'delta', objects: 2 });
+    expect(await (await f.request(`${BASE}/Users/${id}`)).json()).toMatchObject({ displayName: 'Changed Elsewhere' });
+    expect(await (await f.request(`${BASE}/Users?filter=userName+eq+"outside"`)).json()).toMatchObject({ totalResults: 1 });
+  });
+
+  it('rotates a token: the old one is refused at once', async () => {
+    f.host.rotateToken('A', hashToken('a-brand-new-token-123'));
+    expect((await f.request(`${BASE}/Users`)).status).toBe(401);
+    expect((await f.request(`${BASE}/Users`, { token: 'a-brand-new-token-123' })).status).toBe(200);
+  });
+
+  it('adds and removes connectors at run time', async () => {
+    await f.host.addConnector(fixtureConfig('C', TOKEN_A, f.file('C')));
+    await f.host.runImport('C');
+    expect((await f.request('/ecma2host_C/scim/Users')).status).toBe(200);
+    await f.host.removeConnector('C');
+    expect((await f.request('/ecma2host_C/scim/Users')).status).toBe(404);
+    expect(f.host.connectorNames()).toEqual(['A']);
+  });
+
+  it('pages with startIndex and count and projects attributes', async () => {
+    for (const login of ['p1', 'p2', 'p3', 'p4', 'p5']) await create(login);
+    const page = (await (await f.request(`${BASE}/Users?startIndex=2&count=2&attributes=userName`)).json()) as { totalResults: number; startIndex: number; itemsPerPage: number; Resources: Record<string, unknown>[] };
+    expect(page).toMatchObject({ totalResults: 5, startIndex: 2, itemsPerPage: 2 });
+    expect(page.Resources.map((r) => r.userName)).toEqual(['p2', 'p3']);
+    expect(Object.keys(page.Resources[0]!).sort()).toEqual(['id', 'schemas', 'userName']);
+    const excluded = (await (await f.request(`${BASE}/Users?filter=userName+eq+"p1"&excludedAttributes=${EXT},meta`)).json()) as { Resources: Record<string, unknown>[] };
+    expect(excluded.Resources[0]).not.toHaveProperty(EXT);
+    expect(excluded.Resources[0]).not.toHaveProperty('meta');
+    expect(excluded.Resources[0]).toHaveProperty('userName', 'p1');
+  });
+
+  it('replaces a user with PUT', async () => {
+    const id = await create('put-user');
+    const res = await f.request(`${BASE}/Users/${id}`, { method: 'PUT', body: JSON.stringify({ userName: 'put-user', name: { givenName: 'New' }, displayName: 'Put' }) });
+    expect(res.status).toBe(200);
+    expect(f.store('A').objects['put-user']!.attributes).toMatchObject({ firstName: ['New'], displayName: ['Put'] });
+  });
+
+  it('refuses a password the target rejects with its own message', async () => {
+    const res = await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: 'weak', name: { givenName: 'W' }, [EXT]: { export_password: 'short' } }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toContain('password policy');
+    expect(f.store('A').passwords).toEqual({});
+  });
+});
