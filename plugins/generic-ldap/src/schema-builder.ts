@@ -142,7 +142,10 @@ export function buildSchema(directory: DirectorySchema, options: SchemaOptions):
   const chosen = [...structural.values()].filter((oc) => wanted.length === 0 || oc.names.some((n) => wanted.includes(n.toLowerCase())));
   const auxiliaries = [...new Set(directory.classes.values())].filter((oc) => oc.kind === 'auxiliary' && !oc.obsolete);
   const anchorIsDn = options.anchor === DN_ATTRIBUTE;
+  // entryUUID, nsUniqueId, objectGUID are set by the server; a user attribute (employeeNumber)
+  // may be an anchor too, given by the host on add.
   const anchorAttribute = anchorIsDn ? undefined : (directory.attribute(options.anchor) ?? { name: options.anchor, type: 'string' as const, multiValued: false, importOnly: true, caseExact: false, operational: true });
+  const serverGenerated = anchorAttribute !== undefined && (anchorAttribute.importOnly || anchorAttribute.operational);
 
   const objectTypes: ObjectTypeDefinition[] = chosen
     .map((oc) => {
@@ -168,7 +171,8 @@ export function buildSchema(directory: DirectorySchema, options: SchemaOptions):
       const password = byName.get(options.passwordAttribute.toLowerCase());
       if (password !== undefined) byName.set(options.passwordAttribute.toLowerCase(), { ...password, type: 'string', multiValued: false, operation: 'exportOnly' });
       if (anchorAttribute !== undefined) {
-        byName.set(anchorAttribute.name.toLowerCase(), { name: anchorAttribute.name, type: anchorAttribute.type === 'binary' ? 'binary' : 'string', multiValued: false, operation: 'importOnly' });
+        const anchor: AttributeDefinition = { name: anchorAttribute.name, type: anchorAttribute.type === 'binary' ? 'binary' : 'string', multiValued: false };
+        byName.set(anchorAttribute.name.toLowerCase(), serverGenerated ? { ...anchor, operation: 'importOnly' } : { ...anchor, required: true });
       }
       const attributes: AttributeDefinition[] = [
         { name: DN_ATTRIBUTE, type: 'string', multiValued: false, required: true, description: 'The distinguished name of the entry.' },
@@ -181,7 +185,7 @@ export function buildSchema(directory: DirectorySchema, options: SchemaOptions):
         dnAttribute: DN_ATTRIBUTE,
         attributes,
       };
-      return anchorIsDn ? type : { ...type, anchorGeneratedOnAdd: true };
+      return serverGenerated ? { ...type, anchorGeneratedOnAdd: true } : type;
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   return { objectTypes };

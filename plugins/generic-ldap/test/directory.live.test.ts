@@ -1,0 +1,292 @@
+import type { ConnectorInstance, CSEntryChange, ExportEntryResult, ImportEntry, ParameterValues } from '@ecmahost/sdk';
+import { attributeChange, attributeChangesOf, secret, silentLogger } from '@ecmahost/sdk';
+import { Attribute, Change, Client } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import connector from '../src/index.js';
+import { freshContainer, rootClient, valuesFor } from './ldap-target.js';
+import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+
+const skip = slapdSkipReason();
+const context = { log: silentLogger, signal: new AbortController().signal };
+let ids = 0;
+
+async function open(values: ParameterValues): Promise<ConnectorInstance> {
+  return connector.open(values, context);
+}
+
+async function exportBatch(instance: ConnectorInstance, objectType: string, batch: Omit<CSEntryChange, 'identifier' | 'objectType'>[]): Promise<ExportEntryResult[]> {
+  const schema = await instance.getSchema();
+  const session = await instance.openExport!({ schema, batchSize: batch.length });
+  try {
+    return await session.putEntries(batch.map((e) => ({ ...e, objectType, identifier: `e${String(++ids)}` })));
+  } finally {
+    await session.close('normal');
+  }
+}
+
+async function importAll(instance: ConnectorInstance, type: 'full' | 'delta', watermark?: string): Promise<{ entries: ImportEntry[]; watermark: string | undefined }> {
+  const schema = await instance.getSchema();
+  const session = await instance.openImport!({ type, schema, pageSize: 50, ...(watermark === undefined ? {} : { watermark }) });
+  const entries: ImportEntry[] = [];
+  let last: string | undefined;
+  for (;;) {
+    const page = await session.getEntries();
+    entries.push(...page.entries);
+    last = page.watermark ?? last;
+    if (!page.more) break;
+  }
+  const final = await session.close('normal');
+  return { entries, watermark: (final && final.watermark) ?? last };
+}
+
+async function canBind(slapd: Slapd, dn: string, password: string): Promise<boolean> {
+  const client = new Client({ url: slapd.url });
+  try {
+    await client.startTLS({ ca: slapd.caPem, host: '127.0.0.1' });
+    await client.bind(dn, password);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
+
+describe.skipIf(skip !== undefined)('export and import against slapd', () => {
+  let slapd: Slapd;
+  beforeAll(async () => {
+    slapd = await startSlapd();
+  });
+  afterAll(async () => {
+    await slapd?.stop();
+  });
+
+  it("exports Microsoft's OpenLDAP mapping: add, modify, rename, move, password bind, delete", async () => {
+    const ou = await freshContainer(slapd, 'mapping');
+    const other = await freshContainer(slapd, 'moved');
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: `${ou}\n${other}` }));
+    try {
+      const dn = `cn=Alice Smith,${ou}`;
+      const [added] = await exportBatch(instance, 'inetOrgPerson', [
+        {
+          modification: 'add',
+          anchor: {},
+          attributeChanges: attributeChangesOf({
+            '-dn-': dn,
+            objectClass: ['inetOrgPerson', 'posixAccount', 'shadowAccount'],
+            cn: 'Alice Smith',
+            sn: 'Smith',
+            mail: 'alice@example.com',
+            uid: 'alice',
+            uidNumber: 10001,
+            gidNumber: 10000,
+            homeDirectory: '/home/alice',
+            userPassword: 'Initial-Passw0rd',
+          }),
+        },
+      ]);
+      expect(added).toMatchObject({ dn, anchor: { '-dn-': dn } });
+      const ldif = await slapd.ldapsearch(ou, '(uid=alice)', ['objectClass', 'uidNumber', 'gidNumber', 'homeDirectory', 'userPassword']);
+      expect(ldif).toContain(`dn: ${dn}`);
+      expect(ldif).toMatch(/objectClass: posixAccount/);
+      expect(ldif).toMatch(/objectClass: shadowAccount/);
+      expect(ldif).toMatch(/uidNumber: 10001/);
+      expect(ldif).toMatch(/homeDirectory: \/home\/alice/);
+      // Password Modify: the server hashed it, and the user can bind with it.
+      expect(ldif).toMatch(/userPassword:: /);
+      expect(ldif).not.toContain('Initial-Passw0rd');
+      expect(await canBind(slapd, dn, 'Initial-Passw0rd')).toBe(true);
+
+      const [modified] = await exportBatch(instance, 'inetOrgPerson', [
+        {
+          modification: 'update',
+          dn,
+          anchor: { '-dn-': dn },
+          attributeChanges: [attributeChange.replace('sn', 'Jones'), attributeChange.update('mail', { add: ['a.jones@example.com'], delete: ['alice@example.com'] }), attributeChange.add('title', 'Engineer')],
+        },
+      ]);
+      expect(modified?.error).toBeUndefined();
+      const afterModify = await slapd.ldapsearch(ou, '(uid=alice)', ['sn', 'mail', 'title']);
+      expect(afterModify).toMatch(/sn: Jones/);
+      expect(afterModify).toMatch(/mail: a.jones@example.com/);
+      expect(afterModify).not.toMatch(/alice@example.com/);
+      expect(afterModify).toMatch(/title: Engineer/);
+
+      const renamed = `cn=Alice Jones,${ou}`;
+      const [rename] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'update', dn, anchor: { '-dn-': dn }, attributeChanges: [attributeChange.replace('-dn-', renamed)] }]);
+      expect(rename).toMatchObject({ dn: renamed });
+      expect(await slapd.ldapsearch(ou, '(uid=alice)', ['cn'])).toContain(`dn: ${renamed}`);
+
+      const moved = `cn=Alice Jones,${other}`;
+      const [move] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'update', dn: renamed, newDn: moved, anchor: { '-dn-': renamed }, attributeChanges: [] }]);
+      expect(move).toMatchObject({ dn: moved });
+      expect(await slapd.ldapsearch(ou, '(uid=alice)', ['cn'])).toBe('');
+      expect(await slapd.ldapsearch(other, '(uid=alice)', ['cn'])).toContain(`dn: ${moved}`);
+      expect(await canBind(slapd, moved, 'Initial-Passw0rd')).toBe(true);
+
+      const [removed] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'delete', dn: moved, anchor: { '-dn-': moved }, attributeChanges: [] }]);
+      expect(removed?.error).toBeUndefined();
+      expect(await slapd.ldapsearch(other, '(uid=alice)', ['cn'])).toBe('');
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('writes pre-hashed {SSHA} passwords as the attribute when asked to', async () => {
+    const ou = await freshContainer(slapd, 'ssha');
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `uid={uid},${ou}`, passwordMethod: 'attributeSsha' }));
+    try {
+      const [result] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ uid: 'bob', cn: 'Bob', sn: 'B', userPassword: 'Hashed-0nce' }) }]);
+      expect(result).toMatchObject({ dn: `uid=bob,${ou}` });
+      const ldif = await slapd.ldapsearch(ou, '(uid=bob)', ['userPassword']);
+      const encoded = /userPassword:: (\S+)/.exec(ldif)?.[1] ?? '';
+      expect(Buffer.from(encoded, 'base64').toString()).toMatch(/^\{SSHA\}/);
+      expect(await canBind(slapd, `uid=bob,${ou}`, 'Hashed-0nce')).toBe(true);
+      const passwords = await instance.openPassword!({});
+      expect(await passwords.setPassword({ objectType: 'inetOrgPerson', anchor: { '-dn-': `uid=bob,${ou}` } }, secret('Changed-0nce'), {})).toBeUndefined();
+      await passwords.close();
+      expect(await canBind(slapd, `uid=bob,${ou}`, 'Changed-0nce')).toBe(true);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('reports rejected values with the server diagnostic, and refused writes as permission issues', async () => {
+    const ou = await freshContainer(slapd, 'errors');
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `uid={uid},${ou}` }));
+    const anonymous = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `uid={uid},${ou}`, binding: 'Anonymous', bindDn: '' }));
+    try {
+      const results = await exportBatch(instance, 'inetOrgPerson', [
+        { modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ objectClass: ['inetOrgPerson', 'posixAccount'], uid: 'u1', cn: 'U', sn: 'U', uidNumber: 1, gidNumber: 1, homeDirectory: '/home/ü' }) },
+        { modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ uid: 'u2', cn: 'U' }) },
+        { modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ uid: 'u3', cn: 'U', sn: 'U', uidNumber: 'many' }) },
+        { modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ cn: 'no uid', sn: 'U' }) },
+      ]);
+      expect(results[0]?.error).toMatchObject({ code: 'syntax-violation' });
+      expect(results[0]?.error?.message).toMatch(/invalidAttributeSyntax \(21\): homeDirectory: value #0 invalid per syntax/);
+      expect(results[1]?.error).toMatchObject({ code: 'syntax-violation' });
+      expect(results[1]?.error?.message).toMatch(/objectClassViolation \(65\).*'sn'/);
+      expect(results[2]?.error).toMatchObject({ code: 'invalid-provisioning-value' });
+      expect(results[2]?.error?.message).toMatch(/uidNumber takes an integer/);
+      expect(results[3]?.error).toMatchObject({ code: 'invalid-provisioning-value' });
+      expect(results[3]?.error?.message).toMatch(/needs a value for uid/);
+      const [refused] = await exportBatch(anonymous, 'inetOrgPerson', [{ modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ uid: 'anon', cn: 'A', sn: 'A' }) }]);
+      expect(refused?.error).toMatchObject({ code: 'permission-issue' });
+      expect(await slapd.ldapsearch(ou, '(objectClass=inetOrgPerson)', ['uid'])).toBe('');
+    } finally {
+      await instance.close();
+      await anonymous.close();
+    }
+  });
+
+  it('creates and finds entries whose values need escaping in DNs and filters, exactly', async () => {
+    const hostile = ['*', '(', ')', '\\', 'nul\0byte', 'a,b', 'a+b', 'a=b', '#lead', ' lead', 'trail ', '*)(uid=*'];
+    const ou = await freshContainer(slapd, 'escaping');
+    // employeeNumber (single-valued) as the anchor makes every update and delete look the entry up
+    // with an equality filter on the hostile value.
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `cn={cn},${ou}`, anchor: 'employeeNumber' }));
+    try {
+      const adds = await exportBatch(
+        instance,
+        'inetOrgPerson',
+        hostile.map((value) => ({ modification: 'add' as const, anchor: { employeeNumber: value }, attributeChanges: attributeChangesOf({ cn: value, sn: 'S', employeeNumber: value }) })),
+      );
+      expect(adds.map((r) => r.error)).toEqual(hostile.map(() => undefined));
+      const { entries } = await importAll(instance, 'full');
+      expect(entries.map((e) => e.anchor.employeeNumber).sort()).toEqual([...hostile].sort());
+      for (const entry of entries) {
+        const cn = entry.attributeChanges.find((c) => c.name === 'cn')?.valueChanges.map((v) => v.value);
+        expect(cn).toEqual([entry.anchor.employeeNumber]);
+      }
+      const updates = await exportBatch(
+        instance,
+        'inetOrgPerson',
+        hostile.map((value) => ({ modification: 'update' as const, anchor: { employeeNumber: value }, attributeChanges: [attributeChange.replace('description', `for ${value}`)] })),
+      );
+      expect(updates.map((r) => r.error)).toEqual(hostile.map(() => undefined));
+      const after = await importAll(instance, 'full');
+      for (const entry of after.entries) {
+        const description = entry.attributeChanges.find((c) => c.name === 'description')?.valueChanges.map((v) => v.value);
+        expect(description).toEqual([`for ${String(entry.anchor.employeeNumber)}`]);
+      }
+      const [missing] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'delete', anchor: { employeeNumber: '**' }, attributeChanges: [] }]);
+      expect(missing?.error?.code).toBe('missing-object');
+      const deletes = await exportBatch(
+        instance,
+        'inetOrgPerson',
+        hostile.map((value) => ({ modification: 'delete' as const, anchor: { employeeNumber: value }, attributeChanges: [] })),
+      );
+      expect(deletes.map((r) => r.error)).toEqual(hostile.map(() => undefined));
+      expect((await importAll(instance, 'full')).entries).toEqual([]);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('imports changes made behind its back from the accesslog: add, modify, modrdn, delete', async () => {
+    const ou = await freshContainer(slapd, 'delta');
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, anchor: 'entryUUID' }));
+    const root = await rootClient(slapd);
+    try {
+      await root.add(`uid=keep,${ou}`, { objectClass: 'inetOrgPerson', uid: 'keep', cn: 'Keep', sn: 'K' });
+      await root.add(`uid=gone,${ou}`, { objectClass: 'inetOrgPerson', uid: 'gone', cn: 'Gone', sn: 'G' });
+      await root.add(`uid=old,${ou}`, { objectClass: 'inetOrgPerson', uid: 'old', cn: 'Old', sn: 'O' });
+      const full = await importAll(instance, 'full');
+      expect(full.entries).toHaveLength(3);
+      const uuidOf = (uid: string) => full.entries.find((e) => e.dn === `uid=${uid},${ou}`)?.anchor.entryUUID;
+
+      await root.modify(`uid=keep,${ou}`, new Change({ operation: 'replace', modification: new Attribute({ type: 'sn', values: ['Changed'] }) }));
+      await root.add(`uid=new,${ou}`, { objectClass: 'inetOrgPerson', uid: 'new', cn: 'New', sn: 'N' });
+      await root.modifyDN(`uid=old,${ou}`, `uid=renamed,${ou}`);
+      await root.del(`uid=gone,${ou}`);
+      // Outside the configured container: not reported.
+      await root.add(`uid=elsewhere,ou=people,${slapd.baseDn}`, { objectClass: 'inetOrgPerson', uid: 'elsewhere', cn: 'E', sn: 'E' });
+
+      const delta = await importAll(instance, 'delta', full.watermark);
+      const summary = delta.entries.map((e) => `${e.modification} ${String(e.dn)}`);
+      expect(summary).toEqual([`replace uid=keep,${ou}`, `add uid=new,${ou}`, `replace uid=renamed,${ou}`, `delete uid=gone,${ou}`]);
+      expect(delta.entries[0]?.attributeChanges.find((c) => c.name === 'sn')?.valueChanges[0]?.value).toBe('Changed');
+      expect(delta.entries[2]?.anchor.entryUUID).toBe(uuidOf('old'));
+      expect(delta.entries[3]).toMatchObject({ objectType: 'inetOrgPerson', anchor: { entryUUID: uuidOf('gone') } });
+
+      const quiet = await importAll(instance, 'delta', delta.watermark);
+      expect(quiet.entries).toEqual([]);
+    } finally {
+      await root.unbind();
+      await instance.close();
+    }
+  });
+
+  it('falls back to modifyTimestamp deltas, which see adds and changes but not deletes', async () => {
+    const ou = await freshContainer(slapd, 'timestamp');
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, deltaMethod: 'modifyTimestamp' }));
+    const root = await rootClient(slapd);
+    try {
+      await root.add(`uid=one,${ou}`, { objectClass: 'inetOrgPerson', uid: 'one', cn: 'One', sn: 'O' });
+      const full = await importAll(instance, 'full');
+      await new Promise((r) => setTimeout(r, 1100)); // modifyTimestamp has one-second resolution
+      await root.add(`uid=two,${ou}`, { objectClass: 'inetOrgPerson', uid: 'two', cn: 'Two', sn: 'T' });
+      await root.del(`uid=one,${ou}`);
+      const delta = await importAll(instance, 'delta', full.watermark);
+      expect(delta.entries.map((e) => `${e.modification} ${String(e.dn)}`)).toContain(`replace uid=two,${ou}`);
+      expect(delta.entries.some((e) => e.modification === 'delete')).toBe(false);
+    } finally {
+      await root.unbind();
+      await instance.close();
+    }
+  });
+
+  it('offers partitions and the container hierarchy', async () => {
+    const ou = await freshContainer(slapd, 'tree');
+    const instance = await open(valuesFor(slapd));
+    try {
+      const partitions = await instance.getPartitions!();
+      expect(partitions.map((p) => p.dn)).toEqual([slapd.baseDn]);
+      const tree = await instance.getHierarchy!(partitions[0]!);
+      const people = tree.find((n) => n.dn === `ou=people,${slapd.baseDn}`);
+      expect(people?.children?.some((c) => c.dn === ou)).toBe(true);
+    } finally {
+      await instance.close();
+    }
+  });
+});
