@@ -1,0 +1,125 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isSecret } from '@ecmahost/sdk';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { stream } from 'hono/streaming';
+import type { ConnectorInstanceConfig } from '../config/connector-config.js';
+import type { Host } from '../host.js';
+import type { Store } from '../store/store.js';
+
+/** Options of {@link createAdminRoutes}. */
+export interface AdminRoutesOptions {
+  host: Host;
+  store: Store;
+  /** The admin credential (the `admin-token` file of the data directory). */
+  adminToken: string;
+  /** Answer requests from other machines too; loopback only when `false`. */
+  allowRemote: boolean;
+  /** The configurations the host was started with, to tell what a reload changes. */
+  loaded: readonly ConnectorInstanceConfig[];
+}
+
+type AdminEnv = { Bindings: Partial<HttpBindings> };
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+// A comparable form of a configuration: secrets revealed (they are compared, never sent).
+function fingerprint(config: ConnectorInstanceConfig): string {
+  const parameters = Object.fromEntries(Object.entries(config.parameters).map(([k, v]) => [k, isSecret(v) ? { secret: v.reveal() } : v]));
+  return JSON.stringify({ ...config, tokenHash: '', parameters });
+}
+
+function problem(c: Context, status: 400 | 401 | 403 | 404 | 500, error: string): Response {
+  return c.json({ error }, status);
+}
+
+/**
+ * The `/admin` routes the CLI talks to on a running host: status, an import with streamed
+ * progress, a cache query, and a reload of the connectors from the data directory. Every request
+ * needs the admin credential (never a connector's SCIM token) and, unless allowed, comes from
+ * loopback.
+ */
+export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
+  const { host, store } = options;
+  const expected = digest(options.adminToken);
+  const loaded = new Map(options.loaded.map((c) => [c.name, c]));
+  const admin = new Hono<AdminEnv>();
+
+  admin.use('*', async (c, next) => {
+    const remote = c.env?.incoming?.socket.remoteAddress;
+    if (!options.allowRemote && (remote === undefined || !LOOPBACK.has(remote))) {
+      return problem(c, 403, 'the admin API answers loopback requests only (adminAllowRemote in host.yaml).');
+    }
+    const header = c.req.header('authorization') ?? '';
+    const presented = /^Bearer (.+)$/i.exec(header)?.[1] ?? '';
+    if (!timingSafeEqual(digest(presented), expected)) return problem(c, 401, 'the admin credential is missing or wrong (see the admin-token file of the data directory).');
+    return next();
+  });
+
+  admin.get('/status', (c) => c.json(host.status()));
+
+  admin.post('/connectors/:name/import', (c) => {
+    const name = c.req.param('name');
+    if (!host.connectorNames().includes(name)) return problem(c, 404, `no connector named ${name} is running.`);
+    const delta = c.req.query('delta') === 'true';
+    c.header('content-type', 'application/x-ndjson');
+    return stream(c, async (out) => {
+      try {
+        const summary = await host.runImport(name, {
+          delta,
+          onProgress: (progress) => {
+            void out.write(`${JSON.stringify({ progress })}\n`);
+          },
+        });
+        await out.write(`${JSON.stringify({ summary })}\n`);
+      } catch (error) {
+        await out.write(`${JSON.stringify({ error: (error as Error).message })}\n`);
+      }
+    });
+  });
+
+  admin.get('/connectors/:name/cache', (c) => {
+    const name = c.req.param('name');
+    if (!host.connectorNames().includes(name)) return problem(c, 404, `no connector named ${name} is running.`);
+    const count = c.req.query('count');
+    const startIndex = c.req.query('startIndex');
+    const paging: { startIndex?: number; count?: number } = {};
+    if (count !== undefined) paging.count = Number(count);
+    if (startIndex !== undefined) paging.startIndex = Number(startIndex);
+    try {
+      return c.json(host.queryCache(name, c.req.query('filter'), paging));
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      return problem(c, status === 400 ? 400 : 500, (error as Error).message);
+    }
+  });
+
+  admin.post('/reload', async (c) => {
+    const wanted = new Map((await store.listConnectors()).map((config) => [config.name, config]));
+    const reloaded: string[] = [];
+    for (const name of host.connectorNames()) {
+      if (!wanted.has(name)) {
+        await host.removeConnector(name);
+        loaded.delete(name);
+        reloaded.push(name);
+      }
+    }
+    for (const [name, config] of wanted) {
+      const before = loaded.get(name);
+      if (before === undefined || !host.connectorNames().includes(name)) await host.addConnector(config);
+      else if (fingerprint(before) !== fingerprint(config)) await host.replaceConnector(config);
+      else if (before.tokenHash !== config.tokenHash) host.rotateToken(name, config.tokenHash);
+      else continue;
+      loaded.set(name, config);
+      reloaded.push(name);
+    }
+    return c.json({ reloaded });
+  });
+
+  return admin;
+}

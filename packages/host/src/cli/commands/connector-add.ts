@@ -1,0 +1,64 @@
+import { generateToken, hashToken } from '../../auth/token.js';
+import type { ConnectorInstanceConfig } from '../../config/connector-config.js';
+import { assertConnectorName } from '../../store/connector-files.js';
+import { OpsError } from '../../store/errors.js';
+import type { Store } from '../../store/store.js';
+import type { CliContext } from '../context.js';
+import { say } from '../context.js';
+import { loadDefinition, normalizePackageSpec, withInstance } from '../connector-loading.js';
+import type { ConnectorFlags } from '../connector-options.js';
+import { DEFAULT_AUTOSYNC_MINUTES, chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
+import { notifyHost } from '../notify-host.js';
+import { collectParameters } from '../parameter-pages.js';
+import { checkToken, printTokenOnce } from './token.js';
+
+/**
+ * `ecmahost connector add <name>`: Microsoft's wizard as a command. Loads the connector, walks its
+ * parameter pages (from flags; on a TTY, asking what is missing and re-asking what fails
+ * validation), discovers the schema to choose object type, anchor, attributes and deprovisioning,
+ * then saves the instance and prints its SCIM token once.
+ */
+export async function connectorAddCommand(ctx: CliContext, store: Store, name: string, flags: ConnectorFlags): Promise<void> {
+  assertConnectorName(name);
+  if (await store.hasConnector(name)) throw new OpsError('connector-exists', `a connector named "${name}" exists already; change it with "ecmahost connector set ${name}" or remove it first.`);
+  const { prompter } = ctx;
+  let spec = flags.package;
+  if (spec === undefined) {
+    if (!prompter) throw new OpsError('invalid-argument', '--package is required (an installed connector package name or a path to a connector module).');
+    spec = await prompter.text('Connector package (installed package name or path)', { validate: (v) => (v.trim() === '' ? 'required' : undefined) });
+  }
+  spec = normalizePackageSpec(spec, ctx.cwd);
+  const definition = await loadDefinition(spec, store.paths.root);
+  prompter?.note(`${definition.displayName} ${definition.version} (${definition.name})`);
+  const parameters = await collectParameters(definition, prompter ? { given: parsePairs(flags.param, '--param'), prompter } : { given: parsePairs(flags.param, '--param') });
+  const capabilities = definition.capabilities(parameters);
+  const schema = await withInstance(definition, parameters, async (instance) => {
+    await instance.testConnection();
+    return instance.getSchema();
+  });
+  const choices = await chooseSchema(schema, flags, prompter);
+  let autosync = parseCount(flags.autosync, '--autosync');
+  if (autosync === undefined && prompter) {
+    autosync = Number(await prompter.text('Autosync timer (minutes, 0 = off)', { initial: String(DEFAULT_AUTOSYNC_MINUTES), validate: (v) => (/^\d+$/.test(v) ? undefined : 'a whole number of minutes') }));
+  }
+  const token = flags.token ?? generateToken();
+  checkToken(token);
+  const runProfiles = runProfilesFrom(flags);
+  if (!capabilities.deltaImport) delete runProfiles.deltaImport;
+  const config: ConnectorInstanceConfig = {
+    name,
+    package: spec,
+    autosyncMinutes: autosync ?? DEFAULT_AUTOSYNC_MINUTES,
+    tokenHash: hashToken(token),
+    parameters,
+    ...choices,
+    runProfiles,
+  };
+  const mapping = parsePairs(flags.scim, '--scim');
+  if (Object.keys(mapping).length > 0) config.scimMapping = mapping;
+  await store.writeConnector(config);
+  say(ctx, `Added connector ${name} (${definition.displayName}), serving ${config.objectType} with anchor ${config.anchor.join('+')}.`);
+  const settings = await store.readSettings();
+  printTokenOnce(ctx, name, flags.token === undefined ? token : undefined, settings.hostName, settings.port);
+  await notifyHost(ctx, store);
+}

@@ -1,0 +1,72 @@
+import { isSecret } from '@ecmahost/sdk';
+import { stringify } from 'yaml';
+import type { ConnectorInstanceConfig } from '../../config/connector-config.js';
+import type { Store } from '../../store/store.js';
+import type { CliContext } from '../context.js';
+import { say } from '../context.js';
+import { loadDefinition, normalizePackageSpec, withInstance } from '../connector-loading.js';
+import type { ConnectorFlags } from '../connector-options.js';
+import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
+import { notifyHost } from '../notify-host.js';
+import { collectParameters } from '../parameter-pages.js';
+
+function describeDisable(config: ConnectorInstanceConfig): string {
+  const flow = config.deprovisioning.disable;
+  return flow.action === 'attribute' ? `set ${flow.attribute}${flow.activeValue === false ? ' (inverted)' : ''}` : flow.action;
+}
+
+/** `ecmahost connector list`. */
+export async function connectorListCommand(ctx: CliContext, store: Store): Promise<void> {
+  const connectors = await store.listConnectors();
+  if (connectors.length === 0) {
+    say(ctx, 'No connectors. Add one with "ecmahost connector add <Name> --package <package> ...".');
+    return;
+  }
+  const rows = connectors.map((c) => [c.name, c.package, c.objectType, c.anchor.join('+'), c.autosyncMinutes === 0 ? 'off' : `${c.autosyncMinutes} min`, `/ecma2host_${c.name}/scim`]);
+  const header = ['NAME', 'PACKAGE', 'OBJECT TYPE', 'ANCHOR', 'AUTOSYNC', 'SCIM PATH'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const row of [header, ...rows]) say(ctx, row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+}
+
+/** `ecmahost connector show <name>`: the configuration, secrets masked, the token as "set". */
+export async function connectorShowCommand(ctx: CliContext, store: Store, name: string): Promise<void> {
+  const config = await store.readConnector(name);
+  const parameters: Record<string, string | boolean> = {};
+  for (const [key, value] of Object.entries(config.parameters)) parameters[key] = isSecret(value) ? '[secret]' : value;
+  const { tokenHash: _hash, ...rest } = config;
+  say(ctx, stringify({ ...rest, token: 'set (only its hash is stored; "ecmahost token rotate" makes a new one)', parameters, deprovisioning: { disable: describeDisable(config), delete: config.deprovisioning.delete.action } }).trimEnd());
+}
+
+/** `ecmahost connector remove <name>`. */
+export async function connectorRemoveCommand(ctx: CliContext, store: Store, name: string): Promise<void> {
+  await store.removeConnector(name);
+  say(ctx, `Removed connector ${name}.`);
+  await notifyHost(ctx, store);
+}
+
+const SCHEMA_FLAGS = ['objectType', 'anchor', 'attributes', 'dnAttribute', 'dnAutogenerate', 'disableFlow', 'deleteFlow'] as const;
+
+/**
+ * `ecmahost connector set <name>`: changes some settings. Parameters are validated again page by
+ * page with the changed values; schema choices are checked against a fresh discovery.
+ */
+export async function connectorSetCommand(ctx: CliContext, store: Store, name: string, flags: ConnectorFlags): Promise<void> {
+  const current = await store.readConnector(name);
+  const spec = flags.package === undefined ? current.package : normalizePackageSpec(flags.package, ctx.cwd);
+  const definition = await loadDefinition(spec, store.paths.root);
+  const given = { ...current.parameters, ...parsePairs(flags.param, '--param') };
+  const parameters = await collectParameters(definition, { given });
+  let next: ConnectorInstanceConfig = { ...current, package: spec, parameters, runProfiles: runProfilesFrom(flags, current.runProfiles) };
+  if (!definition.capabilities(parameters).deltaImport) delete next.runProfiles.deltaImport;
+  if (SCHEMA_FLAGS.some((f) => flags[f] !== undefined)) {
+    const schema = await withInstance(definition, parameters, (instance) => instance.getSchema());
+    next = { ...next, ...(await chooseSchema(schema, flags, undefined, current)) };
+  }
+  const autosync = parseCount(flags.autosync, '--autosync');
+  if (autosync !== undefined) next.autosyncMinutes = autosync;
+  const mapping = parsePairs(flags.scim, '--scim');
+  if (Object.keys(mapping).length > 0) next.scimMapping = { ...current.scimMapping, ...mapping };
+  await store.writeConnector(next);
+  say(ctx, `Updated connector ${name}.`);
+  await notifyHost(ctx, store);
+}

@@ -1,0 +1,29 @@
+import type { Writable } from 'node:stream';
+import type { Prompter } from './prompter.js';
+
+/** What a running `serve` hands back to the bin, which stops it on SIGINT/SIGTERM. */
+export interface ServingHandle {
+  stop(): Promise<void>;
+}
+
+/** Everything a CLI command touches outside itself, so tests and the bin can supply it. */
+export interface CliContext {
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Present when stdin and stdout are a TTY: commands may ask for what flags left out. */
+  prompter?: Prompter;
+  /** Called by `serve` once the host listens; the bin keeps the process alive until a signal. */
+  onServing?: (handle: ServingHandle) => void;
+}
+
+/** Writes one line to stdout. */
+export function say(ctx: CliContext, line = ''): void {
+  ctx.stdout.write(`${line}\n`);
+}
+
+/** Writes one line to stderr (warnings, progress). */
+export function warn(ctx: CliContext, line: string): void {
+  ctx.stderr.write(`${line}\n`);
+}

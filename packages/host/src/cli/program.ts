@@ -1,0 +1,180 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isConnectorError } from '@ecmahost/sdk';
+import { resolveDataDir } from '../store/data-dir.js';
+import { isOpsError } from '../store/errors.js';
+import { openStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { CliContext } from './context.js';
+import { certGenerateCommand, certShowCommand, certUseCommand } from './commands/cert.js';
+import { configExportCommand, configImportCommand } from './commands/config.js';
+import { connectorAddCommand } from './commands/connector-add.js';
+import { cacheShowCommand, connectorImportCommand } from './commands/connector-import.js';
+import { connectorSchemaCommand, connectorTestCommand } from './commands/connector-inspect.js';
+import { connectorListCommand, connectorRemoveCommand, connectorSetCommand, connectorShowCommand } from './commands/connector-manage.js';
+import { initCommand } from './commands/init.js';
+import { pluginsListCommand } from './commands/plugins.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenRotateCommand } from './commands/token.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function addConnectorOptions(command: Command): Command {
+  return command
+    .option('--package <spec>', 'connector package name, or path to a connector module')
+    .option('--param <Name=value>', 'a connector parameter (repeat for each)', collect)
+    .option('--object-type <type>', 'object type served as SCIM Users')
+    .option('--anchor <attributes>', 'anchor attribute(s), comma-separated')
+    .option('--attributes <list>', 'attributes to serve, comma-separated; name:single treats a multi-valued one as single')
+    .option('--dn-attribute <attribute>', 'attribute holding the DN')
+    .option('--dn-autogenerate', 'autogenerate the DN as CN=<anchor>,OBJECT=<type> (default)')
+    .option('--disable-flow <flow>', 'none | delete | attribute:<Attribute>[:inverted]')
+    .option('--delete-flow <flow>', 'none | delete')
+    .option('--autosync <minutes>', 'minutes between automatic imports (0 = off)')
+    .option('--scim <path=attribute>', 'map a core SCIM attribute onto a connector attribute (repeat)', collect)
+    .option('--export-batch-size <n>', 'entries per export batch')
+    .option('--import-page-size <n>', 'entries per full import page')
+    .option('--delta-import-page-size <n>', 'entries per delta import page')
+    .option('--no-delta-import', 'never run delta imports');
+}
+
+/**
+ * Builds the `ecmahost` command tree. Every command takes its answers from flags; `connector add`
+ * also asks on a TTY. Commands throw; {@link runCli} turns errors into a message and exit code.
+ */
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('ecmahost')
+    .description('ecmahost: a cross-platform ECMA Connector Host serving SCIM 2.0 to Microsoft Entra provisioning')
+    .option('-d, --data-dir <dir>', 'data directory (default: $ECMAHOST_DATA_DIR or ./.ecmahost)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  const dataDirOf = (command: Command): string | undefined => (command.optsWithGlobals() as { dataDir?: string }).dataDir;
+  const storeOf = (command: Command): Promise<Store> => openStore(resolveDataDir(dataDirOf(command), ctx.env), ctx.env);
+
+  program
+    .command('init')
+    .description('create the data directory: settings, host key, admin credential, certificate')
+    .option('--port <port>', 'HTTPS port (default 8585)')
+    .option('--host-name <name>', 'host name Entra\'s agent uses (certificate subject, printed URLs)')
+    .option('--cert <file>', 'PEM certificate to serve (with --key)')
+    .option('--key <file>', 'PEM private key')
+    .option('--pfx <file>', 'PKCS#12 file to serve')
+    .option('--passphrase <passphrase>', 'passphrase of the key or PFX')
+    .option('--admin-allow-remote', 'let /admin answer other machines (loopback only by default)')
+    .action((flags, command: Command) => initCommand(ctx, dataDirOf(command), flags));
+
+  program
+    .command('serve')
+    .description('serve SCIM for every configured connector (HTTPS)')
+    .option('--port <port>', 'port (overrides ECMAHOST_PORT and host.yaml)')
+    .option('--bind <address>', 'address to listen on (default: all)')
+    .option('--insecure-http', 'serve plain HTTP (also ECMAHOST_INSECURE_HTTP=1); only behind a TLS proxy')
+    .action((flags, command: Command) => serveCommand(ctx, dataDirOf(command), flags));
+
+  const connector = program.command('connector').description('configure connector instances');
+  addConnectorOptions(connector.command('add <name>').description('add a connector instance (asks on a TTY for what flags leave out)'))
+    .option('--token <token>', 'the SCIM secret token (default: generated and printed once)')
+    .action(async (name: string, flags, command: Command) => connectorAddCommand(ctx, await storeOf(command), name, flags));
+  connector
+    .command('list')
+    .description('list connector instances')
+    .action(async (_flags, command: Command) => connectorListCommand(ctx, await storeOf(command)));
+  connector
+    .command('show <name>')
+    .description('show a connector instance (secrets masked)')
+    .action(async (name: string, _flags, command: Command) => connectorShowCommand(ctx, await storeOf(command), name));
+  addConnectorOptions(connector.command('set <name>').description('change settings of a connector instance'))
+    .action(async (name: string, flags, command: Command) => connectorSetCommand(ctx, await storeOf(command), name, flags));
+  connector
+    .command('remove <name>')
+    .description('remove a connector instance')
+    .action(async (name: string, _flags, command: Command) => connectorRemoveCommand(ctx, await storeOf(command), name));
+  connector
+    .command('test <name>')
+    .description('test the connection to the target')
+    .action(async (name: string, _flags, command: Command) => connectorTestCommand(ctx, await storeOf(command), name));
+  connector
+    .command('schema <name>')
+    .description('show what schema discovery finds')
+    .action(async (name: string, _flags, command: Command) => connectorSchemaCommand(ctx, await storeOf(command), name));
+  connector
+    .command('import <name>')
+    .description('run an import now (through the running host, else standalone)')
+    .option('--delta', 'delta import instead of full')
+    .action(async (name: string, flags, command: Command) => connectorImportCommand(ctx, await storeOf(command), name, flags));
+
+  program
+    .command('cache')
+    .description('inspect connector caches')
+    .command('show <name> [filter]')
+    .description('show cached objects matching a SCIM filter, e.g. \'userName eq "alice"\'')
+    .option('--count <n>', 'at most this many objects')
+    .option('--start-index <n>', '1-based index of the first object')
+    .action(async (name: string, filter: string | undefined, flags, command: Command) => cacheShowCommand(ctx, await storeOf(command), name, filter, flags));
+
+  program
+    .command('token')
+    .description('SCIM secret tokens')
+    .command('rotate <name>')
+    .description('replace a connector\'s SCIM token (printed once)')
+    .option('--token <token>', 'the new token (default: generated)')
+    .action(async (name: string, flags, command: Command) => tokenRotateCommand(ctx, await storeOf(command), name, flags));
+
+  const cert = program.command('cert').description('the HTTPS certificate');
+  cert
+    .command('show')
+    .description('subject, SANs, validity and days left of the serving certificate')
+    .action(async (_flags, command: Command) => certShowCommand(ctx, await storeOf(command)));
+  cert
+    .command('generate')
+    .description('generate a new self-signed certificate (2 years) and serve it')
+    .option('--host-name <name>', 'subject and SAN (default: host.yaml hostName)')
+    .option('--days <days>', 'validity in days (default 730)')
+    .action(async (flags, command: Command) => certGenerateCommand(ctx, await storeOf(command), flags));
+  cert
+    .command('use')
+    .description('serve your own certificate: PEM (--cert, --key) or PFX (--pfx, --passphrase)')
+    .option('--cert <file>', 'PEM certificate')
+    .option('--key <file>', 'PEM private key')
+    .option('--pfx <file>', 'PKCS#12 file')
+    .option('--passphrase <passphrase>', 'passphrase of the key or PFX (stored encrypted)')
+    .action(async (flags, command: Command) => certUseCommand(ctx, await storeOf(command), flags));
+
+  const config = program.command('config').description('export and import the whole configuration');
+  config
+    .command('export')
+    .description('write the configuration to one file (secrets stay encrypted)')
+    .addOption(new Option('-o, --output <file>', 'output file').default('ecmahost-config.yaml'))
+    .action(async (flags, command: Command) => configExportCommand(ctx, await storeOf(command), flags));
+  config
+    .command('import <file>')
+    .description('create a data directory from an export (needs the exporting host\'s key)')
+    .action((file: string, _flags, command: Command) => configImportCommand(ctx, dataDirOf(command), file));
+
+  program
+    .command('plugins')
+    .description('connector packages')
+    .command('list')
+    .description('connector packages installed next to the host, and whether they load')
+    .action((_flags, command: Command) => pluginsListCommand(ctx, resolveDataDir(dataDirOf(command), ctx.env)));
+
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 1 when a command failed (the message on
+ * stderr), 2 for a usage error. Never exits the process; the bin does.
+ */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = createProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (isOpsError(error)) ctx.stderr.write(`error: ${error.message}\n`);
+    else if (isConnectorError(error)) ctx.stderr.write(`error: ${error.code}: ${error.message}\n`);
+    else ctx.stderr.write(`error: ${(error as Error).message ?? String(error)}\n${ctx.env.ECMAHOST_DEBUG === '1' ? `${(error as Error).stack ?? ''}\n` : ''}`);
+    return 1;
+  }
+}

@@ -1,0 +1,42 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { OpsError } from '../store/errors.js';
+
+/**
+ * The `Employees` table of Microsoft's Generic SQL tutorial ("Configure Microsoft Entra ID to
+ * provision users into a SQL based application"), in SQLite, plus the `IsActive` flag the disable
+ * flow sets from SCIM `active`.
+ */
+export const EMPLOYEES_DDL = `CREATE TABLE IF NOT EXISTS Employees (
+  ContosoLogin TEXT NOT NULL PRIMARY KEY,
+  FirstName TEXT,
+  LastName TEXT,
+  Email TEXT,
+  InternalGUID TEXT,
+  AzureID TEXT,
+  textID TEXT,
+  IsActive BOOLEAN NOT NULL DEFAULT 1
+)`;
+
+/**
+ * Creates the demo database file with its table when it does not exist yet; an existing file is
+ * left as it is, so the demo keeps its users across restarts. better-sqlite3 is loaded only here:
+ * the host never needs a database driver itself.
+ */
+export async function ensureDemoDatabase(file: string): Promise<{ created: boolean }> {
+  const created = !existsSync(file);
+  mkdirSync(path.dirname(file), { recursive: true });
+  let Database: typeof import('better-sqlite3');
+  try {
+    Database = (await import('better-sqlite3')).default;
+  } catch (error) {
+    throw new OpsError('connector-load-failed', `the demo needs better-sqlite3 (installed with the repository's devDependencies: run "npm install"): ${(error as Error).message}`, { cause: error });
+  }
+  const db = new Database(file);
+  try {
+    db.exec(EMPLOYEES_DDL);
+  } finally {
+    db.close();
+  }
+  return { created };
+}

@@ -1,0 +1,117 @@
+import type { Logger } from 'pino';
+import { createAdminRoutes } from '../admin/routes.js';
+import { loadDefinition } from '../cli/connector-loading.js';
+import { createHost } from '../host.js';
+import type { Host } from '../host.js';
+import { createDefaultLogger } from '../logging/default-logger.js';
+import { OpsError } from '../store/errors.js';
+import { openStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { CertificateInfo } from '../tls/certificate-info.js';
+import { EXPIRY_WARNING_DAYS } from '../tls/certificate-info.js';
+import { loadTlsMaterial } from '../tls/load-tls.js';
+import type { RunningServer } from './start-server.js';
+import { startServer } from './start-server.js';
+
+/** Options of {@link runHost}. */
+export interface RunHostOptions {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides `ECMAHOST_PORT` and `host.yaml`; 0 picks a free port. */
+  port?: number;
+  /** Plain HTTP instead of HTTPS (`--insecure-http`, `ECMAHOST_INSECURE_HTTP=1`). */
+  insecureHttp?: boolean;
+  /** Bind address; all interfaces when absent. */
+  bind?: string;
+  logger?: Logger;
+}
+
+/** A host serving a data directory. */
+export interface RunningHost {
+  host: Host;
+  store: Store;
+  server: RunningServer;
+  /** `https://<host name>:<port>`, the base of the tenant URLs. */
+  baseUrl: string;
+  certificate?: CertificateInfo;
+  /** Stops serving, then stops the connectors; removes the run record. */
+  stop(): Promise<void>;
+}
+
+/** The port to serve: the explicit one, else `ECMAHOST_PORT`, else the settings'. */
+export function resolvePort(explicit: number | undefined, env: NodeJS.ProcessEnv, fromSettings: number): number {
+  if (explicit !== undefined) return explicit;
+  const fromEnv = env.ECMAHOST_PORT;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!/^\d+$/.test(fromEnv) || Number(fromEnv) > 65535) throw new OpsError('invalid-argument', `ECMAHOST_PORT must be a port number, got "${fromEnv}".`);
+    return Number(fromEnv);
+  }
+  return fromSettings;
+}
+
+/**
+ * Serves a data directory: opens the store, loads the certificate (warning when it expires within
+ * 30 days), creates the host with every configured connector and the `/admin` routes, starts the
+ * server and writes the run record the CLI uses to find it.
+ */
+export async function runHost(options: RunHostOptions): Promise<RunningHost> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createDefaultLogger();
+  const store = await openStore(options.dataDir, env);
+  const settings = await store.readSettings();
+  const connectors = await store.listConnectors();
+  const port = resolvePort(options.port, env, settings.port);
+  const insecure = options.insecureHttp ?? env.ECMAHOST_INSECURE_HTTP === '1';
+  const material = insecure ? undefined : await loadTlsMaterial(settings, store.paths);
+  if (material) {
+    const cert = material.certificate;
+    if (material.generated) logger.info({ subject: cert.subject, sans: cert.subjectAltNames, file: store.paths.selfSignedCert }, 'generated a self-signed certificate');
+    if (cert.daysLeft < EXPIRY_WARNING_DAYS) logger.warn({ daysLeft: cert.daysLeft, notAfter: cert.validTo.toISOString() }, 'the certificate expires soon: run "ecmahost cert generate" or install a new one');
+  } else {
+    logger.warn('serving plain HTTP (--insecure-http): Entra\'s agent requires HTTPS; use this only behind a TLS-terminating proxy or for local tests');
+  }
+  const host = createHost({
+    connectors,
+    logger,
+    loadConnector: (spec) => loadDefinition(spec, store.paths.root),
+    stateDir: store.paths.state,
+    ...(material ? { certificate: { notAfter: material.certificate.validTo } } : {}),
+  });
+  host.app.route(
+    '/admin',
+    createAdminRoutes({ host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, loaded: connectors }),
+  );
+  await host.start();
+  let server: RunningServer;
+  try {
+    server = await startServer({ fetch: host.app.fetch, port, ...(options.bind === undefined ? {} : { hostname: options.bind }), ...(material ? { tls: material.serverOptions } : {}) });
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+  await store.writeRunRecord({
+    pid: process.pid,
+    port: server.port,
+    protocol: server.protocol,
+    ...(material ? { fingerprint256: material.certificate.fingerprint256 } : {}),
+    startedAt: new Date().toISOString(),
+  });
+  const baseUrl = `${server.protocol}://${settings.hostName}:${server.port}`;
+  logger.info({ url: baseUrl, connectors: connectors.map((c) => `${baseUrl}/ecma2host_${c.name}/scim`), certificate: material?.source }, 'ecmahost is serving');
+  let stopped = false;
+  return {
+    host,
+    store,
+    server,
+    baseUrl,
+    ...(material ? { certificate: material.certificate } : {}),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+      await host.stop();
+      const record = await store.readRunRecord();
+      if (record?.pid === process.pid && record.port === server.port) await store.clearRunRecord();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+export { OpsError, isOpsError } from './errors.js';
+export type { OpsErrorCode } from './errors.js';
+export { DEFAULT_DATA_DIR, resolveDataDir, dataDirPaths } from './data-dir.js';
+export type { DataDirPaths } from './data-dir.js';
+export { ENCRYPTED_PREFIX, encryptValue, decryptValue, isEncrypted } from './secret-box.js';
+export { loadHostKey, loadOrCreateHostKey, hostKeyFile, parseHostKey } from './host-key.js';
+export type { HostKey, HostKeySource } from './host-key.js';
+export { DEFAULT_PORT, defaultHostSettings } from './host-settings.js';
+export type { HostSettings, TlsSettings } from './host-settings.js';
+export { CONNECTOR_NAME_PATTERN, assertConnectorName, connectorFromData, connectorToData } from './connector-files.js';
+export { openStore, initStore, isInitialized } from './store.js';
+export type { Store, RunRecord, InitStoreOptions } from './store.js';
+export { EXPORT_FORMAT, exportConfig, exportConfigToFile, importConfig } from './config-transfer.js';
