@@ -24,8 +24,11 @@ export function evaluateFilter(filter: Filter, resource: ScimResource, options: 
       return evaluateFilter(filter.left, resource, options) || evaluateFilter(filter.right, resource, options);
     case 'not':
       return !evaluateFilter(filter.filter, resource, options);
-    case 'present':
-      return valuesAt(resource, filter.path, options).some((v) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
+    case 'present': {
+      // A complex attribute (`name pr`) is present when it has any sub-attribute value.
+      const values = filter.path.sub === undefined ? elementsAt(resource, filter.path, options) : valuesAt(resource, filter.path, options);
+      return values.some((v) => v !== null && v !== '' && !(isPlainObject(v) && Object.keys(v).length === 0));
+    }
     case 'has':
       return elementsAt(resource, filter.path, options).length > 0;
     case 'compare': {

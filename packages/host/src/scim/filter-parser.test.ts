@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { formatFilter } from './filter-ast.js';
+import { parseFilter, parsePath } from './filter-parser.js';
+
+const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
+
+describe('parseFilter', () => {
+  it('parses a comparison with any operator case', () => {
+    expect(parseFilter('userName EQ "bjensen"')).toEqual({ kind: 'compare', path: { attr: 'userName' }, op: 'eq', value: 'bjensen' });
+  });
+
+  it('gives not > and > or precedence (RFC 7644 §3.4.2.2)', () => {
+    expect(formatFilter(parseFilter('a eq 1 or b eq 2 and not (c eq 3)'))).toBe('(a eq 1 or (b eq 2 and not (c eq 3)))');
+    expect(formatFilter(parseFilter('(a eq 1 or b eq 2) and c pr'))).toBe('((a eq 1 or b eq 2) and c pr)');
+  });
+
+  it('parses literals: strings with JSON escapes, numbers, booleans, null', () => {
+    expect(parseFilter('a eq "say \\"hi\\" \\u00e9\\\\"')).toMatchObject({ value: 'say "hi" é\\' });
+    expect(parseFilter('a gt -1.5e2')).toMatchObject({ value: -150 });
+    expect(parseFilter('a eq True')).toMatchObject({ value: true });
+    expect(parseFilter('a eq null')).toMatchObject({ value: null });
+  });
+
+  it('takes an unquoted word as a string, as older Microsoft docs write (externalId eq jyoung)', () => {
+    expect(parseFilter('externalId eq jyoung')).toMatchObject({ value: 'jyoung' });
+  });
+
+  it('parses URN-qualified attributes, including names starting with a dash', () => {
+    expect(parseFilter(`${EXT}:-dn- eq "CN=a,DC=b"`)).toMatchObject({ path: { schema: EXT, attr: '-dn-' }, value: 'CN=a,DC=b' });
+    expect(parseFilter(`${EXT}:msDS-UserAccountDisabled eq "True"`)).toMatchObject({ path: { schema: EXT, attr: 'msDS-UserAccountDisabled' } });
+    expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:name.givenName sw "B"')).toMatchObject({
+      path: { schema: 'urn:ietf:params:scim:schemas:core:2.0:User', attr: 'name', sub: 'givenName' },
+    });
+  });
+
+  it('parses value paths, alone and followed by a sub-attribute comparison (Entra matching)', () => {
+    expect(parseFilter('emails[type eq "work" and value co "@example.com"]')).toMatchObject({ kind: 'has', path: { attr: 'emails', filter: { kind: 'and' } } });
+    expect(parseFilter('emails[type eq "work"].value eq "a@b.c"')).toMatchObject({
+      kind: 'compare',
+      path: { attr: 'emails', sub: 'value', filter: { kind: 'compare', op: 'eq', value: 'work' } },
+      value: 'a@b.c',
+    });
+  });
+
+  it('treats keywords inside strings and attribute names as data', () => {
+    expect(parseFilter('displayName eq "black and white or not"')).toMatchObject({ kind: 'compare', value: 'black and white or not' });
+    expect(parseFilter('order eq "x" and notes pr')).toMatchObject({ kind: 'and', left: { path: { attr: 'order' } }, right: { kind: 'present', path: { attr: 'notes' } } });
+  });
+
+  it.each([
+    ['userName eq', 'expected a value'],
+    ['userName', 'expected an operator'],
+    ['userName xx "a"', 'unknown operator'],
+    ['(userName eq "a"', 'missing ")"'],
+    ['userName eq "a', 'unterminated string'],
+    ['userName eq "a" and', 'expected an attribute name'],
+    ['userName eq "a" b', 'unexpected text'],
+    ['a.b.c eq 1', 'invalid attribute path'],
+    ['userName eq "\\x"', 'invalid escape'],
+    ['emails[type eq "w"', 'missing "]"'],
+  ])('refuses %s with invalidFilter (%s)', (text, message) => {
+    expect(() => parseFilter(text)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidFilter', detail: expect.stringContaining(message) }));
+  });
+
+  it('refuses filters nested too deeply or too long instead of exhausting the stack', () => {
+    expect(() => parseFilter(`${'('.repeat(500)}a eq 1${')'.repeat(500)}`)).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }));
+    expect(() => parseFilter(`a eq "${'x'.repeat(20_000)}"`)).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }));
+  });
+});
+
+describe('parsePath', () => {
+  it('parses PATCH paths', () => {
+    expect(parsePath('name.familyName')).toEqual({ attr: 'name', sub: 'familyName' });
+    expect(parsePath('emails[type eq "work"].value')).toMatchObject({ attr: 'emails', sub: 'value', filter: { kind: 'compare' } });
+    expect(parsePath('members[value eq "7f4b"]')).toMatchObject({ attr: 'members', filter: { value: '7f4b' } });
+    expect(parsePath(`${EXT}:employeeNumber`)).toEqual({ schema: EXT, attr: 'employeeNumber' });
+  });
+
+  it('refuses a bad path with invalidPath', () => {
+    expect(() => parsePath('emails[type eq')).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidPath' }));
+    expect(() => parsePath('a b')).toThrow(expect.objectContaining({ scimType: 'invalidPath' }));
+  });
+});
