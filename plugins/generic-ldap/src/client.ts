@@ -130,14 +130,22 @@ async function connect(config: LdapConfig): Promise<PooledClient> {
     return socket;
   };
   const pooled: PooledClient = { client: undefined as unknown as Client, broken: false };
+  // ldapts stops tracking the TCP socket's state once StartTLS has wrapped it, so a server that
+  // closed the connection would look connected; the pool watches the sockets itself.
+  const watch = <S extends net.Socket>(socket: S): S => {
+    socket.once('close', () => {
+      pooled.broken = true;
+    });
+    return socket;
+  };
   const client = new Client({
     url: config.url,
     connectTimeout: config.connectTimeoutMs,
     timeout: config.operationTimeoutMs,
     strictDN: false,
     ...(config.url.startsWith('ldaps:') ? { tlsOptions: tlsOptions(config) } : {}),
-    createConnection: ((...args: Parameters<typeof net.connect>) => (++plainSockets > 1 ? refuse() : net.connect(...args))) as typeof net.connect,
-    createSecureConnection: ((...args: Parameters<typeof tls.connect>) => (++secureSockets > 1 ? refuse() : tls.connect(...args))) as typeof tls.connect,
+    createConnection: ((...args: Parameters<typeof net.connect>) => (++plainSockets > 1 ? refuse() : watch(net.connect(...args)))) as typeof net.connect,
+    createSecureConnection: ((...args: Parameters<typeof tls.connect>) => (++secureSockets > 1 ? refuse() : watch(tls.connect(...args)))) as typeof tls.connect,
   });
   pooled.client = client;
   try {
