@@ -15,14 +15,19 @@ export type AttributeModification = 'add' | 'replace' | 'update' | 'delete';
 
 /** One value added or deleted (ECMA2 `ValueChange`). */
 export interface ValueChange {
+  /** Whether the value is added or deleted. */
   modification: 'add' | 'delete';
+  /** The value, typed as the attribute's {@link AttributeValue}. */
   value: AttributeValue;
 }
 
 /** A change to one attribute (ECMA2 `AttributeChange`). */
 export interface AttributeChange {
+  /** The attribute, as named in the schema. */
   name: string;
+  /** What happens to the attribute as a whole. */
   modification: AttributeModification;
+  /** The values added or deleted; empty for `delete`. */
   valueChanges: readonly ValueChange[];
 }
 
@@ -35,7 +40,9 @@ export interface AttributeChange {
 export interface CSEntryChange {
   /** Unique within a batch; the result for this entry carries it back. */
   identifier: string;
+  /** The object type, as named in the schema. */
   objectType: string;
+  /** What happens to the object. */
   modification: ObjectModification;
   /** The object's DN, where the connector uses DNs. For a rename, the DN before the change. */
   dn?: string;

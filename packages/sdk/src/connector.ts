@@ -55,6 +55,7 @@ export interface ConnectorSpec {
   displayName: string;
   /** The package version (semver). */
   version: string;
+  /** One sentence shown to admins beside the display name. */
   description?: string;
   /**
    * What the connector can do: plain data, or computed from the configured values when it depends
@@ -80,9 +81,13 @@ export interface ConnectorSpec {
  * the contract version it was built against.
  */
 export interface ConnectorDefinition {
+  /** The npm package name. */
   readonly name: string;
+  /** Shown to admins. */
   readonly displayName: string;
+  /** The package version (semver). */
   readonly version: string;
+  /** One sentence shown to admins, when the spec gave one. */
   readonly description: string | undefined;
   /** The contract version ({@link API_VERSION}) of the SDK the connector was built with. */
   readonly apiVersion: number;
@@ -92,6 +97,10 @@ export interface ConnectorDefinition {
   getParameters(request: ParameterRequest): Promise<readonly ParameterDefinition[]>;
   /** The connector's own validation of a page. */
   validate(request: ParameterRequest): Promise<ParameterIssue[]>;
+  /**
+   * Opens an instance with a complete, validated configuration. The host keeps it until the instance
+   * is reconfigured or the host stops, then calls `close`. Throws `ConnectorError`.
+   */
   open(values: ParameterValues, context: ConnectorContext): Promise<ConnectorInstance>;
 }
 

@@ -82,6 +82,11 @@ export interface ExportRunStep {
  * `connected-directory-error`).
  */
 export interface ExportSession {
+  /**
+   * Applies one batch (at most `batchSize` entries) and returns exactly one result per entry. Called
+   * repeatedly until the host has nothing left to export. Throws only when the whole batch failed.
+   */
   putEntries(batch: readonly CSEntryChange[]): Promise<ExportEntryResult[]>;
+  /** Ends the run: `normal` after the last batch, another reason when the host stops early. */
   close(reason: CloseReason): Promise<void>;
 }

@@ -28,9 +28,13 @@ export type ConnectionSecurityLevel = 'secure' | 'notSecure';
  * {@link EntryError} for an expected failure (no such object, policy violation → `syntax-violation`).
  */
 export interface PasswordSession {
+  /** Whether passwords travel encrypted to the target; a host may refuse `notSecure` sessions. */
   securityLevel: ConnectionSecurityLevel;
+  /** Sets a password, as an admin would (after an add, or a reset). */
   setPassword(target: PasswordTarget, password: Secret, options: PasswordOptions): Promise<EntryError | undefined>;
+  /** Changes a password given the old one, as the user would; optional. */
   changePassword?(target: PasswordTarget, oldPassword: Secret, newPassword: Secret): Promise<EntryError | undefined>;
+  /** Ends the session and releases what it holds. */
   close(): Promise<void>;
 }
 
