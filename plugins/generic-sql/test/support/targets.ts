@@ -74,6 +74,8 @@ async function pgDatabase(): Promise<TestDatabase> {
       await client.query(text);
     },
     async killOtherSessions() {
+      // pg_stat_activity is a snapshot for the rest of a transaction: take a fresh one.
+      await client.query('SELECT pg_stat_clear_snapshot()');
       await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [schema]);
     },
     async drop() {
