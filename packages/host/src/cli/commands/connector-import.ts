@@ -63,6 +63,8 @@ export async function connectorImportCommand(ctx: CliContext, store: Store, name
     summaryLine(ctx, summary, 'by the running host');
     return;
   }
+  warn(ctx, `No host is running: importing ${name} standalone...`);
+  // The host's start-up import is already running when `use` is called; runImport joins it.
   const summary = await withStandaloneHost(store, name, (host) => host.runImport(name, { delta, onProgress: (p) => progressLine(ctx, p) }));
   summaryLine(ctx, summary, '(standalone: no host is running)');
 }

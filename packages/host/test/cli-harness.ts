@@ -1,0 +1,251 @@
+// Shared by the cli-*, ops-* and demo-* suites: runs the BUILT `ecmahost` binary (dist/cli.js)
+// the way an admin does, and provides a connector module a fresh data directory can load.
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const CLI = path.join(PACKAGE_DIR, 'dist', 'cli.js');
+export const DEMO = path.join(PACKAGE_DIR, 'dist', 'demo.js');
+const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
+
+/** Whether the package was built (the suites run the built binary, as users do). */
+export const BUILT = existsSync(CLI) && existsSync(SDK_DIST);
+export const NOT_BUILT_REASON = 'dist/cli.js or the SDK dist is missing: run "npx turbo run build --filter=@ecmahost/host..." first';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** An environment without the caller's ecmahost variables, so a developer's settings never leak in. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ECMAHOST_') && k !== 'INIT_CWD') env[k] = v;
+  return { ...env, ECMAHOST_LOG_LEVEL: 'warn', ...extra };
+}
+
+/** Runs `node dist/cli.js <args>` without a TTY and collects its output and exit code. */
+export function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: options.env ?? cleanEnv(), cwd: options.cwd ?? os.tmpdir(), timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export async function tempDir(prefix = 'ecmahost-cli-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A connector over a JSON file (`{"people": {"<login>": {...}}}`) written as a plain ES module, so
+ * the built host loads it exactly as a third-party connector given by path. Its parameter pages use
+ * every parameter type, a page series (global 1 and 2), a pattern with a message and a
+ * connector-side validation; its `open` insists that the API key arrives as a Secret.
+ */
+export function fixtureConnectorSource(): string {
+  return `import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { ConnectorError, applyAttributeChanges, attributeChangesOf, defineConnector, isSecret } from ${JSON.stringify(new URL(`file://${SDK_DIST}`).href)};
+
+const schema = { objectTypes: [{ name: 'person', anchors: ['login'], attributes: [
+  { name: 'login', type: 'string', multiValued: false, required: true },
+  { name: 'firstName', type: 'string', multiValued: false },
+  { name: 'lastName', type: 'string', multiValued: false },
+  { name: 'mail', type: 'string', multiValued: false },
+  { name: 'enabled', type: 'boolean', multiValued: false },
+  { name: 'internalNote', type: 'string', multiValued: false, hidden: true },
+] }] };
+
+const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { people: {} });
+
+export default defineConnector({
+  name: 'fixture-json-people',
+  displayName: 'JSON people file (fixture)',
+  version: '1.2.3',
+  capabilities: { import: true, export: true, deltaImport: false, exportType: 'attributeUpdate' },
+  parameters(request) {
+    if (request.page === 'connectivity' && request.pageNumber === 1) return [
+      { name: 'file', type: 'file', label: 'Data file', required: true },
+      { name: 'apiKey', type: 'encryptedString', label: 'API key', required: true, pattern: '^key-[a-z0-9]+$', patternMessage: 'API key must look like key-abc123.' },
+      { name: 'about', type: 'label', text: 'The data file is created when it does not exist.' },
+      { name: 'region', type: 'dropdown', label: 'Region', options: ['eu', 'us'], default: 'eu' },
+      { name: 'pretty', type: 'checkbox', label: 'Pretty-print the file', default: false },
+    ];
+    if (request.page === 'global' && request.pageNumber === 1) return [
+      { name: 'prefix', type: 'string', label: 'Login prefix', pattern: '^[a-z]*$', patternMessage: 'Login prefix: lowercase letters only.' },
+    ];
+    if (request.page === 'global' && request.pageNumber === 2) return [{ type: 'divider', name: 'sep' }, { name: 'comment', type: 'text', label: 'Comment' }];
+    return [];
+  },
+  validate(request) {
+    if (request.page === 'connectivity' && !String(request.values.file).endsWith('.json')) return [{ parameter: 'file', message: 'The data file must end in .json.' }];
+    return [];
+  },
+  async open(values) {
+    if (!isSecret(values.apiKey)) throw new ConnectorError('invalid-configuration', 'apiKey did not arrive as a Secret');
+    const file = String(values.file);
+    const indent = values.pretty === true ? 2 : 0;
+    return {
+      async testConnection() {
+        if (values.apiKey.reveal() === 'key-refused') throw new ConnectorError('authentication-failed', 'The API key was refused by the people service.');
+      },
+      async getSchema() { return schema; },
+      async openImport() {
+        const people = Object.values(read(file).people);
+        let done = false;
+        return {
+          async getEntries() {
+            const entries = done ? [] : people.map((p) => ({ objectType: 'person', modification: 'add', anchor: { login: p.login }, attributeChanges: attributeChangesOf(p) }));
+            done = true;
+            return { entries, more: false };
+          },
+          async close() {},
+        };
+      },
+      async openExport() {
+        return {
+          async putEntries(batch) {
+            const data = read(file);
+            const results = batch.map((change) => {
+              const login = String(change.anchor.login);
+              if (change.modification === 'delete') delete data.people[login];
+              else {
+                const current = data.people[login] ?? {};
+                const next = applyAttributeChanges(change.modification === 'add' ? {} : current, change.attributeChanges);
+                data.people[login] = Object.fromEntries(Object.entries(next).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+                data.people[login].login = login;
+              }
+              return { identifier: change.identifier };
+            });
+            writeFileSync(file, JSON.stringify(data, null, indent));
+            return results;
+          },
+          async close() {},
+        };
+      },
+      async close() {},
+    };
+  },
+});
+`;
+}
+
+/** Writes the fixture connector and a data file with `people` into `dir`. */
+export async function writeFixture(dir: string, people: Record<string, Record<string, unknown>> = {}): Promise<{ connector: string; dataFile: string }> {
+  const connector = path.join(dir, 'fixture-connector.mjs');
+  const dataFile = path.join(dir, 'people.json');
+  await writeFile(connector, fixtureConnectorSource());
+  await writeFile(dataFile, JSON.stringify({ people }));
+  return { connector, dataFile };
+}
+
+/** The flags that add the fixture connector non-interactively. */
+export function fixtureAddArgs(name: string, fixture: { connector: string; dataFile: string }, extra: string[] = []): string[] {
+  return [
+    'connector', 'add', name,
+    '--package', fixture.connector,
+    '--param', `file=${fixture.dataFile}`,
+    '--param', 'apiKey=key-s3cretvalue',
+    '--scim', 'userName=login',
+    '--scim', 'name.givenName=firstName',
+    '--disable-flow', 'attribute:enabled',
+    '--delete-flow', 'delete',
+    ...extra,
+  ];
+}
+
+/** The token printed once by `connector add` / `token rotate`. */
+export function printedToken(stdout: string): string {
+  const match = /Secret token: (\S+)/.exec(stdout);
+  if (!match?.[1]) throw new Error(`no token in output:\n${stdout}`);
+  return match[1];
+}
+
+/** A running `ecmahost serve` started from the built binary. */
+export interface ServeProcess {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/**
+ * Starts `ecmahost serve --port 0` (or `args`) and waits for its run record, which names the port it
+ * got. Fails with the process output when it exits first.
+ */
+export async function startServe(dataDir: string, env: NodeJS.ProcessEnv, args: string[] = ['--port', '0']): Promise<ServeProcess> {
+  const runFile = path.join(dataDir, 'run', 'host.json');
+  await rm(runFile, { force: true });
+  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  let port: number | undefined;
+  while (port === undefined) {
+    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`serve did not start within 30 s:\n${output}`);
+    }
+    const text = await readFile(runFile, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const record = JSON.parse(text) as { pid: number; port: number };
+      if (record.pid === child.pid) port = record.port;
+    }
+    if (port === undefined) await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    port,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** An HTTPS request trusting only `ca` (the host's certificate), as Entra's agent machine would after importing it. */
+export function httpsRequest(
+  url: string,
+  options: { ca: string | Buffer; token?: string; method?: string; body?: unknown; servername?: string; maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' },
+): Promise<{ status: number; body: string; json: () => unknown }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (payload !== undefined) headers['content-type'] = 'application/scim+json';
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers,
+        ca: options.ca,
+        ...(options.servername ? { servername: options.servername } : {}),
+        ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+        ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, json: () => JSON.parse(body) as unknown }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
