@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ensureBuilt, packSdk, useSdkTarball } from './helpers/artifacts.js';
+import { describeResult, runCommand } from './helpers/commands.js';
+import { KEYS, openTerminal } from './helpers/terminal.js';
+
+const SLOW = 300_000;
+// The pseudo-terminal comes from util-linux `script` (Linux); macOS and Windows have none with these flags.
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout?.includes('util-linux') === true;
+let root: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  root = await mkdtemp(path.join(tmpdir(), 'create-ecma-connector-tty-'));
+}, SLOW);
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+/** The commands of the first `sh` block under a README heading. */
+function commandsUnder(readme: string, heading: string): string[] {
+  const section = readme.slice(readme.indexOf(`## ${heading}\n`));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block.split('\n').filter((line) => line.trim() !== '');
+}
+
+describe.skipIf(!hasScript)('npm create ecma-connector at a terminal (skipped without util-linux script: no pseudo-terminal)', () => {
+  it(
+    'asks for every answer, re-asks a bad one, and creates a project whose README steps work',
+    async () => {
+      const terminal = openTerminal(`${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)}`, root);
+      await terminal.answer('Package name', `Bad Name${KEYS.enter}`);
+      await terminal.answer('is not a valid npm package name', `${KEYS.backspace.repeat(8)}@acme/ecma-connector-hr${KEYS.enter}`);
+      await terminal.answer('Display name', `Contoso HR file${KEYS.enter}`);
+      // An empty answer takes the default.
+      await terminal.answer('Description', KEYS.enter);
+      // The defaults are import, delta and export; move to password and add it.
+      await terminal.answer('Which capabilities', `${KEYS.down.repeat(3)}${KEYS.space}${KEYS.enter}`);
+      await terminal.waitFor('Created @acme/ecma-connector-hr');
+      expect(await terminal.exit(), terminal.screen()).toBe(0);
+      const screen = terminal.screen();
+      expect(screen).toContain('"Bad Name" is not a valid npm package name');
+      expect(screen).toContain('import, delta, export, password');
+      // The "Next steps" box, its frame and line breaks aside.
+      expect(screen.replace(/[│\s]+/g, ' ')).toContain('cd ecma-connector-hr npm install npm test npm run build');
+
+      const dir = path.join(root, 'ecma-connector-hr');
+      const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      expect(pkg).toMatchObject({
+        name: '@acme/ecma-connector-hr',
+        description: 'An ecmahost connector that keeps users in a CSV file.',
+        peerDependencies: { '@ecmahost/sdk': expect.any(String) },
+      });
+      expect(existsSync(path.join(dir, 'src', 'password.ts'))).toBe(true);
+
+      // The README's own steps, run as written. The one change: @ecmahost/sdk is not on the public
+      // registry yet, so npm install takes it from a tarball of this repository's SDK.
+      const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
+      expect(readme).toMatch(/^# Contoso HR file\n/);
+      const steps = commandsUnder(readme, 'Develop and test');
+      expect(steps).toEqual(['npm install', 'npm test', 'npm run build']);
+      await useSdkTarball(dir, await packSdk(root));
+      for (const step of steps) {
+        const [command, ...args] = step.split(' ') as [string, ...string[]];
+        const result = await runCommand(command, [...args, ...(step === 'npm install' ? ['--no-audit', '--no-fund'] : [])], dir);
+        expect(result.code, describeResult(step, result)).toBe(0);
+      }
+      expect(existsSync(path.join(dir, 'dist', 'index.js'))).toBe(true);
+      expect(existsSync(path.join(dir, '.gitignore'))).toBe(true);
+
+      // What `npm publish` would upload: the build and the manifest, not the sources or tests.
+      const packed = await runCommand('npm', ['pack', '--dry-run', '--json'], dir);
+      expect(packed.code, describeResult('npm pack --dry-run', packed)).toBe(0);
+      const [contents] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ files: { path: string }[] }];
+      const files = contents.files.map((f) => f.path);
+      expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']));
+      expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it('Ctrl+C at a prompt creates nothing and exits 1', async () => {
+    const terminal = openTerminal(`${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} cancelled`, root);
+    await terminal.answer('Package name', '\u0003');
+    expect(await terminal.exit()).toBe(1);
+    expect(terminal.screen()).toContain('Cancelled; nothing was created.');
+    expect(existsSync(path.join(root, 'cancelled'))).toBe(false);
+  });
+});
