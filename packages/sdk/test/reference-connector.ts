@@ -13,6 +13,7 @@ import type {
   ImportEntry,
   ImportSession,
   ObjectTypeDefinition,
+  Partition,
   PasswordSession,
   Schema,
 } from '../src/index.js';
@@ -195,7 +196,17 @@ function damage(defect: ReferenceDefect | undefined, attributes: Record<string, 
   return out;
 }
 
-function createInstance(store: Store, defect: ReferenceDefect | undefined): ConnectorInstance {
+const PARTITIONS: Partition[] = [
+  { id: 'archive', dn: 'dc=archive', name: 'Archive', hidden: true },
+  { id: 'people', dn: 'dc=example,dc=com', name: 'People' },
+];
+
+/** With partitions, every session must name the visible one, as a directory needs a naming context. */
+function checkPartition(partitioned: boolean, partition: Partition | undefined): void {
+  if (partitioned && partition?.id !== 'people') throw new ConnectorError('invalid-configuration', `no such partition: ${String(partition?.id)}`);
+}
+
+function createInstance(store: Store, defect: ReferenceDefect | undefined, partitioned: boolean): ConnectorInstance {
   // Stands for the keep-alive timer of a real connection pool: it must go on close.
   const keepAlive = setInterval(() => {}, 60_000);
   store.timers.add(keepAlive);
@@ -320,6 +331,7 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined): Conn
       return schema;
     },
     async openImport(runStep): Promise<ImportSession> {
+      checkPartition(partitioned, runStep.partition);
       const at = store.sequence;
       const wanted = new Set(runStep.schema.objectTypes.map((t) => t.name));
       let entries: ImportEntry[];
@@ -353,7 +365,8 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined): Conn
         },
       };
     },
-    async openExport() {
+    async openExport(runStep) {
+      checkPartition(partitioned, runStep.partition);
       return {
         async putEntries(batch) {
           const results = batch.map((entry): ExportEntryResult => {
@@ -381,7 +394,16 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined): Conn
     },
   };
   if (defect !== 'password-without-session') {
-    instance.openPassword = async (): Promise<PasswordSession> => ({
+    instance.openPassword = async (runStep): Promise<PasswordSession> => {
+      checkPartition(partitioned, runStep.partition);
+      return passwordSession();
+    };
+  }
+  if (partitioned) instance.getPartitions = async () => PARTITIONS;
+  return instance;
+
+  function passwordSession(): PasswordSession {
+    return {
       securityLevel: 'secure',
       async setPassword(target, password) {
         const id = target.anchor.id;
@@ -401,9 +423,8 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined): Conn
         return undefined;
       },
       async close() {},
-    });
+    };
   }
-  return instance;
 }
 
 /**
@@ -435,7 +456,7 @@ export function createReferenceConnector(defect?: ReferenceDefect, capabilities:
       const name = readParameters(values).string('store');
       const store = stores.get(name);
       if (!store) throw new ConnectorError('connection-failed', `no store named ${name}`, { parameter: 'store' });
-      const instance = createInstance(store, defect);
+      const instance = createInstance(store, defect, capabilities.partitions === true);
       // A connector that declares less must not offer more: drop the sessions it says it lacks.
       if (capabilities.export === false) delete instance.openExport;
       if (capabilities.password === false) delete instance.openPassword;

@@ -19,6 +19,7 @@ import {
   knownAfterAdd,
   populate,
   runImport,
+  setAttributeEntry,
   showAnchor,
   valuesOf,
 } from './harness.js';
@@ -178,7 +179,7 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       if (before.length === 1 && next[0] !== undefined && before[0] !== undefined && sameValue(attribute(session, name), before[0], next[0])) {
         fail(`sample(0) and sample(1) have the same ${name}; the samples must differ in it`);
       }
-      const update = changeEntry(session, object, 'update', [attributeChange.replace(name, next)]);
+      const update = setAttributeEntry(session, object, name, next);
       expectSuccess((await exportBatch(session, [update])).get(update.identifier), `the update of ${name}`);
       const expected = { ...object.attributes, [name]: next };
       expectValues(session, await readBack(session, object, 'the updated object'), expected, 'the updated object');
@@ -199,12 +200,9 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       const deltas =
         session.capabilities.exportType === 'attributeUpdate' ||
         (session.capabilities.exportType === 'multivaluedReferenceAttributeUpdate' && definition.type === 'reference');
-      let entry;
-      if (deltas) entry = changeEntry(session, object, 'update', [attributeChange.update(name, { add: added, delete: [deleted] })]);
-      else if (session.capabilities.exportType === 'objectReplace') {
-        const attributes = { ...object.attributes, [name]: expectedValues };
-        entry = changeEntry(session, object, 'replace', Object.entries(attributes).map(([k, v]) => attributeChange.add(k, v)));
-      } else entry = changeEntry(session, object, 'update', [attributeChange.replace(name, expectedValues)]);
+      const entry = deltas
+        ? changeEntry(session, object, 'update', [attributeChange.update(name, { add: added, delete: [deleted] })])
+        : setAttributeEntry(session, object, name, expectedValues);
       expectSuccess((await exportBatch(session, [entry])).get(entry.identifier), `the update of ${name} (add ${showValues(added)}, delete ${showValues([deleted])})`);
       expectValues(session, await readBack(session, object, 'the updated object'), { ...object.attributes, [name]: expectedValues }, 'the updated object');
     },
@@ -258,7 +256,7 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       const addedSample = sample(session, 3);
       const next = valueOf(session, 4, name);
       const add = addEntry(session, addedSample);
-      const update = changeEntry(session, updated, 'update', [attributeChange.replace(name, next)]);
+      const update = setAttributeEntry(session, updated, name, next);
       const remove = changeEntry(session, deleted, 'delete');
       const results = await exportBatch(session, [add, update, remove]);
       const added = knownAfterAdd(session, addedSample, expectSuccess(results.get(add.identifier), 'the add'));
@@ -302,7 +300,7 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       const remove = changeEntry(session, object, 'delete');
       expectSuccess((await exportBatch(session, [remove])).get(remove.identifier), 'the delete');
       const name = session.options.singleValued;
-      const update = changeEntry(session, object, 'update', [attributeChange.replace(name, valueOf(session, 1, name))]);
+      const update = setAttributeEntry(session, object, name, valueOf(session, 1, name));
       const again = changeEntry(session, object, 'delete');
       const results = await exportBatch(session, [update, again]);
       for (const [entry, what] of [
@@ -348,7 +346,7 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       const open = session.instance.openPassword;
       if (!open) fail('capabilities.password is true but the instance has no openPassword');
       const [object] = (await populate(session, [sample(session, 0)])) as [KnownObject];
-      const passwords = await open.call(session.instance, {});
+      const passwords = await open.call(session.instance, session.partition === undefined ? {} : { partition: session.partition });
       try {
         const target = { objectType: session.type.name, anchor: object.anchor, ...(object.dn === undefined ? {} : { dn: object.dn }) };
         const error = await passwords.setPassword(target, secret('Conformance-Passw0rd!'), {});

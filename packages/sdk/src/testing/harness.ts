@@ -1,12 +1,13 @@
 import type { Capabilities } from '../capabilities.js';
 import type { AttributeChange, CSEntryChange, ObjectModification } from '../changes.js';
-import { applyAttributeChanges, attributeChangesOf } from '../changes.js';
+import { applyAttributeChanges, attributeChange, attributeChangesOf } from '../changes.js';
 import type { ConnectorInstance } from '../connector.js';
 import type { ConnectorContext } from '../context.js';
 import { silentLogger } from '../context.js';
 import type { ExportEntryResult } from '../export.js';
 import type { ImportEntry, ImportType } from '../import.js';
 import type { ParameterValues } from '../parameters.js';
+import type { Partition } from '../partitions.js';
 import type { ObjectTypeDefinition, Schema } from '../schema.js';
 import { DN_ATTRIBUTE, findObjectType } from '../schema.js';
 import type { AnchorValues, AttributeValue } from '../values.js';
@@ -44,6 +45,8 @@ export interface CheckSession {
   schema: Schema;
   type: ObjectTypeDefinition;
   pageSize: number;
+  /** The partition every session runs in, for connectors with `partitions`: the first one not hidden. */
+  partition?: Partition;
 }
 
 /** The result of reading a whole import run. */
@@ -66,6 +69,7 @@ export async function runImport(session: CheckSession, type: ImportType, waterma
     schema: { objectTypes: [session.type] },
     pageSize: session.pageSize,
     ...(watermark === undefined ? {} : { watermark }),
+    ...(session.partition === undefined ? {} : { partition: session.partition }),
   });
   const entries: ImportEntry[] = [];
   let pages = 0;
@@ -187,7 +191,11 @@ export function changeEntry(
 export async function exportBatch(session: CheckSession, batch: readonly CSEntryChange[]): Promise<Map<string, ExportEntryResult>> {
   const open = session.instance.openExport;
   if (!open) fail('capabilities.export is true but the instance has no openExport');
-  const exportSession = await open.call(session.instance, { schema: { objectTypes: [session.type] }, batchSize: Math.max(batch.length, 1) });
+  const exportSession = await open.call(session.instance, {
+    schema: { objectTypes: [session.type] },
+    batchSize: Math.max(batch.length, 1),
+    ...(session.partition === undefined ? {} : { partition: session.partition }),
+  });
   let results: ExportEntryResult[];
   try {
     results = await exportSession.putEntries(batch);
@@ -263,5 +271,24 @@ export async function openSession(options: ConformanceOptions, values: Parameter
   const schema = await instance.getSchema();
   const type = findObjectType(schema, options.objectType);
   if (!type) fail(`the discovered schema has no object type ${options.objectType} (it has: ${schema.objectTypes.map((t) => t.name).join(', ') || 'none'})`);
-  return { options, values, capabilities, context, instance, schema, type, pageSize: options.pageSize ?? 2 };
+  let partition: Partition | undefined;
+  if (capabilities.partitions && instance.getPartitions) {
+    const partitions = await instance.getPartitions();
+    partition = partitions.find((p) => !p.hidden) ?? partitions[0];
+    if (!partition) fail('capabilities.partitions is true but getPartitions returned no partition');
+  }
+  return { options, values, capabilities, context, instance, schema, type, pageSize: options.pageSize ?? 2, ...(partition ? { partition } : {}) };
+}
+
+/**
+ * An entry setting one attribute of a known object to `values`, shaped as the host would send it for
+ * the connector's `exportType`: an attribute replace in an `update`, or the whole object in a
+ * `replace` for `objectReplace`.
+ */
+export function setAttributeEntry(session: CheckSession, object: KnownObject, name: string, values: readonly AttributeValue[]): CSEntryChange {
+  if (session.capabilities.exportType === 'objectReplace') {
+    const attributes = { ...object.attributes, [name]: values };
+    return changeEntry(session, object, 'replace', attributeChangesOf(attributes));
+  }
+  return changeEntry(session, object, 'update', [attributeChange.replace(name, values)]);
 }

@@ -100,6 +100,22 @@ describe('runConformanceCheck', () => {
     });
   });
 
+  it('sends whole-object replaces to an objectReplace connector', async () => {
+    // This variant ignores attribute replaces inside updates; an objectReplace connector never gets one.
+    const options = { ...referenceOptions(), connector: createReferenceConnector('ignores-single-value-replace', { exportType: 'objectReplace' }) };
+    for (const id of ['update-single-value', 'update-multi-value', 'object-replace', 'delta-import', 'missing-object'] as const) {
+      await expect(runConformanceCheck(id, options)).resolves.toEqual({ status: 'passed' });
+    }
+    await expect(runConformanceCheck('update-single-value', referenceOptions('ignores-single-value-replace'))).rejects.toThrow('read back with different values');
+  });
+
+  it('opens every session in the first visible partition of a partitioned connector', async () => {
+    const options = { ...referenceOptions(), connector: createReferenceConnector(undefined, { dnStyle: 'ldap', partitions: true }) };
+    for (const id of ['capabilities', 'export-add', 'delta-import', 'password'] as const) {
+      await expect(runConformanceCheck(id, options)).resolves.toEqual({ status: 'passed' });
+    }
+  });
+
   it('says which object type is missing from the schema', async () => {
     await expect(runConformanceCheck('schema', { ...referenceOptions(), objectType: 'robot' })).rejects.toThrow(
       'the discovered schema has no object type robot (it has: person, group)',
