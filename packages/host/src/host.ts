@@ -114,6 +114,7 @@ export function createHost(options: HostOptions): Host {
     return entry;
   };
   for (const config of options.connectors) create(config);
+  metrics.trackCacheSizes(() => Object.fromEntries([...served].map(([name, s]) => [name, s.runtime.cache?.size ?? 0])));
 
   const require = (name: string): ServedConnector => {
     const entry = served.get(name);

@@ -19,12 +19,28 @@ export class HostMetrics {
     buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  readonly cacheObjects = new Gauge({
-    name: 'ecmahost_cache_objects',
-    help: 'Objects in the connector-space cache',
-    labelNames: ['connector'] as const,
-    registers: [this.registry],
-  });
+  #cacheSizes: () => Record<string, number> = () => ({});
+  readonly cacheObjects: Gauge<'connector'>;
+
+  constructor() {
+    const sizes = () => this.#cacheSizes();
+    this.cacheObjects = new Gauge({
+      name: 'ecmahost_cache_objects',
+      help: 'Objects in the connector-space cache',
+      labelNames: ['connector'] as const,
+      registers: [this.registry],
+      // Read at scrape time, so exports and delta imports are counted without bookkeeping.
+      collect() {
+        this.reset();
+        for (const [connector, size] of Object.entries(sizes())) this.set({ connector }, size);
+      },
+    });
+  }
+
+  /** Tells the metrics where to read cache sizes from (by connector name). */
+  trackCacheSizes(read: () => Record<string, number>): void {
+    this.#cacheSizes = read;
+  }
   readonly importDuration = new Histogram({
     name: 'ecmahost_import_duration_seconds',
     help: 'Duration of imports',
