@@ -1,0 +1,26 @@
+import type { ConnectorPlan } from './connectors.js';
+
+/** What the host process is started with (environment variable `BENCH_HOST`, JSON). */
+export interface HostChildConfig {
+  connectors: ConnectorPlan[];
+  /** The SCIM bearer token of every connector. */
+  token: string;
+  /** Where connector packages are resolved from (the bench package directory). */
+  resolveFrom: string;
+}
+
+/** Requests the bench sends to the host process. */
+export type HostRequest =
+  | { id: number; cmd: 'wait-ready'; name: string }
+  | { id: number; cmd: 'import'; name: string }
+  | { id: number; cmd: 'memory'; name: string }
+  | { id: number; cmd: 'stop' };
+
+/** What the host process answers (or announces, with id 0). */
+export type HostReply =
+  | { id: 0; kind: 'listening'; port: number }
+  | { id: number; kind: 'ready'; cacheSize: number; importMs: number | undefined }
+  | { id: number; kind: 'imported'; ms: number; objects: number; cacheSize: number; peakRssBytes: number }
+  | { id: number; kind: 'memory'; objects: number; heapWithCache: number; heapWithout: number; peakRssBytes: number }
+  | { id: number; kind: 'stopped' }
+  | { id: number; kind: 'error'; message: string };

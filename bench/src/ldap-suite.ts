@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { IMPORT_PAGE_SIZE, ldapConnector, ldapExtension } from './connectors.js';
+import { ServerProcess } from './host-process.js';
+import type { ServedTarget } from './host-scenarios.js';
+import { TOKEN, hostCreates, hostUpdates, importRows, memoryRow, writeRows } from './host-scenarios.js';
+import { bareAdds, bareModifies, barePagedSearch, startSlapd, writeSeedLdif } from './ldap.js';
+import type { ResultRow } from './results.js';
+import type { SuiteContext } from './sql-suite.js';
+
+const BASE_DN = 'dc=example,dc=com';
+
+/**
+ * OpenLDAP: import, create and update, memory. slapd (the LDAP package's test harness: mdb and
+ * accesslog) is loaded with `plan.users` entries by slapadd before it starts.
+ */
+export async function ldapSuite(context: SuiteContext): Promise<ResultRow[]> {
+  const { plan } = context;
+  const rows: ResultRow[] = [];
+  const seed = path.join(context.workDir, 'seed.ldif');
+  console.log(`OpenLDAP: loading ${String(plan.users)} entries with slapadd`);
+  await writeSeedLdif(seed, BASE_DN, plan.users);
+  const slapd = await startSlapd({ baseDn: BASE_DN, seedLdifFile: seed });
+  try {
+    const reads = [await barePagedSearch(slapd, IMPORT_PAGE_SIZE), await barePagedSearch(slapd, IMPORT_PAGE_SIZE)];
+    if (reads.some((r) => r.rows !== plan.users)) throw new Error(`the bare search read ${reads.map((r) => r.rows).join(', ')} entries, not ${String(plan.users)}`);
+    const bareRead = Math.max(...reads.map((r) => r.perSecond));
+    console.log(`  bare paged search: ${reads.map((r) => `${String(Math.round(r.seconds * 1000))} ms`).join(', ')}`);
+
+    const connector = 'BenchLDAP';
+    const { server, listening } = await ServerProcess.host(
+      { connectors: [ldapConnector(connector, slapd)], token: TOKEN, resolveFrom: context.packageDir },
+      path.join(context.workDir, 'host-ldap.log'),
+    );
+    try {
+      await listening;
+      const target: ServedTarget = { host: server, connector, extension: ldapExtension };
+      const ready = await server.ask({ cmd: 'wait-ready', name: connector }, 'ready');
+      rows.push(...(await importRows(target, 'import-ldap', ready.importMs, bareRead, plan.users)));
+      rows.push(
+        ...(await writeRows(
+          'create-ldap',
+          plan,
+          (c) => hostCreates(target, plan, c, `hostc${String(c)}n`),
+          (c) => bareAdds(slapd, c, plan.seconds * 1000, plan.maxOperations, `barec${String(c)}`),
+        )),
+      );
+      rows.push(
+        ...(await writeRows(
+          'update-ldap',
+          plan,
+          (c) => hostUpdates(target, plan, c, `host${String(c)}`),
+          (c) => bareModifies(slapd, c, plan.seconds * 1000, plan.maxOperations, plan.users, `bare${String(c)}`),
+        )),
+      );
+      rows.push(await memoryRow(target, 'import-ldap cache'));
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await slapd.stop();
+  }
+  return rows;
+}

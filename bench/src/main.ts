@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- --quick] [-- --only sql|ldap]`: the host against the bare pieces of its own
+ * stack, side by side in one run. Prints a table and writes `bench/results/latest.json`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ldapSuite } from './ldap-suite.js';
+import { slapdSkipReason } from './ldap.js';
+import { FULL, QUICK } from './plan.js';
+import { postgresProblem } from './postgres.js';
+import { markdownTable, writeResults } from './results.js';
+import type { ResultRow } from './results.js';
+import { sqlSuite } from './sql-suite.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('usage: npm run bench [-- --quick] [-- --only sql|ldap]');
+} else {
+  const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const plan = values.quick ? QUICK : FULL;
+  const only = values.only;
+  if (only !== undefined && only !== 'sql' && only !== 'ldap') throw new Error(`--only takes sql or ldap, not ${only}`);
+  const problems = [only === 'ldap' ? undefined : await postgresProblem(), only === 'sql' ? undefined : slapdSkipReason()].filter((p) => p !== undefined);
+  if (problems.length > 0) {
+    console.error(`The benchmark needs its services: ${problems.join('; ')}`);
+    process.exitCode = 1;
+  } else {
+    const workDir = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-bench-'));
+    console.log(`ecmahost bench (${values.quick ? 'quick' : 'full'}): ${String(plan.users)} users, ${String(plan.seconds)} s phases; logs in ${workDir}`);
+    const rows: ResultRow[] = [];
+    try {
+      if (only !== 'ldap') rows.push(...(await sqlSuite({ plan, workDir, packageDir })));
+      if (only !== 'sql') rows.push(...(await ldapSuite({ plan, workDir, packageDir })));
+    } finally {
+      await rm(path.join(workDir, 'seed.ldif'), { force: true });
+    }
+    console.log(`\n${markdownTable(rows)}\n`);
+    const file = await writeResults(path.join(packageDir, 'results'), rows);
+    console.log(`written ${path.relative(process.cwd(), file)}`);
+  }
+}

@@ -1,0 +1,21 @@
+/** How big a run is. */
+export interface BenchPlan {
+  /** Users in the table, the directory and the host's cache. */
+  users: number;
+  /** Length of every load phase (each side of each comparison). */
+  seconds: number;
+  /** Upper bound of operations in one load phase, whatever the duration. */
+  maxOperations: number;
+  /** Lookup warm-up before measuring either side (JIT, connection setup). */
+  warmupSeconds: number;
+  /** Write concurrencies compared. */
+  concurrencies: number[];
+  /** Connections of the lookup phase. */
+  lookupConnections: number;
+}
+
+/** The full run of the issue: 100,000 users, 10-second phases. */
+export const FULL: BenchPlan = { users: 100_000, seconds: 10, maxOperations: 2_000_000, warmupSeconds: 2, concurrencies: [1, 8], lookupConnections: 32 };
+
+/** `--quick`: a smoke run that exercises every scenario in about a minute. */
+export const QUICK: BenchPlan = { users: 2_000, seconds: 2, maxOperations: 200_000, warmupSeconds: 1, concurrencies: [1, 8], lookupConnections: 32 };
