@@ -1,0 +1,65 @@
+import { isConnectorError, secret } from '@ecmahost/sdk';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from './config.js';
+
+const base = { dialect: 'sqlite', connectionUrl: '/tmp/x.db', table: 'Employees', anchorColumns: 'ContosoLogin' };
+
+function issue(values: Record<string, unknown>): { parameter: string | undefined; message: string } {
+  try {
+    readConfig(values as never);
+  } catch (error) {
+    if (isConnectorError(error)) return { parameter: error.parameter, message: error.message };
+    throw error;
+  }
+  throw new Error('expected invalid-configuration');
+}
+
+describe('readConfig', () => {
+  it('reads the tutorial configuration with defaults', () => {
+    const config = readConfig(base);
+    expect(config).toMatchObject({
+      dialect: 'sqlite',
+      objectTypes: { mode: 'fixed', names: ['User'] },
+      attributes: { mode: 'table' },
+      table: { name: 'Employees' },
+      anchors: ['ContosoLogin'],
+      dn: { mode: 'none' },
+      delta: { strategy: 'none' },
+      import: { method: 'table' },
+      export: { method: 'table' },
+      connection: { poolSize: 5, statementTimeoutMs: 30_000, tls: 'disabled' },
+    });
+  });
+
+  it('treats mariadb as mysql and reveals the password only into the connection options', () => {
+    const config = readConfig({ dialect: 'mariadb', host: 'db', port: '3307', user: 'u', password: secret('p@ss'), table: 'hr.Employees', anchorColumns: 'a, b' });
+    expect(config.dialect).toBe('mysql');
+    expect(config.connection).toMatchObject({ host: 'db', port: 3307, user: 'u', password: 'p@ss' });
+    expect(config.table).toEqual({ schema: 'hr', name: 'Employees' });
+    expect(config.anchors).toEqual(['a', 'b']);
+  });
+
+  it('reads type and direction overrides line by line', () => {
+    const config = readConfig({ ...base, attributeTypes: 'HireDate: datetime\r\nManager : reference', attributeDirections: 'Password: exportOnly' });
+    expect([...config.types]).toEqual([
+      ['HireDate', 'datetime'],
+      ['Manager', 'reference'],
+    ]);
+    expect([...config.directions]).toEqual([['Password', 'exportOnly']]);
+  });
+
+  it('names the parameter at fault', () => {
+    expect(issue({ ...base, anchorColumns: '' })).toMatchObject({ parameter: 'anchorColumns' });
+    expect(issue({ ...base, dialect: 'oracle' })).toMatchObject({ parameter: 'dialect', message: expect.stringContaining('oracle') });
+    expect(issue({ dialect: 'postgresql', table: 'Employees', anchorColumns: 'a' })).toMatchObject({ parameter: 'connectionUrl' });
+    expect(issue({ ...base, attributeTypes: 'HireDate: date' })).toMatchObject({ parameter: 'attributeTypes' });
+    expect(issue({ ...base, objectTypes: 'User,Group' })).toMatchObject({ parameter: 'objectTypes' });
+    expect(issue({ ...base, deltaStrategy: 'watermark' })).toMatchObject({ parameter: 'watermarkColumn' });
+    expect(issue({ ...base, exportMethod: 'procedure' })).toMatchObject({ parameter: 'exportMethod', message: expect.stringContaining('SQLite') });
+    expect(issue({ ...base, multiValuedTable: 'Mail', multiValuedJoin: 'Employees.Email = Mail.Address' })).toMatchObject({
+      parameter: 'multiValuedJoin',
+      message: expect.stringContaining('anchor'),
+    });
+    expect(issue({ ...base, poolSize: 'lots' })).toMatchObject({ parameter: 'poolSize' });
+  });
+});
