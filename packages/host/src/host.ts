@@ -147,7 +147,8 @@ export function createHost(options: HostOptions): Host {
         connectors: Object.fromEntries(
           s.connectors.map((c) => [
             c.name,
-            { state: c.state, cacheSize: c.cacheSize, ...(c.lastImport ? { lastImport: c.lastImport } : {}), ...(c.lastError !== undefined ? { lastError: c.lastError } : {}) },
+            // No lastError here: /readyz needs no token, and an error may quote a driver or a configuration.
+            { state: c.state, cacheSize: c.cacheSize, ...(c.lastImport ? { lastImport: c.lastImport } : {}) },
           ]),
         ),
       };

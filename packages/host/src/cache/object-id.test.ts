@@ -16,6 +16,12 @@ describe('objectId', () => {
     expect(objectId(['a', 'b'], { a: 'x,y', b: 'z' })).not.toBe(objectId(['a', 'b'], { a: 'x', b: 'y,z' }));
   });
 
+  it('folds the case of anchors that are not caseExact, so the target’s spelling does not change the id', () => {
+    const folded = (anchor: Record<string, string>) => objectId(['dn'], anchor, () => false);
+    expect(folded({ dn: 'CN=Alice,DC=lab' })).toBe(folded({ dn: 'cn=alice,dc=lab' }));
+    expect(objectId(['code'], { code: 'AbC' }, () => true)).not.toBe(objectId(['code'], { code: 'abc' }, () => true));
+  });
+
   it('refuses an incomplete anchor', () => {
     expect(() => objectId(['a', 'b'], { a: 'x' })).toThrow(/anchor b missing/);
   });

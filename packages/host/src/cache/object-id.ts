@@ -5,9 +5,16 @@ import type { AnchorValues, AttributeValue } from '@ecmahost/sdk';
  * its link across host restarts and cache rebuilds): the base64url encoding of the anchor value's
  * UTF-8 text, or of the JSON array of values for a composite anchor. Deterministic, reversible,
  * and safe in a URL path segment whatever the anchor holds (DNs with commas, spaces, slashes).
+ *
+ * String values of anchors that are not `caseExact` are lower-cased first: a target that hands
+ * back `alice` for the `Alice` it was given (or `cn=a,dc=b` for `CN=a,DC=b`) must not change the
+ * id Entra holds.
  */
-export function objectId(anchorNames: readonly string[], anchor: AnchorValues): string {
-  const values = anchorNames.map((name) => anchor[name]);
+export function objectId(anchorNames: readonly string[], anchor: AnchorValues, caseExact: (name: string) => boolean = () => true): string {
+  const values = anchorNames.map((name) => {
+    const value = anchor[name];
+    return typeof value === 'string' && !caseExact(name) ? value.toLowerCase() : value;
+  });
   if (values.some((v) => v === undefined)) {
     throw new Error(`anchor ${anchorNames.filter((n) => anchor[n] === undefined).join(', ')} missing`);
   }

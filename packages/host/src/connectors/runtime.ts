@@ -27,7 +27,6 @@ import type { Logger } from 'pino';
 import type { CachedObject } from '../cache/cached-object.js';
 import { ConnectorCache } from '../cache/connector-cache.js';
 import type { Generation } from '../cache/generation.js';
-import { objectId } from '../cache/object-id.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { ScimError } from '../scim/errors.js';
@@ -224,7 +223,8 @@ export class ConnectorRuntime {
         retryAfter: RETRY_AFTER_SECONDS,
       });
     }
-    throw new ScimError(503, undefined, `Connector ${this.name} is not available: ${this.#lastError ?? this.state}.`, { retryAfter: RETRY_AFTER_SECONDS });
+    // The reason stays in the log and the admin status: it may quote a driver or a configuration.
+    throw new ScimError(503, undefined, `Connector ${this.name} is not available (${this.state}); see the host log.`, { retryAfter: RETRY_AFTER_SECONDS });
   }
 
   /** Runs an import now (or joins the one running). */
@@ -318,7 +318,7 @@ export class ConnectorRuntime {
     }
     let id: string;
     try {
-      id = objectId(this.#config.anchor, this.#anchorOf(entry));
+      id = this.translator!.idOf(this.#anchorOf(entry));
     } catch {
       counts.skipped++;
       this.#log.warn({ connector: this.name }, 'import entry without its anchor skipped');

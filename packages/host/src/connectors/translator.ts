@@ -1,6 +1,7 @@
-import type { AttributeChange, AttributeDefinition, AttributeValue, ExportType, ObjectTypeDefinition } from '@ecmahost/sdk';
+import type { AnchorValues, AttributeChange, AttributeDefinition, AttributeValue, ExportType, ObjectTypeDefinition } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE, attributeChange, attributeOperation, valuesEqual } from '@ecmahost/sdk';
 import type { CachedObject } from '../cache/cached-object.js';
+import { objectId } from '../cache/object-id.js';
 import type { CacheQuery } from '../cache/connector-cache.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { ScimError } from '../scim/errors.js';
@@ -89,6 +90,11 @@ export class Translator {
   /** The served attribute named `name` (case-insensitively), if any. */
   attributeNamed(name: string): string | undefined {
     return this.#byLower.get(name.toLowerCase());
+  }
+
+  /** The SCIM id of an object with this anchor (case-folded for anchors that are not caseExact). */
+  idOf(anchor: AnchorValues): string {
+    return objectId(this.config.anchor, anchor, (name) => this.served.get(name)?.definition.caseExact === true);
   }
 
   /** The connector attribute a filter or PATCH path designates; `id` for the SCIM id. */

@@ -3,7 +3,6 @@ import type { AnchorValues, AttributeValue, CSEntryChange } from '@ecmahost/sdk'
 import { DN_ATTRIBUTE, applyAttributeChanges, attributeChangesOf, attributeOperation, valuesEqual } from '@ecmahost/sdk';
 import type { CachedObject } from '../cache/cached-object.js';
 import type { QueryPlan } from '../cache/connector-cache.js';
-import { objectId } from '../cache/object-id.js';
 import { ScimError, isScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter-parser.js';
 import type { Paging } from '../scim/list-response.js';
@@ -69,7 +68,7 @@ export class UserOperations {
     return this.runtime.exclusive(async () => {
       const { cache } = this.runtime.requireReady();
       const complete = config.anchor.every((n) => anchor[n] !== undefined);
-      if (complete && cache.get(objectId(config.anchor, anchor)) !== undefined) {
+      if (complete && cache.get(this.runtime.translator!.idOf(anchor)) !== undefined) {
         throw new ScimError(409, 'uniqueness', `An object with ${describeAnchor(anchor)} already exists.`);
       }
       const anchorText = complete && config.anchor.length === 1 ? String(anchor[config.anchor[0]!]) : undefined;
@@ -87,7 +86,7 @@ export class UserOperations {
       if (config.anchor.includes(DN_ATTRIBUTE) && finalAnchor[DN_ATTRIBUTE] === undefined && (result.dn ?? dn) !== undefined) finalAnchor[DN_ATTRIBUTE] = (result.dn ?? dn)!;
       let id: string;
       try {
-        id = objectId(config.anchor, finalAnchor);
+        id = this.runtime.translator!.idOf(finalAnchor);
       } catch {
         throw new ScimError(500, undefined, `Connector ${this.runtime.name} created the object but returned no anchor; run an import to see it.`);
       }

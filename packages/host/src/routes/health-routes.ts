@@ -5,7 +5,7 @@ import type { HostEnv } from './host-env.js';
 /** What `/readyz` reports. */
 export interface ReadinessReport {
   ready: boolean;
-  connectors: Record<string, { state: string; cacheSize: number; lastImport?: unknown; lastError?: string }>;
+  connectors: Record<string, { state: string; cacheSize: number; lastImport?: unknown }>;
   certificate?: { notAfter: string; daysLeft: number };
 }
 
