@@ -32,6 +32,7 @@ export function describeCertificate(certificate: string | Buffer, now: Date = ne
     validTo,
     daysLeft: Math.floor((validTo.getTime() - now.getTime()) / DAY_MS),
     fingerprint256: x509.fingerprint256,
-    selfSigned: x509.checkIssued(x509),
+    // checkIssued() also demands keyCertSign, which a server certificate rightly lacks.
+    selfSigned: x509.subject === x509.issuer && x509.verify(x509.publicKey),
   };
 }
