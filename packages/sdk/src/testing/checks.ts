@@ -4,8 +4,8 @@ import { instanceProblems } from '../connector.js';
 import { schemaProblems } from '../schema.js';
 import { secret } from '../secret.js';
 import type { AttributeValue } from '../values.js';
-import { toValueArray } from '../values.js';
-import { sameAnchor, sameValue, showValues } from './compare.js';
+import { isValueOfType, toValueArray } from '../values.js';
+import { sameAnchor, sameValue, showValue, showValues } from './compare.js';
 import type { CheckSession, KnownObject } from './harness.js';
 import {
   addEntry,
@@ -91,8 +91,13 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       if (options.multiValued !== undefined && !attribute(session, options.multiValued).multiValued) {
         fail(`multiValued names ${options.multiValued}, which the schema says is single-valued`);
       }
-      for (const name of Object.keys(options.sample(0).attributes)) {
-        if (!type.attributes.some((a) => a.name === name)) fail(`sample(0) sets ${name}, which is not an attribute of ${type.name}`);
+      for (const [name, value] of Object.entries(options.sample(0).attributes)) {
+        const definition = type.attributes.find((a) => a.name === name);
+        if (!definition) fail(`sample(0) sets ${name}, which is not an attribute of ${type.name}`);
+        const values = toValueArray(value);
+        if (!definition.multiValued && values.length > 1) fail(`sample(0) gives ${String(values.length)} values of the single-valued ${name}`);
+        const wrong = values.find((v) => !isValueOfType(v, definition.type));
+        if (wrong !== undefined) fail(`sample(0).${name} is ${showValue(wrong)}, not a value of type ${definition.type} (see the AttributeType table of the contract)`);
       }
     },
   },

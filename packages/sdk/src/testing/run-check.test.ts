@@ -116,6 +116,12 @@ describe('runConformanceCheck', () => {
     }
   });
 
+  it('refuses a sample whose values do not fit the schema, before anything is exported', async () => {
+    const base = referenceOptions();
+    const sample = (n: number) => ({ attributes: { ...base.sample(n).attributes, age: '42' } });
+    await expect(runConformanceCheck('schema', { ...base, sample })).rejects.toThrow('sample(0).age is "42", not a value of type integer');
+  });
+
   it('says which object type is missing from the schema', async () => {
     await expect(runConformanceCheck('schema', { ...referenceOptions(), objectType: 'robot' })).rejects.toThrow(
       'the discovered schema has no object type robot (it has: person, group)',
