@@ -150,4 +150,21 @@ describe('host operations', () => {
     expect(await (await f.request(`${BASE}/Users?filter=userName+eq+"x"`)).json()).toMatchObject({ totalResults: 0 });
     rmSync(f.file('A'), { recursive: true });
   });
+
+  it('sends value changes for multi-valued attributes, or the whole object to an objectReplace connector', async () => {
+    const id = await create('shape-user');
+    await f.request(`${BASE}/Users/${id}`, { method: 'PATCH', body: JSON.stringify({ Operations: [{ op: 'add', path: `${EXT}:objectClass`, value: ['a', 'b'] }] }) });
+    expect(f.store('A').log.at(-1)).toMatchObject({ login: 'shape-user', modification: 'update' });
+
+    await f.host.addConnector(fixtureConfig('R', TOKEN_A, f.file('R'), { parameters: { file: f.file('R'), exportType: 'objectReplace' } }));
+    await f.host.runImport('R');
+    const created = await f.request('/ecma2host_R/scim/Users', { method: 'POST', body: JSON.stringify({ userName: 'replaced', name: { givenName: 'G' }, displayName: 'Before' }) });
+    const rid = ((await created.json()) as { id: string }).id;
+    const res = await f.request(`/ecma2host_R/scim/Users/${rid}`, { method: 'PATCH', body: JSON.stringify({ Operations: [{ op: 'Replace', path: 'displayName', value: 'After' }] }) });
+    expect(res.status).toBe(200);
+    const store = f.store('R');
+    expect(store.log.at(-1)).toMatchObject({ login: 'replaced', modification: 'replace' });
+    // A replace carries the whole object: the attributes the PATCH did not name are still there.
+    expect(store.objects.replaced!.attributes).toMatchObject({ login: ['replaced'], firstName: ['G'], displayName: ['After'], accountDisabled: [false] });
+  });
 });
