@@ -1,7 +1,7 @@
 import type { AnchorValues } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE } from '@ecmahost/sdk';
 import type { LdapConnection } from './client.js';
-import { LdapOperationError } from './errors.js';
+import { isLdapOperationError, LdapOperationError } from './errors.js';
 import { equalityFilter } from './escape.js';
 
 /**
@@ -11,7 +11,8 @@ import { equalityFilter } from './escape.js';
  */
 export async function resolveDn(connection: LdapConnection, anchorName: string, anchor: AnchorValues, dn: string | undefined, bases: readonly string[]): Promise<string> {
   if (anchorName === DN_ATTRIBUTE) {
-    const value = anchor[DN_ATTRIBUTE] ?? dn;
+    // The DN the host sends is the current one; a DN anchor may predate a rename.
+    const value = dn ?? anchor[DN_ATTRIBUTE];
     if (typeof value === 'string' && value !== '') return value;
   }
   const value = anchor[anchorName];
@@ -22,7 +23,7 @@ export async function resolveDn(connection: LdapConnection, anchorName: string, 
   const filter = equalityFilter(anchorName, typeof value === 'string' ? value : value);
   for (const base of bases) {
     const found = await connection.search(base, { scope: 'sub', filter, attributes: ['1.1'], sizeLimit: 2 }).catch((error: unknown) => {
-      if (error instanceof LdapOperationError && error.resultCode === 32) return [];
+      if (isLdapOperationError(error) && error.resultCode === 32) return [];
       throw error;
     });
     const [entry] = found;

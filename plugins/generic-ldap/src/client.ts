@@ -5,9 +5,10 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { Attribute, BerWriter, Change, Client, ResultCodeError } from 'ldapts';
+import { Attribute, BerWriter, Change, Client, MessageResponseStatus, ModifyDNRequest, ResultCodeError, StatusCodeParser } from 'ldapts';
 import type { LdapConfig } from './config.js';
 import { LdapOperationError } from './errors.js';
+import { formatDn, parseDn } from './escape.js';
 import { OID } from './root-dse.js';
 
 /** An entry as read: attribute values as text, or as bytes for the attributes asked as binary. */
@@ -40,7 +41,8 @@ export interface LdapConnection {
   searchPages(base: string, search: LdapSearch, pageSize: number): AsyncGenerator<LdapEntry[]>;
   add(dn: string, attributes: Record<string, (string | Buffer)[]>): Promise<void>;
   modify(dn: string, modifications: LdapModification[]): Promise<void>;
-  modifyDn(dn: string, newDn: string): Promise<void>;
+  /** Renames or moves an entry (RFC 4511 §4.9); `deleteOldRdn` removes the old naming value. */
+  modifyDn(dn: string, newDn: string, deleteOldRdn: boolean): Promise<void>;
   delete(dn: string): Promise<void>;
   /** The Password Modify extended operation (RFC 3062) setting `dn`'s password. */
   passwordModify(dn: string, newPassword: string): Promise<void>;
@@ -194,7 +196,18 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
       guard(`modify ${dn}`, () =>
         client.modify(dn, modifications.map((m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.attribute, values: m.values as string[] }) }))),
       ),
-    modifyDn: (dn, newDn) => guard(`rename ${dn}`, () => client.modifyDN(dn, newDn)),
+    modifyDn: (dn, newDn, deleteOldRdn) =>
+      guard(`rename ${dn}`, async () => {
+        // ldapts' modifyDN always deletes the old RDN and finds the new superior with a regular
+        // expression that misreads a value ending in an escaped backslash; the request is built
+        // here from a parsed DN instead, through the same message path ldapts' own methods use.
+        const [rdn, ...parent] = parseDn(newDn);
+        if (rdn === undefined) throw new TypeError(`the new DN of ${dn} is empty`);
+        const sender = client as unknown as { _nextMessageId(): number; _send(message: ModifyDNRequest): Promise<{ status: number } | undefined> };
+        const request = new ModifyDNRequest({ messageId: sender._nextMessageId(), dn, deleteOldRdn, newRdn: formatDn([rdn]), newSuperior: formatDn(parent) });
+        const result = await sender._send(request);
+        if (result?.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(result as never);
+      }),
     delete: (dn) => guard(`delete ${dn}`, () => client.del(dn)),
     passwordModify: (dn, newPassword) =>
       guard(`password modify ${dn}`, async () => {

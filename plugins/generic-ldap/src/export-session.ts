@@ -172,7 +172,12 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
         throw new ProvisioningError((error as Error).message);
       }
       if (dnKey(target) !== dnKey(dn)) {
-        await connection.modifyDn(dn, target);
+        // The old naming value goes when the naming attribute stays (cn=Alice Smith → cn=Alice
+        // Jones); when it changes (uid=jdoe → cn=John Doe) the old value is kept, as it is often
+        // required by the entry's classes (posixAccount needs uid).
+        const oldTypes = (parseDn(dn)[0] ?? []).map((a) => a.type.toLowerCase()).sort().join('+');
+        const newTypes = (parseDn(target)[0] ?? []).map((a) => a.type.toLowerCase()).sort().join('+');
+        await connection.modifyDn(dn, target, oldTypes === newTypes);
         dn = target;
       }
     }

@@ -2,7 +2,7 @@ import type { ConnectorInstance, CSEntryChange, ExportEntryResult, ImportEntry, 
 import { attributeChange, attributeChangesOf, secret, silentLogger } from '@ecmahost/sdk';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import connector from '../src/index.js';
+import connector, { escapeDnValue, parseDn } from '../src/index.js';
 import { freshContainer, rootClient, valuesFor } from './ldap-target.js';
 import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
 
@@ -117,6 +117,13 @@ describe.skipIf(skip !== undefined)('export and import against slapd', () => {
       expect(rename).toMatchObject({ dn: renamed });
       expect(await slapd.ldapsearch(ou, '(uid=alice)', ['cn'])).toContain(`dn: ${renamed}`);
 
+      // A new naming attribute keeps the old naming value: posixAccount still needs uid.
+      const byUid = `uid=alice,${ou}`;
+      const [toUid] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'update', dn: renamed, anchor: { '-dn-': renamed }, attributeChanges: [attributeChange.replace('-dn-', byUid)] }]);
+      expect(toUid?.error).toBeUndefined();
+      expect(await slapd.ldapsearch(ou, '(uid=alice)', ['cn'])).toContain('cn: Alice Jones');
+      const [back] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'update', dn: byUid, anchor: { '-dn-': byUid }, attributeChanges: [attributeChange.replace('-dn-', renamed)] }]);
+      expect(back?.error).toBeUndefined();
       const moved = `cn=Alice Jones,${other}`;
       const [move] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'update', dn: renamed, newDn: moved, anchor: { '-dn-': renamed }, attributeChanges: [] }]);
       expect(move).toMatchObject({ dn: moved });
@@ -180,7 +187,7 @@ describe.skipIf(skip !== undefined)('export and import against slapd', () => {
   });
 
   it('creates and finds entries whose values need escaping in DNs and filters, exactly', async () => {
-    const hostile = ['*', '(', ')', '\\', 'nul\0byte', 'a,b', 'a+b', 'a=b', '#lead', ' lead', 'trail ', '*)(uid=*'];
+    const hostile = ['*', '(', ')', '\\', 'ends\\', 'nul\0byte', 'a,b', 'a+b', 'a=b', '#lead', ' lead', 'trail ', '*)(uid=*'];
     const ou = await freshContainer(slapd, 'escaping');
     // employeeNumber (single-valued) as the anchor makes every update and delete look the entry up
     // with an equality filter on the hostile value.
@@ -208,6 +215,19 @@ describe.skipIf(skip !== undefined)('export and import against slapd', () => {
       for (const entry of after.entries) {
         const description = entry.attributeChanges.find((c) => c.name === 'description')?.valueChanges.map((v) => v.value);
         expect(description).toEqual([`for ${String(entry.anchor.employeeNumber)}`]);
+      }
+      // Renames to DNs that need escaping (a value ending in a backslash included).
+      const renames = await exportBatch(
+        instance,
+        'inetOrgPerson',
+        hostile.map((value) => ({ modification: 'update' as const, anchor: { employeeNumber: value }, attributeChanges: [attributeChange.replace('-dn-', `cn=${escapeDnValue(`${value}\\`)},${ou}`)] })),
+      );
+      expect(renames.map((r) => r.error)).toEqual(hostile.map(() => undefined));
+      const renamed = await importAll(instance, 'full');
+      for (const entry of renamed.entries) {
+        const value = String(entry.anchor.employeeNumber);
+        expect(parseDn(String(entry.dn))[0]).toEqual([{ type: 'cn', value: `${value}\\` }]);
+        expect(entry.attributeChanges.find((c) => c.name === 'cn')?.valueChanges.map((v) => v.value)).toEqual([`${value}\\`]);
       }
       const [missing] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'delete', anchor: { employeeNumber: '**' }, attributeChanges: [] }]);
       expect(missing?.error?.code).toBe('missing-object');
