@@ -24,6 +24,9 @@ function holdsLoop(resource: object): boolean {
   return typeof hasRef === 'function' ? hasRef.call(resource) : true;
 }
 
+// How long a watch looks before it believes nothing is left.
+const MIN_SETTLE_MS = 200;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -75,16 +78,18 @@ export class HandleWatch {
    * waiting: work the connector started before close (a DNS lookup, then a socket) lands late.
    */
   async leaks(waitMs = 2_000): Promise<string[]> {
-    const deadline = Date.now() + waitMs;
+    const start = Date.now();
+    const deadline = start + waitMs;
     try {
       for (;;) {
-        const leaks = this.#current();
-        if (leaks.length === 0 || Date.now() >= deadline) return leaks;
         // The watch's own timer is not the connector's: created with recording paused.
         this.#recording = false;
         const pause = sleep(50);
         this.#recording = true;
         await pause;
+        const leaks = this.#current();
+        // A clean look only counts once work queued before close (a lookup, then a socket) had time to land.
+        if ((leaks.length === 0 && Date.now() - start >= MIN_SETTLE_MS) || Date.now() >= deadline) return leaks;
       }
     } finally {
       this.stop();
