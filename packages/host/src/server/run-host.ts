@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createAdminRoutes } from '../admin/routes.js';
 import { loadDefinition } from '../cli/connector-loading.js';
+import { mountConsole } from '../console/index.js';
 import { createHost } from '../host.js';
 import type { Host } from '../host.js';
 import { createDefaultLogger } from '../logging/default-logger.js';
@@ -81,10 +82,11 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     '/admin',
     createAdminRoutes({ host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, loaded: connectors }),
   );
+  const adminConsole = mountConsole(host.app, { host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote });
   await host.start();
   let server: RunningServer;
   try {
-    server = await startServer({ fetch: host.app.fetch, port, ...(options.bind === undefined ? {} : { hostname: options.bind }), ...(material ? { tls: material.serverOptions } : {}) });
+    server = await startServer({ fetch: adminConsole.wrapFetch(host.app.fetch), port, ...(options.bind === undefined ? {} : { hostname: options.bind }), ...(material ? { tls: material.serverOptions } : {}) });
   } catch (error) {
     await host.stop();
     throw error;

@@ -1,0 +1,113 @@
+/** One SCIM request as the console lists it. */
+export interface RequestRecord {
+  at: string;
+  method: string;
+  /** The path without the query string (filter values are user data). */
+  path: string;
+  status: number;
+  latencyMs: number;
+}
+
+/** One failed write (an export the directory refused), with the message it gave. */
+export interface ExportErrorRecord {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  /** The SCIM error's `detail`: the directory's own message, as the connector reported it. */
+  message: string;
+}
+
+/** How many entries of each kind are kept per connector. */
+export const ACTIVITY_LIMIT = 50;
+
+const CONNECTOR_PATH = /^\/ecma2host_([A-Za-z0-9_-]+)\/scim(\/.*)?$/i;
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+class Ring<T> {
+  readonly #items: T[] = [];
+  constructor(readonly limit: number) {}
+  push(item: T): void {
+    this.#items.push(item);
+    if (this.#items.length > this.limit) this.#items.shift();
+  }
+  /** Newest first. */
+  list(): T[] {
+    return [...this.#items].reverse();
+  }
+}
+
+type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/**
+ * The last SCIM requests and failed exports of every connector, in bounded ring buffers. Filled by
+ * wrapping the server's fetch handler, so the core's routes stay untouched and every request is
+ * seen, whichever handler answered it.
+ */
+export class ActivityLog {
+  readonly #requests = new Map<string, Ring<RequestRecord>>();
+  readonly #exportErrors = new Map<string, Ring<ExportErrorRecord>>();
+  readonly #limit: number;
+
+  constructor(limit: number = ACTIVITY_LIMIT) {
+    this.#limit = limit;
+  }
+
+  requests(connector: string): RequestRecord[] {
+    return this.#requests.get(connector)?.list() ?? [];
+  }
+
+  exportErrors(connector: string): ExportErrorRecord[] {
+    return this.#exportErrors.get(connector)?.list() ?? [];
+  }
+
+  /** Forgets a removed connector. */
+  forget(connector: string): void {
+    this.#requests.delete(connector);
+    this.#exportErrors.delete(connector);
+  }
+
+  /** Records one answered request (used by {@link wrapFetch}). */
+  async record(request: Request, response: Response, latencyMs: number): Promise<void> {
+    const url = new URL(request.url);
+    const match = CONNECTOR_PATH.exec(url.pathname);
+    const connector = match?.[1];
+    if (connector === undefined) return;
+    const at = new Date().toISOString();
+    const path = url.pathname.slice(0, 300);
+    this.#ring(this.#requests, connector).push({ at, method: request.method, path, status: response.status, latencyMs: Math.round(latencyMs * 10) / 10 });
+    // 401 is a caller without a token, not an export the directory refused.
+    if (WRITES.has(request.method) && response.status >= 400 && response.status !== 401) {
+      this.#ring(this.#exportErrors, connector).push({ at, method: request.method, path, status: response.status, message: await detailOf(response) });
+    }
+  }
+
+  /** A fetch handler that answers with `fetch` and records what it answered. */
+  wrapFetch<F extends Fetch>(fetch: F): F {
+    const wrapped = async (request: Request, env?: unknown): Promise<Response> => {
+      const started = performance.now();
+      const response = await fetch(request, env);
+      await this.record(request, response, performance.now() - started);
+      return response;
+    };
+    return wrapped as F;
+  }
+
+  #ring<T>(map: Map<string, Ring<T>>, connector: string): Ring<T> {
+    let ring = map.get(connector);
+    if (ring === undefined) {
+      ring = new Ring<T>(this.#limit);
+      map.set(connector, ring);
+    }
+    return ring;
+  }
+}
+
+async function detailOf(response: Response): Promise<string> {
+  try {
+    const body = (await response.clone().json()) as { detail?: unknown };
+    return typeof body.detail === 'string' ? body.detail.slice(0, 2000) : `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}

@@ -1,0 +1,287 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ConnectorDefinition } from '@ecmahost/sdk';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Context, Env } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { generateToken, hashToken } from '../auth/token.js';
+import { findPlugins } from '../cli/commands/plugins.js';
+import type { PluginReport } from '../cli/commands/plugins.js';
+import { loadDefinition, withInstance } from '../cli/connector-loading.js';
+import type { Host } from '../host.js';
+import type { Store } from '../store/store.js';
+import { ActivityLog } from './activity-log.js';
+import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import { ImportTracker } from './import-tracker.js';
+import { ConnectorCreatedPage, ConnectorPage } from './pages/connector-page.js';
+import type { ConnectorView } from './pages/connector-page.js';
+import { LoginPage } from './pages/login-page.js';
+import { OverviewPage } from './pages/overview-page.js';
+import { SettingsPage } from './pages/settings-page.js';
+import { settingsView, saveSettings, generateCertificate } from './settings-actions.js';
+import { SessionStore } from './sessions.js';
+import type { ConsoleSession } from './sessions.js';
+import { handleWizardPost, renderWizard } from './wizard-routes.js';
+import { formOf, pageContext, tenantUrl } from './request-helpers.js';
+import { field } from './wizard-flow.js';
+
+/** Options of {@link consoleRoutes} and {@link mountConsole}. */
+export interface ConsoleOptions {
+  host: Host;
+  store: Store;
+  /** The admin credential written by `ecmahost init` (the data directory's `admin-token`). */
+  adminToken: string;
+  /** Answer browsers on other machines too; loopback only when `false` (`adminAllowRemote` in host.yaml). */
+  allowRemote: boolean;
+  /** Where the last requests and export errors are kept; a new one when absent. */
+  activity?: ActivityLog;
+  /** Lists the installed connector packages; default: the discovery of `ecmahost plugins list`. */
+  findPlugins?: () => Promise<PluginReport[]>;
+  /** Loads a connector package; default: the loader `ecmahost connector add` uses. */
+  loadConnector?: (spec: string) => Promise<ConnectorDefinition>;
+}
+
+/** What the console's handlers share. */
+export interface ConsoleDeps {
+  host: Host;
+  store: Store;
+  activity: ActivityLog;
+  imports: ImportTracker;
+  findPlugins: () => Promise<PluginReport[]>;
+  loadConnector: (spec: string) => Promise<ConnectorDefinition>;
+}
+
+/** The console's Hono environment. */
+export type ConsoleEnv = { Bindings: Partial<HttpBindings>; Variables: { session: ConsoleSession } };
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'ecmahost_console';
+// Forms are small; a larger body is not a console form.
+const MAX_FORM_BYTES = 256 * 1024;
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * The admin console's routes (mount at `/console`): sign-in with the admin credential, the
+ * overview, first-run settings, the connector wizard and each connector's page. Every page but
+ * the sign-in page needs a signed-in session; every POST needs the session's CSRF token (403
+ * without it); requests from other machines are refused unless `allowRemote`.
+ */
+export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
+  const { host, store } = options;
+  const sessions = new SessionStore();
+  const deps: ConsoleDeps = {
+    host,
+    store,
+    activity: options.activity ?? new ActivityLog(),
+    imports: new ImportTracker(),
+    findPlugins: options.findPlugins ?? (() => findPlugins(store.paths.root)),
+    loadConnector: options.loadConnector ?? ((spec) => loadDefinition(spec, store.paths.root)),
+  };
+  const app = new Hono<ConsoleEnv>();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('cache-control', 'no-store');
+    c.header('x-frame-options', 'DENY');
+    c.header('x-content-type-options', 'nosniff');
+    c.header('referrer-policy', 'same-origin');
+    c.header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+  });
+
+  // The stylesheet and script are the same for everyone and hold nothing secret: the sign-in page needs them.
+  app.get('/assets/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
+  app.get('/assets/console.js', (c) => c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+
+  app.use('*', async (c, next) => {
+    const remote = c.env?.incoming?.socket.remoteAddress;
+    if (!options.allowRemote && (remote === undefined || !LOOPBACK.has(remote))) {
+      return c.text('The console answers loopback requests only (adminAllowRemote in host.yaml).', 403);
+    }
+    return next();
+  });
+
+  app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('The form is too large.', 413) }));
+
+  const secure = (c: Context<ConsoleEnv>): boolean => new URL(c.req.url).protocol === 'https:';
+  const setSessionCookie = (c: Context<ConsoleEnv>, session: ConsoleSession): void => {
+    setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', secure: secure(c), path: '/console' });
+  };
+
+  // Session, authentication and CSRF, in that order: an unknown caller is sent to sign in (pages)
+  // or refused with 401 (forms, JSON); a signed-in POST without its session's CSRF token gets 403.
+  app.use('*', async (c, next) => {
+    const isLogin = c.req.path === '/console/login';
+    let session = sessions.get(getCookie(c, SESSION_COOKIE));
+    if (c.req.method === 'POST') {
+      if (session === undefined || (!session.authenticated && !isLogin)) return c.text('Sign in first.', 401);
+      const form = await formOf(c);
+      const presented = field(form, '_csrf') ?? '';
+      if (!sameSecret(presented, session.csrf)) return c.text('The form is missing its CSRF token or the token is stale: reload the page and try again.', 403);
+      c.set('session', session);
+      return next();
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return c.text('Method not allowed.', 405);
+    if (isLogin) {
+      if (session === undefined) {
+        session = sessions.create();
+        setSessionCookie(c, session);
+      }
+      c.set('session', session);
+      return next();
+    }
+    if (session === undefined || !session.authenticated) {
+      if (c.req.header('accept')?.includes('text/html') === false && c.req.path.endsWith('-status')) return c.json({ error: 'sign in first' }, 401);
+      return c.redirect('/console/login', 303);
+    }
+    c.set('session', session);
+    return next();
+  });
+
+  app.get('/login', (c) => {
+    if (c.get('session').authenticated) return c.redirect('/console', 303);
+    return c.html(<LoginPage ctx={pageContext(c)} adminTokenFile={store.paths.adminToken} />);
+  });
+
+  app.post('/login', async (c) => {
+    const credential = field(await formOf(c), 'credential') ?? '';
+    if (credential === '' || !sameSecret(credential, options.adminToken)) {
+      return c.html(<LoginPage ctx={pageContext(c)} adminTokenFile={store.paths.adminToken} error="That is not the admin credential." />, 401);
+    }
+    const session = sessions.signIn(c.get('session'));
+    setSessionCookie(c, session);
+    return c.redirect('/console', 303);
+  });
+
+  app.post('/logout', (c) => {
+    sessions.end(c.get('session').id);
+    deleteCookie(c, SESSION_COOKIE, { path: '/console' });
+    return c.redirect('/console/login', 303);
+  });
+
+  app.get('/', (c) => {
+    const importing = new Set(host.connectorNames().filter((n) => deps.imports.get(n)?.state === 'running'));
+    return c.html(<OverviewPage ctx={pageContext(c)} status={host.status()} importing={importing} />);
+  });
+
+  app.get('/settings', async (c) => c.html(<SettingsPage ctx={pageContext(c)} view={await settingsView(store, c.req.url, {})} />));
+  app.post('/settings', async (c) => {
+    const form = await formOf(c);
+    const errors = await saveSettings(store, form);
+    if (Object.keys(errors).length > 0) {
+      const typed: Record<string, string> = {};
+      for (const key of ['port', 'hostName', 'tlsMode', 'pemCert', 'pemKey', 'pfx']) typed[key] = field(form, key) ?? '';
+      return c.html(<SettingsPage ctx={pageContext(c)} view={{ ...(await settingsView(store, c.req.url, errors)), typed }} />, 400);
+    }
+    c.get('session').flash = 'Settings saved. Restart the host to serve a new port or certificate.';
+    return c.redirect('/console/settings', 303);
+  });
+  app.post('/settings/generate-certificate', async (c) => {
+    const error = await generateCertificate(store, field(await formOf(c), 'hostName') ?? '');
+    if (error !== undefined) return c.html(<SettingsPage ctx={pageContext(c)} view={await settingsView(store, c.req.url, { generate: error })} />, 400);
+    c.get('session').flash = 'Generated a self-signed certificate. Restart the host to serve it; Entra\'s agent machine must trust it.';
+    return c.redirect('/console/settings', 303);
+  });
+
+  app.get('/wizard', (c) => renderWizard(c, deps));
+  app.post('/wizard', (c) => handleWizardPost(c, deps));
+
+  const connectorView = async (c: Context<ConsoleEnv>, name: string, extra: Partial<ConnectorView> = {}): Promise<Response> => {
+    const status = host.connectorStatus(name);
+    if (status === undefined) return c.html(<OverviewPage ctx={{ ...pageContext(c), flash: `No connector named ${name} is running.` }} status={host.status()} importing={new Set()} />, 404);
+    const filter = c.req.method === 'GET' ? (c.req.query('filter') ?? '') : '';
+    const cache: ConnectorView['cache'] = { filter, resources: [], total: 0 };
+    try {
+      const result = host.queryCache(name, filter.trim() === '' ? undefined : filter, { count: 100 });
+      cache.resources = result.resources;
+      cache.total = result.totalResults;
+    } catch (error) {
+      cache.error = (error as Error).message;
+    }
+    const config = await store.readConnector(name).catch(() => undefined);
+    const view: ConnectorView = {
+      status,
+      tenantUrl: await tenantUrl(c, store, name),
+      connectorLabel: config?.package ?? '(not in the data directory)',
+      requests: deps.activity.requests(name),
+      exportErrors: deps.activity.exportErrors(name),
+      cache,
+      ...extra,
+    };
+    const tracked = deps.imports.get(name);
+    if (tracked !== undefined) view.importState = tracked;
+    return c.html(<ConnectorPage ctx={pageContext(c)} view={view} />);
+  };
+
+  app.get('/connectors/:name', (c) => connectorView(c, c.req.param('name')));
+
+  app.get('/connectors/:name/import-status', (c) => {
+    const t = deps.imports.get(c.req.param('name'));
+    if (t === undefined) return c.json({ state: 'idle', objects: 0, pages: 0, detail: '' });
+    const detail =
+      t.state === 'completed' && t.summary
+        ? `${t.summary.type} import completed: ${t.summary.objects} objects in ${t.summary.durationMs} ms; cache ${t.summary.cacheSize}.`
+        : t.state === 'failed'
+          ? `import failed: ${t.error ?? ''}`
+          : `${t.type} import running since ${t.startedAt}`;
+    return c.json({ state: t.state, objects: t.summary?.objects ?? t.progress?.objects ?? 0, pages: t.progress?.pages ?? 0, detail });
+  });
+
+  app.post('/connectors/:name/import', async (c) => {
+    const name = c.req.param('name');
+    if (!host.connectorNames().includes(name)) return connectorView(c, name);
+    deps.imports.start(host, name, field(await formOf(c), 'delta') === 'true');
+    return c.redirect(`/console/connectors/${encodeURIComponent(name)}`, 303);
+  });
+
+  app.post('/connectors/:name/token', async (c) => {
+    const name = c.req.param('name');
+    if (!host.connectorNames().includes(name)) return connectorView(c, name);
+    const config = await store.readConnector(name);
+    const token = generateToken();
+    const tokenHash = hashToken(token);
+    // Saved first, as "ecmahost token rotate" does, so a restart keeps the new token.
+    await store.writeConnector({ ...config, tokenHash });
+    host.rotateToken(name, tokenHash);
+    return connectorView(c, name, { newToken: token });
+  });
+
+  app.post('/connectors/:name/test', async (c) => {
+    const name = c.req.param('name');
+    if (!host.connectorNames().includes(name)) return connectorView(c, name);
+    let test: ConnectorView['test'];
+    try {
+      const config = await store.readConnector(name);
+      const definition = await deps.loadConnector(config.package);
+      await withInstance(definition, config.parameters, (instance) => instance.testConnection());
+      test = { ok: true, message: `Connection succeeded (${definition.displayName}).` };
+    } catch (error) {
+      test = { ok: false, message: `Connection failed: ${(error as Error).message}` };
+    }
+    return connectorView(c, name, { test });
+  });
+
+  return app;
+}
+
+/** What {@link mountConsole} returns. */
+export interface MountedConsole {
+  activity: ActivityLog;
+  /** Wraps the server's fetch handler so the console sees every SCIM request and failed export. */
+  wrapFetch: ActivityLog['wrapFetch'];
+}
+
+/** Mounts the console at `/console` on the host's app. */
+export function mountConsole<E extends Env>(app: Hono<E>, options: ConsoleOptions): MountedConsole {
+  const activity = options.activity ?? new ActivityLog();
+  app.route('/console', consoleRoutes({ ...options, activity }));
+  return { activity, wrapFetch: (fetch) => activity.wrapFetch(fetch) };
+}
