@@ -1,6 +1,6 @@
 import type { CSEntryChange } from '@ecmahost/sdk';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHost } from '../src/host.js';
 import { TOKEN_A, fixtureConfig } from './fixtures/fixture-host.js';
 import { generatedConnector } from './fixtures/generated-connector.js';
@@ -82,5 +82,36 @@ describe('the cache never answers from an incomplete import', () => {
     expect(await after.json()).toMatchObject({ totalResults: 0 });
     expect(host.connectorStatus('Gen')).toMatchObject({ state: 'ready', cacheSize: 15 });
     await host.stop();
+  });
+
+  it('retries a failed start-up import until the target answers', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const options = { count: 3, failImports: 2 };
+    const host = createHost({
+      connectors: [fixtureConfig('Late', TOKEN_A, 'unused', { attributes: [{ name: 'login' }], scimMapping: { userName: 'login' }, deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } } })],
+      loadConnector: async () => generatedConnector(options),
+      logger: pino({ level: 'silent' }),
+    });
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    try {
+      await host.start();
+      await settle();
+      expect(host.connectorStatus('Late')).toMatchObject({ state: 'failing', lastError: expect.stringContaining('ECONNREFUSED') });
+      const down = await host.app.request('/ecma2host_Late/scim/Users', { headers: auth });
+      expect(down.status).toBe(503);
+      await vi.advanceTimersByTimeAsync(5_000);
+      await settle();
+      expect(options.failImports).toBe(0);
+      expect(host.connectorStatus('Late')?.state).toBe('failing');
+      await vi.advanceTimersByTimeAsync(10_000);
+      await settle();
+      expect(host.connectorStatus('Late')).toMatchObject({ state: 'ready', cacheSize: 3 });
+      expect((await host.app.request('/ecma2host_Late/scim/Users', { headers: auth })).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+      await host.stop();
+    }
   });
 });
