@@ -167,4 +167,25 @@ describe('host operations', () => {
     // A replace carries the whole object: the attributes the PATCH did not name are still there.
     expect(store.objects.replaced!.attributes).toMatchObject({ login: ['replaced'], firstName: ['G'], displayName: ['After'], accountDisabled: [false] });
   });
+
+  it('follows the deprovisioning settings: disable by delete, delete by nothing', async () => {
+    await f.host.addConnector(
+      fixtureConfig('D', TOKEN_A, f.file('D'), { deprovisioning: { disable: { action: 'delete' }, delete: { action: 'none' } } }),
+    );
+    await f.host.runImport('D');
+    const post = async (login: string) =>
+      ((await (await f.request('/ecma2host_D/scim/Users', { method: 'POST', body: JSON.stringify({ userName: login, name: { givenName: 'G' } }) })).json()) as { id: string }).id;
+    const disabled = await post('disabled');
+    const res = await f.request(`/ecma2host_D/scim/Users/${disabled}`, { method: 'PATCH', body: JSON.stringify({ Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ active: false });
+    expect(f.store('D').objects.disabled).toBeUndefined();
+    expect(f.store('D').log.at(-1)).toMatchObject({ login: 'disabled', modification: 'delete' });
+
+    const kept = await post('kept');
+    expect((await f.request(`/ecma2host_D/scim/Users/${kept}`, { method: 'DELETE' })).status).toBe(204);
+    // The delete flow is "none": the target keeps the row, the host forgets it until the next import.
+    expect(f.store('D').objects.kept).toBeDefined();
+    expect((await f.request(`/ecma2host_D/scim/Users/${kept}`)).status).toBe(404);
+  });
 });
