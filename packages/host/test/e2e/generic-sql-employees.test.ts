@@ -158,6 +158,7 @@ for (const dialect of ['sqlite', 'postgresql', 'mysql'] as const) {
   const down = await reachable(dialect);
   const title = `Employees tutorial through SCIM on ${labels[dialect]}`;
   if (down !== undefined && !REQUIRE_LIVE) {
+    console.warn(`skipped: ${title}: ${labels[dialect]} is not reachable (${down})`);
     describe.skip(`${title} (skipped: ${labels[dialect]} is not reachable: ${down})`, () => {
       it('runs the tutorial', () => {});
     });

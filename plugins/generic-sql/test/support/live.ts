@@ -43,5 +43,7 @@ export function describeLive(server: LiveServer, title: string, body: () => void
     });
     return;
   }
+  // The skipped tests' titles are hidden by the default reporter; this line is what the run shows.
+  console.warn(`skipped: ${title}: ${line}`);
   describe.skip(`${title} (skipped: ${line})`, body);
 }
