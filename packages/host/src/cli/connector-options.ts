@@ -163,6 +163,8 @@ export async function chooseSchema(schema: Schema, flags: ConnectorFlags, prompt
   else if (prompter && current === undefined) {
     del = parseDeleteFlow(await prompter.select<string>('Delete flow (when Entra deletes the user)', [{ value: 'none', label: 'None' }, { value: 'delete', label: 'Delete' }], 'delete'));
   }
+  // The host reads and writes the disable flow's attribute like the others: it must be served.
+  if (disable.action === 'attribute' && !attributes.some((s) => s.name === disable.attribute)) attributes = [...attributes, { name: disable.attribute }];
   return { objectType: type.name, anchor, dn, attributes, deprovisioning: { disable, delete: del } };
 }
 

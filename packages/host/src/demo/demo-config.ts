@@ -33,7 +33,8 @@ export function demoConnectorConfig(databaseFile: string, tokenHash: string): Co
     objectType: 'User',
     anchor: ['ContosoLogin'],
     dn: { autogenerate: true },
-    attributes: ['ContosoLogin', 'FirstName', 'LastName', 'Email', 'InternalGUID', 'AzureID', 'textID'].map((name) => ({ name })),
+    // IsActive is served too: the host reads and writes the disable flow's attribute like any other.
+    attributes: ['ContosoLogin', 'FirstName', 'LastName', 'Email', 'InternalGUID', 'AzureID', 'textID', 'IsActive'].map((name) => ({ name })),
     deprovisioning: { disable: { action: 'attribute', attribute: 'IsActive' }, delete: { action: 'delete' } },
     runProfiles: { export: { batchSize: 100 }, fullImport: { pageSize: 5000 } },
     scimMapping: {

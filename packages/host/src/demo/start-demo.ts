@@ -63,9 +63,11 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   let token = env.ECMAHOST_DEMO_TOKEN;
   if (token === undefined || token === '') token = saved === undefined ? generateToken() : decryptValue(key, saved.trim(), `the demo token in ${tokenFile}`);
   if (saved === undefined || decryptValue(key, saved.trim(), `the demo token in ${tokenFile}`) !== token) await writeFileAtomic(tokenFile, `${encryptValue(key, token)}\n`, 0o600);
+  // The demo owns its connector: rewritten at each start so a newer demo's settings apply to an
+  // older data directory, keeping the token hash while the token is unchanged.
   const existing = (await store.hasConnector(DEMO_CONNECTOR)) ? await store.readConnector(DEMO_CONNECTOR) : undefined;
-  if (existing === undefined) await store.writeConnector(demoConnectorConfig(databaseFile, hashToken(token)));
-  else if (!verifyToken(token, existing.tokenHash)) await store.writeConnector({ ...existing, tokenHash: hashToken(token) });
+  const tokenHash = existing !== undefined && verifyToken(token, existing.tokenHash) ? existing.tokenHash : hashToken(token);
+  await store.writeConnector(demoConnectorConfig(databaseFile, tokenHash));
   const running = await runHost({ dataDir: store.paths.root, env });
   const tenantUrl = `${running.baseUrl}/ecma2host_${DEMO_CONNECTOR}/scim`;
   return { running, token, tenantUrl, databaseFile, instructions: demoInstructions(tenantUrl, token, databaseFile, store.paths.root) };
