@@ -25,6 +25,19 @@ export type ConnectorErrorCode =
   | 'stop-run'
   | 'internal';
 
+/** Every {@link ConnectorErrorCode}, for hosts and tools that list or map them. */
+export const CONNECTOR_ERROR_CODES: readonly ConnectorErrorCode[] = [
+  'invalid-configuration',
+  'connection-failed',
+  'authentication-failed',
+  'not-supported',
+  'unsupported-api-version',
+  'invalid-watermark',
+  'server-down',
+  'stop-run',
+  'internal',
+];
+
 /** Options of {@link ConnectorError}. */
 export interface ConnectorErrorOptions {
   /** The error that caused this one (a driver error). Never rendered to SCIM clients. */

@@ -1,6 +1,6 @@
 export { API_VERSION } from './api-version.js';
 export { Secret, isSecret, secret } from './secret.js';
-export { ConnectorError, isConnectorError } from './errors.js';
+export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError } from './errors.js';
 export type { ConnectorErrorCode, ConnectorErrorOptions } from './errors.js';
 export type { AttributeType, AttributeValue, AttributeValues, AnchorValues } from './values.js';
 export { isValueOfType, valuesEqual, toValueArray } from './values.js';
