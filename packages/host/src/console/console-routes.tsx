@@ -139,7 +139,8 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       return next();
     }
     if (session === undefined || !session.authenticated) {
-      if (c.req.header('accept')?.includes('text/html') === false && c.req.path.endsWith('-status')) return c.json({ error: 'sign in first' }, 401);
+      // The progress endpoint is polled by script: a redirect to an HTML page would not help it.
+      if (c.req.path.endsWith('/import-status')) return c.json({ error: 'sign in first' }, 401);
       return c.redirect('/console/login', 303);
     }
     c.set('session', session);

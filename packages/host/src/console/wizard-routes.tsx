@@ -127,6 +127,8 @@ async function advance(state: WizardState, deps: ConsoleDeps, typeBefore: string
           errors.package = (error as Error).message;
         }
       }
+      // A refused token is not kept: the field never shows it, so it could not be corrected.
+      if (errors.token !== undefined) state.token = '';
       if (Object.keys(errors).length > 0 || state.definition === undefined) return errors;
       const next = await nextParameterStep(state.definition, undefined, {});
       if (next === undefined) return enterObjectTypes(state);
