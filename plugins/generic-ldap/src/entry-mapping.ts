@@ -1,4 +1,4 @@
-import type { AttributeValue, ImportEntry, ObjectTypeDefinition } from '@ecmahost/sdk';
+import type { AttributeDefinition, AttributeValue, ImportEntry, ObjectTypeDefinition } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE, attributeChangesOf } from '@ecmahost/sdk';
 import type { LdapEntry } from './client.js';
 import type { DirectorySchema } from './schema-builder.js';
@@ -53,6 +53,18 @@ export function anchorOf(entry: LdapEntry, anchor: string): AttributeValue | und
   return typeof value === 'string' ? value : value.toString(anchor.toLowerCase() === 'objectguid' ? 'hex' : 'utf8');
 }
 
+const byNameCache = new WeakMap<ObjectTypeDefinition, Map<string, AttributeDefinition>>();
+
+/** A type's attributes by lower-cased name, built once per type (an import maps every entry through it). */
+function attributesByName(type: ObjectTypeDefinition): Map<string, AttributeDefinition> {
+  let map = byNameCache.get(type);
+  if (map === undefined) {
+    map = new Map(type.attributes.map((a) => [a.name.toLowerCase(), a]));
+    byNameCache.set(type, map);
+  }
+  return map;
+}
+
 /**
  * An imported entry (`add` or `replace` with the whole object) from a directory entry: values
  * converted to the attribute types, keyed by the schema's attribute names whatever spelling the
@@ -64,7 +76,7 @@ export function toImportEntry(entry: LdapEntry, type: ObjectTypeDefinition, sche
   if (anchorValue === undefined) {
     return { ...base, error: { code: 'missing-anchor', message: `${entry.dn} has no ${anchor}; the anchor attribute must be readable by the bind identity` } };
   }
-  const wanted = new Map(type.attributes.map((a) => [a.name.toLowerCase(), a]));
+  const wanted = attributesByName(type);
   const values: Record<string, AttributeValue[]> = {};
   try {
     for (const [serverName, raw] of Object.entries(entry.attributes)) {

@@ -73,20 +73,27 @@ export function parseDn(dn: string): ParsedDn {
     const type = dn.slice(typeStart, i).trim();
     if (!/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)$/.test(type)) fail(`bad attribute type "${type}"`);
     i++;
-    const bytes: number[] = [];
-    const pushText = (s: string) => bytes.push(...Buffer.from(s, 'utf8'));
+    // Hex escapes are UTF-8 bytes: consecutive ones are decoded together (\C3\BC is one "ü").
+    let value = '';
+    let pending: number[] = [];
+    const flush = () => {
+      if (pending.length > 0) {
+        value += Buffer.from(pending).toString('utf8');
+        pending = [];
+      }
+    };
     let trailingSpaces = 0;
     if (dn[i] === '#') {
       // A hex-encoded BER value (RFC 4514 §2.4); kept as written.
       const start = i;
       i++;
       while (i < dn.length && /[0-9A-Fa-f]/.test(dn[i] ?? '')) i++;
-      pushText(dn.slice(start, i));
+      value = dn.slice(start, i);
     } else if (dn[i] === '"') {
       i++;
       while (i < dn.length && dn[i] !== '"') {
         if (dn[i] === '\\') i++;
-        pushText(dn[i] ?? '');
+        value += dn[i] ?? '';
         i++;
       }
       if (dn[i] !== '"') fail('unterminated quoted value');
@@ -101,24 +108,25 @@ export function parseDn(dn: string): ParsedDn {
           if (/[0-9A-Fa-f]/.test(next ?? '')) {
             const hex = dn.slice(i + 1, i + 3);
             if (!/^[0-9A-Fa-f]{2}$/.test(hex)) fail('bad hex escape');
-            bytes.push(Number.parseInt(hex, 16));
+            pending.push(Number.parseInt(hex, 16));
             i += 3;
           } else {
-            pushText(next ?? '');
+            flush();
+            value += next ?? '';
             i += 2;
           }
           trailingSpaces = 0;
         } else {
-          const cp = dn.codePointAt(i) ?? 0;
-          const ch = String.fromCodePoint(cp);
-          pushText(ch);
-          trailingSpaces = ch === ' ' ? trailingSpaces + 1 : 0;
-          i += ch.length;
+          flush();
+          value += c;
+          trailingSpaces = c === ' ' ? trailingSpaces + 1 : 0;
+          i++;
         }
       }
+      flush();
     }
-    if (trailingSpaces > 0) bytes.splice(bytes.length - trailingSpaces, trailingSpaces);
-    rdn.push({ type, value: Buffer.from(bytes).toString('utf8') });
+    if (trailingSpaces > 0) value = value.slice(0, value.length - trailingSpaces);
+    rdn.push({ type, value });
     const sep = dn[i];
     i++;
     if (sep === '+') continue;

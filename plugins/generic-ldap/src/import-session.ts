@@ -97,7 +97,8 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
   const start: Watermark | undefined = delta && method !== undefined ? parseWatermark(runStep.watermark, method) : undefined;
   const bases = importBases(runStep, config.containers, ctx.partitions);
   const exclusions = (runStep.inclusions === undefined ? [] : (runStep.exclusions ?? [])).map((n) => n.dn);
-  const inScope = (dn: string) => bases.some((b) => isUnder(dn, b)) && !exclusions.some((x) => isUnder(dn, x));
+  const excluded = (dn: string) => exclusions.length > 0 && exclusions.some((x) => isUnder(dn, x));
+  const inScope = (dn: string) => bases.some((b) => isUnder(dn, b)) && !excluded(dn);
   const { attributes, binary } = requestedAttributes(directoryTypes, config.anchor, method === 'modifyTimestamp' ? ['modifyTimestamp'] : []);
   const filter = objectClassFilter(directoryTypes);
   const paged = discovery.server.supportedControls.has(OID.pagedResults);
@@ -179,7 +180,8 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
       try {
         for await (const page of search(base, filter, 'sub', attributes)) {
           if (method === 'modifyTimestamp') for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
-          yield page.filter((e) => inScope(e.dn)).flatMap((e) => full(e, 'add'));
+          // Entries of a subtree search are under its base: only exclusions remain to check.
+          yield page.filter((e) => !excluded(e.dn)).flatMap((e) => full(e, 'add'));
         }
       } catch (error) {
         if (isLdapOperationError(error) && error.resultCode === 32) throw new ConnectorError('invalid-configuration', `the container ${base} does not exist on the server`, { parameter: 'containers', cause: error });
@@ -195,7 +197,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
       for (const base of bases) {
         for await (const page of search(base, since, 'sub', attributes)) {
           for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
-          yield page.filter((e) => inScope(e.dn)).flatMap((e) => full(e, 'replace'));
+          yield page.filter((e) => !excluded(e.dn)).flatMap((e) => full(e, 'replace'));
         }
       }
       return;
