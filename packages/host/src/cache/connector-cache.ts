@@ -50,6 +50,7 @@ export class ConnectorCache {
     return this.#live === undefined ? 'importing' : 'ready';
   }
 
+  /** Objects in the live generation. */
   get size(): number {
     return this.#live?.size ?? 0;
   }
@@ -77,6 +78,7 @@ export class ConnectorCache {
     if (this.#building?.generation === generation) this.#building = undefined;
   }
 
+  /** The live object with this id. */
   get(id: string): CachedObject | undefined {
     return this.#live?.get(id);
   }
@@ -87,6 +89,7 @@ export class ConnectorCache {
     this.#building?.writes.push({ kind: 'put', object });
   }
 
+  /** Removes an object from the live generation (an export or a delta import). */
   remove(id: string): void {
     this.#requireLive().remove(id);
     this.#building?.writes.push({ kind: 'remove', id });
@@ -95,10 +98,6 @@ export class ConnectorCache {
   /** Every object of the live generation. */
   all(): CachedObject[] {
     return [...(this.#live?.values() ?? [])];
-  }
-
-  isIndexed(attribute: string): boolean {
-    return this.#indexed.some((a) => a.name === attribute);
   }
 
   /** Answers a query from the live generation, through an index when `lookup` names one. */

@@ -16,14 +16,17 @@ export class Generation {
     for (const attribute of indexed) this.#indexes.set(attribute.name, { caseExact: attribute.caseExact, map: new Map() });
   }
 
+  /** Number of objects. */
   get size(): number {
     return this.#objects.size;
   }
 
+  /** The object with this id. */
   get(id: string): CachedObject | undefined {
     return this.#objects.get(id);
   }
 
+  /** Every object, in insertion order. */
   values(): IterableIterator<CachedObject> {
     return this.#objects.values();
   }
@@ -40,6 +43,7 @@ export class Generation {
     return [...(index.map.get(indexKey(value, index.caseExact)) ?? [])];
   }
 
+  /** Adds or replaces an object, updating every index. */
   put(object: CachedObject): void {
     const before = this.#objects.get(object.id);
     if (before !== undefined) this.#unindex(before);
@@ -54,6 +58,7 @@ export class Generation {
     }
   }
 
+  /** Removes an object and its index entries; returns it. */
   remove(id: string): CachedObject | undefined {
     const before = this.#objects.get(id);
     if (before === undefined) return undefined;

@@ -97,9 +97,13 @@ export interface RuntimeDependencies {
  * possible), and sends exports one request at a time.
  */
 export class ConnectorRuntime {
+  /** Where the instance is in its life; see {@link ConnectorState}. */
   state: ConnectorState = 'loading';
+  /** The connector space; set once the connector is open. */
   cache: ConnectorCache | undefined;
+  /** The SCIM ↔ ECMA2 translation; set once the schema is known. */
   translator: Translator | undefined;
+  /** The capabilities for the configured values; set once the connector is open. */
   capabilities: Capabilities | undefined;
   #config: ConnectorInstanceConfig;
   readonly #deps: RuntimeDependencies;
@@ -122,10 +126,12 @@ export class ConnectorRuntime {
     this.#log = deps.logger.child({ connector: config.name });
   }
 
+  /** The instance name (the URL segment after `ecma2host_`). */
   get name(): string {
     return this.#config.name;
   }
 
+  /** The instance configuration, with the current token hash. */
   get config(): ConnectorInstanceConfig {
     return this.#config;
   }
@@ -228,6 +234,7 @@ export class ConnectorRuntime {
     this.#instance = undefined;
   }
 
+  /** The instance's state, cache size, last import and error counts. */
   status(): ConnectorStatus {
     const status: ConnectorStatus = { name: this.name, state: this.state, cacheSize: this.cache?.size ?? 0, exportErrors: this.#exportErrors };
     if (this.#lastImport) status.lastImport = this.#lastImport;
@@ -389,7 +396,7 @@ export class ConnectorRuntime {
   }
 
   /**
-   * Exports one change and returns its result, one export at a time per connector so that a
+   * Runs `work` after every write queued before it, one at a time per connector, so that a
    * duplicate check and the export it guards cannot interleave with another request's.
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -466,6 +473,7 @@ export class ConnectorRuntime {
     return given;
   }
 
+  /** The served object type as the connector's schema defines it; set once the schema is known. */
   get objectType(): ObjectTypeDefinition | undefined {
     return this.#objectType;
   }

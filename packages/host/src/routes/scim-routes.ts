@@ -55,7 +55,7 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
       if (id === undefined) {
         if (method === 'GET') return listUsers(served, params, baseUrl);
         if (method === 'POST') {
-          const body = await body_(c, options);
+          const body = await readBody(c, options);
           const created = await served.users.create(body, baseUrl);
           return respond(c, options, scimJson(project(created, params), 201, { location: String((created.meta as { location: string }).location) }), created);
         }
@@ -65,11 +65,11 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
         case 'GET':
           return scimJson(project(served.users.get(id, baseUrl), params));
         case 'PATCH': {
-          const updated = await served.users.patch(id, await body_(c, options), baseUrl);
+          const updated = await served.users.patch(id, await readBody(c, options), baseUrl);
           return respond(c, options, scimJson(project(updated, params)), updated);
         }
         case 'PUT': {
-          const updated = await served.users.replace(id, await body_(c, options), baseUrl);
+          const updated = await served.users.replace(id, await readBody(c, options), baseUrl);
           return respond(c, options, scimJson(project(updated, params)), updated);
         }
         case 'DELETE':
@@ -153,7 +153,7 @@ function project(resource: Record<string, unknown>, params: Map<string, string>)
   return projectResource(resource, params.get('attributes'), params.get('excludedattributes'));
 }
 
-async function body_(c: Context<HostEnv>, options: ScimRoutesOptions): Promise<unknown> {
+async function readBody(c: Context<HostEnv>, options: ScimRoutesOptions): Promise<unknown> {
   const body = await readJsonBody(c, options.bodyLimitBytes);
   if (options.logger.isLevelEnabled('debug')) {
     options.logger.debug({ requestId: c.get('requestId'), connector: c.get('connector'), body: redact(body) }, 'request body');
