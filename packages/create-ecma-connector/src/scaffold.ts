@@ -41,8 +41,9 @@ export interface ScaffoldResult {
 }
 
 // Files renamed on copy: npm never publishes a `.gitignore` (it would become `.npmignore`), so the
-// template keeps it as `_gitignore`, as create-vite does.
-const RENAMED: Readonly<Record<string, string>> = { _gitignore: '.gitignore' };
+// template keeps it as `_gitignore`, as create-vite does; and a nested `package.json` inside this
+// package would be taken for a package of its own by tools (publint flags its `exports`).
+const RENAMED: Readonly<Record<string, string>> = { _gitignore: '.gitignore', '_package.json': 'package.json' };
 // Files and folders never copied: build output and installs made while working on the template.
 const SKIPPED = new Set([TEMPLATE_MANIFEST, 'node_modules', 'dist', 'package-lock.json']);
 // Files that get `#if` markers and `{{placeholders}}` applied; everything else is copied byte for byte.
@@ -145,7 +146,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
     const target = path.posix.join(path.posix.dirname(file), RENAMED[base] ?? base);
     const from = path.join(source, file);
     let content: string | Buffer;
-    if (file === 'package.json') {
+    if (target === 'package.json') {
       content = patchPackageJson(await readFile(from, 'utf8'), options, manifest, values);
     } else if (PATCHED.test(file)) {
       content = fillPlaceholders(applyConditions(await readFile(from, 'utf8'), options.capabilities, file), values, file);

@@ -67,7 +67,7 @@ export async function useSdkTarball(projectDir: string, tarball: string): Promis
  */
 export async function sharedNodeModules(tarball: string, scaffoldInto: (dir: string) => Promise<void>): Promise<string> {
   const key = createHash('sha256')
-    .update(await readFile(path.join(PACKAGE_DIR, 'templates', 'csv', 'package.json')))
+    .update(await readFile(path.join(PACKAGE_DIR, 'templates', 'csv', '_package.json')))
     .update(await readFile(tarball))
     .digest('hex')
     .slice(0, 16);
