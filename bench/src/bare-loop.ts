@@ -47,3 +47,10 @@ export async function runClientLoops<C>(options: {
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: operations / seconds, operations, failures, seconds };
 }
+
+/** Several phases as one: operations and seconds summed. */
+export function combine(results: LoopResult[]): LoopResult {
+  const operations = results.reduce((sum, r) => sum + r.operations, 0);
+  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+  return { perSecond: operations / seconds, operations, failures: results.reduce((sum, r) => sum + r.failures, 0), seconds };
+}

@@ -4,9 +4,13 @@
  * bench drives it over HTTP and asks it, over IPC, for what only the process itself can measure
  * (import timing, heap, peak RSS).
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import genericLdap from '@ecmahost/connector-generic-ldap';
+import genericSql from '@ecmahost/connector-generic-sql';
 import { createHost, hashToken, startServer } from '@ecmahost/host';
 import type { ConnectorInstanceConfig } from '@ecmahost/host';
-import type { ParameterValue } from '@ecmahost/sdk';
+import type { ConnectorDefinition, ParameterValue } from '@ecmahost/sdk';
 import { secret } from '@ecmahost/sdk';
 import type { HostChildConfig, HostReply, HostRequest } from './ipc.js';
 
@@ -21,9 +25,20 @@ const connectors: ConnectorInstanceConfig[] = config.connectors.map((plan) => ({
   ),
 }));
 
+// The connectors are bundled into this file (see tsup.config.ts) and handed to the host by
+// package name, instead of the host resolving them in node_modules at start.
+const bundled = new Map<string, ConnectorDefinition>([
+  ['@ecmahost/connector-generic-sql', genericSql],
+  ['@ecmahost/connector-generic-ldap', genericLdap],
+]);
+const loadConnector = (spec: string): Promise<ConnectorDefinition> => {
+  const definition = bundled.get(spec);
+  return definition === undefined ? Promise.reject(new Error(`the bench host has no connector ${spec}`)) : Promise.resolve(definition);
+};
+
 // The default logger: one JSON line per request on stdout (the bench points stdout at a file),
 // the cost a production host pays.
-const host = createHost({ connectors, resolveFrom: config.resolveFrom });
+const host = createHost({ connectors, loadConnector });
 await host.start();
 const server = await startServer({ fetch: host.app.fetch, port: 0, hostname: '127.0.0.1' });
 
@@ -38,6 +53,8 @@ function collect(): void {
   gc();
   gc();
 }
+
+let profiler: Session | undefined;
 
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
@@ -63,15 +80,38 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { id: request.id, kind: 'imported', ms, objects: summary.objects, cacheSize: summary.cacheSize, peakRssBytes: peakRss() };
     }
     case 'memory': {
-      // The cache's share of the heap: the heap with the connector's cache, minus the heap once
-      // the connector (and with it the cache) is gone.
+      // The heap a full cache takes: a second instance of the connector is added and imports
+      // everything; the heap (after GC) grows by its cache plus a connector instance's small
+      // fixed state. Then that instance is removed, and what GC gets back is reported too: a
+      // removed connector should give its cache back.
+      const config = connectors.find((c) => c.name === request.name);
+      if (config === undefined) throw new Error(`no connector ${request.name}`);
+      const name = `${request.name}Memory`;
       collect();
-      const objects = host.connectorStatus(request.name)?.cacheSize ?? 0;
+      const heapBefore = process.memoryUsage().heapUsed;
+      await host.addConnector({ ...config, name });
+      const { cacheSize } = await waitReady(name);
+      collect();
       const heapWithCache = process.memoryUsage().heapUsed;
-      await host.removeConnector(request.name);
+      await host.removeConnector(name);
       collect();
-      const heapWithout = process.memoryUsage().heapUsed;
-      return { id: request.id, kind: 'memory', objects, heapWithCache, heapWithout, peakRssBytes: peakRss() };
+      const heapAfterRemove = process.memoryUsage().heapUsed;
+      return { id: request.id, kind: 'memory', objects: cacheSize, heapBefore, heapWithCache, heapAfterRemove, peakRssBytes: peakRss() };
+    }
+    case 'profile-start':
+      // One profile per load phase (not per process): the host idles while the bare side runs.
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+      return { id: request.id, kind: 'profiled' };
+    case 'profile-stop': {
+      if (profiler === undefined) throw new Error('no profile is running');
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(request.file, JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = undefined;
+      return { id: request.id, kind: 'profiled' };
     }
     case 'stop':
       await server.close();

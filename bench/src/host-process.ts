@@ -7,6 +7,27 @@ import type { HostChildConfig, HostReply, HostRequest } from './ipc.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+let profileDir: string | undefined;
+
+/** Makes host phases write V8 CPU profiles (`<phase>.cpuprofile`) into `dir`. */
+export function profileServersInto(dir: string): void {
+  profileDir = dir;
+}
+
+/**
+ * Runs `work` while the host process records a CPU profile into `<profile dir>/<name>.cpuprofile`
+ * (when `--profile` is on; otherwise just runs it).
+ */
+export async function profiled<T>(server: ServerProcess, name: string, work: () => Promise<T>): Promise<T> {
+  if (profileDir === undefined) return work();
+  await server.ask({ cmd: 'profile-start' }, 'profiled');
+  try {
+    return await work();
+  } finally {
+    await server.ask({ cmd: 'profile-stop', file: path.join(profileDir, `${name.replace(/[^\w.-]+/g, '_')}.cpuprofile`) }, 'profiled');
+  }
+}
+
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** A forked server process (the host, or the bare Hono limit) and a request/answer channel to it. */

@@ -1,3 +1,4 @@
+import { combine } from './bare-loop.js';
 import type { LoopResult } from './bare-loop.js';
 import type { ServerProcess } from './host-process.js';
 import { runHttpLoad } from './http-load.js';
@@ -32,11 +33,11 @@ function scimPath(target: ServedTarget, rest: string): string {
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
 
 /** POSTs new users through the host at `connections` concurrent clients. */
-export function hostCreates(target: ServedTarget, plan: BenchPlan, connections: number, prefix: string): Promise<LoopResult> {
+export function hostCreates(target: ServedTarget, plan: BenchPlan, connections: number, seconds: number, prefix: string): Promise<LoopResult> {
   return runHttpLoad({
     url: scimBase(target),
     connections,
-    durationSeconds: plan.seconds,
+    durationSeconds: seconds,
     maxRequests: plan.maxOperations,
     method: 'POST',
     headers,
@@ -48,17 +49,36 @@ export function hostCreates(target: ServedTarget, plan: BenchPlan, connections: 
   });
 }
 
+/**
+ * The users the host's updates touch: the lower half. The bare loops update the upper half, so
+ * they never change a value behind the host's cache (which would make the host's value-level LDAP
+ * modifications fail, as they should, on a stale value).
+ */
+export function hostUpdateRange(plan: BenchPlan): { first: number; count: number } {
+  return { first: 0, count: Math.floor(plan.users / 2) };
+}
+
+/** The users the bare update loops touch: the upper half. */
+export function bareUpdateRange(plan: BenchPlan): { first: number; count: number } {
+  const half = Math.floor(plan.users / 2);
+  return { first: half, count: plan.users - half };
+}
+
 /** PATCHes two attributes of existing users through the host at `connections` concurrent clients. */
-export function hostUpdates(target: ServedTarget, plan: BenchPlan, connections: number, tag: string): Promise<LoopResult> {
+export function hostUpdates(target: ServedTarget, plan: BenchPlan, connections: number, seconds: number, tag: string): Promise<LoopResult> {
+  const range = hostUpdateRange(plan);
   return runHttpLoad({
     url: scimBase(target),
     connections,
-    durationSeconds: plan.seconds,
+    durationSeconds: seconds,
     maxRequests: plan.maxOperations,
     method: 'PATCH',
     headers,
     expectStatus: 200,
-    request: (n) => ({ path: scimPath(target, `/Users/${scimIdOf(`user${String(n % plan.users)}`)}`), body: patchBody(`Renamed ${tag} ${String(n)}`, `Title ${tag}`) }),
+    request: (n) => ({
+      path: scimPath(target, `/Users/${scimIdOf(`user${String(range.first + (n % range.count))}`)}`),
+      body: patchBody(`Renamed ${tag} ${String(n)}`, `Title ${tag}`),
+    }),
   });
 }
 
@@ -102,25 +122,46 @@ export async function importRows(target: ServedTarget, scenario: string, firstIm
   return [rateRow(scenario, (users / bestMs) * 1000, bareRowsPerSecond, 'objects/s', 0.7), infoRow(`${scenario} peak RSS`, imported.peakRssBytes / 1048576, 'MiB')];
 }
 
-/** The cache's heap per object, measured in the host process after GC; removes the connector. */
-export async function memoryRow(target: ServedTarget, scenario: string): Promise<ResultRow> {
+/**
+ * The cache's heap per object, measured in the host process after GC: the growth of the heap
+ * when a second instance of the connector imports everything. Also says how much of it a
+ * removed connector gives back.
+ */
+export async function memoryRows(target: ServedTarget, scenario: string): Promise<ResultRow[]> {
   const memory = await target.host.ask({ cmd: 'memory', name: target.connector }, 'memory');
-  const perObject = (memory.heapWithCache - memory.heapWithout) / memory.objects;
-  console.log(`  cache heap: ${String(Math.round((memory.heapWithCache - memory.heapWithout) / 1048576))} MiB for ${String(memory.objects)} objects`);
-  return budgetRow(scenario, perObject, BYTES_PER_OBJECT_BUDGET, 'bytes/object');
+  const grown = memory.heapWithCache - memory.heapBefore;
+  const released = memory.heapWithCache - memory.heapAfterRemove;
+  console.log(`  cache heap: +${mib(grown)} MiB for ${String(memory.objects)} objects; ${mib(released)} MiB released when the connector was removed`);
+  return [
+    budgetRow(`${scenario} cache`, grown / memory.objects, BYTES_PER_OBJECT_BUDGET, 'bytes/object'),
+    infoRow(`${scenario} heap released on remove`, (released / grown) * 100, '%'),
+  ];
 }
 
-/** Compares host and bare write rates at every concurrency of the plan, bare side first. */
-export async function writeRows(
-  scenario: string,
-  plan: BenchPlan,
-  host: (connections: number) => Promise<LoopResult>,
-  bare: (clients: number) => Promise<LoopResult>,
-): Promise<ResultRow[]> {
+function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
+}
+
+/** A side of a comparison: one round of `seconds` at `clients` concurrent clients. */
+export type Side = (clients: number, seconds: number, round: number) => Promise<LoopResult>;
+
+/** Alternates bare and host for `plan.rounds` rounds and sums each side. */
+export async function compare(plan: BenchPlan, clients: number, bare: Side, host: Side): Promise<{ limit: LoopResult; served: LoopResult }> {
+  const bareRounds: LoopResult[] = [];
+  const hostRounds: LoopResult[] = [];
+  const seconds = Math.max(1, Math.round(plan.seconds / plan.rounds));
+  for (let round = 0; round < plan.rounds; round++) {
+    bareRounds.push(await bare(clients, seconds, round));
+    hostRounds.push(await host(clients, seconds, round));
+  }
+  return { limit: combine(bareRounds), served: combine(hostRounds) };
+}
+
+/** Compares host and bare write rates at every concurrency of the plan. */
+export async function writeRows(scenario: string, plan: BenchPlan, host: Side, bare: Side): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   for (const clients of plan.concurrencies) {
-    const limit = await bare(clients);
-    const served = await host(clients);
+    const { limit, served } = await compare(plan, clients, bare, host);
     console.log(`  ${scenario} x${String(clients)}: host ${served.perSecond.toFixed(1)}/s (${String(served.operations)} ok, ${String(served.failures)} failed), bare ${limit.perSecond.toFixed(1)}/s (${String(limit.failures)} failed)`);
     rows.push(rateRow(`${scenario} x${String(clients)}`, served.perSecond, limit.perSecond, 'ops/s', 0.8));
   }

@@ -5,8 +5,6 @@ export interface HostChildConfig {
   connectors: ConnectorPlan[];
   /** The SCIM bearer token of every connector. */
   token: string;
-  /** Where connector packages are resolved from (the bench package directory). */
-  resolveFrom: string;
 }
 
 /** Requests the bench sends to the host process. */
@@ -14,6 +12,8 @@ export type HostRequest =
   | { id: number; cmd: 'wait-ready'; name: string }
   | { id: number; cmd: 'import'; name: string }
   | { id: number; cmd: 'memory'; name: string }
+  | { id: number; cmd: 'profile-start' }
+  | { id: number; cmd: 'profile-stop'; file: string }
   | { id: number; cmd: 'stop' };
 
 /** What the host process answers (or announces, with id 0). */
@@ -21,6 +21,7 @@ export type HostReply =
   | { id: 0; kind: 'listening'; port: number }
   | { id: number; kind: 'ready'; cacheSize: number; importMs: number | undefined }
   | { id: number; kind: 'imported'; ms: number; objects: number; cacheSize: number; peakRssBytes: number }
-  | { id: number; kind: 'memory'; objects: number; heapWithCache: number; heapWithout: number; peakRssBytes: number }
+  | { id: number; kind: 'memory'; objects: number; heapBefore: number; heapWithCache: number; heapAfterRemove: number; peakRssBytes: number }
   | { id: number; kind: 'stopped' }
+  | { id: number; kind: 'profiled' }
   | { id: number; kind: 'error'; message: string };

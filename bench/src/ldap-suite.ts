@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { IMPORT_PAGE_SIZE, ldapConnector, ldapExtension } from './connectors.js';
-import { ServerProcess } from './host-process.js';
+import { ServerProcess, profiled } from './host-process.js';
 import type { ServedTarget } from './host-scenarios.js';
-import { TOKEN, hostCreates, hostUpdates, importRows, memoryRow, writeRows } from './host-scenarios.js';
+import { TOKEN, bareUpdateRange, hostCreates, hostUpdates, importRows, memoryRows, writeRows } from './host-scenarios.js';
 import { bareAdds, bareModifies, barePagedSearch, startSlapd, writeSeedLdif } from './ldap.js';
 import type { ResultRow } from './results.js';
 import type { SuiteContext } from './sql-suite.js';
@@ -28,31 +28,31 @@ export async function ldapSuite(context: SuiteContext): Promise<ResultRow[]> {
 
     const connector = 'BenchLDAP';
     const { server, listening } = await ServerProcess.host(
-      { connectors: [ldapConnector(connector, slapd)], token: TOKEN, resolveFrom: context.packageDir },
+      { connectors: [ldapConnector(connector, slapd)], token: TOKEN },
       path.join(context.workDir, 'host-ldap.log'),
     );
     try {
       await listening;
       const target: ServedTarget = { host: server, connector, extension: ldapExtension };
       const ready = await server.ask({ cmd: 'wait-ready', name: connector }, 'ready');
-      rows.push(...(await importRows(target, 'import-ldap', ready.importMs, bareRead, plan.users)));
+      rows.push(...(await profiled(server, 'import-ldap', () => importRows(target, 'import-ldap', ready.importMs, bareRead, plan.users))));
       rows.push(
         ...(await writeRows(
           'create-ldap',
           plan,
-          (c) => hostCreates(target, plan, c, `hostc${String(c)}n`),
-          (c) => bareAdds(slapd, c, plan.seconds * 1000, plan.maxOperations, `barec${String(c)}`),
+          (c, seconds, round) => profiled(server, `create-ldap-x${String(c)}-r${String(round)}`, () => hostCreates(target, plan, c, seconds, `hostr${String(round)}c${String(c)}n`)),
+          (c, seconds, round) => bareAdds(slapd, c, seconds * 1000, plan.maxOperations, `barer${String(round)}c${String(c)}`),
         )),
       );
       rows.push(
         ...(await writeRows(
           'update-ldap',
           plan,
-          (c) => hostUpdates(target, plan, c, `host${String(c)}`),
-          (c) => bareModifies(slapd, c, plan.seconds * 1000, plan.maxOperations, plan.users, `bare${String(c)}`),
+          (c, seconds, round) => profiled(server, `update-ldap-x${String(c)}-r${String(round)}`, () => hostUpdates(target, plan, c, seconds, `host r${String(round)} x${String(c)}`)),
+          (c, seconds, round) => bareModifies(slapd, c, seconds * 1000, plan.maxOperations, bareUpdateRange(plan), `bare r${String(round)} x${String(c)}`),
         )),
       );
-      rows.push(await memoryRow(target, 'import-ldap cache'));
+      rows.push(...(await memoryRows(target, 'import-ldap')));
     } finally {
       await server.stop();
     }

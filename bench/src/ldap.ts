@@ -99,15 +99,15 @@ export function bareAdds(slapd: Slapd, clients: number, durationMs: number, maxO
   });
 }
 
-/** The update limit: `clients` bound connections each replacing two attributes of existing users. */
-export function bareModifies(slapd: Slapd, clients: number, durationMs: number, maxOperations: number, users: number, tag: string): Promise<LoopResult> {
+/** The update limit: `clients` bound connections each replacing two attributes of existing users in `range`. */
+export function bareModifies(slapd: Slapd, clients: number, durationMs: number, maxOperations: number, range: { first: number; count: number }, tag: string): Promise<LoopResult> {
   return runClientLoops({
     clients,
     durationMs,
     maxOperations,
     open: () => rootClient(slapd),
     operation: async (client, c, seq) => {
-      const n = (seq * clients + c) % users;
+      const n = range.first + ((seq * clients + c) % range.count);
       await client.modify(`uid=user${n},${peopleDn(slapd)}`, [
         new Change({ operation: 'replace', modification: new Attribute({ type: 'displayName', values: [`Renamed ${tag} ${seq}`] }) }),
         new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [`Title ${tag}`] }) }),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only sql|ldap]`: the host against the bare pieces of its own
+ * `npm run bench [-- --quick] [-- --only sql|ldap] [-- --users N] [-- --seconds S] [-- --profile]`: the host against the bare pieces of its own
  * stack, side by side in one run. Prints a table and writes `bench/results/latest.json`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ldapSuite } from './ldap-suite.js';
 import { slapdSkipReason } from './ldap.js';
+import { profileServersInto } from './host-process.js';
 import { FULL, QUICK } from './plan.js';
 import { postgresProblem } from './postgres.js';
 import { markdownTable, writeResults } from './results.js';
@@ -19,15 +20,20 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    users: { type: 'string' },
+    seconds: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('usage: npm run bench [-- --quick] [-- --only sql|ldap]');
+  console.log('usage: npm run bench [-- --quick] [-- --only sql|ldap] [-- --users N] [-- --seconds S] [-- --profile]');
 } else {
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const plan = values.quick ? QUICK : FULL;
+  const plan = { ...(values.quick ? QUICK : FULL) };
+  if (values.users !== undefined) plan.users = positive('--users', values.users);
+  if (values.seconds !== undefined) plan.seconds = positive('--seconds', values.seconds);
   const only = values.only;
   if (only !== undefined && only !== 'sql' && only !== 'ldap') throw new Error(`--only takes sql or ldap, not ${only}`);
   const problems = [only === 'ldap' ? undefined : await postgresProblem(), only === 'sql' ? undefined : slapdSkipReason()].filter((p) => p !== undefined);
@@ -36,11 +42,12 @@ if (values.help) {
     process.exitCode = 1;
   } else {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-bench-'));
+    if (values.profile) profileServersInto(workDir);
     console.log(`ecmahost bench (${values.quick ? 'quick' : 'full'}): ${String(plan.users)} users, ${String(plan.seconds)} s phases; logs in ${workDir}`);
     const rows: ResultRow[] = [];
     try {
-      if (only !== 'ldap') rows.push(...(await sqlSuite({ plan, workDir, packageDir })));
-      if (only !== 'sql') rows.push(...(await ldapSuite({ plan, workDir, packageDir })));
+      if (only !== 'ldap') rows.push(...(await sqlSuite({ plan, workDir })));
+      if (only !== 'sql') rows.push(...(await ldapSuite({ plan, workDir })));
     } finally {
       await rm(path.join(workDir, 'seed.ldif'), { force: true });
     }
@@ -48,4 +55,10 @@ if (values.help) {
     const file = await writeResults(path.join(packageDir, 'results'), rows);
     console.log(`written ${path.relative(process.cwd(), file)}`);
   }
+}
+
+function positive(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${option} takes a positive integer, not ${text}`);
+  return value;
 }

@@ -107,8 +107,8 @@ export function bareInserts(table: string, clients: number, durationMs: number, 
   });
 }
 
-/** The update limit: `clients` connections each updating two columns of existing users in turn. */
-export function bareUpdates(table: string, clients: number, durationMs: number, maxOperations: number, users: number, tag: string): Promise<LoopResult> {
+/** The update limit: `clients` connections each updating two columns of existing users in `range`. */
+export function bareUpdates(table: string, clients: number, durationMs: number, maxOperations: number, range: { first: number; count: number }, tag: string): Promise<LoopResult> {
   const text = `UPDATE ${table} SET display_name = $1, title = $2 WHERE login = $3`;
   return runClientLoops({
     clients,
@@ -117,7 +117,7 @@ export function bareUpdates(table: string, clients: number, durationMs: number, 
     open: () => connect(),
     operation: async (client, c, seq) => {
       // Clients walk disjoint users, so two never wait on the same row lock.
-      const n = (seq * clients + c) % users;
+      const n = range.first + ((seq * clients + c) % range.count);
       const result = await client.query(text, [`Renamed ${tag} ${seq}`, `Title ${tag}`, `user${n}`]);
       if (result.rowCount !== 1) throw new Error(`user${n} was not updated`);
     },

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { IMPORT_PAGE_SIZE, sqlConnector, sqlExtension } from './connectors.js';
-import { ServerProcess } from './host-process.js';
+import { ServerProcess, profiled } from './host-process.js';
 import type { ServedTarget } from './host-scenarios.js';
-import { TOKEN, hostBaseUrl, hostCreates, hostLookupPrefix, hostUpdates, importRows, lookupPath, lookups, memoryRow, writeRows } from './host-scenarios.js';
+import { TOKEN, bareUpdateRange, compare, hostBaseUrl, hostCreates, hostLookupPrefix, hostUpdates, importRows, lookupPath, lookups, memoryRows, writeRows } from './host-scenarios.js';
 import type { BenchPlan } from './plan.js';
 import { bareInserts, bareKeysetSelect, bareUpdates, createSeededTable, dropTable } from './postgres.js';
 import { budgetRow, rateRow } from './results.js';
 import type { ResultRow } from './results.js';
+import type { LoopResult } from './bare-loop.js';
 
 /** The issue's budget from process start to the first answered lookup. */
 const RESTART_BUDGET_SECONDS = 3;
@@ -15,8 +16,6 @@ const RESTART_BUDGET_SECONDS = 3;
 export interface SuiteContext {
   plan: BenchPlan;
   workDir: string;
-  /** The bench package directory: connector packages are resolved from here. */
-  packageDir: string;
 }
 
 /**
@@ -36,7 +35,7 @@ export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
 
     const connector = 'BenchSQL';
     const { server, startedAt, listening } = await ServerProcess.host(
-      { connectors: [sqlConnector(connector, table)], token: TOKEN, resolveFrom: context.packageDir },
+      { connectors: [sqlConnector(connector, table)], token: TOKEN },
       path.join(context.workDir, 'host-sql.log'),
     );
     try {
@@ -46,31 +45,29 @@ export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
       console.log(`  restart: first answered lookup after ${restartSeconds.toFixed(2)} s`);
       rows.push(budgetRow('restart (pg, first lookup)', restartSeconds, RESTART_BUDGET_SECONDS, 's'));
       const ready = await server.ask({ cmd: 'wait-ready', name: connector }, 'ready');
-      rows.push(...(await importRows(target, 'import-sql', ready.importMs, bareRead, plan.users)));
+      rows.push(...(await profiled(server, 'import-sql', () => importRows(target, 'import-sql', ready.importMs, bareRead, plan.users))));
 
-      await lookups(hostBaseUrl(target), hostLookupPrefix(target), plan, plan.warmupSeconds, true);
-      const hostLookups = await lookups(hostBaseUrl(target), hostLookupPrefix(target), plan, plan.seconds, true);
-      const bareLookups = await bareLookupRate(context);
-      console.log(`  lookup: host ${hostLookups.perSecond.toFixed(0)}/s, bare Hono ${bareLookups.toFixed(0)}/s`);
-      rows.push(rateRow('lookup', hostLookups.perSecond, bareLookups, 'req/s', 0.5));
+      const { limit: bareLookups, served: hostLookups } = await compareLookups(context, server, target);
+      console.log(`  lookup: host ${hostLookups.perSecond.toFixed(0)}/s, bare Hono ${bareLookups.perSecond.toFixed(0)}/s`);
+      rows.push(rateRow('lookup', hostLookups.perSecond, bareLookups.perSecond, 'req/s', 0.5));
 
       rows.push(
         ...(await writeRows(
           'create-sql',
           plan,
-          (c) => hostCreates(target, plan, c, `hostc${String(c)}n`),
-          (c) => bareInserts(table, c, plan.seconds * 1000, plan.maxOperations, `barec${String(c)}`),
+          (c, seconds, round) => profiled(server, `create-sql-x${String(c)}-r${String(round)}`, () => hostCreates(target, plan, c, seconds, `hostr${String(round)}c${String(c)}n`)),
+          (c, seconds, round) => bareInserts(table, c, seconds * 1000, plan.maxOperations, `barer${String(round)}c${String(c)}`),
         )),
       );
       rows.push(
         ...(await writeRows(
           'update-sql',
           plan,
-          (c) => hostUpdates(target, plan, c, `host${String(c)}`),
-          (c) => bareUpdates(table, c, plan.seconds * 1000, plan.maxOperations, plan.users, `bare${String(c)}`),
+          (c, seconds, round) => profiled(server, `update-sql-x${String(c)}-r${String(round)}`, () => hostUpdates(target, plan, c, seconds, `host r${String(round)} x${String(c)}`)),
+          (c, seconds, round) => bareUpdates(table, c, seconds * 1000, plan.maxOperations, bareUpdateRange(plan), `bare r${String(round)} x${String(c)}`),
         )),
       );
-      rows.push(await memoryRow(target, 'import-sql cache'));
+      rows.push(...(await memoryRows(target, 'import-sql')));
     } finally {
       await server.stop();
     }
@@ -97,15 +94,23 @@ async function firstAnsweredLookup(target: ServedTarget, startedAt: number): Pro
   throw new Error('the host answered no lookup within 10 minutes');
 }
 
-/** The bare Hono app's lookup rate over the same users, same warm-up, same phase length. */
-async function bareLookupRate(context: SuiteContext): Promise<number> {
+/**
+ * Lookups on the host and on the bare Hono app over the same users, both warmed up, alternating
+ * in rounds. The bare app runs in its own process, idle while the host is measured.
+ */
+async function compareLookups(context: SuiteContext, host: ServerProcess, target: ServedTarget): Promise<{ limit: LoopResult; served: LoopResult }> {
   const { plan } = context;
   const { server, listening } = await ServerProcess.start('bare-hono-child.js', { BENCH_USERS: String(plan.users) }, path.join(context.workDir, 'bare-hono.log'));
   try {
-    const port = await listening;
-    const base = `http://127.0.0.1:${String(port)}`;
-    await lookups(base, '', plan, plan.warmupSeconds, false);
-    return (await lookups(base, '', plan, plan.seconds, false)).perSecond;
+    const bareBase = `http://127.0.0.1:${String(await listening)}`;
+    await lookups(bareBase, '', plan, plan.warmupSeconds, false);
+    await lookups(hostBaseUrl(target), hostLookupPrefix(target), plan, plan.warmupSeconds, true);
+    return await compare(
+      plan,
+      plan.lookupConnections,
+      (_, seconds) => lookups(bareBase, '', plan, seconds, false),
+      (_, seconds, round) => profiled(host, `lookup-r${String(round)}`, () => lookups(hostBaseUrl(target), hostLookupPrefix(target), plan, seconds, true)),
+    );
   } finally {
     await server.stop();
   }
