@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Capabilities, ConnectorInstance, ParameterIssue, ParameterValues } from '@ecmahost/sdk';
+import type { Capabilities, ConnectorInstance, Logger, ParameterIssue, ParameterValues } from '@ecmahost/sdk';
 import { ConnectorError, defineConnector, isConnectorError } from '@ecmahost/sdk';
 import { readConfig, type SqlConfig } from './config.js';
 import type { Dialect } from './dialects/dialect.js';
@@ -40,7 +40,7 @@ async function withCa(config: SqlConfig): Promise<SqlConfig> {
   }
 }
 
-function instance(dialect: Dialect, config: SqlConfig): ConnectorInstance {
+function instance(dialect: Dialect, config: SqlConfig, log: Logger): ConnectorInstance {
   let models: Promise<ObjectModel[]> | undefined;
   const discover = (): Promise<ObjectModel[]> => {
     const run = discoverModels(dialect, config).catch((error: unknown) => {
@@ -60,7 +60,7 @@ function instance(dialect: Dialect, config: SqlConfig): ConnectorInstance {
       return openImportSession(dialect, config, await currentModels(), runStep);
     },
     async openExport() {
-      return openExportSession(dialect, config, await currentModels());
+      return openExportSession(dialect, config, await currentModels(), log);
     },
     async openPassword() {
       if (config.password.method === 'none') throw new ConnectorError('not-supported', 'No password method is configured on the Global page.');
@@ -91,9 +91,9 @@ const genericSql = defineConnector({
       throw error;
     }
   },
-  async open(values) {
+  async open(values, context) {
     const config = await withCa(readConfig(values));
-    return instance(await loadDialect(config.dialect, config.connection), config);
+    return instance(await loadDialect(config.dialect, config.connection), config, context.log);
   },
 });
 

@@ -1,4 +1,4 @@
-import type { CSEntryChange, EntryError, ExportEntryResult, ExportSession } from '@ecmahost/sdk';
+import type { CSEntryChange, EntryError, ExportEntryResult, ExportSession, Logger } from '@ecmahost/sdk';
 import { sql } from 'drizzle-orm';
 import type { SqlConfig } from './config.js';
 import type { Dialect, Executor } from './dialects/dialect.js';
@@ -36,7 +36,7 @@ async function applyEntry(db: Executor, dialect: Dialect, config: SqlConfig, mod
  * transaction itself is lost, nothing of the batch is stored and every entry is reported as a
  * retryable connected-directory error.
  */
-export function openExportSession(dialect: Dialect, config: SqlConfig, models: readonly ObjectModel[]): ExportSession {
+export function openExportSession(dialect: Dialect, config: SqlConfig, models: readonly ObjectModel[], log: Logger): ExportSession {
   return {
     async putEntries(batch) {
       if (batch.length === 0) return [];
@@ -73,6 +73,8 @@ export function openExportSession(dialect: Dialect, config: SqlConfig, models: r
       } catch (error) {
         const lost = error instanceof BatchLost ? error.entryError : { ...entryErrorOf(dialect.describeError(error)), retryable: true };
         const message = `The batch was not stored: ${lost.message}`;
+        // Only the server's message and the count: entries carry personal data and passwords.
+        log.warn({ dialect: dialect.name, entries: batch.length }, message);
         return batch.map((entry) => ({ identifier: entry.identifier, error: { code: 'connected-directory-error', message, retryable: true } }));
       }
     },

@@ -28,11 +28,6 @@ export function columnSql(column: string, table?: TableName): SQL {
   return table === undefined ? sql`${sql.identifier(column)}` : sql`${tableSql(table)}.${sql.identifier(column)}`;
 }
 
-/** A value as a bound parameter, as an `sql` fragment. */
-export function bind(value: unknown): SQL {
-  return sql`${sql.param(value)}`;
-}
-
 /** Splits a comma-separated list, dropping blanks. */
 export function splitList(text: string | undefined): string[] {
   return (text ?? '')

@@ -3,10 +3,10 @@ import { ConnectorError, findObjectType } from '@ecmahost/sdk';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SqlConfig } from './config.js';
 import type { Dialect, Row } from './dialects/dialect.js';
-import { bind, columnSql, tableSql } from './identifiers.js';
+import { columnSql, tableSql } from './identifiers.js';
 import { anchorKey, type ObjectModel } from './object-model.js';
 import { readChildValues, rowToEntry } from './row-mapping.js';
-import { and, paramRow, rowsIn, rowValue, typeCondition, where } from './sql-fragments.js';
+import { and, bind, paramRow, rowsIn, rowValue, typeCondition, where } from './sql-fragments.js';
 import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
 import { decodeWatermark, encodeWatermark, type Watermark, watermarkText } from './watermark.js';
 

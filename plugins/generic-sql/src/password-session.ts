@@ -3,10 +3,10 @@ import { sql } from 'drizzle-orm';
 import type { SqlConfig } from './config.js';
 import type { Dialect } from './dialects/dialect.js';
 import { entryErrorOf } from './error-mapping.js';
-import { bind, columnSql, tableSql } from './identifiers.js';
+import { columnSql, tableSql } from './identifiers.js';
 import type { ObjectModel } from './object-model.js';
 import { hashPassword } from './password-hash.js';
-import { objectCondition } from './sql-fragments.js';
+import { bind, objectCondition } from './sql-fragments.js';
 
 /**
  * Sets passwords through the set-password procedure (anchor value(s), then the password) or by an

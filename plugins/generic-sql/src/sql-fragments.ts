@@ -1,8 +1,13 @@
 import type { AnchorValues } from '@ecmahost/sdk';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Dialect } from './dialects/dialect.js';
-import { bind, columnSql } from './identifiers.js';
+import { columnSql } from './identifiers.js';
 import type { ObjectModel } from './object-model.js';
+
+/** A value as a bound parameter, as an `sql` fragment: the only way a value enters a statement. */
+export function bind(value: unknown): SQL {
+  return sql`${sql.param(value)}`;
+}
 
 /** `a = ? AND b = ?` for an object's anchor, plus the object-type column when there is one. */
 export function objectCondition(dialect: Dialect, model: ObjectModel, anchor: AnchorValues): SQL {

@@ -1,5 +1,5 @@
-import { bind } from './identifiers.js';
 import { sql, type SQL } from 'drizzle-orm';
+import { bind } from './sql-fragments.js';
 
 /** A piece of an admin's SQL text: literal SQL, or an `@Name` placeholder to bind. */
 export type TemplatePiece = { text: string } | { placeholder: string };

@@ -2,9 +2,9 @@ import type { AnchorValues, AttributeValue, CSEntryChange, ExportEntryResult } f
 import { sql, type SQL } from 'drizzle-orm';
 import type { Dialect, Executor } from './dialects/dialect.js';
 import { EntryProblem } from './error-mapping.js';
-import { bind, columnSql, tableSql } from './identifiers.js';
+import { columnSql, tableSql } from './identifiers.js';
 import { findAttribute, type ObjectModel } from './object-model.js';
-import { objectCondition } from './sql-fragments.js';
+import { bind, objectCondition } from './sql-fragments.js';
 import type { WritePlan } from './write-plan.js';
 
 /** A value in the driver's form: datetimes as the database reads them, booleans and binary per dialect. */

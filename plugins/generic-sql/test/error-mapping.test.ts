@@ -77,6 +77,28 @@ describeEachDialect('per-entry error mapping', (dialect) => {
       }
     });
   } else {
+    it('cancels a statement running past statementTimeoutSeconds as a retryable entry error and keeps the others', async () => {
+      await db.query(`INSERT INTO ${employees()} (${db.id('ContosoLogin')}, ${db.id('FirstName')}, ${db.id('LastName')}) VALUES (?, ?, ?)`, ['locked', 'L', 'L']);
+      const instance = await openInstance(employeesValues(db, { statementTimeoutSeconds: '1' }));
+      try {
+        await db.exec(dialect === 'postgresql' ? 'BEGIN' : 'START TRANSACTION');
+        await db.query(`SELECT * FROM ${employees()} WHERE ${db.id('ContosoLogin')} = ? FOR UPDATE`, ['locked']);
+        const results = await exportBatch(instance, [
+          addUser({ ContosoLogin: 'before', FirstName: 'B', LastName: 'B' }),
+          changeUser('update', { ContosoLogin: 'locked' }, [attributeChange.replace('FirstName', 'changed')]),
+          addUser({ ContosoLogin: 'after', FirstName: 'A', LastName: 'A' }),
+        ]);
+        await db.exec('ROLLBACK');
+        expect(results[1]?.error).toMatchObject({ code: 'connected-directory-error', retryable: true });
+        expect(results[0]?.error).toBeUndefined();
+        expect(results[2]?.error).toBeUndefined();
+        expect(await logins()).toEqual(['after', 'before', 'locked']);
+        expect(await db.query(`SELECT ${db.id('FirstName')} AS f FROM ${employees()} WHERE ${db.id('ContosoLogin')} = ?`, ['locked'])).toEqual([{ f: 'L' }]);
+      } finally {
+        await instance.close();
+      }
+    });
+
     it('reports a connection killed mid-batch as retryable for every entry, and recovers', async () => {
       await db.query(`INSERT INTO ${employees()} (${db.id('ContosoLogin')}, ${db.id('FirstName')}, ${db.id('LastName')}) VALUES (?, ?, ?)`, ['locked', 'L', 'L']);
       const instance = await openInstance(employeesValues(db));
