@@ -144,6 +144,7 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
         <h2>Cache browser</h2>
         <form method="get" action={base}>
           <label for="filter">SCIM filter</label>
+          <p class="help">As Entra sends them (RFC 7644 §3.4.2.2). Attributes without a core SCIM mapping are addressed as urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User:&lt;Attribute&gt;.</p>
           <input type="text" id="filter" name="filter" value={view.cache.filter} placeholder='userName eq "alice"' />
           <div class="actions">
             <button type="submit" id="search-cache">
