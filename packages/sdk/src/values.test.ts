@@ -15,6 +15,10 @@ describe('attribute values', () => {
     ['CN=a,DC=b', 'reference', true],
     ['2026-01-31T12:00:00.000Z', 'datetime', true],
     ['not a date', 'datetime', false],
+    ['2026-01-31T13:00:00+01:00', 'datetime', true],
+    ['2026-01-31', 'datetime', true],
+    ['January 31, 2026', 'datetime', false],
+    ['2026-13-45T99:00:00Z', 'datetime', false],
   ] as const)('isValueOfType(%j, %s) is %s', (value, type, expected) => {
     expect(isValueOfType(value, type)).toBe(expected);
   });

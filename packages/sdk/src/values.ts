@@ -21,7 +21,10 @@ export type AttributeValues = Record<string, AttributeValue | readonly Attribute
 /** Anchor values by anchor attribute name. An object's anchor never changes once it exists. */
 export type AnchorValues = Record<string, AttributeValue>;
 
-/** Whether `value` is a legal value of `type`. */
+// ISO 8601 calendar date, optionally with a time and a zone (RFC 3339's profile, `T` separator).
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Whether `value` is a legal value of `type`; a datetime must be an ISO 8601 string of a real instant. */
 export function isValueOfType(value: unknown, type: AttributeType): value is AttributeValue {
   switch (type) {
     case 'string':
@@ -34,7 +37,7 @@ export function isValueOfType(value: unknown, type: AttributeType): value is Att
     case 'binary':
       return value instanceof Uint8Array;
     case 'datetime':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+      return typeof value === 'string' && ISO_DATETIME.test(value) && !Number.isNaN(Date.parse(value));
   }
 }
 
