@@ -118,6 +118,64 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
     }
   });
 
+  it('delta-imports by watermark column: inserts and updates since the last import, never deletes', async () => {
+    for (const login of ['keep', 'change', 'gone']) await insert(login);
+    // Rows written a minute before and after the import, so clock resolution cannot blur the test;
+    // a trigger or ON UPDATE would set the column in real life.
+    const shifted = (minutes: string): string =>
+      ({ postgresql: `CURRENT_TIMESTAMP + interval '${minutes} minute'`, mysql: `CURRENT_TIMESTAMP(6) + INTERVAL ${minutes} MINUTE`, sqlite: `strftime('%Y-%m-%d %H:%M:%f', 'now', '${minutes} minute')` })[dialect];
+    await db.query(`UPDATE ${t('Employees')} SET ${db.id('LastModified')} = ${shifted('-1')}`);
+    const instance = await openInstance(employeesValues(db, { deltaStrategy: 'watermark', watermarkColumn: 'LastModified' }));
+    try {
+      const full = await importAll(instance);
+      expect(full.entries).toHaveLength(3);
+      expect(JSON.parse(full.watermark ?? '{}')).toMatchObject({ strategy: 'watermark' });
+      const later = shifted('+1');
+      await db.query(`UPDATE ${t('Employees')} SET ${db.id('FirstName')} = 'Changed', ${db.id('LastModified')} = ${later} WHERE ${db.id('ContosoLogin')} = ?`, ['change']);
+      await db.query(`DELETE FROM ${t('Employees')} WHERE ${db.id('ContosoLogin')} = ?`, ['gone']);
+      await insert('new');
+      const delta = await importAll(instance, 'delta', full.watermark);
+      expect(delta.entries.map((e) => `${e.modification}:${String(e.anchor.ContosoLogin)}`).sort()).toEqual(['replace:change', 'replace:new']);
+      expect(delta.entries.find((e) => e.anchor.ContosoLogin === 'change')?.attributeChanges).toContainEqual({ name: 'FirstName', modification: 'add', valueChanges: [{ modification: 'add', value: 'Changed' }] });
+      const schema = await instance.getSchema();
+      await expect(instance.openImport!({ type: 'delta', schema, pageSize: 10, watermark: '{"strategy":"changeTable","value":"1"}' })).rejects.toMatchObject({ code: 'invalid-watermark' });
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('pages, updates and deletes by a composite anchor', async () => {
+    await db.exec(
+      dialect === 'postgresql'
+        ? `CREATE TABLE ${db.prefix}"Accounts" ("Tenant" text NOT NULL, "Login" text NOT NULL, "Name" text, PRIMARY KEY ("Tenant", "Login"))`
+        : 'CREATE TABLE Accounts (Tenant varchar(20) NOT NULL, Login varchar(20) NOT NULL, Name varchar(50), PRIMARY KEY (Tenant, Login))',
+    );
+    for (const [tenant, login] of [['a', '2'], ['b', '1'], ['a', '1'], ['b', '2'], ['c', '1']]) {
+      await db.query(`INSERT INTO ${t('Accounts')} (${db.id('Tenant')}, ${db.id('Login')}, ${db.id('Name')}) VALUES (?, ?, ?)`, [tenant, login, `${String(tenant)}${String(login)}`]);
+    }
+    const instance = await openInstance({ ...db.connection, table: `${db.prefix}Accounts`, anchorColumns: 'Tenant, Login', objectTypes: 'Account' });
+    try {
+      const run = await importAll(instance, 'full', undefined, 2);
+      expect(run.entries.map((e) => `${String(e.anchor.Tenant)}/${String(e.anchor.Login)}`)).toEqual(['a/1', 'a/2', 'b/1', 'b/2', 'c/1']);
+      const schema = await instance.getSchema();
+      const session = await instance.openExport!({ schema, batchSize: 2 });
+      const results = await session.putEntries([
+        { identifier: 'u', objectType: 'Account', modification: 'update', anchor: { Tenant: 'b', Login: '1' }, attributeChanges: [attributeChange.replace('Name', 'renamed')] },
+        { identifier: 'd', objectType: 'Account', modification: 'delete', anchor: { Tenant: 'a', Login: '2' }, attributeChanges: [] },
+      ]);
+      await session.close('normal');
+      expect(results.map((r) => r.error)).toEqual([undefined, undefined]);
+      expect(await db.query(`SELECT ${db.id('Tenant')} AS t, ${db.id('Login')} AS l, ${db.id('Name')} AS n FROM ${t('Accounts')} ORDER BY 1, 2`)).toEqual([
+        { t: 'a', l: '1', n: 'a1' },
+        { t: 'b', l: '1', n: 'renamed' },
+        { t: 'b', l: '2', n: 'b2' },
+        { t: 'c', l: '1', n: 'c1' },
+      ]);
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('exports through SQL statements with @placeholders, several statements per operation', async () => {
     await insert('ann', 'Ann', 'Old');
     const instance = await openInstance(
