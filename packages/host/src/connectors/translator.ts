@@ -9,7 +9,7 @@ import type { AttrPath, Filter } from '../scim/filter-ast.js';
 import { formatPath } from '../scim/filter-ast.js';
 import { evaluateFilter, valuesAt } from '../scim/filter-evaluate.js';
 import { parsePath } from '../scim/filter-parser.js';
-import { applyPatch } from '../scim/patch.js';
+import { applyPatchInPlace } from '../scim/patch.js';
 import { CORE_USER_SCHEMA, getAttribute, isCoreSchema, isPlainObject } from '../scim/resource-path.js';
 import type { ScimResource } from '../scim/resource-path.js';
 import { ECMA2HOST_USER_SCHEMA } from '../scim/schema-documents.js';
@@ -159,12 +159,13 @@ export class Translator {
       const rendered = values.map(renderValue);
       extension[name] = served.multiValued ? rendered : rendered[0];
     }
-    let resource: ScimResource = { schemas: [CORE_USER_SCHEMA, ECMA2HOST_USER_SCHEMA], id: object.id };
+    const resource: ScimResource = { schemas: [CORE_USER_SCHEMA, ECMA2HOST_USER_SCHEMA], id: object.id };
     const operations = this.#mapping
       .map(({ path, attribute }) => ({ path, value: extension[attribute] }))
       .filter((m) => m.value !== undefined)
       .map(({ path, value }) => ({ op: 'replace' as const, path, value }));
-    resource = applyPatch(resource, operations);
+    // The core attributes are placed by the patch engine, which knows every path form.
+    applyPatchInPlace(resource, operations);
     resource.active = this.isActive(object);
     if (options.forPatch) for (const { attribute } of this.#mapping) delete extension[attribute];
     resource[ECMA2HOST_USER_SCHEMA] = extension;

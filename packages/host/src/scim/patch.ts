@@ -108,9 +108,13 @@ function coerce(path: AttrPath, value: unknown): unknown {
  * filter's `eq` terms (Entra replaces `emails[type eq "work"].value` on users without a work email).
  */
 export function applyPatch(resource: ScimResource, operations: readonly PatchOperation[]): ScimResource {
-  const next = structuredClone(resource);
-  for (const operation of operations) applyOne(next, operation);
-  return next;
+  return applyPatchInPlace(structuredClone(resource), operations);
+}
+
+/** {@link applyPatch} on `resource` itself, for a resource the caller has just built and owns. */
+export function applyPatchInPlace(resource: ScimResource, operations: readonly PatchOperation[]): ScimResource {
+  for (const operation of operations) applyOne(resource, operation);
+  return resource;
 }
 
 function applyOne(resource: ScimResource, { op, path, value }: PatchOperation): void {
