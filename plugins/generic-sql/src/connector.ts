@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Capabilities, ConnectorInstance, Logger, ParameterIssue, ParameterValues } from '@ecmahost/sdk';
 import { ConnectorError, defineConnector, isConnectorError } from '@ecmahost/sdk';
@@ -12,8 +13,8 @@ import { openPasswordSession } from './password-session.js';
 import { discoverModels, schemaOf } from './schema-discovery.js';
 import { connectionError, testConnection } from './test-connection.js';
 
-/** The package version, kept in step with package.json by the release process. */
-const VERSION = '0.1.0';
+// Read at load time from src/ (tests) and dist/ (published) alike, so the version is never restated.
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 
 function capabilitiesOf(values: ParameterValues): Partial<Capabilities> {
   const dnColumn = typeof values[P.dnColumn] === 'string' && values[P.dnColumn] !== '';
@@ -75,9 +76,9 @@ function instance(dialect: Dialect, config: SqlConfig, log: Logger): ConnectorIn
  * of the package, loaded by the host by package name.
  */
 const genericSql = defineConnector({
-  name: '@ecmahost/connector-generic-sql',
+  name: pkg.name,
   displayName: 'Generic SQL',
-  version: VERSION,
+  version: pkg.version,
   description: 'Tables, views, stored procedures and SQL statements in PostgreSQL, MySQL/MariaDB and SQLite.',
   capabilities: capabilitiesOf,
   parameters: parameterPage,
