@@ -117,6 +117,8 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     await page.click('header >> text=New connector');
     expect(await heading()).toBe('New connector: Properties');
     await page.fill('#name', 'HR');
+    // The installed package, found as "ecmahost plugins list" finds it (the label names a load problem).
+    expect(await page.locator('#package option[value="@ecmahost/connector-generic-sql"]').textContent()).toMatch(/^@ecmahost\/connector-generic-sql@\d+\.\d+\.\d+$/);
     await page.selectOption('#package', '@ecmahost/connector-generic-sql');
     await page.fill('#autosync', '0');
     await page.click('button[data-generate-token]');
@@ -198,6 +200,9 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
       return page.locator('#connector-state').textContent();
     }, { timeout: 30_000, interval: 500 }).toBe('ready');
     expect(await page.locator('#cache-size').textContent()).toBe(`${SEEDED.length} objects`);
+
+    await page.click('#test-connection');
+    expect(await page.locator('#test-result').textContent()).toBe('Connection succeeded (Generic SQL).');
 
     // A user created over SCIM with the wizard's token, then found in the cache browser.
     const scim = `${base}/ecma2host_HR/scim`;

@@ -219,6 +219,17 @@ describe('console CSRF', () => {
     expect((await f.store.readSettings()).port).toBe(9443);
   });
 
+  it('answers unknown console paths with a page, after sign-in only', async () => {
+    expect((await f.request('/console/nothing')).status).toBe(303);
+    await f.signIn();
+    const res = await f.request('/console/nothing');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Nothing at /console/nothing.');
+    const missing = await f.request('/console/connectors/Nobody');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('No connector named Nobody is running.');
+  });
+
   it('sets security headers on console pages', async () => {
     const res = await f.request('/console/login');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

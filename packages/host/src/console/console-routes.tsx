@@ -18,6 +18,7 @@ import { ConnectorCreatedPage, ConnectorPage } from './pages/connector-page.js';
 import type { ConnectorView } from './pages/connector-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { ProblemPage } from './pages/problem-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { settingsView, saveSettings, generateCertificate } from './settings-actions.js';
 import { SessionStore } from './sessions.js';
@@ -268,6 +269,15 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       test = { ok: false, message: `Connection failed: ${(error as Error).message}` };
     }
     return connectorView(c, name, { test });
+  });
+
+  app.all('*', (c) => c.html(<ProblemPage ctx={pageContext(c)} title="Not found" message={`Nothing at ${c.req.path.slice(0, 200)}.`} />, 404));
+  // One place for unexpected failures (an unreadable data directory, a connector throwing): a page
+  // with the message instead of the SCIM error body the host's own handler writes.
+  app.onError((error, c) => {
+    const session = c.var.session as ConsoleSession | undefined;
+    const ctx = session === undefined ? { csrf: '', signedIn: false } : pageContext(c);
+    return c.html(<ProblemPage ctx={ctx} title="Something went wrong" message={error.message} />, 500);
   });
 
   return app;

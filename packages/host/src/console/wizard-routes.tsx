@@ -22,6 +22,7 @@ export async function renderWizard(c: Context<ConsoleEnv>, deps: ConsoleDeps): P
   const step = state.step;
   if (step.kind === 'properties') view.plugins = await deps.findPlugins();
   if (step.kind === 'parameters') view.defs = state.pages.get(stepKey(step)) ?? [];
+  if (step.kind === 'summary') view.values = valuesOf(state, state.history);
   if (step.kind === 'runProfiles' && state.definition) view.deltaSupported = state.definition.capabilities(valuesOf(state, state.history)).deltaImport;
   const titles = [...state.history, step].map(stepTitle);
   const status = Object.keys(state.errors).length > 0 ? 400 : 200;

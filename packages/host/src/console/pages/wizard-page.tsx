@@ -1,4 +1,5 @@
-import type { ObjectTypeDefinition, ParameterDefinition } from '@ecmahost/sdk';
+import { isSecret } from '@ecmahost/sdk';
+import type { ObjectTypeDefinition, ParameterDefinition, ParameterValue } from '@ecmahost/sdk';
 import type { PluginReport } from '../../cli/commands/plugins.js';
 import { Csrf, FieldError, Layout } from '../layout.js';
 import type { PageContext } from '../layout.js';
@@ -12,6 +13,8 @@ export interface WizardView {
   defs?: readonly ParameterDefinition[];
   /** Installed connector packages (Properties only). */
   plugins?: readonly PluginReport[];
+  /** The parameter values of the pages on the path taken (Finish only). */
+  values?: Readonly<Record<string, ParameterValue>>;
   /** Whether the connector supports delta import with these values (Run Profiles only). */
   deltaSupported?: boolean;
 }
@@ -221,11 +224,9 @@ function RunProfiles(props: { state: WizardState; deltaSupported: boolean }) {
   );
 }
 
-function Summary(props: { state: WizardState }) {
+function Summary(props: { state: WizardState; values: Readonly<Record<string, ParameterValue>> }) {
   const { state } = props;
-  const secrets = new Set<string>();
-  for (const defs of state.pages.values()) for (const d of defs) if (d.type === 'encryptedString') secrets.add(d.name);
-  const shown = Object.entries(state.raw).filter(([, v]) => v !== '');
+  const shown = Object.entries(props.values).filter(([, v]) => v !== '');
   return (
     <>
       <dl>
@@ -240,7 +241,7 @@ function Summary(props: { state: WizardState }) {
         {shown.map(([name, value]) => (
           <>
             <dt>{name}</dt>
-            <dd class="mono">{secrets.has(name) ? '(set, encrypted when saved)' : String(value)}</dd>
+            <dd class="mono">{isSecret(value) ? '(set, encrypted when saved)' : String(value)}</dd>
           </>
         ))}
         <dt>Object type</dt>
@@ -289,7 +290,7 @@ export function WizardPage(props: { ctx: PageContext; state: WizardState; view: 
       body = <RunProfiles state={state} deltaSupported={view.deltaSupported ?? false} />;
       break;
     case 'summary':
-      body = <Summary state={state} />;
+      body = <Summary state={state} values={view.values ?? {}} />;
       break;
   }
   return (
