@@ -1,7 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CSEntryChange } from '@ecmahost/sdk';
+import { pino } from 'pino';
 import { hashToken } from '../src/auth/token.js';
+import { createHost } from '../src/host.js';
+import { generatedConnector } from './fixtures/generated-connector.js';
 import { EXT, TOKEN_A, fixtureConfig, startFixtureHost } from './fixtures/fixture-host.js';
 import type { FixtureHost } from './fixtures/fixture-host.js';
 
@@ -187,5 +191,23 @@ describe('host operations', () => {
     // The delete flow is "none": the target keeps the row, the host forgets it until the next import.
     expect(f.store('D').objects.kept).toBeDefined();
     expect((await f.request(`/ecma2host_D/scim/Users/${kept}`)).status).toBe(404);
+  });
+
+  it('serialises concurrent writes: the same user posted three times at once is exported once', async () => {
+    // A target that accepts duplicates, so only the host's own check can refuse them.
+    const exported: CSEntryChange[] = [];
+    const host = createHost({
+      connectors: [fixtureConfig('Lax', TOKEN_A, 'unused', { attributes: [{ name: 'login' }, { name: 'firstName' }], scimMapping: { userName: 'login' }, deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } } })],
+      loadConnector: async () => generatedConnector({ count: 0, exported }),
+      logger: pino({ level: 'silent' }),
+    });
+    await host.start();
+    await host.runImport('Lax');
+    const post = () =>
+      host.app.request('/ecma2host_Lax/scim/Users', { method: 'POST', headers: { authorization: `Bearer ${TOKEN_A}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ userName: 'racer' }) });
+    const statuses = await Promise.all([post(), post(), post()]).then((responses) => responses.map((r) => r.status));
+    expect(statuses.sort()).toEqual([201, 409, 409]);
+    expect(exported.map((c) => c.modification)).toEqual(['add']);
+    await host.stop();
   });
 });
