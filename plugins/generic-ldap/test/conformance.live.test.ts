@@ -3,7 +3,7 @@ import { describeConnectorConformance } from '@ecmahost/sdk/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import connector from '../src/index.js';
 import { freshContainer, valuesFor } from './ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 
@@ -28,7 +28,7 @@ function sample(n: number): ConformanceObject {
   };
 }
 
-describe.skipIf(skip !== undefined)('generic-ldap conformance', () => {
+describe.skipIf(skip !== undefined)(liveTitle('generic-ldap conformance', skip), () => {
   let slapd: Slapd;
   beforeAll(async () => {
     slapd = await startSlapd();
@@ -37,14 +37,22 @@ describe.skipIf(skip !== undefined)('generic-ldap conformance', () => {
     await slapd?.stop();
   });
 
-  for (const anchor of ['entryUUID', '-dn-']) {
+  const variants = [
+    { label: 'StartTLS, simple bind, anchor entryUUID', anchor: 'entryUUID', transport: {} },
+    { label: 'StartTLS, simple bind, anchor -dn-', anchor: '-dn-', transport: {} },
+    { label: 'LDAPS, SASL EXTERNAL, anchor entryUUID', anchor: 'entryUUID', transport: { security: 'LDAPS', binding: 'SASL EXTERNAL', bindDn: '' } },
+  ];
+  for (const { label, anchor, transport } of variants) {
     describeConnectorConformance({
-      name: `generic-ldap on OpenLDAP over StartTLS (anchor ${anchor})`,
+      name: `generic-ldap on OpenLDAP (${label})`,
       connector,
       target: async () => {
         const container = await freshContainer(slapd, 'conformance');
+        const tls = 'security' in transport ? { port: String(slapd.ldapsPort), clientCertificate: slapd.clientCertFile, clientKey: slapd.clientKeyFile } : {};
         return {
           values: valuesFor(slapd, {
+            ...transport,
+            ...tls,
             anchor,
             objectClasses: 'inetOrgPerson',
             containers: container,

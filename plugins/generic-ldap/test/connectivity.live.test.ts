@@ -3,7 +3,7 @@ import type { ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { valuesFor } from './ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 const context = { log: silentLogger, signal: new AbortController().signal };
@@ -27,7 +27,7 @@ async function testError(values: ParameterValues): Promise<{ code: string; messa
   throw new Error('testConnection succeeded');
 }
 
-describe.skipIf(skip !== undefined)('connectivity against slapd', () => {
+describe.skipIf(skip !== undefined)(liveTitle('connectivity against slapd', skip), () => {
   let slapd: Slapd;
   beforeAll(async () => {
     slapd = await startSlapd();

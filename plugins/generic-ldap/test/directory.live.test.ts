@@ -4,7 +4,7 @@ import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector, { escapeDnValue, parseDn } from '../src/index.js';
 import { freshContainer, rootClient, valuesFor } from './ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 const context = { log: silentLogger, signal: new AbortController().signal };
@@ -52,7 +52,7 @@ async function canBind(slapd: Slapd, dn: string, password: string): Promise<bool
   }
 }
 
-describe.skipIf(skip !== undefined)('export and import against slapd', () => {
+describe.skipIf(skip !== undefined)(liveTitle('export and import against slapd', skip), () => {
   let slapd: Slapd;
   beforeAll(async () => {
     slapd = await startSlapd();

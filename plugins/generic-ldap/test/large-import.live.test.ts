@@ -7,7 +7,7 @@ import { silentLogger } from '@ecmahost/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { rootClient, valuesFor } from './ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 const ENTRIES = 100_000;
@@ -31,7 +31,7 @@ async function writeLdif(file: string, count: number): Promise<void> {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-describe.skipIf(skip !== undefined)(`full import of ${String(ENTRIES)} entries`, () => {
+describe.skipIf(skip !== undefined)(liveTitle(`full import of ${String(ENTRIES)} entries`, skip), () => {
   let slapd: Slapd;
   let dir: string;
   beforeAll(async () => {

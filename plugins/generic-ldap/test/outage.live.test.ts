@@ -3,7 +3,7 @@ import { attributeChangesOf, silentLogger } from '@ecmahost/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { freshContainer, rootClient, valuesFor } from './ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 const context = { log: silentLogger, signal: new AbortController().signal };
@@ -37,7 +37,7 @@ async function countUnder(slapd: Slapd, ou: string): Promise<number> {
   }
 }
 
-describe.skipIf(skip !== undefined)('slapd outage in the middle of an export batch', () => {
+describe.skipIf(skip !== undefined)(liveTitle('slapd outage in the middle of an export batch', skip), () => {
   let slapd: Slapd;
   beforeAll(async () => {
     slapd = await startSlapd();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
+import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 
-describe.skipIf(skip !== undefined)('test slapd harness', () => {
+describe.skipIf(skip !== undefined)(liveTitle('test slapd harness', skip), () => {
   let slapd: Slapd;
   beforeAll(async () => {
     slapd = await startSlapd();

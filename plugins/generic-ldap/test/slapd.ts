@@ -6,7 +6,7 @@
  *
  * ```ts
  * const reason = slapdSkipReason();           // throws when ECMAHOST_REQUIRE_LIVE=1 and slapd is missing
- * describe.skipIf(reason !== undefined)('...', () => {
+ * describe.skipIf(reason !== undefined)(liveTitle('...', reason), () => {
  *   let slapd: Slapd;
  *   beforeAll(async () => { slapd = await startSlapd(); });
  *   afterAll(() => slapd?.stop());
@@ -25,13 +25,15 @@ import { Client } from 'ldapts';
 const run = promisify(execFile);
 
 /** Where the OpenLDAP programs and files are; Debian's paths unless overridden by environment. */
-const SLAPD = process.env.ECMAHOST_SLAPD ?? firstExisting(['/usr/sbin/slapd', '/usr/local/libexec/slapd', '/usr/libexec/slapd']);
-const SLAPADD = process.env.ECMAHOST_SLAPADD ?? firstExisting(['/usr/sbin/slapadd', '/usr/local/sbin/slapadd']);
-const MODULE_PATH = process.env.ECMAHOST_SLAPD_MODULES ?? firstExisting(['/usr/lib/ldap', '/usr/lib64/openldap', '/usr/local/libexec/openldap']);
-const SCHEMA_DIR = process.env.ECMAHOST_SLAPD_SCHEMA ?? firstExisting(['/etc/ldap/schema', '/etc/openldap/schema', '/usr/local/etc/openldap/schema']);
+const SLAPD = located('ECMAHOST_SLAPD', ['/usr/sbin/slapd', '/usr/local/libexec/slapd', '/usr/libexec/slapd']);
+const SLAPADD = located('ECMAHOST_SLAPADD', ['/usr/sbin/slapadd', '/usr/local/sbin/slapadd']);
+const MODULE_PATH = located('ECMAHOST_SLAPD_MODULES', ['/usr/lib/ldap', '/usr/lib64/openldap', '/usr/local/libexec/openldap']);
+const SCHEMA_DIR = located('ECMAHOST_SLAPD_SCHEMA', ['/etc/ldap/schema', '/etc/openldap/schema', '/usr/local/etc/openldap/schema']);
 
-function firstExisting(candidates: string[]): string | undefined {
-  return candidates.find((c) => existsSync(c));
+/** The path named by an environment variable, else the first existing candidate; only paths that exist. */
+function located(variable: string, candidates: string[]): string | undefined {
+  const given = process.env[variable];
+  return [...(given === undefined ? [] : [given]), ...(given === undefined ? candidates : [])].find((c) => existsSync(c));
 }
 
 /** Options of {@link startSlapd}. */
@@ -108,6 +110,11 @@ export function slapdSkipReason(): string | undefined {
   return reason;
 }
 
+/** A suite title that carries the skip reason when the live suite cannot run. */
+export function liveTitle(title: string, reason: string | undefined): string {
+  return reason === undefined ? title : `${title} (skipped: ${reason})`;
+}
+
 /** A free TCP port on 127.0.0.1 (released before return; slapd binds it right after). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -135,7 +142,12 @@ async function makeCertificates(dir: string, baseDn: string): Promise<void> {
   await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
   await ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server.pem');
   // The client certificate's subject is an LDAP DN under the suffix; slapd maps it to the root DN.
-  const subject = '/' + baseDn.split(',').reverse().map((rdn) => rdn.trim()).join('/') + '/CN=ecmahost-client';
+  // openssl knows `DC` but not `dc`; an unknown type would silently drop the component.
+  const components = baseDn.split(',').reverse().map((rdn) => {
+    const [type = '', ...value] = rdn.trim().split('=');
+    return `${type.toUpperCase()}=${value.join('=')}`;
+  });
+  const subject = `/${components.join('/')}/CN=ecmahost-client`;
   await writeFile(path.join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
   await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', 'client.key', '-out', 'client.csr');
   await ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'client.ext', '-out', 'client.pem');

@@ -6,7 +6,7 @@ import { Attribute, Change, Client } from 'ldapts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer, rootClient, valuesFor } from '../../../../plugins/generic-ldap/test/ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
+import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
 import { hashToken } from '../../src/auth/token.js';
 import type { ConnectorInstanceConfig } from '../../src/config/connector-config.js';
 import { createHost, type Host } from '../../src/host.js';
@@ -63,7 +63,7 @@ async function canBind(slapd: Slapd, dn: string, password: string): Promise<bool
   }
 }
 
-describe.skipIf(skip !== undefined)('OpenLDAP tutorial through SCIM (Generic LDAP on slapd)', () => {
+describe.skipIf(skip !== undefined)(liveTitle('OpenLDAP tutorial through SCIM (Generic LDAP on slapd)', skip), () => {
   let slapd: Slapd;
   let host: Host;
   let ou: string;
