@@ -58,6 +58,18 @@ describeEachDialect(
       expect(result.message).toMatch(/TLS connection .* failed: .*(SSL|secure)/i);
     });
 
+    it('fills the user field into a connection URL that has none', async () => {
+      const u = new URL(url);
+      const user = decodeURIComponent(u.username);
+      u.username = '';
+      const instance = await openInstance({ dialect, connectionUrl: u.toString(), user, anchorColumns: 'id', attributeDetection: 'query', attributeQuery: 'SELECT 1', importMethod: 'query', importQuery: 'SELECT 1', exportMethod: 'statement' });
+      try {
+        await expect(instance.testConnection()).resolves.toBeUndefined();
+      } finally {
+        await instance.close();
+      }
+    });
+
     it('reports a missing table after connecting', async () => {
       const result = await refusal({ ...values, connectionUrl: url, attributeDetection: 'table', table: 'NoSuchTable' });
       expect(result).toMatchObject({ code: 'invalid-configuration', parameter: 'table', message: expect.stringContaining('NoSuchTable') });
@@ -88,6 +100,29 @@ describeEachDialect(
       expect(result.message).toContain('refused the user name or password');
       expect(result.message).toContain(`Access denied for user '${user}'`);
       expect(result.message).not.toContain('wrong-password');
+    });
+
+    it('uses the password field beside a connection URL that has none', async () => {
+      const u = new URL(MYSQL_URL);
+      u.username = user;
+      u.password = '';
+      u.pathname = '/';
+      const instance = await openInstance({
+        dialect: 'mariadb',
+        connectionUrl: u.toString(),
+        password: secret('right-password'),
+        anchorColumns: 'id',
+        attributeDetection: 'query',
+        attributeQuery: 'SELECT 1',
+        importMethod: 'query',
+        importQuery: 'SELECT 1',
+        exportMethod: 'statement',
+      });
+      try {
+        await expect(instance.testConnection()).resolves.toBeUndefined();
+      } finally {
+        await instance.close();
+      }
     });
   },
   ['mysql'],

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
+import { urlWithCredentials } from './connection-url.js';
 import { driverErrorOf, errorCode, errorMessage, isTlsErrorCode, networkErrorKind, unwrapDriverError } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
@@ -37,7 +38,7 @@ function poolOptions(options: ConnectionOptions): mysql.PoolOptions {
     timezone: 'Z',
     multipleStatements: false,
   };
-  if (options.url !== undefined) config.uri = options.url;
+  if (options.url !== undefined) config.uri = urlWithCredentials(options.url, options.user, options.password);
   if (options.host !== undefined) config.host = options.host;
   if (options.port !== undefined) config.port = options.port;
   if (options.database !== undefined) config.database = options.database;

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, RoutineCall, TableName } from './dialect.js';
+import { urlWithCredentials } from './connection-url.js';
 import { driverErrorOf, errorCode, errorMessage, isTlsErrorCode, networkErrorKind, unwrapDriverError } from './driver-error.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -23,7 +24,7 @@ function poolConfig(options: ConnectionOptions): pg.PoolConfig {
     options: '-c TimeZone=UTC',
   };
   if (options.statementTimeoutMs > 0) config.statement_timeout = options.statementTimeoutMs;
-  if (options.url !== undefined) config.connectionString = options.url;
+  if (options.url !== undefined) config.connectionString = urlWithCredentials(options.url, options.user, options.password);
   if (options.host !== undefined) config.host = options.host;
   if (options.port !== undefined) config.port = options.port;
   if (options.database !== undefined) config.database = options.database;
