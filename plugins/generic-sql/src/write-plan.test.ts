@@ -48,6 +48,10 @@ describe('planWrite', () => {
     expect(plan.dn).toBe('CN=bob');
   });
 
+  it('keeps only the model\'s anchor columns of an entry\'s anchor', () => {
+    expect(planWrite(model, entry('delete', [], { ContosoLogin: 'ann', '-dn-': 'CN=ann' })).anchor).toEqual({ ContosoLogin: 'ann' });
+  });
+
   it('turns an update into column sets, clears and value deltas', () => {
     const plan = planWrite(model, entry('update', [attributeChange.replace('FirstName', 'Ann'), attributeChange.delete('EmployeeNumber'), attributeChange.update('Proxy', { add: ['c'], delete: ['a'] })]));
     expect([...plan.columns]).toEqual([

@@ -32,7 +32,9 @@ function problem(code: 'invalid-provisioning-value' | 'syntax-violation', messag
  * values for a single-valued attribute, and changes to the anchor.
  */
 export function planWrite(model: ObjectModel, entry: CSEntryChange): WritePlan {
-  const plan: WritePlan = { anchor: { ...entry.anchor }, columns: new Map(), multi: [] };
+  // Only the model's anchor columns: anything else in the entry's anchor (a host's -dn-) is no column.
+  const anchor = Object.fromEntries(Object.entries(entry.anchor).filter(([name]) => model.anchors.includes(name)));
+  const plan: WritePlan = { anchor, columns: new Map(), multi: [] };
   const whole = entry.modification === 'add' || entry.modification === 'replace';
   for (const change of entry.attributeChanges) {
     const found = findAttribute(model, change.name);
