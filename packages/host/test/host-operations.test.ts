@@ -210,4 +210,17 @@ describe('host operations', () => {
     expect(exported.map((c) => c.modification)).toEqual(['add']);
     await host.stop();
   });
+
+  it('keeps meta.created and meta.lastModified across full imports that find the object unchanged', async () => {
+    const id = await create('stable-meta');
+    const meta = async () => ((await (await f.request(`${BASE}/Users/${id}`)).json()) as { meta: { created: string; lastModified: string } }).meta;
+    const created = (await meta()).created;
+    // The first import also brings the target's own values (createdAt), so the object changed.
+    await f.host.runImport('A');
+    const imported = await meta();
+    expect(imported.created).toBe(created);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await f.host.runImport('A');
+    expect(await meta()).toEqual(imported);
+  });
 });

@@ -356,24 +356,28 @@ export class ConnectorRuntime {
     }
     counts.objects++;
     const target = generation ?? cache;
-    const existing = generation ? undefined : cache.get(id);
+    // The live object: what a delta entry changes, and what a full import compares with so that
+    // meta.created and meta.lastModified only move when the object really changed.
+    const existing = cache.get(id);
     if (entry.modification === 'delete') {
       target.remove(id);
       return;
     }
     const now = new Date().toISOString();
-    const attributes =
-      entry.modification === 'update' && existing
+    const attributes = this.#selected(
+      entry.modification === 'update' && existing && !generation
         ? applyAttributeChanges(existing.attributes, entry.attributeChanges, valuesEqual)
-        : applyAttributeChanges({}, entry.attributeChanges, valuesEqual);
+        : applyAttributeChanges({}, entry.attributeChanges, valuesEqual),
+    );
+    const dn = entry.dn ?? existing?.dn;
+    const unchanged = existing !== undefined && existing.dn === dn && sameAttributes(existing.attributes, attributes);
     const object: CachedObject = {
       id,
       anchor: this.#anchorOf(entry),
-      attributes: this.#selected(attributes),
+      attributes,
       created: existing?.created ?? now,
-      lastModified: now,
+      lastModified: unchanged ? existing.lastModified : now,
     };
-    const dn = entry.dn ?? existing?.dn;
     if (dn !== undefined) object.dn = dn;
     target.put(object);
   }
@@ -503,6 +507,16 @@ export class ConnectorRuntime {
       this.#log.warn({ connector: this.name, err: { message: describe(error) } }, 'could not keep the watermark');
     }
   }
+}
+
+function sameAttributes(a: Record<string, AttributeValue[]>, b: Record<string, AttributeValue[]>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => {
+    const x = a[k]!;
+    const y = b[k];
+    return y !== undefined && x.length === y.length && x.every((v, i) => valuesEqual(v, y[i]!));
+  });
 }
 
 /** A one-line description of an error, safe for logs and responses (no stack). */
