@@ -1,5 +1,5 @@
 import type { AttributeChange, AttributeValue, CSEntryChange, EntryError, ExportEntryResult, ExportRunStep, ExportSession, Logger, ObjectTypeDefinition } from '@ecmahost/sdk';
-import { DN_ATTRIBUTE, findObjectType, toValueArray } from '@ecmahost/sdk';
+import { DN_ATTRIBUTE, findObjectType, isConnectorError, toValueArray } from '@ecmahost/sdk';
 import { resolveDn } from './anchor-lookup.js';
 import type { LdapConnection, LdapModification, LdapPool } from './client.js';
 import type { LdapConfig } from './config.js';
@@ -17,10 +17,14 @@ import { toLdap } from './value-codec.js';
 export interface ExportContext {
   pool: LdapPool;
   config: LdapConfig;
-  discovery: Discovery;
+  /**
+   * Root DSE and schema, read on first need: a session opens while the server is down, and its
+   * entries then fail one by one as retryable instead of the whole session failing.
+   */
+  discover(): Promise<Discovery>;
   log: Logger;
   /** Where objects are looked up by anchor. */
-  bases: string[];
+  bases(discovery: Discovery): string[];
 }
 
 /** A value the connector cannot use (bad DN, unknown type, value of the wrong type). */
@@ -64,8 +68,9 @@ function added(change: AttributeChange): AttributeValue[] {
  * reconnect on their own.
  */
 export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): ExportSession {
-  const { config, discovery } = ctx;
-  const passwordModify = usesPasswordModify(config, discovery);
+  const { config } = ctx;
+  let discovery: Discovery;
+  let passwordModify = false;
   const isPassword = (name: string) => name.toLowerCase() === config.passwordAttribute.toLowerCase();
 
   const typeOf = (entry: CSEntryChange): ObjectTypeDefinition => {
@@ -161,7 +166,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
 
   const update = async (connection: LdapConnection, entry: CSEntryChange): Promise<ExportEntryResult> => {
     const type = typeOf(entry);
-    let dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases);
+    let dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases(discovery));
     const dnChange = entry.attributeChanges.find((c) => c.name === DN_ATTRIBUTE);
     const requested = entry.newDn ?? (dnChange === undefined ? undefined : added(dnChange)[0]);
     if (typeof requested === 'string' && requested !== '') {
@@ -203,13 +208,15 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
   };
 
   const remove = async (connection: LdapConnection, entry: CSEntryChange): Promise<ExportEntryResult> => {
-    const dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases);
+    const dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases(discovery));
     await connection.delete(dn);
     return { identifier: entry.identifier };
   };
 
   const one = async (entry: CSEntryChange): Promise<ExportEntryResult> => {
     try {
+      discovery = await ctx.discover();
+      passwordModify = usesPasswordModify(config, discovery);
       return await ctx.pool.use(async (connection) => {
         switch (entry.modification) {
           case 'add':
@@ -223,6 +230,8 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
       });
     } catch (error) {
       const entryError: EntryError = error instanceof ProvisioningError ? { code: 'invalid-provisioning-value', message: error.message } : entryErrorOf(error);
+      // Discovery failing because the server is away is the same retryable condition.
+      if (isConnectorError(error) && error.code === 'server-down') entryError.retryable = true;
       ctx.log.warn({ identifier: entry.identifier, code: entryError.code, retryable: entryError.retryable ?? false }, entryError.message);
       return { identifier: entry.identifier, error: entryError };
     }

@@ -49,7 +49,7 @@ export function createInstance(config: LdapConfig, context: ConnectorContext): C
     }
   };
 
-  const bases = async (d: Discovery) => (config.containers.length > 0 ? config.containers : dataPartitions(config, d).map((p) => p.dn));
+  const bases = (d: Discovery) => (config.containers.length > 0 ? config.containers : dataPartitions(config, d).map((p) => p.dn));
 
   return {
     async testConnection() {
@@ -94,12 +94,10 @@ export function createInstance(config: LdapConfig, context: ConnectorContext): C
       return openImportSession({ pool, config, discovery: d, log: context.log, partitions: dataPartitions(config, d).map((p) => p.dn) }, runStep);
     },
     async openExport(runStep) {
-      const d = await discovered();
-      return openExportSession({ pool, config, discovery: d, log: context.log, bases: await bases(d) }, runStep);
+      return openExportSession({ pool, config, discover: () => discovered(), log: context.log, bases }, runStep);
     },
     async openPassword() {
-      const d = await discovered();
-      return openPasswordSession({ pool, config, discovery: d, log: context.log, bases: await bases(d) });
+      return openPasswordSession({ pool, config, discover: () => discovered(), log: context.log, bases });
     },
     async close() {
       await pool.close();

@@ -1,4 +1,5 @@
 import type { PasswordSession } from '@ecmahost/sdk';
+import { isConnectorError } from '@ecmahost/sdk';
 import { resolveDn } from './anchor-lookup.js';
 import { entryErrorOf } from './errors.js';
 import type { ExportContext } from './export-session.js';
@@ -9,20 +10,23 @@ import { passwordValue, usesPasswordModify } from './export-session.js';
  * server offers it (the server hashes per its policy), else a replace of the password attribute.
  */
 export function openPasswordSession(ctx: ExportContext): PasswordSession {
-  const { config, discovery } = ctx;
-  const exop = usesPasswordModify(config, discovery);
+  const { config } = ctx;
   return {
     securityLevel: config.tls === undefined ? 'notSecure' : 'secure',
     async setPassword(target, password) {
       try {
+        const discovery = await ctx.discover();
+        const exop = usesPasswordModify(config, discovery);
         await ctx.pool.use(async (connection) => {
-          const dn = await resolveDn(connection, config.anchor, target.anchor, target.dn, ctx.bases);
+          const dn = await resolveDn(connection, config.anchor, target.anchor, target.dn, ctx.bases(discovery));
           if (exop) await connection.passwordModify(dn, password.reveal());
           else await connection.modify(dn, [{ operation: 'replace', attribute: config.passwordAttribute, values: [passwordValue(config, password.reveal())] }]);
         });
         return undefined;
       } catch (error) {
-        return entryErrorOf(error);
+        const entryError = entryErrorOf(error);
+        if (isConnectorError(error) && error.code === 'server-down') entryError.retryable = true;
+        return entryError;
       }
     },
     async close() {},
