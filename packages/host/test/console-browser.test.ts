@@ -98,6 +98,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     const cookie = (await context.cookies()).find((c) => c.name === 'ecmahost_console');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
     expect(await page.locator('#first-run').textContent()).toContain('First run');
+    expect(await page.locator('#certificate-days').textContent()).toMatch(/^\d+ days left \(expires /);
     await screenshot('overview-first-run');
 
     // First-run settings: generate a self-signed certificate and read what it says.

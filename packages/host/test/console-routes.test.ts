@@ -303,6 +303,10 @@ describe('console wizard', () => {
     expect(badText).toContain('Choose the connector package.');
     expect(badText).toContain('A whole number of minutes');
     expect(badText).toContain('at least 12 characters');
+    // A module path posted instead of a listed package is never loaded.
+    const modulePath = await post({ nav: 'next', name: 'People', package: '/tmp/evil-module.js', autosync: '0', token: '' });
+    expect(modulePath.status).toBe(400);
+    expect(await modulePath.text()).toContain('/tmp/evil-module.js is not an installed connector package.');
     expect((await post({ nav: 'next', name: 'People', package: 'all-types', autosync: '0', token: '' })).status).toBe(303);
 
     let html = await pageOf(w);

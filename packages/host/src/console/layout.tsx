@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 
 /** What every console page needs from its session. */
@@ -16,36 +17,47 @@ export function Csrf(props: { token: string }) {
 /** The page frame: navigation, a one-time message, the content. */
 export function Layout(props: { title: string; ctx: PageContext; children?: Child }) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · ecmahost console`}</title>
-        <link rel="stylesheet" href="/console/assets/console.css" />
-      </head>
-      <body>
-        <header>
-          <a class="brand" href="/console">ecmahost</a>
-          {props.ctx.signedIn ? (
-            <>
-              <a href="/console">Overview</a>
-              <a href="/console/wizard">New connector</a>
-              <a href="/console/settings">Settings</a>
-              <form method="post" action="/console/logout">
-                <Csrf token={props.ctx.csrf} />
-                <button class="secondary" type="submit">Sign out</button>
-              </form>
-            </>
-          ) : null}
-        </header>
-        <main>
-          <h1>{props.title}</h1>
-          {props.ctx.flash !== undefined ? <div class="ok" role="status">{props.ctx.flash}</div> : null}
-          {props.children}
-        </main>
-        <script src="/console/assets/console.js" defer></script>
-      </body>
-    </html>
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${props.title} · ecmahost console`}</title>
+          <link rel="stylesheet" href="/console/assets/console.css" />
+        </head>
+        <body>
+          <header>
+            <a class="brand" href="/console">
+              ecmahost
+            </a>
+            {props.ctx.signedIn ? (
+              <>
+                <a href="/console">Overview</a>
+                <a href="/console/wizard">New connector</a>
+                <a href="/console/settings">Settings</a>
+                <form method="post" action="/console/logout">
+                  <Csrf token={props.ctx.csrf} />
+                  <button class="secondary" type="submit">
+                    Sign out
+                  </button>
+                </form>
+              </>
+            ) : null}
+          </header>
+          <main>
+            <h1>{props.title}</h1>
+            {props.ctx.flash !== undefined ? (
+              <div class="ok" role="status">
+                {props.ctx.flash}
+              </div>
+            ) : null}
+            {props.children}
+          </main>
+          <script src="/console/assets/console.js" defer></script>
+        </body>
+      </html>
+    </>
   );
 }
 

@@ -122,6 +122,12 @@ async function advance(state: WizardState, deps: ConsoleDeps, typeBefore: string
         errors.name = `A connector named ${state.name} exists already.`;
       }
       if (errors.package === undefined && state.definition === undefined) {
+        // Only the installed packages offered in the list: the form must not load any module path.
+        const offered = (await deps.findPlugins()).find((p) => p.name === state.packageSpec);
+        if (offered === undefined) errors.package = `${state.packageSpec} is not an installed connector package.`;
+        else if (offered.problem !== undefined) errors.package = `${state.packageSpec} cannot be loaded: ${offered.problem}`;
+      }
+      if (errors.package === undefined && state.definition === undefined) {
         try {
           state.definition = await deps.loadConnector(state.packageSpec);
         } catch (error) {

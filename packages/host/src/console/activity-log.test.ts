@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ActivityLog } from './activity-log.js';
+
+const scimError = (status: number, detail: string): Response => new Response(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail }), { status });
+
+describe('ActivityLog', () => {
+  it('records connector requests newest first, without query strings, within its bound', async () => {
+    const log = new ActivityLog(3);
+    for (let i = 1; i <= 5; i++) await log.record(new Request(`https://h/ecma2host_HR/scim/Users?filter=userName+eq+%22u${i}%22`), new Response('{}', { status: 200 }), i);
+    const requests = log.requests('HR');
+    expect(requests.map((r) => r.latencyMs)).toEqual([5, 4, 3]);
+    expect(requests[0]).toMatchObject({ method: 'GET', path: '/ecma2host_HR/scim/Users', status: 200 });
+    expect(log.requests('Other')).toEqual([]);
+  });
+
+  it('keeps the directory message of failed writes, not of reads, nor of 401', async () => {
+    const log = new ActivityLog();
+    await log.record(new Request('https://h/ecma2host_HR/scim/Users', { method: 'POST' }), scimError(409, "Duplicate key value violates unique constraint 'pk_employees'."), 3);
+    await log.record(new Request('https://h/ecma2host_HR/scim/Users', { method: 'POST' }), scimError(401, 'no token'), 1);
+    await log.record(new Request('https://h/ecma2host_HR/scim/Users/x'), scimError(404, 'not found'), 1);
+    await log.record(new Request('https://h/ecma2host_HR/scim/Users/x', { method: 'PATCH' }), new Response('<html>proxy error</html>', { status: 502 }), 1);
+    expect(log.exportErrors('HR')).toEqual([
+      expect.objectContaining({ method: 'PATCH', status: 502, message: 'HTTP 502' }),
+      expect.objectContaining({ method: 'POST', status: 409, message: "Duplicate key value violates unique constraint 'pk_employees'." }),
+    ]);
+  });
+
+  it('ignores requests outside connector endpoints and leaves the response readable', async () => {
+    const log = new ActivityLog();
+    const fetch = log.wrapFetch(async (request: Request) => (new URL(request.url).pathname === '/healthz' ? new Response('ok') : scimError(400, 'bad filter')));
+    expect(await (await fetch(new Request('https://h/healthz'))).text()).toBe('ok');
+    const res = await fetch(new Request('https://h/ecma2host_HR/scim/Users', { method: 'POST' }));
+    expect(((await res.json()) as { detail: string }).detail).toBe('bad filter');
+    expect(log.requests('HR')).toHaveLength(1);
+    expect(log.exportErrors('HR')[0]?.message).toBe('bad filter');
+  });
+});
