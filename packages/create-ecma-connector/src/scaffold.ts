@@ -62,14 +62,14 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 }
 
 async function isNonEmptyDir(dir: string): Promise<boolean> {
+  let info;
   try {
-    if (!(await stat(dir)).isDirectory()) {
-      throw new ScaffoldError('target-not-empty', `${dir} exists and is not a folder`);
-    }
+    info = await stat(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
+  if (!info.isDirectory()) throw new ScaffoldError('target-not-empty', `${dir} exists and is not a folder`);
   // An empty git repository counts as empty, so `git init && npm create ecma-connector .` works.
   return (await readdir(dir)).some((name) => name !== '.git');
 }

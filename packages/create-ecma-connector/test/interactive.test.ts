@@ -39,6 +39,9 @@ describe.skipIf(!hasScript)('npm create ecma-connector at a terminal (skipped wi
       await terminal.answer('Display name', `Contoso HR file${KEYS.enter}`);
       // An empty answer takes the default.
       await terminal.answer('Description', KEYS.enter);
+      // Unticking import (the cursor starts on it) is refused and the question comes again.
+      await terminal.answer('Which capabilities', `${KEYS.space}${KEYS.enter}`);
+      await terminal.waitFor('import is required');
       // The defaults are import, delta and export; move to password and add it.
       await terminal.answer('Which capabilities', `${KEYS.down.repeat(3)}${KEYS.space}${KEYS.enter}`);
       await terminal.waitFor('Created @acme/ecma-connector-hr');

@@ -93,11 +93,6 @@ export class UsersFile {
     return value === undefined ? {} : { [this.settings.anchor]: value };
   }
 
-  /** The anchor cell of a row. */
-  anchorCellOf(cells: readonly string[]): string {
-    return cells[this.#anchorIndex] ?? '';
-  }
-
   /** A row's attribute values by name. Throws {@link ColumnValueError} for a cell that does not fit its column. */
   valuesOf(cells: readonly string[]): Record<string, AttributeValue[]> {
     const values: Record<string, AttributeValue[]> = {};

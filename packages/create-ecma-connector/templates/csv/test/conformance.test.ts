@@ -11,12 +11,19 @@ import { writeCsvFile } from '../src/csv-file.js';
 import connector from '../src/index.js';
 
 // One column of every type the connector supports, and a multi-valued one.
-// #if password
-const HEADER = 'UserName,DisplayName,FirstName,LastName,Email[],EmployeeId:integer,Active:boolean,HireDate:datetime,PasswordHash';
-// #endif
-// #if !password
-const HEADER = 'UserName,DisplayName,FirstName,LastName,Email[],EmployeeId:integer,Active:boolean,HireDate:datetime';
-// #endif
+const HEADER = [
+  'UserName',
+  'DisplayName',
+  'FirstName',
+  'LastName',
+  'Email[]',
+  'EmployeeId:integer',
+  'Active:boolean',
+  'HireDate:datetime',
+  // #if password
+  'PasswordHash',
+  // #endif
+].join(',');
 
 function user(n: number): AttributeValues {
   return {
