@@ -48,6 +48,11 @@ export interface SlapdOptions {
   seedLdifFile?: string;
   /** Create the suffix entry and `ou=people` before starting. Default `true` (ignored with `seedLdifFile`). */
   createBase?: boolean;
+  /**
+   * Add a `cn=changelog` database with the draft-good-ldap-changelog schema (389 DS, OpenDJ), which
+   * tests fill with change records themselves (OpenLDAP does not write one). Default `false`.
+   */
+  changelog?: boolean;
   /** Whether clients must present a certificate on TLS: `never`, `allow`, `try`. Default `try`. */
   verifyClient?: 'never' | 'allow' | 'try';
 }
@@ -78,6 +83,8 @@ export interface Slapd {
   bindPassword: string;
   /** The accesslog suffix, when enabled. */
   accesslogDn: string | undefined;
+  /** The changelog suffix (`cn=changelog`, writable by the root DN), when enabled. */
+  changelogDn: string | undefined;
   /** The PID of the current slapd process (changes on restart). */
   readonly pid: number;
   /** The temporary directory holding config, data and certificates. */
@@ -153,8 +160,24 @@ async function makeCertificates(dir: string, baseDn: string): Promise<void> {
   await ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'client.ext', '-out', 'client.pem');
 }
 
-function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; verifyClient: string }): string {
-  const { dir, baseDn, bindDn, bindPassword, accesslog } = o;
+// draft-good-ldap-changelog, with the Netscape OIDs 389 DS uses.
+const CHANGELOG_SCHEMA = `
+dn: cn=changelog,cn=schema,cn=config
+objectClass: olcSchemaConfig
+cn: changelog
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.5 NAME 'changeNumber' EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.6 NAME 'targetDN' EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 SINGLE-VALUE )
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.7 NAME 'changeType' EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.8 NAME 'changes' SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.9 NAME 'newRDN' EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 SINGLE-VALUE )
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.10 NAME 'deleteOldRDN' EQUALITY booleanMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.7 SINGLE-VALUE )
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.11 NAME 'newSuperior' EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 SINGLE-VALUE )
+olcAttributeTypes: ( 2.16.840.1.113730.3.1.542 NAME 'targetUniqueId' EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+olcObjectClasses: ( 2.16.840.1.113730.3.2.1 NAME 'changeLogEntry' SUP top STRUCTURAL MUST ( changeNumber $ targetDN $ changeType ) MAY ( changes $ newRDN $ deleteOldRDN $ newSuperior $ targetUniqueId ) )
+`;
+
+function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; changelog: boolean; verifyClient: string }): string {
+  const { dir, baseDn, bindDn, bindPassword, accesslog, changelog } = o;
   const schema = ['core', 'cosine', 'nis', 'inetorgperson'].map((s) => `include: file://${SCHEMA_DIR}/${s}.ldif`).join('\n\n');
   const accesslogDb = accesslog
     ? `
@@ -173,6 +196,21 @@ olcLimits: {0}dn.exact="${bindDn}" size=unlimited time=unlimited
 `
     : '';
   const dataIndex = accesslog ? 2 : 1;
+  const changelogDb = changelog
+    ? `
+dn: olcDatabase={${dataIndex + 1}}mdb,cn=config
+objectClass: olcDatabaseConfig
+objectClass: olcMdbConfig
+olcDatabase: {${dataIndex + 1}}mdb
+olcSuffix: cn=changelog
+olcDbDirectory: ${dir}/changelog
+olcDbMaxSize: 1073741824
+olcDbIndex: objectClass,changeNumber eq
+olcSizeLimit: unlimited
+olcAccess: {0}to * by dn.exact="${bindDn}" write by * none
+olcLimits: {0}dn.exact="${bindDn}" size=unlimited time=unlimited
+`
+    : '';
   const overlay = accesslog
     ? `
 dn: olcOverlay={0}accesslog,olcDatabase={${dataIndex}}mdb,cn=config
@@ -209,7 +247,7 @@ objectClass: olcSchemaConfig
 cn: schema
 
 ${schema}
-
+${changelog ? CHANGELOG_SCHEMA : ''}
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
 objectClass: olcFrontendConfig
@@ -235,7 +273,7 @@ olcDbIndex: objectClass eq
 olcDbIndex: uid,cn,mail,entryUUID eq
 olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
 olcAccess: {1}to * by * read
-${overlay}`;
+${overlay}${changelogDb}`;
 }
 
 function baseLdif(baseDn: string): string {
@@ -263,9 +301,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const bindPassword = options.bindPassword ?? 'ecmahost-test-secret';
   const accesslog = options.accesslog ?? true;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-slapd-'));
-  for (const sub of ['config', 'data', 'accesslog']) await mkdir(path.join(dir, sub));
+  const changelog = options.changelog ?? false;
+  for (const sub of ['config', 'data', 'accesslog', 'changelog']) await mkdir(path.join(dir, sub));
   await makeCertificates(dir, baseDn);
-  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, verifyClient: options.verifyClient ?? 'try' }));
+  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, changelog, verifyClient: options.verifyClient ?? 'try' }));
   await run(SLAPADD, ['-n0', '-F', path.join(dir, 'config'), '-l', path.join(dir, 'config.ldif')]);
   const dataDb = accesslog ? '2' : '1';
   if (options.seedLdifFile !== undefined) {
@@ -273,6 +312,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   } else if (options.createBase ?? true) {
     await writeFile(path.join(dir, 'base.ldif'), baseLdif(baseDn));
     await run(SLAPADD, ['-n', dataDb, '-F', path.join(dir, 'config'), '-l', path.join(dir, 'base.ldif')]);
+  }
+  if (changelog) {
+    await writeFile(path.join(dir, 'changelog.ldif'), 'dn: cn=changelog\nobjectClass: applicationProcess\ncn: changelog\n');
+    await run(SLAPADD, ['-b', 'cn=changelog', '-F', path.join(dir, 'config'), '-l', path.join(dir, 'changelog.ldif')]);
   }
   const port = await freePort();
   const ldapsPort = await freePort();
@@ -345,6 +388,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     bindDn,
     bindPassword,
     accesslogDn: accesslog ? 'cn=accesslog' : undefined,
+    changelogDn: changelog ? 'cn=changelog' : undefined,
     get pid() {
       return child?.pid ?? -1;
     },
