@@ -10,6 +10,14 @@ import { and, bind, paramRow, rowsIn, rowValue, typeCondition, where } from './s
 import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
 import { decodeWatermark, encodeWatermark, type Watermark, watermarkText } from './watermark.js';
 
+/**
+ * A LIMIT as a literal: our own whole number, never a value from Entra. MySQL's prepared statements
+ * send numbers as doubles, which MySQL 8 refuses in LIMIT.
+ */
+function limit(pageSize: number): SQL {
+  return sql.raw(String(pageSize));
+}
+
 interface Page {
   entries: ImportEntry[];
   more: boolean;
@@ -39,7 +47,7 @@ function keysetReader(dialect: Dialect, models: readonly ObjectModel[], pageSize
       SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(model.table)}
       ${where(and(typeCondition(model), extra, after))}
       ORDER BY ${sql.join(model.anchors.map((a) => columnSql(a)), sql`, `)}
-      LIMIT ${bind(pageSize)}`);
+      LIMIT ${limit(pageSize)}`);
     const children = await readChildValues(dialect, dialect, model, rows);
     const entries = rows.map((row) => rowToEntry(model, row, children, modification));
     const lastRow = rows.at(-1);
@@ -116,7 +124,7 @@ function changeTableReader(dialect: Dialect, model: ObjectModel, delta: Extract<
         SELECT ${sql.join([delta.sequenceColumn, delta.typeColumn, ...model.anchors].map((c) => columnSql(c)), sql`, `)}
         FROM ${tableSql(delta.table)}
         ${where(position === null ? undefined : sql`${seq} > ${bind(position)}`)}
-        ORDER BY ${seq} LIMIT ${bind(pageSize)}`);
+        ORDER BY ${seq} LIMIT ${limit(pageSize)}`);
       done = changes.length < pageSize;
       const lastChange = changes.at(-1);
       if (lastChange) position = watermarkText(lastChange[delta.sequenceColumn]);
@@ -151,7 +159,7 @@ function changeTableReader(dialect: Dialect, model: ObjectModel, delta: Extract<
 
 /** Opens a full or delta import run. */
 export async function openImportSession(dialect: Dialect, config: SqlConfig, models: readonly ObjectModel[], runStep: ImportRunStep): Promise<ImportSession> {
-  const pageSize = Math.max(1, runStep.pageSize);
+  const pageSize = Number.isSafeInteger(runStep.pageSize) && runStep.pageSize > 0 ? runStep.pageSize : 100;
   const requested = models.filter((m) => findObjectType(runStep.schema, m.objectType) !== undefined);
   const active = requested.length > 0 ? requested : models;
   const first = active[0];

@@ -87,7 +87,8 @@ describeEachDialect('injection safety', (dialect) => {
   it('binds @placeholders of the SQL-statement method as parameters', async () => {
     const values = employeesValues(db, {
       exportMethod: 'statement',
-      addStatement: `INSERT INTO ${db.prefix}${db.id('Employees')} (${db.id('ContosoLogin')}, ${db.id('FirstName')}, ${db.id('LastName')}) VALUES (@ContosoLogin, @FirstName, '@LastName literal')`,
+      // A literal question mark before the placeholders: a driver splicing values in at every `?` would misplace them.
+      addStatement: `INSERT INTO ${db.prefix}${db.id('Employees')} (${db.id('textID')}, ${db.id('ContosoLogin')}, ${db.id('FirstName')}, ${db.id('LastName')}) VALUES ('why? /* ? */', @ContosoLogin, @FirstName, '@LastName literal')`,
       deleteStatement: `DELETE FROM ${db.prefix}${db.id('Employees')} WHERE ${db.id('ContosoLogin')} = @ContosoLogin`,
     });
     const instance = await openInstance(values);
@@ -96,7 +97,9 @@ describeEachDialect('injection safety', (dialect) => {
       const [added, removed] = await exportBatch(instance, [addUser({ ContosoLogin: 'stmt', FirstName: hostile, LastName: 'ignored' }), changeUser('delete', { ContosoLogin: "stmt' OR '1'='1" })]);
       expect(added?.error).toBeUndefined();
       expect(removed?.error?.code).toBe('missing-object');
-      expect(await db.query(`SELECT ${db.id('FirstName')} AS f, ${db.id('LastName')} AS l FROM ${db.prefix}${db.id('Employees')}`)).toEqual([{ f: hostile, l: '@LastName literal' }]);
+      expect(await db.query(`SELECT ${db.id('FirstName')} AS f, ${db.id('LastName')} AS l, ${db.id('textID')} AS t FROM ${db.prefix}${db.id('Employees')}`)).toEqual([
+        { f: hostile, l: '@LastName literal', t: 'why? /* ? */' },
+      ]);
     } finally {
       await instance.close();
     }

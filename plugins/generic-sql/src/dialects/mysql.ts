@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/mysql2';
+import { MySqlDialect } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
 import { urlWithCredentials } from './connection-url.js';
@@ -16,13 +16,25 @@ function rowsOf(result: unknown): Row[] {
   return first as Row[];
 }
 
+const renderer = new MySqlDialect();
+
+/**
+ * Runs a drizzle `sql` object. With parameters it is a server-side prepared statement (`execute`):
+ * mysql2's `query` would splice escaped values into the text at every `?`, including one inside a
+ * string literal of an admin's statement, so values would no longer be bound. Statements without
+ * parameters (BEGIN, SAVEPOINT...) go through `query`, since not all of them can be prepared.
+ */
 function executor(client: Client): Executor {
-  const db = drizzle({ client });
+  const promised = client.promise();
+  const send = async (query: SQL): Promise<unknown> => {
+    const { sql: text, params } = renderer.sqlToQuery(query);
+    return params.length === 0 ? promised.query(text) : promised.execute(text, params as never[]);
+  };
   return {
-    all: (query) => unwrapDriverError(async () => rowsOf(await db.execute(query))),
+    all: (query) => unwrapDriverError(async () => rowsOf(await send(query))),
     run: (query) =>
       unwrapDriverError(async () => {
-        const [header] = (await db.execute(query)) as unknown as [{ affectedRows?: number; insertId?: number }];
+        const [header] = (await send(query)) as [{ affectedRows?: number; insertId?: number }];
         const affected = header.affectedRows ?? 0;
         return header.insertId ? { affected, insertId: header.insertId } : { affected };
       }),
@@ -37,6 +49,8 @@ function poolOptions(options: ConnectionOptions): mysql.PoolOptions {
     dateStrings: true,
     timezone: 'Z',
     multipleStatements: false,
+    // Prepared statements are cached per connection; keep the server's global count low.
+    maxPreparedStatements: 256,
   };
   if (options.url !== undefined) config.uri = urlWithCredentials(options.url, options.user, options.password);
   if (options.host !== undefined) config.host = options.host;
@@ -101,7 +115,7 @@ function describe(raw: unknown): DbError {
   return { kind: 'other', message: text };
 }
 
-/** MySQL and MariaDB through `mysql2` and drizzle's mysql2 driver. */
+/** MySQL and MariaDB through `mysql2`, statements rendered by drizzle's MySQL dialect. */
 export function createMysqlDialect(options: ConnectionOptions): Dialect {
   const pool = mysql.createPool(poolOptions(options));
   pool.on('connection', (connection) => {
