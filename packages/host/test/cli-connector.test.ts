@@ -134,7 +134,9 @@ describe.skipIf(!BUILT)(`ecmahost connector commands (built binary) ${BUILT ? ''
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('person (served): anchor login');
     expect(result.stdout).toMatch(/login {2}string, importExport, required, selected, anchor/);
-    expect(result.stdout).toMatch(/enabled {2}boolean, importExport\n/);
+    // The disable flow's attribute is always served; lastName was left out by connector set.
+    expect(result.stdout).toMatch(/enabled {2}boolean, importExport, selected\n/);
+    expect(result.stdout).toMatch(/lastName {2}string, importExport\n/);
   });
 
   it('connector import without a running host runs standalone and reports counts', async () => {
