@@ -73,6 +73,11 @@ if (progress) {
       progress.querySelector('[data-field=detail]').textContent = s.detail || '';
       progress.setAttribute('data-state', s.state);
       if (s.state === 'running') setTimeout(poll, 500);
+      else {
+        // The rest of the page (state, cache, last import) was rendered before the import ended.
+        var refresh = progress.querySelector('[data-refresh]');
+        if (refresh) refresh.hidden = false;
+      }
     }).catch(function () { setTimeout(poll, 2000); });
   };
   if (progress.getAttribute('data-state') === 'running') poll();

@@ -60,6 +60,8 @@ export type ConsoleEnv = { Bindings: Partial<HttpBindings>; Variables: { session
 export const SESSION_COOKIE = 'ecmahost_console';
 // Forms are small; a larger body is not a console form.
 const MAX_FORM_BYTES = 256 * 1024;
+// Rows the cache browser shows: enough to find someone, few enough to read; a filter narrows it.
+const CACHE_PAGE = 25;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function digest(text: string): Buffer {
@@ -202,7 +204,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     const filter = c.req.method === 'GET' ? (c.req.query('filter') ?? '') : '';
     const cache: ConnectorView['cache'] = { filter, resources: [], total: 0 };
     try {
-      const result = host.queryCache(name, filter.trim() === '' ? undefined : filter, { count: 100 });
+      const result = host.queryCache(name, filter.trim() === '' ? undefined : filter, { count: CACHE_PAGE });
       cache.resources = result.resources;
       cache.total = result.totalResults;
     } catch (error) {

@@ -209,7 +209,13 @@ export async function handleWizardPost(c: Context<ConsoleEnv>, deps: ConsoleDeps
     return c.redirect('/console/wizard', 303);
   }
   if (nav === 'finish' && state.step.kind === 'summary') return finish(c, deps, state);
-  const next = await advance(state, deps, typeBefore);
+  let next: Record<string, string> | WizardStep;
+  try {
+    next = await advance(state, deps, typeBefore);
+  } catch (error) {
+    // A connector whose page definitions or validation throw: say so on the page, keep what was typed.
+    next = { _page: `${state.definition?.displayName ?? 'The connector'} failed: ${(error as Error).message}` };
+  }
   if (!isStep(next)) {
     state.errors = next;
     return renderWizard(c, deps);

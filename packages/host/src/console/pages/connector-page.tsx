@@ -53,6 +53,9 @@ function ImportProgressView(props: { name: string; tracked: TrackedImport | unde
         <dd data-field="pages">{String(t?.progress?.pages ?? 0)}</dd>
       </dl>
       <p data-field="detail">{detail}</p>
+      <p data-refresh hidden>
+        <a href={`/console/connectors/${encodeURIComponent(props.name)}`}>Reload the page</a> for the new cache size and last import.
+      </p>
       {t?.state === 'running' ? (
         <noscript>
           <a href={`/console/connectors/${encodeURIComponent(props.name)}`}>Refresh to see the progress.</a>
