@@ -99,7 +99,9 @@ function toEntry(raw: Record<string, unknown> & { dn: string }): LdapEntry {
   const attributes: Record<string, (string | Buffer)[]> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (name === 'dn') continue;
-    attributes[name] = (Array.isArray(value) ? value : [value]) as (string | Buffer)[];
+    const values = (Array.isArray(value) ? value : [value]) as (string | Buffer)[];
+    // ldapts lists every requested attribute, with no values when the entry has none (even `*`).
+    if (values.length > 0) attributes[name] = values;
   }
   return { dn: raw.dn, attributes };
 }

@@ -60,5 +60,6 @@ describe('directory entries as import entries', () => {
     expect(attributes).not.toContain('-dn-');
     expect(binary).toEqual(['jpegPhoto']);
     expect(anchorOf({ dn: 'uid=a,dc=x', attributes: {} }, '-dn-')).toBe('uid=a,dc=x');
+    expect(anchorOf({ dn: 'cn=a', attributes: { objectGUID: [Buffer.from([0xde, 0xad])] } }, 'objectGUID')).toEqual(Uint8Array.from([0xde, 0xad]));
   });
 });

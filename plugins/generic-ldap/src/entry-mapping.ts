@@ -50,7 +50,8 @@ export function anchorOf(entry: LdapEntry, anchor: string): AttributeValue | und
   if (anchor === DN_ATTRIBUTE) return entry.dn;
   const [value] = valuesNamed(entry, anchor);
   if (value === undefined) return undefined;
-  return typeof value === 'string' ? value : value.toString(anchor.toLowerCase() === 'objectguid' ? 'hex' : 'utf8');
+  // A binary anchor (AD LDS objectGUID) stays bytes: lookups escape each byte in the filter.
+  return typeof value === 'string' ? value : new Uint8Array(value);
 }
 
 const byNameCache = new WeakMap<ObjectTypeDefinition, Map<string, AttributeDefinition>>();

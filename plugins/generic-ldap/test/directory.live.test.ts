@@ -139,6 +139,28 @@ describe.skipIf(skip !== undefined)(liveTitle('export and import against slapd',
     }
   });
 
+  it('applies an object replace: given attributes replaced, the others cleared, the naming value kept', async () => {
+    const ou = await freshContainer(slapd, 'replace');
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `uid={uid},${ou}` }));
+    try {
+      const [added] = await exportBatch(instance, 'inetOrgPerson', [
+        { modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ uid: 'rep', cn: 'Rep', sn: 'Old', title: 'Boss', mail: ['a@x', 'b@x'] }) },
+      ]);
+      const dn = String(added?.dn);
+      const [replaced] = await exportBatch(instance, 'inetOrgPerson', [
+        { modification: 'replace', dn, anchor: { '-dn-': dn }, attributeChanges: attributeChangesOf({ cn: 'Rep', sn: 'New', mail: 'c@x' }) },
+      ]);
+      expect(replaced?.error).toBeUndefined();
+      const ldif = await slapd.ldapsearch(ou, '(uid=rep)', ['uid', 'sn', 'title', 'mail']);
+      expect(ldif).toMatch(/sn: New/);
+      expect(ldif).toMatch(/uid: rep/);
+      expect(ldif).not.toMatch(/title:/);
+      expect(ldif.match(/^mail: /gm)).toEqual(['mail: ']);
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('writes pre-hashed {SSHA} passwords as the attribute when asked to', async () => {
     const ou = await freshContainer(slapd, 'ssha');
     const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `uid={uid},${ou}`, passwordMethod: 'attributeSsha' }));
