@@ -1,5 +1,4 @@
 import type { CSEntryChange, EntryError, ExportEntryResult, ExportSession, Logger } from '@ecmahost/sdk';
-import { sql } from 'drizzle-orm';
 import type { SqlConfig } from './config.js';
 import type { Dialect, Executor } from './dialects/dialect.js';
 import { EntryProblem, entryErrorOf, losesConnection } from './error-mapping.js';
@@ -8,7 +7,7 @@ import { writeThroughRoutine } from './routine-writer.js';
 import { writeToTable } from './table-writer.js';
 import { planWrite } from './write-plan.js';
 
-const SAVEPOINT = sql.identifier('ecmahost_entry');
+const SAVEPOINT = 'ecmahost_entry';
 
 /** The whole transaction is gone (connection lost, commit refused): no entry of the batch is stored. */
 class BatchLost extends Error {
@@ -42,20 +41,22 @@ export function openExportSession(dialect: Dialect, config: SqlConfig, models: r
       if (batch.length === 0) return [];
       try {
         return await dialect.withConnection(async (db) => {
-          await db.run(sql`BEGIN`);
+          const tx = dialect.transactions;
+          const release = tx.release(SAVEPOINT);
+          await db.run(tx.begin);
           const results: ExportEntryResult[] = [];
           try {
             for (const entry of batch) {
-              await db.run(sql`SAVEPOINT ${SAVEPOINT}`);
+              await db.run(tx.savepoint(SAVEPOINT));
               try {
                 results.push(await applyEntry(db, dialect, config, models, entry));
-                await db.run(sql`RELEASE SAVEPOINT ${SAVEPOINT}`);
+                if (release) await db.run(release);
               } catch (error) {
                 const entryError = error instanceof EntryProblem ? error.entryError : entryErrorOf(dialect.describeError(error));
                 if (!(error instanceof EntryProblem) && losesConnection(dialect.describeError(error))) throw new BatchLost(entryError);
                 try {
-                  await db.run(sql`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-                  await db.run(sql`RELEASE SAVEPOINT ${SAVEPOINT}`);
+                  await db.run(tx.rollbackTo(SAVEPOINT));
+                  if (release) await db.run(release);
                 } catch (rollbackError) {
                   // MySQL rolls a whole transaction back on deadlock, taking the savepoint with it.
                   throw new BatchLost({ ...entryErrorOf(dialect.describeError(rollbackError)), retryable: true });
@@ -63,9 +64,9 @@ export function openExportSession(dialect: Dialect, config: SqlConfig, models: r
                 results.push({ identifier: entry.identifier, error: entryError });
               }
             }
-            await db.run(sql`COMMIT`);
+            await db.run(tx.commit);
           } catch (error) {
-            await db.run(sql`ROLLBACK`).catch(() => {});
+            await db.run(tx.rollback).catch(() => {});
             throw error;
           }
           return results;

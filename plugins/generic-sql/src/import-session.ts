@@ -6,17 +6,9 @@ import type { Dialect, Row } from './dialects/dialect.js';
 import { columnSql, tableSql } from './identifiers.js';
 import { anchorKey, type ObjectModel } from './object-model.js';
 import { readChildValues, rowToEntry } from './row-mapping.js';
-import { and, bind, paramRow, rowsIn, rowValue, typeCondition, where } from './sql-fragments.js';
+import { and, bind, keysetAfter, rowsIn, typeCondition, where } from './sql-fragments.js';
 import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
 import { decodeWatermark, encodeWatermark, type Watermark, watermarkText } from './watermark.js';
-
-/**
- * A LIMIT as a literal: our own whole number, never a value from Entra. MySQL's prepared statements
- * send numbers as doubles, which MySQL 8 refuses in LIMIT.
- */
-function limit(pageSize: number): SQL {
-  return sql.raw(String(pageSize));
-}
 
 interface Page {
   entries: ImportEntry[];
@@ -32,7 +24,7 @@ function restrict(runStep: ImportRunStep, entry: ImportEntry): ImportEntry {
 }
 
 /**
- * Reads a table or view in keyset pages on the anchor (`WHERE (anchor) > (last) ORDER BY anchor
+ * Reads a table or view in keyset pages on the anchor (`WHERE anchor > last ORDER BY anchor
  * LIMIT n`): stable under concurrent inserts and as fast on the last page as on the first.
  */
 function keysetReader(dialect: Dialect, models: readonly ObjectModel[], pageSize: number, extra: SQL | undefined, modification: 'add' | 'replace') {
@@ -42,12 +34,12 @@ function keysetReader(dialect: Dialect, models: readonly ObjectModel[], pageSize
     const model = models[index];
     if (!model?.table) return { entries: [], more: false };
     const columns = [...model.single.map((c) => c.name)];
-    const after = last === undefined ? undefined : sql`${rowValue(model.anchors)} > ${paramRow(dialect, last)}`;
+    const after = last === undefined ? undefined : keysetAfter(dialect, model.anchors, last);
     const rows = await dialect.all(sql`
       SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(model.table)}
       ${where(and(typeCondition(model), extra, after))}
       ORDER BY ${sql.join(model.anchors.map((a) => columnSql(a)), sql`, `)}
-      LIMIT ${limit(pageSize)}`);
+      ${dialect.limit(pageSize)}`);
     const children = await readChildValues(dialect, dialect, model, rows);
     const entries = rows.map((row) => rowToEntry(model, row, children, modification));
     const lastRow = rows.at(-1);
@@ -124,7 +116,7 @@ function changeTableReader(dialect: Dialect, model: ObjectModel, delta: Extract<
         SELECT ${sql.join([delta.sequenceColumn, delta.typeColumn, ...model.anchors].map((c) => columnSql(c)), sql`, `)}
         FROM ${tableSql(delta.table)}
         ${where(position === null ? undefined : sql`${seq} > ${bind(position)}`)}
-        ORDER BY ${seq} LIMIT ${limit(pageSize)}`);
+        ORDER BY ${seq} ${dialect.limit(pageSize)}`);
       done = changes.length < pageSize;
       const lastChange = changes.at(-1);
       if (lastChange) position = watermarkText(lastChange[delta.sequenceColumn]);

@@ -21,21 +21,27 @@ export function typeCondition(model: ObjectModel): SQL | undefined {
   return model.typeColumn ? sql`${columnSql(model.typeColumn.column)} = ${bind(model.typeColumn.value)}` : undefined;
 }
 
-/** `(a, b)` — a row value of columns, or the bare column when there is one. */
-export function rowValue(columns: readonly string[]): SQL {
-  const list = sql.join(columns.map((c) => columnSql(c)), sql`, `);
-  return columns.length === 1 ? list : sql`(${list})`;
+/**
+ * Rows after `last` in the order of `columns`: `a > ?` for one column,
+ * `a > ? OR (a = ? AND b > ?)` for several. Spelled out rather than as a row-value comparison
+ * (`(a, b) > (?, ?)`), which SQL Server lacks.
+ */
+export function keysetAfter(dialect: Pick<Dialect, 'toDriver'>, columns: readonly string[], last: readonly unknown[]): SQL {
+  const branches = columns.map((column, i) => {
+    const equal = columns.slice(0, i).map((c, j) => sql`${columnSql(c)} = ${bind(dialect.toDriver(last[j]))}`);
+    return sql.join([...equal, sql`${columnSql(column)} > ${bind(dialect.toDriver(last[i]))}`], sql` AND `);
+  });
+  return branches.length === 1 ? (branches[0] as SQL) : sql`(${sql.join(branches.map((b) => sql`(${b})`), sql` OR `)})`;
 }
 
-/** `(?, ?)` — a row value of bound parameters. */
-export function paramRow(dialect: Dialect, values: readonly unknown[]): SQL {
-  const list = sql.join(values.map((v) => bind(dialect.toDriver(v))), sql`, `);
-  return values.length === 1 ? list : sql`(${list})`;
-}
-
-/** `(a, b) IN ((?, ?), (?, ?))`. */
-export function rowsIn(dialect: Dialect, columns: readonly string[], rows: readonly (readonly unknown[])[]): SQL {
-  return sql`${rowValue(columns)} IN (${sql.join(rows.map((r) => paramRow(dialect, r)), sql`, `)})`;
+/** `a IN (?, ?)` for one column; `((a = ? AND b = ?) OR …)` for several (no row values, as above). */
+export function rowsIn(dialect: Pick<Dialect, 'toDriver'>, columns: readonly string[], rows: readonly (readonly unknown[])[]): SQL {
+  if (columns.length === 1) {
+    const [column] = columns as [string];
+    return sql`${columnSql(column)} IN (${sql.join(rows.map((r) => bind(dialect.toDriver(r[0]))), sql`, `)})`;
+  }
+  const matches = rows.map((r) => sql`(${sql.join(columns.map((c, i) => sql`${columnSql(c)} = ${bind(dialect.toDriver(r[i]))}`), sql` AND `)})`);
+  return sql`(${sql.join(matches, sql` OR `)})`;
 }
 
 /** Joins conditions with AND; `undefined` ones are left out. */

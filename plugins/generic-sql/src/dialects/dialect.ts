@@ -63,6 +63,20 @@ export interface DbError {
   column?: string;
 }
 
+/**
+ * The statements of a batch transaction. The three dialects share the SQL standard's
+ * ({@link standardTransactions}); SQL Server would bring `SAVE TRANSACTION` and no release.
+ */
+export interface TransactionStatements {
+  begin: SQL;
+  savepoint(name: string): SQL;
+  /** Forgets a savepoint; `undefined` where the database has no such statement. */
+  release(name: string): SQL | undefined;
+  rollbackTo(name: string): SQL;
+  commit: SQL;
+  rollback: SQL;
+}
+
 /** How a stored routine is called. */
 export type RoutineCall = 'rows' | 'statement';
 
@@ -81,6 +95,13 @@ export interface Dialect extends Executor {
   columns(table: TableName): Promise<ColumnInfo[]>;
   /** The query giving the database's current time, for watermarks. */
   readonly watermarkQuery: string;
+  /** The transaction statements of this database. */
+  readonly transactions: TransactionStatements;
+  /**
+   * The clause that keeps the first `count` rows of an ordered SELECT (`LIMIT n`; SQL Server's would
+   * be `OFFSET 0 ROWS FETCH NEXT n ROWS ONLY`). `count` is our own page size, never a value from Entra.
+   */
+  limit(count: number): SQL;
   /** Whether `INSERT … RETURNING` is available. */
   readonly returning: boolean;
   /** A call of a stored procedure or function with bound arguments. */

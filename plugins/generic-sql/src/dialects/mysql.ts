@@ -3,6 +3,7 @@ import { MySqlDialect } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
 import { urlWithCredentials } from './connection-url.js';
+import { standardLimit, standardTransactions } from './standard-sql.js';
 import { driverErrorOf, errorCode, errorMessage, isTlsErrorCode, networkErrorKind, unwrapDriverError } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
@@ -174,6 +175,8 @@ export function createMysqlDialect(options: ConnectionOptions): Dialect {
       });
     },
     watermarkQuery: 'SELECT CURRENT_TIMESTAMP(6)',
+    transactions: standardTransactions,
+    limit: standardLimit,
     returning: false,
     async callRoutine(name, args): Promise<SQL> {
       const routine = name.schema === undefined ? sql.identifier(name.name) : sql`${sql.identifier(name.schema)}.${sql.identifier(name.name)}`;

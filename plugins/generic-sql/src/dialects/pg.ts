@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, RoutineCall, TableName } from './dialect.js';
 import { urlWithCredentials } from './connection-url.js';
+import { standardLimit, standardTransactions } from './standard-sql.js';
 import { driverErrorOf, errorCode, errorMessage, isTlsErrorCode, networkErrorKind, unwrapDriverError } from './driver-error.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -110,6 +111,8 @@ export function createPgDialect(options: ConnectionOptions): Dialect {
       });
     },
     watermarkQuery: 'SELECT CURRENT_TIMESTAMP',
+    transactions: standardTransactions,
+    limit: standardLimit,
     returning: true,
     async callRoutine(name, args, mode: RoutineCall): Promise<SQL> {
       const rows = await shared.all(sql`

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
+import { standardLimit, standardTransactions } from './standard-sql.js';
 import { driverErrorOf, errorCode, errorMessage, unwrapDriverError } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
@@ -97,6 +98,8 @@ export function createSqliteDialect(options: ConnectionOptions): Dialect {
       });
     },
     watermarkQuery: "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
+    transactions: standardTransactions,
+    limit: standardLimit,
     returning: true,
     callRoutine(): Promise<SQL> {
       return Promise.reject(new ConnectorError('not-supported', 'SQLite has no stored procedures; use the table or statement method.'));
