@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSignedCertificate, writePemPair } from '../src/tls/self-signed.js';
-import { BUILT, NOT_BUILT_REASON, cleanEnv, cli, tempDir } from './cli-harness.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt, cleanEnv, cli, tempDir } from './cli-harness.js';
 
 function hasOpenssl(): boolean {
   try {
@@ -14,7 +14,8 @@ function hasOpenssl(): boolean {
   }
 }
 
-describe.skipIf(!BUILT)(`ecmahost cert commands (built binary) ${BUILT ? '' : `— skipped: ${NOT_BUILT_REASON}`}`, () => {
+describe('ecmahost cert commands (built binary)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
   let dir: string;
   let cleanup: () => Promise<void>;
   let dataDir: string;

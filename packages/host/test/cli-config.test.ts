@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHost } from '../src/server/run-host.js';
-import { BUILT, NOT_BUILT_REASON, cleanEnv, cli, fixtureAddArgs, httpsRequest, tempDir, writeFixture } from './cli-harness.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt, cleanEnv, cli, fixtureAddArgs, httpsRequest, tempDir, writeFixture } from './cli-harness.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -17,7 +17,8 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-describe.skipIf(!BUILT)(`ecmahost config export / import (built binary) ${BUILT ? '' : `— skipped: ${NOT_BUILT_REASON}`}`, () => {
+describe('ecmahost config export / import (built binary)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
   let dir: string;
   let cleanup: () => Promise<void>;
   let source: string;

@@ -1,9 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT, NOT_BUILT_REASON, cleanEnv, cli, fixtureAddArgs, printedToken, tempDir, writeFixture } from './cli-harness.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt, cleanEnv, cli, fixtureAddArgs, printedToken, tempDir, writeFixture } from './cli-harness.js';
 
-describe.skipIf(!BUILT)(`ecmahost connector commands (built binary) ${BUILT ? '' : `— skipped: ${NOT_BUILT_REASON}`}`, () => {
+describe('ecmahost connector commands (built binary)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
   let dir: string;
   let cleanup: () => Promise<void>;
   let dataDir: string;

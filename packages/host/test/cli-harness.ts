@@ -3,7 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,9 +14,48 @@ export const CLI = path.join(PACKAGE_DIR, 'dist', 'cli.js');
 export const DEMO = path.join(PACKAGE_DIR, 'dist', 'demo.js');
 const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
 
-/** Whether the package was built (the suites run the built binary, as users do). */
-export const BUILT = existsSync(CLI) && existsSync(SDK_DIST);
-export const NOT_BUILT_REASON = 'dist/cli.js or the SDK dist is missing: run "npx turbo run build --filter=@ecmahost/host..." first';
+const LOCK = path.join(PACKAGE_DIR, '.test-build.lock');
+
+/**
+ * Builds the package when `dist/` is missing, so the suites always run the built binary as users do:
+ * `npm test` builds only the dependencies first (turbo `^build`). Test files run in parallel
+ * workers, hence a lock directory: one builds, the others wait for it.
+ */
+export async function ensureBuilt(): Promise<void> {
+  if (!existsSync(SDK_DIST)) throw new Error(`${SDK_DIST} is missing: build the SDK first (npx turbo run build --filter=@ecmahost/host...)`);
+  const deadline = Date.now() + 280_000;
+  while (!(existsSync(CLI) && existsSync(DEMO))) {
+    let owner = false;
+    try {
+      await mkdir(LOCK);
+      owner = true;
+    } catch {
+      // Another worker builds; a lock older than the deadline is stale (a killed run).
+      const age = Date.now() - (await stat(LOCK).then((s) => s.mtimeMs, () => Date.now()));
+      if (age > 300_000) await rm(LOCK, { recursive: true, force: true });
+    }
+    if (owner) {
+      try {
+        if (!(existsSync(CLI) && existsSync(DEMO))) {
+          await new Promise<void>((resolve, reject) =>
+            // The package's own build script, as `npm run build` would run it.
+            execFile('npx', ['tsup', '--silent'], { cwd: PACKAGE_DIR }, (error, _out, stderr) =>
+              error ? reject(new Error(`building @ecmahost/host for the CLI tests failed:\n${stderr}`)) : resolve(),
+            ),
+          );
+        }
+      } finally {
+        await rm(LOCK, { recursive: true, force: true });
+      }
+    } else {
+      if (Date.now() > deadline) throw new Error('waited too long for another test worker to build @ecmahost/host');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/** How long a suite may wait for {@link ensureBuilt}. */
+export const BUILD_TIMEOUT_MS = 300_000;
 
 export interface CliResult {
   code: number;

@@ -4,11 +4,12 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from './cli-harness.js';
-import { BUILT, NOT_BUILT_REASON, cleanEnv, cli, fixtureAddArgs, httpsRequest, printedToken, startServe, tempDir, writeFixture } from './cli-harness.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt, cleanEnv, cli, fixtureAddArgs, httpsRequest, printedToken, startServe, tempDir, writeFixture } from './cli-harness.js';
 
 const FILTER = (login: string) => `filter=${encodeURIComponent(`userName eq "${login}"`)}`;
 
-describe.skipIf(!BUILT)(`ecmahost serve and the commands that talk to it (built binary) ${BUILT ? '' : `— skipped: ${NOT_BUILT_REASON}`}`, () => {
+describe('ecmahost serve and the commands that talk to it (built binary)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
   let dir: string;
   let cleanup: () => Promise<void>;
   let dataDir: string;

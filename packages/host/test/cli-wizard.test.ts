@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT, CLI, NOT_BUILT_REASON, cleanEnv, cli, printedToken, tempDir, writeFixture } from './cli-harness.js';
+import { BUILD_TIMEOUT_MS, CLI, ensureBuilt, cleanEnv, cli, printedToken, tempDir, writeFixture } from './cli-harness.js';
 
 function hasScript(): boolean {
   try {
@@ -70,9 +70,10 @@ const ENTER = '\r';
 const BACKSPACE = '\x7f';
 const DOWN = '\x1b[B';
 
-describe.skipIf(!BUILT || !hasScript())(
-  `ecmahost connector add on a TTY walks the connector's own pages ${!BUILT ? `— skipped: ${NOT_BUILT_REASON}` : !hasScript() ? '— skipped: util-linux "script" is needed for a pseudo-terminal' : ''}`,
+describe.skipIf(!hasScript())(
+  `ecmahost connector add on a TTY walks the connector's own pages${hasScript() ? '' : ' — skipped: util-linux "script" is needed for a pseudo-terminal'}`,
   () => {
+    beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
     let dir: string;
     let cleanup: () => Promise<void>;
     let dataDir: string;
