@@ -13,7 +13,7 @@ export const CLI = path.join(PACKAGE_DIR, 'dist', 'cli.js');
 const SDK_DIR = path.join(PACKAGE_DIR, '..', 'sdk');
 // Installs of the generated projects' dependencies, kept between runs and keyed by their inputs.
 const CACHE_DIR = path.join(tmpdir(), 'create-ecma-connector-test-deps');
-const CACHE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const CACHE_MAX_AGE_MS = 60 * 60 * 1000;
 
 function newestFile(dir: string): number {
   let newest = 0;

@@ -2,7 +2,7 @@ import type { AttributeValue, CSEntryChange, EntryError, ExportEntryResult, Expo
 import { applyAttributeChanges, toValueArray, valuesEqual } from '@ecmahost/sdk';
 import { ColumnValueError } from './columns.js';
 // #if delta
-import type { JournalOperation } from './journal.js';
+import type { JournalChange, JournalOperation } from './journal.js';
 import { appendJournal } from './journal.js';
 // #endif
 import type { Settings } from './settings.js';
@@ -13,7 +13,7 @@ import { UsersFile } from './users-file.js';
 interface Outcome {
   result: ExportEntryResult;
   // #if delta
-  change?: { operation: JournalOperation; anchor: string };
+  change?: JournalChange;
   // #endif
 }
 
@@ -82,6 +82,9 @@ export async function openExport(settings: Settings): Promise<ExportSession> {
   return {
     async putEntries(batch) {
       const file = await UsersFile.load(settings);
+      // #if delta
+      const previous = file.hash;
+      // #endif
       const outcomes = batch.map((entry) => {
         try {
           return applyEntry(file, entry);
@@ -94,7 +97,7 @@ export async function openExport(settings: Settings): Promise<ExportSession> {
         await file.save();
         // #if delta
         const changes = outcomes.flatMap((o) => (o.change ? [o.change] : []));
-        await appendJournal(settings.filePath, changes, file.hash);
+        await appendJournal(settings.filePath, changes, previous, file.hash);
         // #endif
       }
       return outcomes.map((o) => o.result);

@@ -26,8 +26,8 @@ export function pagedSession(entries: readonly ImportEntry[], pageSize: number, 
  */
 export async function openFullImport(settings: Settings, runStep: ImportRunStep): Promise<ImportSession> {
   // #if delta
-  // The journal position is read before the file: an export landing in between is then replayed
-  // by the next delta import, never missed.
+  // The journal is read before the file. An export landing in between leaves a gap in the hash
+  // chain from this watermark, so the next delta import falls back to a full import instead of missing it.
   const journal = await readJournal(settings.filePath);
   // #endif
   const file = await UsersFile.load(settings);

@@ -4,20 +4,28 @@ import { ConnectorError } from '@ecmahost/sdk';
 /** What happened to one user, as export records it for delta import. */
 export type JournalOperation = 'add' | 'update' | 'delete';
 
-/** One line of the change journal. */
-export interface JournalEntry {
-  /** Increases by one per entry, from 1. */
-  sequence: number;
+/** One change to one user. */
+export interface JournalChange {
   operation: JournalOperation;
   /** The anchor cell of the user, as written in the CSV file. */
   anchor: string;
-  /** The hash of the CSV file's text right after this change was written. */
-  hash: string;
 }
 
-/** The journal as read: its entries and the last sequence number (0 when empty). */
+/**
+ * One line of the change journal: the changes one write made, and the file's hash before and after
+ * it. Each line's `previous` is the line before's `hash`, unless something else wrote the file in between.
+ */
+export interface JournalBatch {
+  /** Increases by one per line, from 1. */
+  sequence: number;
+  previous: string;
+  hash: string;
+  changes: JournalChange[];
+}
+
+/** The journal as read: its lines and the last sequence number (0 when empty). */
 export interface Journal {
-  entries: JournalEntry[];
+  batches: JournalBatch[];
   last: number;
 }
 
@@ -32,21 +40,27 @@ export function journalPath(filePath: string): string {
   return `${filePath}.journal`;
 }
 
-function isEntry(value: unknown): value is JournalEntry {
-  const e = value as Partial<JournalEntry> | null;
+function isChange(value: unknown): value is JournalChange {
+  const c = value as Partial<JournalChange> | null;
+  return typeof c === 'object' && c !== null && (c.operation === 'add' || c.operation === 'update' || c.operation === 'delete') && typeof c.anchor === 'string';
+}
+
+function isBatch(value: unknown): value is JournalBatch {
+  const b = value as Partial<JournalBatch> | null;
   return (
-    typeof e === 'object' &&
-    e !== null &&
-    Number.isSafeInteger(e.sequence) &&
-    (e.operation === 'add' || e.operation === 'update' || e.operation === 'delete') &&
-    typeof e.anchor === 'string' &&
-    typeof e.hash === 'string'
+    typeof b === 'object' &&
+    b !== null &&
+    Number.isSafeInteger(b.sequence) &&
+    typeof b.previous === 'string' &&
+    typeof b.hash === 'string' &&
+    Array.isArray(b.changes) &&
+    b.changes.every(isChange)
   );
 }
 
 /**
  * Reads the journal of a CSV file; a missing journal is an empty one. A line that is not a journal
- * entry throws `ConnectorError('invalid-watermark')`: the host then runs a full import, which does
+ * line throws `ConnectorError('invalid-watermark')`: the host then runs a full import, which does
  * not need the journal.
  */
 export async function readJournal(filePath: string): Promise<Journal> {
@@ -54,10 +68,10 @@ export async function readJournal(filePath: string): Promise<Journal> {
   try {
     text = await readFile(journalPath(filePath), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], last: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { batches: [], last: 0 };
     throw new ConnectorError('connection-failed', `Cannot read ${journalPath(filePath)}: ${(error as Error).message}`, { cause: error });
   }
-  const entries: JournalEntry[] = [];
+  const batches: JournalBatch[] = [];
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     let parsed: unknown;
@@ -66,23 +80,46 @@ export async function readJournal(filePath: string): Promise<Journal> {
     } catch {
       parsed = undefined;
     }
-    if (!isEntry(parsed)) {
+    if (!isBatch(parsed)) {
       throw new ConnectorError(
         'invalid-watermark',
         `${journalPath(filePath)} line ${String(index + 1)} is not a journal entry; delete the journal and run a full import`,
       );
     }
-    entries.push(parsed);
+    batches.push(parsed);
   }
-  return { entries, last: entries.at(-1)?.sequence ?? 0 };
+  return { batches, last: batches.at(-1)?.sequence ?? 0 };
 }
 
-/** Appends one entry per change, all with the file's hash after the batch that made them. */
-export async function appendJournal(filePath: string, changes: readonly { operation: JournalOperation; anchor: string }[], hash: string): Promise<void> {
+/** Records one write of the file: its changes, and the file's hash before and after. */
+export async function appendJournal(filePath: string, changes: readonly JournalChange[], previous: string, hash: string): Promise<void> {
   if (changes.length === 0) return;
   const { last } = await readJournal(filePath);
-  const lines = changes.map((change, i) => `${JSON.stringify({ sequence: last + i + 1, ...change, hash })}\n`);
-  await appendFile(journalPath(filePath), lines.join(''), 'utf8');
+  const batch: JournalBatch = { sequence: last + 1, previous, hash, changes: [...changes] };
+  await appendFile(journalPath(filePath), `${JSON.stringify(batch)}\n`, 'utf8');
+}
+
+/**
+ * The changes made since `since`, in order, when the journal accounts for every write of the file
+ * since then: each line must start from the hash the line before (or the watermark) ended with, and
+ * the last must end with the file's current hash. Otherwise something else wrote the file (a person,
+ * a script, a restored backup) or the journal was reset, and this throws
+ * `ConnectorError('invalid-watermark')` so the host runs a full import.
+ */
+export function changesSince(journal: Journal, since: Watermark, currentHash: string, filePath: string): JournalChange[] {
+  if (since.sequence > journal.last) {
+    throw new ConnectorError('invalid-watermark', `The journal of ${filePath} was reset since the last import; run a full import`);
+  }
+  const changedElsewhere = () =>
+    new ConnectorError('invalid-watermark', `${filePath} was changed by something other than this connector; run a full import`);
+  const batches = journal.batches.filter((b) => b.sequence > since.sequence);
+  let hash = since.hash;
+  for (const batch of batches) {
+    if (batch.previous !== hash) throw changedElsewhere();
+    hash = batch.hash;
+  }
+  if (hash !== currentHash) throw changedElsewhere();
+  return batches.flatMap((b) => b.changes);
 }
 
 /** The watermark as the opaque string the host stores. */

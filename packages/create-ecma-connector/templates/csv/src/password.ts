@@ -34,10 +34,13 @@ async function locate(settings: Settings, target: PasswordTarget): Promise<Locat
 
 async function store(settings: Settings, located: Exclude<Located, { error: EntryError }>, password: Secret): Promise<EntryError | undefined> {
   if (password.isEmpty) return { code: 'syntax-violation', message: 'The password is empty' };
+  // #if delta
+  const previous = located.file.hash;
+  // #endif
   located.cells[located.column] = await hashPassword(password.reveal());
   await located.file.save();
   // #if delta
-  await appendJournal(settings.filePath, [{ operation: 'update', anchor: located.anchor }], located.file.hash);
+  await appendJournal(settings.filePath, [{ operation: 'update', anchor: located.anchor }], previous, located.file.hash);
   // #endif
   return undefined;
 }

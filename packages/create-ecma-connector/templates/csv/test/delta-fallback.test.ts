@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ConnectorInstance, ImportEntry, ImportType } from '@ecmahost/sdk';
 import { silentLogger } from '@ecmahost/sdk';
+// #if export
+import { attributeChangesOf } from '@ecmahost/sdk';
+// #endif
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { journalPath } from '../src/journal.js';
@@ -55,8 +58,41 @@ describe('delta import when the file changed behind the connector', () => {
     expect((await runImport('delta', again.watermark)).entries).toEqual([]);
   });
 
+  // #if export
+  it('asks for a full import after a hand edit, even when an export rewrote the file since', async () => {
+    const full = await runImport('full');
+    await appendFile(filePath, 'asmith,Alex Smith\n');
+    const session = await instance.openExport!({ schema: await instance.getSchema(), batchSize: 10 });
+    const results = await session.putEntries([
+      { identifier: '1', objectType: 'person', modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ UserName: 'mallen' }) },
+    ]);
+    await session.close('normal');
+    expect(results).toEqual([{ identifier: '1', anchor: { UserName: 'mallen' } }]);
+    // The export's journal line starts from the hand-edited file, not from the last import's.
+    await expect(runImport('delta', full.watermark)).rejects.toMatchObject({ code: 'invalid-watermark' });
+    const again = await runImport('full');
+    expect(again.entries.map((e) => e.anchor)).toEqual([{ UserName: 'jdoe' }, { UserName: 'asmith' }, { UserName: 'mallen' }]);
+  });
+
+  it('reports exactly the exported changes when nothing else touched the file', async () => {
+    const full = await runImport('full');
+    const session = await instance.openExport!({ schema: await instance.getSchema(), batchSize: 10 });
+    await session.putEntries([
+      { identifier: '1', objectType: 'person', modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ UserName: 'mallen' }) },
+    ]);
+    await session.putEntries([{ identifier: '2', objectType: 'person', modification: 'delete', anchor: { UserName: 'jdoe' }, attributeChanges: [] }]);
+    await session.close('normal');
+    const delta = await runImport('delta', full.watermark);
+    expect(delta.entries.map((e) => [e.modification, e.anchor])).toEqual([
+      ['add', { UserName: 'mallen' }],
+      ['delete', { UserName: 'jdoe' }],
+    ]);
+    expect((await runImport('delta', delta.watermark)).entries).toEqual([]);
+  });
+
+  // #endif
   it('asks for a full import when the journal is gone, garbled, or the watermark is not ours', async () => {
-    await writeFile(journalPath(filePath), `${JSON.stringify({ sequence: 1, operation: 'add', anchor: 'jdoe', hash: 'x' })}\n`);
+    await writeFile(journalPath(filePath), `${JSON.stringify({ sequence: 1, previous: 'a', hash: 'b', changes: [{ operation: 'add', anchor: 'jdoe' }] })}\n`);
     const full = await runImport('full');
     await rm(journalPath(filePath));
     await expect(runImport('delta', full.watermark)).rejects.toMatchObject({ code: 'invalid-watermark', message: expect.stringContaining('journal') });
