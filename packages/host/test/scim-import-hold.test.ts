@@ -35,6 +35,8 @@ describe('the cache never answers from an incomplete import', () => {
     const post = await host.app.request('/ecma2host_Held/scim/Users', { method: 'POST', headers: auth, body: JSON.stringify({ userName: 'new-user' }) });
     expect(post.status).toBe(503);
     expect(exported).toEqual([]);
+    // The schema is already known: /Schemas answers while the import runs.
+    expect((await host.app.request('/ecma2host_Held/scim/Schemas', { headers: auth })).status).toBe(200);
     const ready = await host.app.request('/readyz');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ ready: false, connectors: { Held: { state: 'importing' } } });

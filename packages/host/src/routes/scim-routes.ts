@@ -142,7 +142,8 @@ function cacheView(served: ServedConnector, params: Map<string, string>): Respon
 }
 
 function schemaDocuments(served: ServedConnector, baseUrl: string) {
-  const translator = served.runtime.requireReady().translator;
+  // The schema is known as soon as the connector is open: Entra's schema refresh need not wait for the import.
+  const translator = served.runtime.translator ?? served.runtime.requireReady().translator;
   return [
     schemaDocument(baseUrl, CORE_USER_SCHEMA, 'User', 'User account', translator.coreSchema()),
     schemaDocument(baseUrl, ECMA2HOST_USER_SCHEMA, 'ECMA2Host User', `Attributes of ${served.runtime.config.objectType} served by connector ${served.runtime.name}`, translator.extensionSchema()),
