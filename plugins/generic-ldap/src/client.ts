@@ -81,6 +81,7 @@ function hint(error: NodeJS.ErrnoException, url: string, timeoutMs: number): str
       return `the server certificate has expired`;
     default:
       if (/Connection timeout/i.test(error.message)) return `no connection to ${url} within ${String(timeoutMs / 1000)} s`;
+      if (/Connection setup timed out/i.test(error.message)) return `no TLS session and bind with ${url} (${error.message.replace(/^Connection setup timed out/, 'timed out')})`;
       if (/timed out/i.test(error.message)) return `the server did not answer within ${String(timeoutMs / 1000)} s`;
       return error.message;
   }
@@ -152,13 +153,28 @@ async function connect(config: LdapConfig): Promise<PooledClient> {
     createSecureConnection: ((...args: Parameters<typeof tls.connect>) => (++secureSockets > 1 ? refuse() : watch(tls.connect(...args)))) as typeof tls.connect,
   });
   pooled.client = client;
-  try {
+  // ldapts times the TCP connect and each request, but not the TLS handshake that follows
+  // StartTLS: one deadline covers the whole setup so a server that stalls there cannot hang us.
+  const setupMs = config.connectTimeoutMs + config.operationTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Connection setup timed out after ${String(setupMs / 1000)} s`)), setupMs);
+  });
+  const setup = (async () => {
     if (config.startTls) await client.startTLS(tlsOptions(config));
     if (config.bind.method === 'simple') await client.bind(config.bind.dn, config.bind.password?.reveal() ?? '');
     else if (config.bind.method === 'external') await client.bind('EXTERNAL');
+  })();
+  // Lost the race to the deadline: its later failure has no one to report to.
+  setup.catch(() => undefined);
+  try {
+    await Promise.race([setup, deadline]);
   } catch (error) {
+    pooled.broken = true;
     await client.unbind().catch(() => undefined);
     throw translate(error, config.bind.method === 'anonymous' ? 'connect' : 'bind', config);
+  } finally {
+    clearTimeout(timer);
   }
   return pooled;
 }

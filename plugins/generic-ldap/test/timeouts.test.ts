@@ -58,6 +58,26 @@ describe('connect and operation timeouts against a silent server', () => {
     expect((error as Error).message).toMatch(/no connection to ldaps:\/\/127.0.0.1:\d+ within 1 s/);
   });
 
+  it('gives up on a TLS handshake that stalls after StartTLS was accepted', async () => {
+    // Answers the StartTLS extended request with success (RFC 4511 §4.14), then goes silent.
+    const stalling = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.once('data', (request) => {
+        const messageId = request[4] ?? 1;
+        socket.write(Buffer.from([0x30, 0x0c, 0x02, 0x01, messageId, 0x78, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]));
+      });
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await failure({ security: 'StartTLS', port: String((stalling.address() as net.AddressInfo).port) });
+      expect(isConnectorError(error) && error.code).toBe('connection-failed');
+      expect((error as Error).message).toMatch(/no TLS session and bind with ldap:\/\/127.0.0.1:\d+ \(timed out after 2 s\)/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+
   it('reports exports to a hung server as retryable per entry', async () => {
     const instance = await connector.open(values({ security: 'None', allowUnencrypted: 'true', dnTemplate: 'uid={uid},dc=example,dc=com' }), context);
     try {
