@@ -263,7 +263,8 @@ describe('user lifecycle as Entra drives it', () => {
   });
 
   it('writes one log line per SCIM request with connector, method, path, status, latency and request id', async () => {
-    await f.request(`${BASE}/Users?filter=userName+eq+"x"`, { headers: { 'x-request-id': 'req-123' } });
+    const res = await f.request(`${BASE}/Users?filter=userName+eq+"x"`, { headers: { 'x-request-id': 'req-123' } });
+    expect(res.headers.get('x-request-id')).toBe('req-123');
     const line = f.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.requestId === 'req-123' && l.msg === 'request')!;
     expect(line).toMatchObject({ connector: 'A', method: 'GET', path: `${BASE}/Users`, status: 200 });
     expect(typeof line.latencyMs).toBe('number');
