@@ -14,7 +14,8 @@ export const CLI = path.join(PACKAGE_DIR, 'dist', 'cli.js');
 export const DEMO = path.join(PACKAGE_DIR, 'dist', 'demo.js');
 const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
 
-const LOCK = path.join(PACKAGE_DIR, '.test-build.lock');
+// In the temp directory, so a killed run never leaves anything in the checkout.
+const LOCK = path.join(os.tmpdir(), `ecmahost-host-test-build-${Buffer.from(PACKAGE_DIR).toString('base64url').slice(-24)}.lock`);
 
 /**
  * Builds the package when `dist/` is missing, so the suites always run the built binary as users do:
