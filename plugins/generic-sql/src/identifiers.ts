@@ -23,9 +23,9 @@ export function tableSql(table: TableName): SQL {
   return table.schema === undefined ? sql`${sql.identifier(table.name)}` : sql`${sql.identifier(table.schema)}.${sql.identifier(table.name)}`;
 }
 
-/** A column of a table, qualified: `"t"."c"`. */
-export function columnSql(column: string, table?: TableName): SQL {
-  return table === undefined ? sql`${sql.identifier(column)}` : sql`${tableSql(table)}.${sql.identifier(column)}`;
+/** A column name as a quoted identifier. */
+export function columnSql(column: string): SQL {
+  return sql`${sql.identifier(column)}`;
 }
 
 /** Splits a comma-separated list, dropping blanks. */

@@ -38,7 +38,7 @@ export async function readChildValues(db: Executor, dialect: Dialect, model: Obj
 }
 
 /** The parent key of a row, matching {@link readChildValues}. */
-export function parentKey(model: ObjectModel, row: Row): string {
+function parentKey(model: ObjectModel, row: Row): string {
   return anchorKey((model.multi?.join ?? []).map((p) => row[p.parent]));
 }
 

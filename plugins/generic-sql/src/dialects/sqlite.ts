@@ -8,7 +8,7 @@ import { driverErrorOf, errorCode, errorMessage, unwrapDriverError } from './dri
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
 /** The file path of a SQLite URL: a plain path, `file:path` or `sqlite:path`. */
-export function sqliteFile(options: ConnectionOptions): string {
+function sqliteFile(options: ConnectionOptions): string {
   const raw = options.url ?? options.database;
   if (raw === undefined || raw === '') {
     throw new ConnectorError('invalid-configuration', 'SQLite needs the database file path in connectionUrl or database.', { parameter: 'connectionUrl' });

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ParameterValues } from '@ecmahost/sdk';
-import { secret } from '@ecmahost/sdk';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -148,6 +147,3 @@ export function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> 
   if (dialect === 'mysql') return mysqlDatabase();
   return Promise.resolve(sqliteDatabase());
 }
-
-/** A password parameter value, as the host hands it to the connector. */
-export const noPassword = (): ParameterValues => ({ password: secret('') });
