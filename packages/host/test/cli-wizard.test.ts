@@ -89,7 +89,7 @@ describe.skipIf(!hasScript())(
     afterAll(async () => cleanup());
 
     it('asks every page, shows validation errors for bad values and asks again, then saves', async () => {
-      const term = new Terminal(['-d', dataDir, 'connector', 'add', 'Wizard', '--package', fixture.connector, '--object-type', 'person', '--autosync', '30'], env, dir);
+      const term = new Terminal(['-d', dataDir, 'connector', 'add', 'Wizard', '--package', fixture.connector, '--autosync', '30'], env, dir);
       try {
         await term.waitFor('JSON people file (fixture) 1.2.3');
         await term.waitFor('connectivity parameters');
@@ -120,7 +120,10 @@ describe.skipIf(!hasScript())(
         await term.waitFor('global parameters (page 2)');
         await term.waitFor('Comment');
         await term.type(`typed in a terminal${ENTER}`);
-        // Schema discovery: the attributes to serve (all not hidden are preselected).
+        // Schema discovery: one object type (taken), its anchor, the attributes to serve (all not
+        // hidden are preselected).
+        await term.waitFor('Anchor attribute');
+        await term.type(ENTER);
         await term.waitFor('Attributes to serve');
         await term.type(ENTER);
         await term.waitFor('Disable flow');
@@ -136,6 +139,7 @@ describe.skipIf(!hasScript())(
       const show = await cli(['-d', dataDir, 'connector', 'show', 'Wizard'], { env });
       expect(show.code, show.stderr).toBe(0);
       expect(show.stdout).toContain(`file: ${fixture.dataFile}`);
+      expect(show.stdout).toMatch(/objectType: person\nanchor:\n {2}- login/);
       expect(show.stdout).toContain('apiKey: "[secret]"');
       expect(show.stdout).toContain('region: us');
       expect(show.stdout).toContain('pretty: false');
