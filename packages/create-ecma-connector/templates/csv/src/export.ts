@@ -2,19 +2,22 @@ import type { AttributeValue, CSEntryChange, EntryError, ExportEntryResult, Expo
 import { applyAttributeChanges, toValueArray, valuesEqual } from '@ecmahost/sdk';
 import { ColumnValueError } from './columns.js';
 // #if delta
-import type { JournalChange, JournalOperation } from './journal.js';
 import { appendJournal } from './journal.js';
 // #endif
 import type { Settings } from './settings.js';
 import { OBJECT_TYPE } from './settings.js';
 import { UsersFile } from './users-file.js';
 
-/** The outcome of one entry: its result and, when it changed the file, what to journal. */
+/** What a successful entry did to the file, by the anchor cell of the user. */
+interface Change {
+  operation: 'add' | 'update' | 'delete';
+  anchor: string;
+}
+
+/** The outcome of one entry: its result and, when it succeeded, its change. */
 interface Outcome {
   result: ExportEntryResult;
-  // #if delta
-  change?: JournalChange;
-  // #endif
+  change?: Change;
 }
 
 function failure(entry: CSEntryChange, error: EntryError): Outcome {
@@ -39,11 +42,9 @@ function applyEntry(file: UsersFile, entry: CSEntryChange): Outcome {
   const cell = file.anchorCell(anchor);
   const index = file.indexOf(cell);
   const row = file.rows[index];
-  const success = (operation: 'add' | 'update' | 'delete'): Outcome => ({
+  const success = (operation: Change['operation']): Outcome => ({
     result: { identifier: entry.identifier, ...(entry.modification === 'add' ? { anchor: { [anchorName]: anchor } } : {}) },
-    // #if delta
     change: { operation, anchor: cell },
-    // #endif
   });
 
   switch (entry.modification) {
@@ -93,10 +94,10 @@ export async function openExport(settings: Settings): Promise<ExportSession> {
           return failure(entry, { code: 'syntax-violation', message: error.message, attribute: error.attribute });
         }
       });
-      if (outcomes.some((o) => o.result.error === undefined)) {
+      const changes = outcomes.flatMap((o) => (o.change ? [o.change] : []));
+      if (changes.length > 0) {
         await file.save();
         // #if delta
-        const changes = outcomes.flatMap((o) => (o.change ? [o.change] : []));
         await appendJournal(settings.filePath, changes, previous, file.hash);
         // #endif
       }

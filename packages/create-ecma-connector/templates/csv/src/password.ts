@@ -32,7 +32,7 @@ async function locate(settings: Settings, target: PasswordTarget): Promise<Locat
   return { file, cells: row.cells, anchor, column };
 }
 
-async function store(settings: Settings, located: Exclude<Located, { error: EntryError }>, password: Secret): Promise<EntryError | undefined> {
+async function store(located: Exclude<Located, { error: EntryError }>, password: Secret): Promise<EntryError | undefined> {
   if (password.isEmpty) return { code: 'syntax-violation', message: 'The password is empty' };
   // #if delta
   const previous = located.file.hash;
@@ -40,7 +40,7 @@ async function store(settings: Settings, located: Exclude<Located, { error: Entr
   located.cells[located.column] = await hashPassword(password.reveal());
   await located.file.save();
   // #if delta
-  await appendJournal(settings.filePath, [{ operation: 'update', anchor: located.anchor }], previous, located.file.hash);
+  await appendJournal(located.file.settings.filePath, [{ operation: 'update', anchor: located.anchor }], previous, located.file.hash);
   // #endif
   return undefined;
 }
@@ -55,7 +55,7 @@ export async function openPassword(settings: Settings): Promise<PasswordSession>
     securityLevel: 'secure',
     async setPassword(target, password) {
       const located = await locate(settings, target);
-      return 'error' in located ? located.error : store(settings, located, password);
+      return 'error' in located ? located.error : store(located, password);
     },
     async changePassword(target, oldPassword, newPassword) {
       const located = await locate(settings, target);
@@ -63,7 +63,7 @@ export async function openPassword(settings: Settings): Promise<PasswordSession>
       if (!(await verifyPassword(oldPassword.reveal(), located.cells[located.column] ?? ''))) {
         return { code: 'permission-issue', message: 'The old password is wrong' };
       }
-      return store(settings, located, newPassword);
+      return store(located, newPassword);
     },
     async close() {},
   };
