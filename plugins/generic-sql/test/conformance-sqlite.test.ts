@@ -1,3 +1,4 @@
-import { employeesConformance } from './support/conformance.js';
+import { employeesConformance, generatedAnchorConformance } from './support/conformance.js';
 
 employeesConformance('sqlite', 'generic-sql on SQLite');
+generatedAnchorConformance('sqlite', 'generic-sql on SQLite, generated anchor');
