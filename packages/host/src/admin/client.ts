@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { OpsError } from '../store/errors.js';
+import { OpsError, isOpsError } from '../store/errors.js';
 import type { RunRecord, Store } from '../store/store.js';
 
 /** A connection to a running host's `/admin` routes. */
@@ -46,7 +46,7 @@ function send(record: RunRecord, token: string, method: string, path: string, bo
     } else {
       req = httpRequest(options, resolve);
     }
-    req.on('error', (error) => reject(error instanceof OpsError ? error : new OpsError('host-not-running', `cannot reach the host on port ${record.port}: ${error.message}`, { cause: error })));
+    req.on('error', (error) => reject(isOpsError(error) ? error : new OpsError('host-not-running', `cannot reach the host on port ${record.port}: ${error.message}`, { cause: error })));
     req.end(payload);
   });
 }

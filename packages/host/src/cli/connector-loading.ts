@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConnectorDefinition, ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
 import { silentLogger } from '@ecmahost/sdk';
 import { loadConnectorDefinition } from '../connectors/loader.js';
-import { OpsError } from '../store/errors.js';
+import { OpsError, isOpsError } from '../store/errors.js';
 
 /**
  * The directory connectors are resolved from when the host itself is the starting point: the
@@ -60,7 +60,7 @@ export async function withInstance<T>(definition: ConnectorDefinition, values: P
   try {
     return await use(instance);
   } catch (error) {
-    if (error instanceof OpsError) throw error;
+    if (isOpsError(error)) throw error;
     throw new OpsError('connector-failed', `${definition.displayName}: ${(error as Error).message}`, { cause: error });
   } finally {
     controller.abort();

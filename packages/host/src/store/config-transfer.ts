@@ -3,7 +3,7 @@ import { parseDocument, stringify } from 'yaml';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { connectorFromData, connectorToData } from './connector-files.js';
 import { dataDirPaths } from './data-dir.js';
-import { OpsError } from './errors.js';
+import { OpsError, isOpsError } from './errors.js';
 import { writeFileAtomic } from './files.js';
 import { loadHostKey } from './host-key.js';
 import { makeKeyCheck, settingsFromData, settingsToData, verifyKeyCheck } from './host-settings.js';
@@ -70,7 +70,7 @@ export async function importConfig(root: string, file: string, env: NodeJS.Proce
     throw new OpsError('invalid-export', `${file} is not an ecmahost configuration export (format ${EXPORT_FORMAT}).`);
   }
   const hostKey = await loadHostKey(paths.hostKey, env).catch((error: unknown) => {
-    if (error instanceof OpsError && error.code === 'host-key-missing') {
+    if (isOpsError(error) && error.code === 'host-key-missing') {
       throw new OpsError('host-key-missing', `importing needs the host key of the exporting host (its secrets are encrypted under it): set ECMAHOST_KEY or ECMAHOST_KEY_FILE, or copy its host.key to ${paths.hostKey}.`);
     }
     throw error;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { OpsError } from './errors.js';
+import { OpsError, isOpsError } from './errors.js';
 import { readIfExists, writeFileAtomic } from './files.js';
 
 /** Where the host key came from, for messages and `cert show`-style reports. */
@@ -63,7 +63,7 @@ export async function loadOrCreateHostKey(defaultFile: string, env: NodeJS.Proce
   try {
     return { ...(await loadHostKey(defaultFile, env)), created: false };
   } catch (error) {
-    if (!(error instanceof OpsError) || error.code !== 'host-key-missing') throw error;
+    if (!isOpsError(error) || error.code !== 'host-key-missing') throw error;
   }
   const file = hostKeyFile(defaultFile, env);
   const key = randomBytes(KEY_BYTES);
