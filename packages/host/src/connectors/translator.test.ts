@@ -32,7 +32,7 @@ const config: ConnectorInstanceConfig = {
   attributes: [{ name: 'uid' }, { name: 'mail', singleValue: true }, { name: 'objectClass' }, { name: 'uidNumber' }, { name: 'IsActive' }, { name: 'entryUUID' }, { name: 'userPassword' }],
   deprovisioning: { disable: { action: 'attribute', attribute: 'IsActive' }, delete: { action: 'delete' } },
   runProfiles: { export: { batchSize: 10 }, fullImport: { pageSize: 10 } },
-  scimMapping: { userName: 'uid' },
+  scimMapping: { userName: 'uid', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber': 'uidNumber' },
 };
 
 const translator = (exportType: 'attributeUpdate' | 'attributeReplace' = 'attributeUpdate') => new Translator(config, objectType, exportType, 100);
@@ -50,6 +50,13 @@ describe('Translator', () => {
       active: false,
       attributes: { uid: ['jdoe'], objectClass: ['inetOrgPerson', 'posixAccount'], uidNumber: [1001], userPassword: ['pw'], IsActive: ['False'] },
     });
+  });
+
+  it('reads and renders attributes mapped into the enterprise extension', () => {
+    const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    expect(translator().fromResource({ [ENTERPRISE]: { employeeNumber: '7' } }).attributes).toEqual({ uidNumber: [7] });
+    const rendered = translator().toResource({ id: 'x', anchor: {}, attributes: { uidNumber: [7] }, created: '', lastModified: '' }, '');
+    expect(rendered[ENTERPRISE]).toEqual({ employeeNumber: 7 });
   });
 
   it('treats a multi-valued attribute selected as single value as single-valued', () => {
@@ -85,6 +92,8 @@ describe('Translator', () => {
     expect(t.planQuery(parseFilter(`name.givenName eq "x" and ${EXT}:mail eq "a@x"`), '').lookup).toEqual({ attribute: 'mail', value: 'a@x' });
     expect(t.planQuery(parseFilter('userName co "j"'), '').lookup).toBeUndefined();
     expect(t.planQuery(parseFilter('userName eq "a" or userName eq "b"'), '').lookup).toBeUndefined();
+    expect(t.planQuery(parseFilter('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1001"'), '').lookup).toEqual({ attribute: 'uidNumber', value: '1001' });
+    expect(t.planQuery(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "jdoe"'), '').lookup).toEqual({ attribute: 'uid', value: 'jdoe' });
     expect(t.caseExact({ schema: EXT, attr: 'entryUUID' })).toBe(true);
     expect(t.caseExact({ attr: 'userName' })).toBe(false);
   });

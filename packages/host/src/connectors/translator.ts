@@ -83,7 +83,8 @@ export class Translator {
     }
     for (const [text, attribute] of Object.entries(config.scimMapping ?? {})) {
       if (!this.served.has(attribute)) throw new Error(`the SCIM mapping of ${text} names ${attribute}, which is not selected`);
-      this.#mapping.push({ path: parsePath(text), text: formatPath(parsePath(text)).toLowerCase(), attribute });
+      const path = parsePath(text);
+      this.#mapping.push({ path, text: mappingKey(path), attribute });
     }
   }
 
@@ -102,11 +103,8 @@ export class Translator {
     if (path.schema !== undefined && path.schema.toLowerCase() === ECMA2HOST_USER_SCHEMA.toLowerCase()) {
       return path.filter === undefined && path.sub === undefined ? this.attributeNamed(path.attr) : undefined;
     }
-    if (path.schema !== undefined && !isCoreSchema(path.schema)) return undefined;
-    const bare: AttrPath = { ...path };
-    delete bare.schema;
-    if (bare.attr.toLowerCase() === 'id' && bare.sub === undefined && bare.filter === undefined) return 'id';
-    const text = formatPath(bare).toLowerCase();
+    if ((path.schema === undefined || isCoreSchema(path.schema)) && path.attr.toLowerCase() === 'id' && path.sub === undefined && path.filter === undefined) return 'id';
+    const text = mappingKey(path);
     return this.#mapping.find((m) => m.text === text)?.attribute;
   }
 
@@ -315,6 +313,8 @@ export class Translator {
   coreSchema(): ScimAttributeDefinition[] {
     const defs = new Map<string, ScimAttributeDefinition>();
     for (const { path, attribute } of this.#mapping) {
+      // Attributes mapped into another extension (enterprise) are not core attributes.
+      if (path.schema !== undefined && !isCoreSchema(path.schema)) continue;
       const served = this.served.get(attribute)!;
       const leaf: ScimAttributeDefinition = {
         name: path.sub ?? path.attr,
@@ -366,6 +366,13 @@ export class Translator {
     }
     return [...defs.values()];
   }
+}
+
+/** A path's comparable text: lower-cased, core-schema qualification dropped, other schemas kept. */
+function mappingKey(path: AttrPath): string {
+  const bare: AttrPath = { ...path };
+  if (bare.schema !== undefined && isCoreSchema(bare.schema)) delete bare.schema;
+  return formatPath(bare).toLowerCase();
 }
 
 function renderValue(value: AttributeValue): unknown {

@@ -9,7 +9,7 @@ import type { Paging } from '../scim/list-response.js';
 import { applyPatch, normalizePatch } from '../scim/patch.js';
 import { isCoreSchema, isPlainObject } from '../scim/resource-path.js';
 import type { ScimResource } from '../scim/resource-path.js';
-import { ECMA2HOST_USER_SCHEMA } from '../scim/schema-documents.js';
+import { ECMA2HOST_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from '../scim/schema-documents.js';
 import type { ConnectorRuntime } from './runtime.js';
 import type { ResourceValues } from './translator.js';
 
@@ -105,7 +105,7 @@ export class UserOperations {
   /** `PATCH /Users/{id}`: the operations applied to the rendered resource, the difference exported. */
   async patch(id: string, body: unknown, baseUrl: string): Promise<ScimResource> {
     const { translator } = this.runtime.requireReady();
-    const operations = normalizePatch(body, [ECMA2HOST_USER_SCHEMA]);
+    const operations = normalizePatch(body, [ECMA2HOST_USER_SCHEMA, ENTERPRISE_USER_SCHEMA]);
     for (const operation of operations) {
       const attribute = translator.resolvePath(operation.path);
       const served = attribute === undefined ? undefined : translator.served.get(attribute);

@@ -2,6 +2,9 @@ import { CORE_USER_SCHEMA } from './resource-path.js';
 import { listResponse } from './list-response.js';
 import type { ListResponse } from './list-response.js';
 
+/** The enterprise User extension (RFC 7643 §4.3); Entra maps `employeeNumber`, `department`... into it. */
+export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
 /** The extension schema carrying every connector attribute, as Microsoft's host names it. */
 export const ECMA2HOST_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
