@@ -143,6 +143,18 @@ describe('the built CLI', () => {
     expect(existsSync(path.join(root, 'bad'))).toBe(false);
   });
 
+  it('prints its usage with --help and its version with --version, creating nothing', async () => {
+    const help = await scaffoldWith(root, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm create ecma-connector@latest \[dir\]/);
+    expect(help.stdout).toContain('--capabilities <list>');
+    const version = await scaffoldWith(root, ['--version']);
+    expect(version.code).toBe(0);
+    const own = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version.stdout).toBe(`${own.version}\n`);
+    expect(existsSync(path.join(root, 'ecma-connector-csv'))).toBe(false);
+  });
+
   it('without a terminal and without --yes, takes the defaults instead of waiting for answers', async () => {
     const result = await scaffoldWith(root, ['no-tty']);
     expect(result.code, describeResult('create-ecma-connector', result)).toBe(0);
