@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Capabilities, ConnectorInstance, Logger, ParameterIssue, ParameterValues } from '@ecmahost/sdk';
+import type { Capabilities, ConnectorInstance, Logger, ParameterValues } from '@ecmahost/sdk';
 import { ConnectorError, defineConnector, isConnectorError } from '@ecmahost/sdk';
 import { readConfig, type SqlConfig } from './config.js';
 import type { Dialect } from './dialects/dialect.js';
@@ -12,6 +12,7 @@ import { P, parameterPage } from './parameters.js';
 import { openPasswordSession } from './password-session.js';
 import { discoverModels, schemaOf } from './schema-discovery.js';
 import { connectionError, testConnection } from './test-connection.js';
+import { validatePage } from './validation.js';
 
 // Read at load time from src/ (tests) and dist/ (published) alike, so the version is never restated.
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
@@ -82,16 +83,7 @@ const genericSql = defineConnector({
   description: 'Tables, views, stored procedures and SQL statements in PostgreSQL, MySQL/MariaDB and SQLite.',
   capabilities: capabilitiesOf,
   parameters: parameterPage,
-  validate(request): ParameterIssue[] {
-    if (request.page !== 'runStep') return [];
-    try {
-      readConfig(request.values);
-      return [];
-    } catch (error) {
-      if (isConnectorError(error)) return [error.parameter === undefined ? { message: error.message } : { parameter: error.parameter, message: error.message }];
-      throw error;
-    }
-  },
+  validate: validatePage,
   async open(values, context) {
     const config = await withCa(readConfig(values));
     return instance(await loadDialect(config.dialect, config.connection), config, context.log);
