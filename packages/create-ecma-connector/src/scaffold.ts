@@ -8,7 +8,7 @@ import { packageNameProblem } from './package-name.js';
 import type { Placeholders } from './placeholders.js';
 import { fillPlaceholders } from './placeholders.js';
 import { ScaffoldError } from './scaffold-error.js';
-import type { TemplateManifest, TemplateName } from './template.js';
+import type { TemplateName } from './template.js';
 import { TEMPLATE_MANIFEST, readManifest, readOwnPackageJson, templateDir } from './template.js';
 import { textAnswerProblem } from './text-answer.js';
 
@@ -88,13 +88,12 @@ function checkOptions(options: ScaffoldOptions): void {
 }
 
 type PackageJson = Record<string, unknown> & {
-  dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   keywords?: string[];
 };
 
-function patchPackageJson(text: string, options: ScaffoldOptions, manifest: TemplateManifest, values: Placeholders): string {
+function patchPackageJson(text: string, options: ScaffoldOptions, values: Placeholders): string {
   const pkg = JSON.parse(text) as PackageJson;
   pkg.name = options.packageName;
   pkg.version = '0.1.0';
@@ -105,11 +104,6 @@ function patchPackageJson(text: string, options: ScaffoldOptions, manifest: Temp
   pkg.ecmahost = { connector: './dist/index.js', apiVersion: API_VERSION };
   pkg.peerDependencies = { ...pkg.peerDependencies, '@ecmahost/sdk': values.sdkRange };
   pkg.devDependencies = { ...pkg.devDependencies, '@ecmahost/sdk': values.sdkRange };
-  for (const [name, condition] of Object.entries(manifest.dependencies ?? {})) {
-    if (!evaluateCondition(condition, options.capabilities, `${TEMPLATE_MANIFEST} dependencies.${name}`) && pkg.dependencies) {
-      delete pkg.dependencies[name];
-    }
-  }
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
@@ -138,8 +132,11 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
     apiVersion: String(API_VERSION),
   };
 
+  const files = await listFiles(source);
+  const unknown = Object.keys(manifest.files ?? {}).filter((f) => !files.includes(f));
+  if (unknown.length > 0) throw new ScaffoldError('template-error', `${TEMPLATE_MANIFEST} names files the template does not have: ${unknown.join(', ')}`);
   const written: string[] = [];
-  for (const file of await listFiles(source)) {
+  for (const file of files) {
     const condition = manifest.files?.[file];
     if (condition !== undefined && !evaluateCondition(condition, options.capabilities, `${TEMPLATE_MANIFEST} files.${file}`)) continue;
     const base = path.posix.basename(file);
@@ -147,7 +144,7 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
     const from = path.join(source, file);
     let content: string | Buffer;
     if (target === 'package.json') {
-      content = patchPackageJson(await readFile(from, 'utf8'), options, manifest, values);
+      content = patchPackageJson(await readFile(from, 'utf8'), options, values);
     } else if (PATCHED.test(file)) {
       content = fillPlaceholders(applyConditions(await readFile(from, 'utf8'), options.capabilities, file), values, file);
     } else {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScaffoldError } from './scaffold-error.js';
 
@@ -17,8 +18,6 @@ export const TEMPLATE_MANIFEST = '_template.json';
 export interface TemplateManifest {
   /** Files (paths relative to the template, `/`-separated) copied only when their condition holds. */
   files?: Record<string, string>;
-  /** `dependencies` of the generated package.json kept only when their condition holds. */
-  dependencies?: Record<string, string>;
 }
 
 /** The absolute path of a shipped template's folder (from `dist/` or `src/`, both one level below the package). */
@@ -28,16 +27,14 @@ export function templateDir(name: TemplateName): string {
 
 /** Reads and checks a template's manifest. */
 export async function readManifest(dir: string): Promise<TemplateManifest> {
-  const text = await readFile(`${dir}/${TEMPLATE_MANIFEST}`, 'utf8');
-  const parsed: unknown = JSON.parse(text);
-  const isConditionMap = (v: unknown): boolean =>
-    v === undefined || (typeof v === 'object' && v !== null && Object.values(v).every((c) => typeof c === 'string'));
-  if (typeof parsed !== 'object' || parsed === null) throw new ScaffoldError('template-error', `${TEMPLATE_MANIFEST} is not an object`);
-  const manifest = parsed as TemplateManifest;
-  if (!isConditionMap(manifest.files) || !isConditionMap(manifest.dependencies)) {
-    throw new ScaffoldError('template-error', `${TEMPLATE_MANIFEST}: files and dependencies map paths/names to condition strings`);
-  }
-  return manifest;
+  const parsed: unknown = JSON.parse(await readFile(path.join(dir, TEMPLATE_MANIFEST), 'utf8'));
+  const files = (parsed as TemplateManifest | null)?.files;
+  const valid =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    (files === undefined || (typeof files === 'object' && files !== null && Object.values(files).every((c) => typeof c === 'string')));
+  if (!valid) throw new ScaffoldError('template-error', `${TEMPLATE_MANIFEST} must be { "files": { "<path>": "<condition>" } }`);
+  return parsed as TemplateManifest;
 }
 
 /** This package's own package.json, read from beside `dist/` (or `src/` under test). */
