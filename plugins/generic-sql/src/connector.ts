@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Capabilities, ConnectorInstance, Logger, ParameterValues } from '@ecmahost/sdk';
+import type { Capabilities, ConnectorContext, ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
 import { ConnectorError, defineConnector, isConnectorError } from '@ecmahost/sdk';
 import { readConfig, type SqlConfig } from './config.js';
 import type { Dialect } from './dialects/dialect.js';
@@ -42,7 +42,7 @@ async function withCa(config: SqlConfig): Promise<SqlConfig> {
   }
 }
 
-function instance(dialect: Dialect, config: SqlConfig, log: Logger): ConnectorInstance {
+function instance(dialect: Dialect, config: SqlConfig, context: ConnectorContext): ConnectorInstance {
   let models: Promise<ObjectModel[]> | undefined;
   const discover = (): Promise<ObjectModel[]> => {
     const run = discoverModels(dialect, config).catch((error: unknown) => {
@@ -59,10 +59,10 @@ function instance(dialect: Dialect, config: SqlConfig, log: Logger): ConnectorIn
       return schemaOf(await discover());
     },
     async openImport(runStep) {
-      return openImportSession(dialect, config, await currentModels(), runStep);
+      return openImportSession(dialect, config, await currentModels(), runStep, context.signal);
     },
     async openExport() {
-      return openExportSession(dialect, config, await currentModels(), log);
+      return openExportSession(dialect, config, await currentModels(), context.log);
     },
     async openPassword() {
       if (config.password.method === 'none') throw new ConnectorError('not-supported', 'No password method is configured on the Global page.');
@@ -86,7 +86,7 @@ const genericSql = defineConnector({
   validate: validatePage,
   async open(values, context) {
     const config = await withCa(readConfig(values));
-    return instance(await loadDialect(config.dialect, config.connection), config, context.log);
+    return instance(await loadDialect(config.dialect, config.connection), config, context);
   },
 });
 

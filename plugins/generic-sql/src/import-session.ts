@@ -150,7 +150,13 @@ function changeTableReader(dialect: Dialect, model: ObjectModel, delta: Extract<
 }
 
 /** Opens a full or delta import run. */
-export async function openImportSession(dialect: Dialect, config: SqlConfig, models: readonly ObjectModel[], runStep: ImportRunStep): Promise<ImportSession> {
+export async function openImportSession(
+  dialect: Dialect,
+  config: SqlConfig,
+  models: readonly ObjectModel[],
+  runStep: ImportRunStep,
+  signal: AbortSignal,
+): Promise<ImportSession> {
   const pageSize = Number.isSafeInteger(runStep.pageSize) && runStep.pageSize > 0 ? runStep.pageSize : 100;
   const requested = models.filter((m) => findObjectType(runStep.schema, m.objectType) !== undefined);
   const active = requested.length > 0 ? requested : models;
@@ -182,6 +188,8 @@ export async function openImportSession(dialect: Dialect, config: SqlConfig, mod
 
   return {
     async getEntries() {
+      // Checked between pages: a cancelled run reads nothing more and its watermark is never used.
+      if (signal.aborted) throw new ConnectorError('stop-run', 'The import was cancelled by the host.');
       const page = await next();
       const entries = page.entries.map((e) => restrict(runStep, e));
       const watermark = page.more ? undefined : finalWatermark();

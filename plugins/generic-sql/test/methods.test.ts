@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { attributeChange, secret } from '@ecmahost/sdk';
+import { attributeChange, secret, silentLogger } from '@ecmahost/sdk';
+import connector from '../src/index.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
 import { createEmployees, employeesValues } from './support/employees.js';
@@ -70,6 +71,21 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
       const rows = await db.query(`SELECT ${db.id('Id')} AS id, ${db.id('Title')} AS title FROM ${t('Tickets')} ORDER BY 1`);
       expect(results.map((r) => r.anchor)).toEqual(rows.map((r) => ({ Id: Number(r.id) })));
       expect(rows.map((r) => r.title)).toEqual(['first', 'second']);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('stops an import between pages once the host aborts it', async () => {
+    for (const login of ['a', 'b', 'c']) await insert(login);
+    const controller = new AbortController();
+    const instance = await connector.open(employeesValues(db), { log: silentLogger, signal: controller.signal });
+    try {
+      const session = await instance.openImport!({ type: 'full', schema: await instance.getSchema(), pageSize: 2 });
+      expect((await session.getEntries()).entries).toHaveLength(2);
+      controller.abort();
+      await expect(session.getEntries()).rejects.toMatchObject({ code: 'stop-run' });
+      await session.close('terminatedByUser');
     } finally {
       await instance.close();
     }
