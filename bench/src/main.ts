@@ -44,6 +44,7 @@ if (values.help) {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-bench-'));
     if (values.profile) profileServersInto(workDir);
     console.log(`ecmahost bench (${values.quick ? 'quick' : 'full'}): ${String(plan.users)} users, ${String(plan.seconds)} s phases; logs in ${workDir}`);
+    console.log(`${machine()}; started ${new Date().toISOString()}`);
     const rows: ResultRow[] = [];
     try {
       if (only !== 'ldap') rows.push(...(await sqlSuite({ plan, workDir })));
@@ -52,6 +53,7 @@ if (values.help) {
       await rm(path.join(workDir, 'seed.ldif'), { force: true });
     }
     console.log(`\n${markdownTable(rows)}\n`);
+    console.log(`${machine()}; finished ${new Date().toISOString()}`);
     const file = await writeResults(path.join(packageDir, 'results'), rows);
     console.log(`written ${path.relative(process.cwd(), file)}`);
   }
@@ -61,4 +63,10 @@ function positive(option: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${option} takes a positive integer, not ${text}`);
   return value;
+}
+
+/** What the numbers depend on: CPUs, memory, Node, and how busy the machine was (load average). */
+function machine(): string {
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  return `${String(os.availableParallelism())} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${load}`;
 }
