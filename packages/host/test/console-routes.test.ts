@@ -12,6 +12,7 @@ import { mountConsole } from '../src/console/console-routes.js';
 import { createHost } from '../src/host.js';
 import type { Host } from '../src/host.js';
 import { initStore } from '../src/store/store.js';
+import { generateSelfSignedCertificate, writePemPair } from '../src/tls/self-signed.js';
 import type { Store } from '../src/store/store.js';
 import fileStore from './fixtures/file-store-connector.js';
 
@@ -228,6 +229,29 @@ describe('console CSRF', () => {
     const missing = await f.request('/console/connectors/Nobody');
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('No connector named Nobody is running.');
+  });
+
+  it('uses a PEM pair chosen in Settings after opening it, shows what it says, and never renders the passphrase', async () => {
+    const csrf = await f.signIn();
+    const pair = await generateSelfSignedCertificate({ hostName: 'pem.example.test' });
+    const certFile = path.join(f.store.paths.root, 'admin.crt');
+    const keyFile = path.join(f.store.paths.root, 'admin.key');
+    await writePemPair(pair, certFile, keyFile);
+    const mismatched = await generateSelfSignedCertificate({ hostName: 'other.example.test' });
+    const otherKey = path.join(f.store.paths.root, 'other.key');
+    await writePemPair(mismatched, path.join(f.store.paths.root, 'other.crt'), otherKey);
+    const refused = await f.request('/console/settings', { method: 'POST', form: { _csrf: csrf, port: '8585', hostName: 'pem.example.test', tlsMode: 'pem', pemCert: certFile, pemKey: otherKey } });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain(`cannot use ${certFile} with ${otherKey}`);
+    expect((await f.store.readSettings()).tls).toEqual({ mode: 'self-signed' });
+    const saved = await f.request('/console/settings', { method: 'POST', form: { _csrf: csrf, port: '8585', hostName: 'pem.example.test', tlsMode: 'pem', pemCert: certFile, pemKey: keyFile, passphrase: 'not-needed-but-kept-secret' } });
+    expect(saved.status).toBe(303);
+    expect((await f.store.readSettings()).tls).toMatchObject({ mode: 'pem', cert: certFile, key: keyFile });
+    const page = await (await f.request('/console/settings')).text();
+    expect(page).toContain('<dd id="cert-subject">CN=pem.example.test</dd>');
+    expect(page).toContain('DNS:pem.example.test, DNS:localhost');
+    expect(page).not.toContain('not-needed-but-kept-secret');
+    expect(page).toMatch(/id="passphrase" name="passphrase" value=""[^>]*placeholder="unchanged"/);
   });
 
   it('sets security headers on console pages', async () => {
