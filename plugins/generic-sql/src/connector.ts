@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Capabilities, ConnectorContext, ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
-import { ConnectorError, defineConnector, isConnectorError } from '@ecmahost/sdk';
+import { ConnectorError, defineConnector } from '@ecmahost/sdk';
 import { readConfig, type SqlConfig } from './config.js';
 import type { Dialect } from './dialects/dialect.js';
 import { loadDialect } from './dialects/load-dialect.js';
@@ -11,7 +11,8 @@ import type { ObjectModel } from './object-model.js';
 import { P, parameterPage } from './parameters.js';
 import { openPasswordSession } from './password-session.js';
 import { discoverModels, schemaOf } from './schema-discovery.js';
-import { connectionError, testConnection } from './test-connection.js';
+import { operationError } from './operation-error.js';
+import { testConnection } from './test-connection.js';
 import { validatePage } from './validation.js';
 
 // Read at load time from src/ (tests) and dist/ (published) alike, so the version is never restated.
@@ -47,7 +48,7 @@ function instance(dialect: Dialect, config: SqlConfig, context: ConnectorContext
   const discover = (): Promise<ObjectModel[]> => {
     const run = discoverModels(dialect, config).catch((error: unknown) => {
       models = undefined;
-      throw isConnectorError(error) ? error : connectionError(dialect, config, error);
+      throw operationError(dialect, config, error, 'Schema discovery');
     });
     models = run;
     return run;
@@ -59,7 +60,11 @@ function instance(dialect: Dialect, config: SqlConfig, context: ConnectorContext
       return schemaOf(await discover());
     },
     async openImport(runStep) {
-      return openImportSession(dialect, config, await currentModels(), runStep, context.signal);
+      try {
+        return await openImportSession(dialect, config, await currentModels(), runStep, context.signal);
+      } catch (error) {
+        throw operationError(dialect, config, error, 'Opening the import');
+      }
     },
     async openExport() {
       return openExportSession(dialect, config, await currentModels(), context.log);

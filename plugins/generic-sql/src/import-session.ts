@@ -5,6 +5,7 @@ import type { SqlConfig } from './config.js';
 import type { Dialect, Row } from './dialects/dialect.js';
 import { columnSql, tableSql } from './identifiers.js';
 import { anchorKey, type ObjectModel } from './object-model.js';
+import { operationError } from './operation-error.js';
 import { readChildValues, rowToEntry } from './row-mapping.js';
 import { and, bind, keysetAfter, rowsIn, typeCondition, where } from './sql-fragments.js';
 import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
@@ -190,7 +191,9 @@ export async function openImportSession(
     async getEntries() {
       // Checked between pages: a cancelled run reads nothing more and its watermark is never used.
       if (signal.aborted) throw new ConnectorError('stop-run', 'The import was cancelled by the host.');
-      const page = await next();
+      const page = await next().catch((error: unknown) => {
+        throw operationError(dialect, config, error, 'Reading an import page');
+      });
       const entries = page.entries.map((e) => restrict(runStep, e));
       const watermark = page.more ? undefined : finalWatermark();
       return watermark === undefined ? { entries, more: page.more } : { entries, more: page.more, watermark: encodeWatermark(watermark) };

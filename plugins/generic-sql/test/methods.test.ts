@@ -76,6 +76,15 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
     }
   });
 
+  it('reports an admin query the database cannot run with the database\'s own message', async () => {
+    const instance = await openInstance(employeesValues(db, { objectTypeDetection: 'query', objectTypeQuery: 'SELEC 1' }));
+    try {
+      await expect(instance.getSchema()).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/^Schema discovery failed: .*syntax/i) });
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('stops an import between pages once the host aborts it', async () => {
     for (const login of ['a', 'b', 'c']) await insert(login);
     const controller = new AbortController();
