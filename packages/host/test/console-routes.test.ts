@@ -229,6 +229,9 @@ describe('console CSRF', () => {
     const missing = await f.request('/console/connectors/Nobody');
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('No connector named Nobody is running.');
+    const hostile = await (await f.request('/console/connectors/%3Cscript%3Ealert(1)%3C%2Fscript%3E')).text();
+    expect(hostile).toContain('No connector named &lt;script&gt;alert(1)&lt;/script&gt; is running.');
+    expect(hostile).not.toContain('<script>alert');
   });
 
   it('uses a PEM pair chosen in Settings after opening it, shows what it says, and never renders the passphrase', async () => {
@@ -452,5 +455,13 @@ describe('console wizard', () => {
     expect(/<table id="cache-table">([\s\S]*?)<\/table>/.exec(found)?.[1]).toContain('<td>Ann</td>');
     const malformed = await (await w.request(`/console/connectors/People?filter=${encodeURIComponent('login eq')}`)).text();
     expect(malformed).toMatch(/id="cache-error">[^<]+/);
+
+    // An import started from the page, followed through the status endpoint the page polls.
+    const started = await w.request('/console/connectors/People/import', { method: 'POST', form: { _csrf: csrf, delta: 'false' } });
+    expect(started.status).toBe(303);
+    await expect.poll(async () => ((await (await w.request('/console/connectors/People/import-status')).json()) as { state: string }).state).toBe('completed');
+    const status = (await (await w.request('/console/connectors/People/import-status')).json()) as { objects: number; detail: string };
+    expect(status.objects).toBe(1);
+    expect(status.detail).toMatch(/^full import completed: 1 objects in \d+ ms; cache 1\.$/);
   });
 });
