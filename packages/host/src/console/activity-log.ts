@@ -53,18 +53,14 @@ export class ActivityLog {
     this.#limit = limit;
   }
 
+  /** The last requests to a connector's endpoint, newest first. */
   requests(connector: string): RequestRecord[] {
     return this.#requests.get(connector)?.list() ?? [];
   }
 
+  /** The last failed writes to a connector, newest first, with the target's message. */
   exportErrors(connector: string): ExportErrorRecord[] {
     return this.#exportErrors.get(connector)?.list() ?? [];
-  }
-
-  /** Forgets a removed connector. */
-  forget(connector: string): void {
-    this.#requests.delete(connector);
-    this.#exportErrors.delete(connector);
   }
 
   /** Records one answered request (used by {@link wrapFetch}). */

@@ -18,6 +18,7 @@ export interface TrackedImport {
 export class ImportTracker {
   readonly #imports = new Map<string, TrackedImport>();
 
+  /** The last import started from the console for a connector, running or done. */
   get(name: string): TrackedImport | undefined {
     return this.#imports.get(name);
   }

@@ -67,6 +67,7 @@ export class SessionStore {
     return session;
   }
 
+  /** Ends a session (sign-out). */
   end(id: string): void {
     this.#sessions.delete(id);
   }

@@ -1,4 +1,4 @@
-import type { ConnectorDefinition, ParameterDefinition, ParameterPage, ParameterValue, Schema } from '@ecmahost/sdk';
+import type { ConnectorDefinition, ParameterDefinition, ParameterPage, Schema } from '@ecmahost/sdk';
 
 /** A step of the connector wizard, in Microsoft's order. */
 export type WizardStep =
@@ -103,6 +103,3 @@ export function stepTitle(step: WizardStep): string {
       return 'Finish';
   }
 }
-
-/** The parameter values of every visited page before (and including) the current one, normalised. */
-export type ValuesSoFar = Record<string, ParameterValue>;
