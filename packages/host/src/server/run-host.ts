@@ -99,7 +99,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     startedAt: new Date().toISOString(),
   });
   const baseUrl = `${server.protocol}://${settings.hostName}:${server.port}`;
-  logger.info({ url: baseUrl, connectors: connectors.map((c) => `${baseUrl}/ecma2host_${c.name}/scim`), certificate: material?.source }, 'ecmahost is serving');
+  logger.info({ url: baseUrl, connectors: connectors.map((c) => `${baseUrl}/ecma2host_${c.name}/scim`), console: `${baseUrl}/console`, certificate: material?.source }, 'ecmahost is serving');
   let stopped = false;
   return {
     host,
