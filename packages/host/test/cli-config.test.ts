@@ -65,6 +65,7 @@ describe('ecmahost config export / import (built binary)', () => {
     const result = await cli(['-d', target, 'config', 'import', exportFile], { env: keyEnv });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Imported 1 connector(s) into ${target}: People.`);
+    expect(result.stdout).toContain(`keep ECMAHOST_KEY_FILE pointing at it, or copy it to ${path.join(target, 'host.key')}`);
     const shown = await cli(['-d', target, 'connector', 'show', 'People'], { env: keyEnv });
     expect(shown.stdout).toContain('autosyncMinutes: 45');
     // In process: the imported configuration serves SCIM with the token made before the export.
