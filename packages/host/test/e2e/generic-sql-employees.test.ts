@@ -176,7 +176,7 @@ for (const dialect of ['sqlite', 'postgresql', 'mysql'] as const) {
     const row = async (login: string): Promise<Record<string, unknown> | undefined> =>
       (await db.query(`SELECT ${['FirstName', 'LastName', 'Email', 'AzureID', 'IsActive'].map((c) => db.id(c)).join(', ')} FROM ${db.id('Employees')} WHERE ${db.id('ContosoLogin')} = ?`, [login]))[0];
     const count = async (login: string): Promise<number> =>
-      ((await (await request(`${BASE}/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}`)).json()) as { totalResults: number }).totalResults;
+      ((await (await request(`${BASE}/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(login)}`)}`)).json()) as { totalResults: number }).totalResults;
 
     beforeEach(async () => {
       if (down !== undefined) throw new Error(`${labels[dialect]} is not reachable (${down}), and ECMAHOST_REQUIRE_LIVE=1 requires it`);
@@ -211,6 +211,13 @@ for (const dialect of ['sqlite', 'postgresql', 'mysql'] as const) {
         AzureID: 'b1f9a6c2-0000-4000-8000-000000000001',
         IsActive: dialect === 'postgresql' ? true : 1,
       });
+
+      // Filter values never reach SQL (lookups are answered from the cache), and hostile ones match nothing.
+      for (const hostile of ["ljacobson' OR '1'='1", 'ljacobson"; DROP TABLE Employees; --', 'ljacobson\u0000']) {
+        expect(await count(hostile)).toBe(0);
+      }
+      expect(await count('ljacobson')).toBe(1);
+      expect(await row('ljacobson')).toBeDefined();
 
       const patched = await request(`${BASE}/Users/${id}`, {
         method: 'PATCH',
