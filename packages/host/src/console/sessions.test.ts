@@ -35,6 +35,13 @@ describe('SessionStore', () => {
     expect(sessions.get(first.id)).toBe(first);
   });
 
+  it('keeps signed-in sessions when sign-in page visits fill the store', () => {
+    const sessions = new SessionStore();
+    const admin = sessions.signIn(undefined);
+    for (let i = 0; i < 5000; i++) sessions.create();
+    expect(sessions.get(admin.id)).toBe(admin);
+  });
+
   it('knows no session for an unknown or missing id', () => {
     const sessions = new SessionStore();
     expect(sessions.get(undefined)).toBeUndefined();

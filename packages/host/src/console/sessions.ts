@@ -31,12 +31,23 @@ export class SessionStore {
     this.#now = now;
   }
 
-  /** A new session (not signed in), evicting expired ones and, when full, the oldest. */
+  /**
+   * A new session (not signed in), evicting expired ones and, when full, the least recently used
+   * one not signed in (so visits of the sign-in page cannot push signed-in admins out), else the
+   * least recently used.
+   */
   create(): ConsoleSession {
     this.#sweep();
     if (this.#sessions.size >= MAX_SESSIONS) {
-      const oldest = this.#sessions.keys().next().value;
-      if (oldest !== undefined) this.#sessions.delete(oldest);
+      let victim: string | undefined;
+      for (const [id, session] of this.#sessions) {
+        if (!session.authenticated) {
+          victim = id;
+          break;
+        }
+      }
+      victim ??= this.#sessions.keys().next().value;
+      if (victim !== undefined) this.#sessions.delete(victim);
     }
     const session: ConsoleSession = { id: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url'), authenticated: false, lastSeen: this.#now() };
     this.#sessions.set(session.id, session);
