@@ -52,8 +52,9 @@ export function openExportSession(dialect: Dialect, config: SqlConfig, models: r
                 results.push(await applyEntry(db, dialect, config, models, entry));
                 if (release) await db.run(release);
               } catch (error) {
-                const entryError = error instanceof EntryProblem ? error.entryError : entryErrorOf(dialect.describeError(error));
-                if (!(error instanceof EntryProblem) && losesConnection(dialect.describeError(error))) throw new BatchLost(entryError);
+                const described = error instanceof EntryProblem ? undefined : dialect.describeError(error);
+                const entryError = described === undefined ? (error as EntryProblem).entryError : entryErrorOf(described);
+                if (described !== undefined && losesConnection(described)) throw new BatchLost(entryError);
                 try {
                   await db.run(tx.rollbackTo(SAVEPOINT));
                   if (release) await db.run(release);
