@@ -48,8 +48,9 @@ export function openExportSession(dialect: Dialect, config: SqlConfig, models: r
           try {
             for (const entry of batch) {
               await db.run(tx.savepoint(SAVEPOINT));
+              let result: ExportEntryResult;
               try {
-                results.push(await applyEntry(db, dialect, config, models, entry));
+                result = await applyEntry(db, dialect, config, models, entry);
                 if (release) await db.run(release);
               } catch (error) {
                 const described = error instanceof EntryProblem ? undefined : dialect.describeError(error);
@@ -62,8 +63,9 @@ export function openExportSession(dialect: Dialect, config: SqlConfig, models: r
                   // MySQL rolls a whole transaction back on deadlock, taking the savepoint with it.
                   throw new BatchLost({ ...entryErrorOf(dialect.describeError(rollbackError)), retryable: true });
                 }
-                results.push({ identifier: entry.identifier, error: entryError });
+                result = { identifier: entry.identifier, error: entryError };
               }
+              results.push(result);
             }
             await db.run(tx.commit);
           } catch (error) {
