@@ -11,7 +11,7 @@ import { benchUser, scimIdOf } from './users.js';
 /** The bearer token the bench configures on every connector. */
 export const TOKEN = 'bench-token-0123456789abcdef';
 
-/** Writes and lookups target at most this (the issue's budget per 10-attribute user). */
+/** The issue's budget of heap per cached 10-attribute user, in bytes. */
 export const BYTES_PER_OBJECT_BUDGET = 1536;
 
 /** A connector served by a running host process. */
@@ -102,10 +102,12 @@ export function lookups(baseUrl: string, prefix: string, plan: BenchPlan, second
   });
 }
 
+/** The path prefix of a connector's SCIM endpoint, `/ecma2host_<name>/scim`. */
 export function hostLookupPrefix(target: ServedTarget): string {
   return scimPath(target, '');
 }
 
+/** `http://127.0.0.1:<port>` of the host process. */
 export function hostBaseUrl(target: ServedTarget): string {
   return scimBase(target);
 }

@@ -46,6 +46,7 @@ export async function createSeededTable(table: string, count: number): Promise<v
   }
 }
 
+/** Drops the run's table (at the end of the SQL suite, whatever happened). */
 export async function dropTable(table: string): Promise<void> {
   const client = await connect();
   try {

@@ -77,7 +77,10 @@ export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
   return rows;
 }
 
-/** Polls a lookup every 10 ms from the moment the process was forked until it answers 200 with the user. */
+/**
+ * Polls a lookup from the moment the process was forked until it answers 200 with the user, every
+ * 25 ms: a bounded error against a 3 s budget, and little extra load on the starting host.
+ */
 async function firstAnsweredLookup(target: ServedTarget, startedAt: number): Promise<number> {
   const url = `${hostBaseUrl(target)}${lookupPath(hostLookupPrefix(target), 1, 1)}`;
   const deadline = Date.now() + 10 * 60_000;
@@ -89,7 +92,7 @@ async function firstAnsweredLookup(target: ServedTarget, startedAt: number): Pro
     } else {
       await response?.body?.cancel();
     }
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('the host answered no lookup within 10 minutes');
 }
