@@ -171,7 +171,7 @@ async function connect(config: LdapConfig): Promise<PooledClient> {
     await Promise.race([setup, deadline]);
   } catch (error) {
     pooled.broken = true;
-    await client.unbind().catch(() => undefined);
+    await unbindQuietly(client);
     throw translate(error, config.bind.method === 'anonymous' ? 'connect' : 'bind', config);
   } finally {
     clearTimeout(timer);
@@ -240,10 +240,25 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
   };
 }
 
+/**
+ * Unbinds, giving up after a second: ldapts can wait forever for the write of an unbind on a socket
+ * whose peer died unnoticed, and closing an instance must not hang on it.
+ */
+async function unbindQuietly(client: Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.unbind().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 1000);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 /** Opens one bound connection (test connection, discovery); call `close` when done. */
 export async function openConnection(config: LdapConfig): Promise<LdapConnection & { close(): Promise<void> }> {
   const pooled = await connect(config);
-  return { ...connectionOf(pooled, config), close: () => pooled.client.unbind().catch(() => undefined) };
+  return { ...connectionOf(pooled, config), close: () => unbindQuietly(pooled.client) };
 }
 
 /** A pool of up to `config.poolSize` bound connections, created on demand and replaced when they fail. */
@@ -254,7 +269,7 @@ export function createPool(config: LdapConfig): LdapPool {
   let closed = false;
 
   const healthy = (p: PooledClient) => !p.broken && p.client.isConnected;
-  const dispose = (p: PooledClient) => void p.client.unbind().catch(() => undefined);
+  const dispose = (p: PooledClient) => void unbindQuietly(p.client);
   const wake = () => waiting.shift()?.();
 
   const acquire = async (): Promise<PooledClient> => {
@@ -316,7 +331,7 @@ export function createPool(config: LdapConfig): LdapPool {
     async close() {
       closed = true;
       for (const w of waiting.splice(0)) w();
-      await Promise.all(idle.splice(0).map((p) => p.client.unbind().catch(() => undefined)));
+      await Promise.all(idle.splice(0).map((p) => unbindQuietly(p.client)));
     },
   };
 }

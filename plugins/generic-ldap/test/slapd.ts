@@ -87,6 +87,8 @@ export interface Slapd {
   changelogDn: string | undefined;
   /** The PID of the current slapd process (changes on restart). */
   readonly pid: number;
+  /** Whether slapd is running (false between `stop` and `start`). */
+  readonly running: boolean;
   /** The temporary directory holding config, data and certificates. */
   dir: string;
   /** Stops slapd (SIGTERM, or SIGKILL with `hard`) and waits for it to exit. Keeps the data. */
@@ -122,16 +124,24 @@ export function liveTitle(title: string, reason: string | undefined): string {
   return reason === undefined ? title : `${title} (skipped: ${reason})`;
 }
 
-/** A free TCP port on 127.0.0.1 (released before return; slapd binds it right after). */
+/**
+ * A free TCP port on 127.0.0.1, below Linux's ephemeral range (32768+): a port the kernel may hand
+ * to any outgoing connection could be taken while slapd is stopped for an outage test, and the
+ * restart on the same port would fail.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000 on 127.0.0.1');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
@@ -391,6 +401,9 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     changelogDn: changelog ? 'cn=changelog' : undefined,
     get pid() {
       return child?.pid ?? -1;
+    },
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     dir,
     async stop(stopOptions = {}) {
