@@ -47,6 +47,9 @@ export async function collectParameters(definition: ConnectorDefinition, options
     for (let pageNumber = 1; pageNumber <= MAX_PAGES_PER_SECTION; pageNumber++) {
       const defs = await definition.getParameters({ page, pageNumber, values: { ...values } });
       if (defs.length === 0) break;
+      // Names are unique across pages: a page repeating only names already asked is a connector
+      // that ignores pageNumber, not a new page; the series ends there.
+      if (pageNumber > 1 && defs.every((d) => known.has(d.name))) break;
       const raw: Record<string, unknown> = {};
       const toAsk = new Set<string>();
       for (const def of defs) {
