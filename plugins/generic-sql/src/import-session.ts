@@ -105,16 +105,26 @@ async function currentWatermark(dialect: Dialect, config: SqlConfig): Promise<Wa
  * Delta by change table: changes after the last sequence, in order; `Delete` becomes a delete
  * entry, anything else the object's current row (or a delete when the row is gone by now).
  */
-function changeTableReader(dialect: Dialect, model: ObjectModel, delta: Extract<SqlConfig['delta'], { strategy: 'changeTable' }>, from: string | null, pageSize: number) {
+function changeTableReader(
+  dialect: Dialect,
+  models: readonly ObjectModel[],
+  delta: Extract<SqlConfig['delta'], { strategy: 'changeTable' }>,
+  from: string | null,
+  pageSize: number,
+) {
+  // Object types share the table, its anchor and its columns; a type column tells rows apart.
+  const shape = models[0];
   let position = from;
   let done = false;
   return {
     position: () => position,
     async next(): Promise<Page> {
-      if (done || !model.table) return { entries: [], more: false };
+      if (done || !shape?.table) return { entries: [], more: false };
+      const anchors = shape.anchors;
+      const typeColumn = shape.typeColumn?.column;
       const seq = columnSql(delta.sequenceColumn);
       const changes = await dialect.all(sql`
-        SELECT ${sql.join([delta.sequenceColumn, delta.typeColumn, ...model.anchors].map((c) => columnSql(c)), sql`, `)}
+        SELECT ${sql.join([delta.sequenceColumn, delta.typeColumn, ...anchors].map((c) => columnSql(c)), sql`, `)}
         FROM ${tableSql(delta.table)}
         ${where(position === null ? undefined : sql`${seq} > ${bind(position)}`)}
         ORDER BY ${seq} ${dialect.limit(pageSize)}`);
@@ -124,26 +134,31 @@ function changeTableReader(dialect: Dialect, model: ObjectModel, delta: Extract<
       // The last change per object wins; the row itself tells its current state.
       const latest = new Map<string, Row>();
       for (const change of changes) {
-        const key = anchorKey(model.anchors.map((a) => change[a]));
+        const key = anchorKey(anchors.map((a) => change[a]));
         latest.delete(key);
         latest.set(key, change);
       }
       const wanted = [...latest.values()].filter((c) => !/^delete$/i.test(String(c[delta.typeColumn] ?? '').trim()));
+      const columns = [...shape.single.map((c) => c.name), ...(typeColumn === undefined ? [] : [typeColumn])];
       const rows = wanted.length
         ? await dialect.all(sql`
-            SELECT ${sql.join(model.single.map((c) => columnSql(c.name)), sql`, `)} FROM ${tableSql(model.table)}
-            ${where(and(typeCondition(model), rowsIn(dialect, model.anchors, wanted.map((c) => model.anchors.map((a) => c[a])))))}`)
+            SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(shape.table)}
+            ${where(rowsIn(dialect, anchors, wanted.map((c) => anchors.map((a) => c[a]))))}`)
         : [];
-      const byKey = new Map(rows.map((row) => [anchorKey(model.anchors.map((a) => row[a])), row]));
-      const children = await readChildValues(dialect, dialect, model, rows);
+      const byKey = new Map(rows.map((row) => [anchorKey(anchors.map((a) => row[a])), row]));
+      const children = await readChildValues(dialect, dialect, shape, rows);
       const entries: ImportEntry[] = [];
       for (const [key, change] of latest) {
         const row = byKey.get(key);
-        if (row) entries.push(rowToEntry(model, row, children, 'replace'));
-        else {
-          const anchor = Object.fromEntries(model.anchors.map((a) => [a, change[a]])) as ImportEntry['anchor'];
-          entries.push({ objectType: model.objectType, modification: 'delete', anchor, attributeChanges: [] });
+        if (row) {
+          // A row of a type the host did not ask for is none of this run's business.
+          const model = typeColumn === undefined ? shape : models.find((m) => m.typeColumn?.value === String(row[typeColumn]));
+          if (model) entries.push(rowToEntry(model, row, children, 'replace'));
+          continue;
         }
+        // The row is gone and its type with it: every type asked for hears of the delete.
+        const anchor = Object.fromEntries(anchors.map((a) => [a, change[a]])) as ImportEntry['anchor'];
+        for (const model of models) entries.push({ objectType: model.objectType, modification: 'delete', anchor, attributeChanges: [] });
       }
       return { entries, more: !done };
     },
@@ -177,7 +192,7 @@ export async function openImportSession(
       next = keysetReader(dialect, active, pageSize, since, 'replace');
       finalWatermark = () => now;
     } else {
-      const reader = changeTableReader(dialect, first, delta, previous.value, pageSize);
+      const reader = changeTableReader(dialect, active, delta, previous.value, pageSize);
       next = () => reader.next();
       finalWatermark = () => ({ strategy: 'changeTable', value: reader.position() });
     }
@@ -198,7 +213,9 @@ export async function openImportSession(
       const watermark = page.more ? undefined : finalWatermark();
       return watermark === undefined ? { entries, more: page.more } : { entries, more: page.more, watermark: encodeWatermark(watermark) };
     },
-    async close() {
+    async close(reason) {
+      // Only a run that ended normally may move the watermark on.
+      if (reason !== 'normal') return {};
       const watermark = finalWatermark();
       return watermark === undefined ? {} : { watermark: encodeWatermark(watermark) };
     },

@@ -224,6 +224,63 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
     }
   });
 
+  it('reports change-table deltas only for the object type asked for', async () => {
+    const objects = t('Objects');
+    const changes = t('ObjectChanges');
+    await db.exec(
+      {
+        postgresql: `CREATE TABLE ${objects} ("Name" text PRIMARY KEY, "Kind" text NOT NULL, "Label" text);
+          CREATE TABLE ${changes} ("Seq" bigserial PRIMARY KEY, "Name" text NOT NULL, "Op" text NOT NULL)`,
+        mysql: 'CREATE TABLE Objects (Name varchar(50) PRIMARY KEY, Kind varchar(20) NOT NULL, Label varchar(50))',
+        sqlite: 'CREATE TABLE Objects (Name TEXT PRIMARY KEY, Kind TEXT NOT NULL, Label TEXT); CREATE TABLE ObjectChanges (Seq INTEGER PRIMARY KEY AUTOINCREMENT, Name TEXT NOT NULL, Op TEXT NOT NULL)',
+      }[dialect],
+    );
+    if (dialect === 'mysql') await db.exec('CREATE TABLE ObjectChanges (Seq bigint AUTO_INCREMENT PRIMARY KEY, Name varchar(50) NOT NULL, Op varchar(10) NOT NULL)');
+    // The application writes its own history here, as a trigger would.
+    const change = async (name: string, op: string): Promise<void> => {
+      await db.query(`INSERT INTO ${changes} (${db.id('Name')}, ${db.id('Op')}) VALUES (?, ?)`, [name, op]);
+    };
+    await db.query(`INSERT INTO ${objects} (${db.id('Name')}, ${db.id('Kind')}, ${db.id('Label')}) VALUES ('ann', 'User', 'A'), ('bob', 'User', 'B'), ('ops', 'Group', 'O')`);
+    const instance = await openInstance({
+      ...db.connection,
+      table: `${db.prefix}Objects`,
+      anchorColumns: 'Name',
+      objectTypeDetection: 'column',
+      objectTypeColumn: 'Kind',
+      deltaStrategy: 'changeTable',
+      changeTable: `${db.prefix}ObjectChanges`,
+      changeTypeColumn: 'Op',
+      changeSequenceColumn: 'Seq',
+    });
+    try {
+      const schema = await instance.getSchema();
+      const users = { objectTypes: schema.objectTypes.filter((o) => o.name === 'User') };
+      const read = async (type: 'full' | 'delta', watermark?: string) => {
+        const session = await instance.openImport!({ type, schema: users, pageSize: 10, ...(watermark === undefined ? {} : { watermark }) });
+        const entries = [];
+        let page;
+        do {
+          page = await session.getEntries();
+          entries.push(...page.entries);
+        } while (page.more);
+        const closed = await session.close('normal');
+        return { entries, watermark: (closed && closed.watermark) ?? page.watermark };
+      };
+      const full = await read('full');
+      expect(full.entries.map((e) => e.anchor.Name)).toEqual(['ann', 'bob']);
+      await db.query(`UPDATE ${objects} SET ${db.id('Label')} = 'changed' WHERE ${db.id('Name')} IN ('ann', 'ops')`);
+      await change('ann', 'Update');
+      await change('ops', 'Update');
+      await db.query(`DELETE FROM ${objects} WHERE ${db.id('Name')} = 'bob'`);
+      await change('bob', 'Delete');
+      const delta = await read('delta', full.watermark);
+      expect(delta.entries.map((e) => `${e.objectType}:${e.modification}:${String(e.anchor.Name)}`)).toEqual(['User:replace:ann', 'User:delete:bob']);
+      expect((await read('delta', delta.watermark)).entries).toEqual([]);
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('exports through SQL statements with @placeholders, several statements per operation', async () => {
     await insert('ann', 'Ann', 'Old');
     const instance = await openInstance(
