@@ -54,6 +54,7 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
     const result = await run('connector', 'import', 'People');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Full import of People by the running host: 2 object(s) imported');
+    expect(result.stderr).toContain('full import: 2 object(s), 1 page(s) so far...');
     expect((await users('People', FILTER('carol'), token)).json()).toMatchObject({ totalResults: 1 });
     const after = await run('cache', 'show', 'People', 'userName eq "carol"');
     expect(after.code, after.stderr).toBe(0);
