@@ -34,11 +34,20 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info
   process.send?.({ id: 0, kind: 'listening', port: info.port } satisfies HostReply);
 });
 
+// The bench died without asking for a stop: do not outlive it.
+let stopping = false;
+process.once('disconnect', () => {
+  if (stopping) return;
+  server.close();
+  if ('closeAllConnections' in server) server.closeAllConnections();
+});
+
 process.on('message', (request: HostRequest) => {
   if (request.cmd !== 'stop') {
     process.send?.({ id: request.id, kind: 'error', message: `the bare app does not do ${request.cmd}` } satisfies HostReply);
     return;
   }
+  stopping = true;
   server.close(() => {
     process.send?.({ id: request.id, kind: 'stopped' } satisfies HostReply, () => process.disconnect());
   });

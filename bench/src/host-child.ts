@@ -55,6 +55,7 @@ function collect(): void {
 }
 
 let profiler: Session | undefined;
+let stopping = false;
 
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
@@ -114,6 +115,7 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { id: request.id, kind: 'profiled' };
     }
     case 'stop':
+      stopping = true;
       await server.close();
       await host.stop();
       return { id: request.id, kind: 'stopped' };
@@ -128,6 +130,13 @@ process.on('message', (request: HostRequest) => {
     },
     (error: unknown) => send({ id: request.id, kind: 'error', message: error instanceof Error ? error.message : String(error) }),
   );
+});
+
+// The bench died without asking for a stop: do not outlive it.
+process.once('disconnect', () => {
+  if (stopping) return;
+  setTimeout(() => process.exit(1), 10_000).unref();
+  void server.close().then(() => host.stop());
 });
 
 send({ id: 0, kind: 'listening', port: server.port });

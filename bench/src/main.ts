@@ -16,6 +16,10 @@ import { markdownTable, writeResults } from './results.js';
 import type { ResultRow } from './results.js';
 import { sqlSuite } from './sql-suite.js';
 
+// Ctrl-C or a kill: exit through 'exit' handlers, so the LDAP harness kills its slapd; the host
+// processes follow when their IPC channel closes.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
