@@ -100,10 +100,20 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
   });
 
   admin.post('/reload', async (c) => {
-    const wanted = new Map((await store.listConnectors()).map((config) => [config.name, config]));
+    const names = await store.listConnectorNames();
+    const wanted = new Map<string, ConnectorInstanceConfig>();
+    const failed: { name: string; error: string }[] = [];
+    for (const name of names) {
+      try {
+        wanted.set(name, await store.readConnector(name));
+      } catch (error) {
+        // An unreadable file leaves the running instance as it is.
+        failed.push({ name, error: (error as Error).message });
+      }
+    }
     const reloaded: string[] = [];
     for (const name of host.connectorNames()) {
-      if (!wanted.has(name)) {
+      if (!names.includes(name)) {
         await host.removeConnector(name);
         loaded.delete(name);
         reloaded.push(name);
@@ -118,7 +128,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
       loaded.set(name, config);
       reloaded.push(name);
     }
-    return c.json({ reloaded });
+    return c.json({ reloaded, failed });
   });
 
   return admin;

@@ -14,8 +14,9 @@ export async function notifyHost(ctx: CliContext, store: Store): Promise<void> {
     return;
   }
   try {
-    const result = await client.json<{ reloaded: string[] }>('POST', '/reload', {});
+    const result = await client.json<{ reloaded: string[]; failed?: { name: string; error: string }[] }>('POST', '/reload', {});
     say(ctx, `The running host reloaded its connectors (${result.reloaded.join(', ') || 'none'}).`);
+    for (const failure of result.failed ?? []) warn(ctx, `warning: the running host kept ${failure.name} as it was: ${failure.error}`);
   } catch (error) {
     warn(ctx, `warning: the change is saved, but the running host did not reload it (${(error as Error).message}); restart the host.`);
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createAdminRoutes } from '../admin/routes.js';
+import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { loadDefinition } from '../cli/connector-loading.js';
 import { mountConsole } from '../console/index.js';
 import { createHost } from '../host.js';
@@ -60,7 +61,16 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   const logger = options.logger ?? createDefaultLogger();
   const store = await openStore(options.dataDir, env);
   const settings = await store.readSettings();
-  const connectors = await store.listConnectors();
+  // One unreadable connector file must not take the others down: it is logged and not served
+  // (as Microsoft's host shows a broken connector in red). A wrong host key already failed above.
+  const connectors: ConnectorInstanceConfig[] = [];
+  for (const name of await store.listConnectorNames()) {
+    try {
+      connectors.push(await store.readConnector(name));
+    } catch (error) {
+      logger.error({ connector: name, err: { message: (error as Error).message } }, 'cannot read the connector configuration; it is not served');
+    }
+  }
   const port = resolvePort(options.port, env, settings.port);
   const insecure = options.insecureHttp ?? env.ECMAHOST_INSECURE_HTTP === '1';
   const material = insecure ? undefined : await loadTlsMaterial(settings, store.paths);

@@ -31,8 +31,10 @@ export interface Store {
   readonly hostKey: HostKey;
   readSettings(): Promise<HostSettings>;
   writeSettings(settings: HostSettings): Promise<void>;
-  /** Every connector instance, sorted by name. */
+  /** Every connector instance, sorted by name; throws on the first file that cannot be read. */
   listConnectors(): Promise<ConnectorInstanceConfig[]>;
+  /** The names of the connector files, sorted, without reading them. */
+  listConnectorNames(): Promise<string[]>;
   /** Throws `OpsError('connector-not-found')` naming the known connectors. */
   readConnector(name: string): Promise<ConnectorInstanceConfig>;
   hasConnector(name: string): Promise<boolean>;
@@ -71,15 +73,18 @@ function makeStore(paths: DataDirPaths, hostKey: HostKey): Store {
       await writeFileAtomic(paths.hostSettings, renderSettingsYaml(settings, key, makeKeyCheck(key)));
     },
     async listConnectors() {
-      let names: string[];
+      return Promise.all((await store.listConnectorNames()).map((name) => store.readConnector(name)));
+    },
+    async listConnectorNames() {
       try {
-        names = (await readdir(paths.connectors)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length));
+        return (await readdir(paths.connectors))
+          .filter((f) => f.endsWith('.yaml'))
+          .map((f) => f.slice(0, -'.yaml'.length))
+          .sort();
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw error;
       }
-      names.sort();
-      return Promise.all(names.map((name) => store.readConnector(name)));
     },
     async readConnector(name) {
       const file = connectorFile(paths, name);
