@@ -19,6 +19,8 @@ export interface ImportContext {
   config: LdapConfig;
   discovery: Discovery;
   log: Logger;
+  /** Aborted when the host cancels the run; checked before each page. */
+  signal: AbortSignal;
   /** The naming contexts imported when no container is configured. */
   partitions: string[];
 }
@@ -231,6 +233,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
 
   return {
     async getEntries() {
+      if (ctx.signal.aborted) throw new ConnectorError('stop-run', 'The import was cancelled by the host.');
       if (pending.length === 0 && !finished) {
         try {
           const next = await source.next();

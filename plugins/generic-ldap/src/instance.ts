@@ -91,7 +91,7 @@ export function createInstance(config: LdapConfig, context: ConnectorContext): C
     },
     async openImport(runStep) {
       const d = await discovered();
-      return openImportSession({ pool, config, discovery: d, log: context.log, partitions: dataPartitions(config, d).map((p) => p.dn) }, runStep);
+      return openImportSession({ pool, config, discovery: d, log: context.log, signal: context.signal, partitions: dataPartitions(config, d).map((p) => p.dn) }, runStep);
     },
     async openExport(runStep) {
       return openExportSession({ pool, config, discover: () => discovered(), log: context.log, bases }, runStep);

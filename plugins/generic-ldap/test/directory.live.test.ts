@@ -318,6 +318,20 @@ describe.skipIf(skip !== undefined)(liveTitle('export and import against slapd',
     }
   });
 
+  it('stops an import the host cancels, before reading the next page', async () => {
+    const ou = await freshContainer(slapd, 'cancel');
+    const controller = new AbortController();
+    const instance = await connector.open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou }), { log: silentLogger, signal: controller.signal });
+    try {
+      const session = await instance.openImport!({ type: 'full', schema: await instance.getSchema(), pageSize: 10 });
+      controller.abort();
+      await expect(session.getEntries()).rejects.toMatchObject({ code: 'stop-run', message: 'The import was cancelled by the host.' });
+      await session.close('terminatedByUser');
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('offers partitions and the container hierarchy', async () => {
     const ou = await freshContainer(slapd, 'tree');
     const instance = await open(valuesFor(slapd));
