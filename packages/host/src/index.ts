@@ -22,3 +22,4 @@ export { createAdminRoutes } from './admin/routes.js';
 export type { AdminRoutesOptions } from './admin/routes.js';
 export { runCli, createProgram } from './cli/program.js';
 export type { CliContext, ServingHandle } from './cli/context.js';
+export * from './console/index.js';

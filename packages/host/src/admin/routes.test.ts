@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureConfig, TOKEN_A } from '../../test/fixtures/fixture-host.js';
 import { createHost } from '../host.js';
 import { initStore } from '../store/store.js';
 import type { Store } from '../store/store.js';
@@ -48,5 +49,19 @@ describe('/admin routes', () => {
     const headers = { authorization: 'Bearer the-admin-credential' };
     expect((await app(false).request('/connectors/Nope/import', { method: 'POST', headers }, from('127.0.0.1'))).status).toBe(404);
     expect((await app(false).request('/connectors/Nope/cache', { headers }, from('127.0.0.1'))).status).toBe(404);
+  });
+
+  it('reloads a connector that was added to the running host outside the admin routes', async () => {
+    const config = fixtureConfig('Console', TOKEN_A, path.join(dir, 'console.json'));
+    await store.writeConnector(config);
+    const host = createHost({ connectors: [], logger: pino({ level: 'silent' }) });
+    // What the console's wizard does on Finish: save the file and add the connector itself.
+    await host.addConnector(config);
+    const routes = createAdminRoutes({ host, store, adminToken: 'the-admin-credential', allowRemote: false, loaded: [] });
+    const res = await routes.request('/reload', { method: 'POST', headers: { authorization: 'Bearer the-admin-credential' } }, from('127.0.0.1'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ reloaded: ['Console'], failed: [] });
+    expect(host.connectorNames()).toEqual(['Console']);
+    await host.stop();
   });
 });

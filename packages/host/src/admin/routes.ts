@@ -121,8 +121,10 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
     }
     for (const [name, config] of wanted) {
       const before = loaded.get(name);
-      if (before === undefined || !host.connectorNames().includes(name)) await host.addConnector(config);
-      else if (fingerprint(before) !== fingerprint(config)) await host.replaceConnector(config);
+      // A connector may be running without being in `loaded` (the console adds connectors to the
+      // running host itself): replace it rather than add it a second time.
+      if (!host.connectorNames().includes(name)) await host.addConnector(config);
+      else if (before === undefined || fingerprint(before) !== fingerprint(config)) await host.replaceConnector(config);
       else if (before.tokenHash !== config.tokenHash) host.rotateToken(name, config.tokenHash);
       else continue;
       loaded.set(name, config);
