@@ -13,6 +13,7 @@ import { connectorSchemaCommand, connectorTestCommand } from './commands/connect
 import { connectorListCommand, connectorRemoveCommand, connectorSetCommand, connectorShowCommand } from './commands/connector-manage.js';
 import { initCommand } from './commands/init.js';
 import { pluginsListCommand } from './commands/plugins.js';
+import { pluginsInstallCommand, pluginsRemoveCommand, pluginsSearchCommand } from './commands/plugins-market.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenRotateCommand } from './commands/token.js';
 
@@ -151,12 +152,25 @@ export function createProgram(ctx: CliContext): Command {
     .description('create a data directory from an export (needs the exporting host\'s key)')
     .action((file: string, _flags, command: Command) => configImportCommand(ctx, dataDirOf(command), file));
 
-  program
-    .command('plugins')
-    .description('connector packages')
+  const plugins = program.command('plugins').description('connector packages');
+  plugins
     .command('list')
     .description('connector packages installed next to the host, and whether they load')
     .action((_flags, command: Command) => pluginsListCommand(ctx, resolveDataDir(dataDirOf(command), ctx.env)));
+  plugins
+    .command('search [term]')
+    .description('connector packages (keyword ecma-connector) on the npm registry, and whether this host can load them')
+    .option('--registry <url>', 'npm registry (default: your npm configuration)')
+    .action((term: string | undefined, flags: { registry?: string }, command: Command) => pluginsSearchCommand(ctx, resolveDataDir(dataDirOf(command), ctx.env), term, flags));
+  plugins
+    .command('install <spec>')
+    .description('npm install a connector package next to the host; rolled back unless it is a connector this host loads')
+    .option('--registry <url>', 'npm registry (default: your npm configuration)')
+    .action((spec: string, flags: { registry?: string }, command: Command) => pluginsInstallCommand(ctx, resolveDataDir(dataDirOf(command), ctx.env), spec, flags));
+  plugins
+    .command('remove <name>')
+    .description('npm uninstall a connector package; refused while a connector instance uses it')
+    .action((name: string, _flags, command: Command) => pluginsRemoveCommand(ctx, resolveDataDir(dataDirOf(command), ctx.env), name));
 
   return program;
 }

@@ -1,0 +1,102 @@
+import { API_VERSION } from '@ecmahost/sdk';
+import { CONNECTOR_KEYWORD } from '../cli/commands/plugins.js';
+
+/** Contract versions this host loads. */
+export const SUPPORTED_API_VERSIONS: readonly number[] = [API_VERSION];
+
+/** One connector package a registry offers. */
+export interface RegistryConnector {
+  name: string;
+  version: string;
+  description: string;
+  publisher: string;
+  /** The `ecmahost.apiVersion` of the package's manifest, when it declares one. */
+  apiVersion?: number;
+  /** Absent when this host can load the version; else why not. */
+  problem?: string;
+}
+
+interface SearchObject {
+  package?: {
+    name?: string;
+    version?: string;
+    description?: string;
+    keywords?: unknown;
+    publisher?: { username?: string };
+    maintainers?: { username?: string }[];
+    ecmahost?: { apiVersion?: unknown };
+  };
+}
+
+const TIMEOUT_MS = 20_000;
+
+function base(registry: string): string {
+  return registry.endsWith('/') ? registry : `${registry}/`;
+}
+
+/** Fetches JSON from the registry; every network or HTTP failure becomes one clear message. */
+async function getJson(registry: string, url: URL): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new Error(`cannot reach the npm registry ${registry} (${reason}). Check the address (--registry, or "npm config get registry") and the network.`, { cause: error });
+  }
+  if (!response.ok) throw new Error(`the npm registry ${registry} answered ${response.status} ${response.statusText} for ${url.pathname}`);
+  try {
+    return await response.json();
+  } catch {
+    throw new Error(`the npm registry ${registry} answered ${url.pathname} with something that is not JSON`);
+  }
+}
+
+/** Why this host cannot load a package declaring `apiVersion`, or `undefined` when it can. */
+export function compatibilityProblem(apiVersion: number | undefined): string | undefined {
+  if (apiVersion === undefined) return 'the package does not declare ecmahost.apiVersion in its package.json';
+  if (!SUPPORTED_API_VERSIONS.includes(apiVersion)) {
+    return `built for connector API version ${apiVersion}; this host supports ${SUPPORTED_API_VERSIONS.join(', ')}`;
+  }
+  return undefined;
+}
+
+function apiVersionOf(manifest: { ecmahost?: { apiVersion?: unknown } } | undefined): number | undefined {
+  const value = manifest?.ecmahost?.apiVersion;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * Asks `registry` for connector packages matching `term`. Searches by text (Verdaccio does not
+ * understand the public registry's `keywords:` qualifier) and keeps only packages whose keywords
+ * include {@link CONNECTOR_KEYWORD}; reads each version's manifest when the search result lacks the
+ * `ecmahost` field, to tell whether this host can load it.
+ */
+export async function searchRegistry(registry: string, term: string | undefined): Promise<RegistryConnector[]> {
+  const url = new URL('-/v1/search', base(registry));
+  url.searchParams.set('text', [CONNECTOR_KEYWORD, term].filter((t) => t !== undefined && t !== '').join(' '));
+  url.searchParams.set('size', '100');
+  const answer = (await getJson(registry, url)) as { objects?: SearchObject[] };
+  const found: RegistryConnector[] = [];
+  for (const object of answer.objects ?? []) {
+    const pkg = object.package;
+    if (pkg?.name === undefined || pkg.version === undefined) continue;
+    if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes(CONNECTOR_KEYWORD)) continue;
+    let apiVersion = apiVersionOf(pkg);
+    if (apiVersion === undefined) {
+      const doc = new URL(`${pkg.name.replace('/', '%2f')}/${encodeURIComponent(pkg.version)}`, base(registry));
+      apiVersion = apiVersionOf((await getJson(registry, doc)) as { ecmahost?: { apiVersion?: unknown } });
+    }
+    const entry: RegistryConnector = {
+      name: pkg.name,
+      version: pkg.version,
+      description: pkg.description ?? '',
+      publisher: pkg.publisher?.username ?? pkg.maintainers?.[0]?.username ?? '?',
+    };
+    if (apiVersion !== undefined) entry.apiVersion = apiVersion;
+    const problem = compatibilityProblem(apiVersion);
+    if (problem !== undefined) entry.problem = problem;
+    found.push(entry);
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,116 @@
+// plugins search / install / remove through the built binary, on the paths that need no registry:
+// an unreachable registry, local package tarballs (npm pack), and connector instances in the data dir.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, fixtureConnectorSource, tempDir } from './cli-harness.js';
+
+const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
+
+/** A port nothing listens on: bound once by us, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Writes a package into `dir/<folder>` and packs it with npm; returns the tarball path. */
+async function packPackage(dir: string, folder: string, manifest: Record<string, unknown>, source: string): Promise<string> {
+  const pkgDir = path.join(dir, folder);
+  await mkdir(pkgDir, { recursive: true });
+  await writeFile(path.join(pkgDir, 'package.json'), JSON.stringify({ version: '1.0.0', type: 'module', main: 'index.js', ...manifest }, null, 2));
+  await writeFile(path.join(pkgDir, 'index.js'), source);
+  const name = await new Promise<string>((resolve, reject) =>
+    execFile('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: pkgDir, env: cleanEnv() }, (error, stdout, stderr) =>
+      error ? reject(new Error(`npm pack failed: ${stderr}`)) : resolve(stdout.trim().split('\n').pop() ?? ''),
+    ),
+  );
+  return path.join(dir, name);
+}
+
+describe('ecmahost plugins search / install / remove (built binary, no registry)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let dataDir: string;
+  const env = cleanEnv();
+  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ecmahost-plugins-'));
+    dataDir = path.join(dir, 'data');
+    const init = await run('init');
+    expect(init.code, init.stderr).toBe(0);
+  });
+  afterAll(async () => cleanup());
+
+  it('search names the unreachable registry and exits 1', async () => {
+    const registry = `http://127.0.0.1:${await closedPort()}/`;
+    const result = await run('plugins', 'search', 'hr', '--registry', registry);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: cannot reach the npm registry ${registry} (ECONNREFUSED). Check the address (--registry, or "npm config get registry") and the network.\n`);
+  });
+
+  it('install of a package that is not a connector is refused and rolled back', async () => {
+    const packageJson = path.join(dataDir, 'package.json');
+    const before = existsSync(packageJson) ? await readFile(packageJson, 'utf8') : undefined;
+    const tarball = await packPackage(dir, 'plain', { name: 'left-pad-ish' }, 'export default function pad(s) { return ` ${s}`; }\n');
+    const result = await run('plugins', 'install', tarball);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: left-pad-ish is not an ecmahost connector: its package.json has no "ecmahost" manifest field\nThe installation was rolled back.\n');
+    expect(existsSync(path.join(dataDir, 'node_modules', 'left-pad-ish'))).toBe(false);
+    expect(existsSync(packageJson) ? await readFile(packageJson, 'utf8') : undefined).toBe(before ?? `${JSON.stringify({ name: 'ecmahost-connectors', private: true }, null, 2)}\n`);
+    expect((await run('plugins', 'list')).stdout).not.toContain('left-pad-ish');
+  });
+
+  it('install of a connector built for another API version is refused with the versions, and rolled back', async () => {
+    const source = fixtureConnectorSource().replace("name: 'fixture-json-people',", "name: 'fixture-json-people', apiVersion: 99,");
+    const tarball = await packPackage(dir, 'future', { name: '@acme/future-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 99 } }, source);
+    const result = await run('plugins', 'install', tarball);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: @acme/future-connector@1.0.0 cannot be loaded by this host: built for connector API version 99; this host supports 1\nThe installation was rolled back.\n');
+    expect(existsSync(path.join(dataDir, 'node_modules', '@acme', 'future-connector'))).toBe(false);
+    const pkg = JSON.parse(await readFile(path.join(dataDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(pkg.dependencies?.['@acme/future-connector']).toBeUndefined();
+  });
+
+  it('install keeps a loadable connector; remove is refused while an instance uses it, then uninstalls it', async () => {
+    // The fixture imports the SDK by file URL, so the package needs no dependencies from a registry.
+    const tarball = await packPackage(dir, 'people', { name: '@acme/people-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 1 } }, fixtureConnectorSource());
+    const installed = await run('plugins', 'install', tarball);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).toContain('Installed @acme/people-connector@1.0.0 (JSON people file (fixture), connector API version 1).');
+    const list = await run('plugins', 'list');
+    expect(list.stdout).toContain('@acme/people-connector@1.0.0  api 1  loadable');
+
+    const dataFile = path.join(dir, 'people.json');
+    await writeFile(dataFile, JSON.stringify({ people: {} }));
+    const add = await run('connector', 'add', 'People', '--package', '@acme/people-connector', '--param', `file=${dataFile}`, '--param', 'apiKey=key-abc123', '--scim', 'userName=login');
+    expect(add.code, add.stderr).toBe(0);
+
+    const refused = await run('plugins', 'remove', '@acme/people-connector');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`error: @acme/people-connector is still used by connector instance People in ${dataDir}. Remove it first: ecmahost connector remove <Name>.\n`);
+    expect(existsSync(path.join(dataDir, 'node_modules', '@acme', 'people-connector', 'package.json'))).toBe(true);
+
+    expect((await run('connector', 'remove', 'People')).code).toBe(0);
+    const removed = await run('plugins', 'remove', '@acme/people-connector');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toBe(`Removed @acme/people-connector from ${dataDir}.\n`);
+    expect(existsSync(path.join(dataDir, 'node_modules', '@acme', 'people-connector'))).toBe(false);
+    expect((await run('plugins', 'list')).stdout).not.toContain('@acme/people-connector');
+  });
+
+  it('remove of a package that is not installed says so', async () => {
+    const result = await run('plugins', 'remove', '@acme/never-installed');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: @acme/never-installed is not installed in ${dataDir} (not in its package.json dependencies)\n`);
+  });
+});
