@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAttributeName, dnKey, equalityFilter, escapeDnValue, escapeFilterValue, formatDn, isUnder, parentDn, parseDn, rdnOf } from './escape.js';
+import { checkAttributeName, dnKey, equalityFilter, escapeDnValue, escapeFilterValue, formatDn, isUnder, keysUnder, parentDn, parseDn, rdnKeys, rdnOf } from './escape.js';
 
 const HOSTILE = ['*', '(', ')', '\\', '\0', ',', '+', '=', '#lead', ' lead', 'trail ', 'a*b(c)d\\e\0f', 'x,y+z=w', '"q"', '<>;', 'Ünïcødé ✓'];
 
@@ -71,5 +71,16 @@ describe('escapeDnValue and parseDn (RFC 4514)', () => {
     expect(isUnder('uid=a,ou=people,dc=x', 'uid=a,ou=people,dc=x')).toBe(true);
     expect(isUnder('cn=a\\,ou=people,dc=x', 'ou=people,dc=x')).toBe(false);
     expect(isUnder('dc=x', 'ou=people,dc=x')).toBe(false);
+  });
+
+  it('compares pre-parsed RDN keys as isUnder compares the DNs', () => {
+    expect(rdnKeys('CN=B+sn=A,DC=x')).toEqual(['cn=b+sn=a', 'dc=x']);
+    expect(rdnKeys('sn=a+cn=b , dc=X')).toEqual(rdnKeys('CN=B+sn=A,DC=x'));
+    expect(rdnKeys('')).toEqual([]);
+    expect(keysUnder(rdnKeys('uid=a,ou=people,dc=x'), rdnKeys('OU=People,DC=x'))).toBe(true);
+    expect(keysUnder(rdnKeys('uid=a,ou=people,dc=x'), rdnKeys(''))).toBe(true);
+    expect(keysUnder(rdnKeys('cn=a\\,ou=people,dc=x'), rdnKeys('ou=people,dc=x'))).toBe(false);
+    expect(keysUnder(rdnKeys('uid=a,ou=people,dc=y'), rdnKeys('ou=people,dc=x'))).toBe(false);
+    expect(keysUnder(rdnKeys('dc=x'), rdnKeys('ou=people,dc=x'))).toBe(false);
   });
 });

@@ -152,7 +152,15 @@ export function rdnOf(type: string, value: string): string {
  * matching), re-escaped canonically. Two spellings of one DN give the same key.
  */
 export function dnKey(dn: string): string {
-  return formatDn(parseDn(dn).map((rdn) => rdn.map((a) => ({ type: a.type.toLowerCase(), value: a.value.toLowerCase() })).sort((a, b) => (a.type < b.type ? -1 : 1))));
+  return rdnKeys(dn).join(',');
+}
+
+/**
+ * The key of each RDN of a DN, leaf first (see {@link dnKey}): one parse, for comparing a DN with
+ * many bases.
+ */
+export function rdnKeys(dn: string): string[] {
+  return parseDn(dn).map((rdn) => formatDn([rdn.map((a) => ({ type: a.type.toLowerCase(), value: a.value.toLowerCase() })).sort((a, b) => (a.type < b.type ? -1 : 1))]));
 }
 
 /** The parent DN, or `''` for a single-RDN DN. */
@@ -162,13 +170,12 @@ export function parentDn(dn: string): string {
 
 /** Whether `dn` is `base` or below it. */
 export function isUnder(dn: string, base: string): boolean {
-  const rdns = dnKey(dn) === '' ? [] : splitKey(dnKey(dn));
-  const baseRdns = dnKey(base) === '' ? [] : splitKey(dnKey(base));
-  if (baseRdns.length > rdns.length) return false;
-  const tail = rdns.slice(rdns.length - baseRdns.length);
-  return tail.every((rdn, i) => rdn === baseRdns[i]);
+  return keysUnder(rdnKeys(dn), rdnKeys(base));
 }
 
-function splitKey(key: string): string[] {
-  return parseDn(key).map((rdn) => formatDn([rdn]));
+/** {@link isUnder} on {@link rdnKeys}, so that each DN is parsed once however many bases it meets. */
+export function keysUnder(rdns: readonly string[], baseRdns: readonly string[]): boolean {
+  const offset = rdns.length - baseRdns.length;
+  if (offset < 0) return false;
+  return baseRdns.every((rdn, i) => rdns[offset + i] === rdn);
 }

@@ -7,7 +7,7 @@ import type { LdapConfig } from './config.js';
 import type { Discovery } from './discovery.js';
 import { classify, requestedAttributes, toImportEntry } from './entry-mapping.js';
 import { connectorErrorOf, isLdapOperationError } from './errors.js';
-import { equalityFilter, escapeFilterValue, isUnder } from './escape.js';
+import { equalityFilter, escapeFilterValue, isUnder, keysUnder, rdnKeys } from './escape.js';
 import { OID } from './root-dse.js';
 import { toGeneralizedTime } from './syntax.js';
 import type { Watermark, WatermarkMethod } from './watermark.js';
@@ -99,8 +99,15 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
   const start: Watermark | undefined = delta && method !== undefined ? parseWatermark(runStep.watermark, method) : undefined;
   const bases = importBases(runStep, config.containers, ctx.partitions);
   const exclusions = (runStep.inclusions === undefined ? [] : (runStep.exclusions ?? [])).map((n) => n.dn);
-  const excluded = (dn: string) => exclusions.length > 0 && exclusions.some((x) => isUnder(dn, x));
-  const inScope = (dn: string) => bases.some((b) => isUnder(dn, b)) && !excluded(dn);
+  // Base and exclusion keys once per session, each entry's DN parsed once.
+  const baseKeys = bases.map(rdnKeys);
+  const exclusionKeys = exclusions.map(rdnKeys);
+  const excludedKeys = (keys: readonly string[]) => exclusionKeys.some((x) => keysUnder(keys, x));
+  const excluded = (dn: string) => exclusionKeys.length > 0 && excludedKeys(rdnKeys(dn));
+  const inScope = (dn: string) => {
+    const keys = rdnKeys(dn);
+    return baseKeys.some((b) => keysUnder(keys, b)) && !excludedKeys(keys);
+  };
   const { attributes, binary } = requestedAttributes(directoryTypes, config.anchor, method === 'modifyTimestamp' ? ['modifyTimestamp'] : []);
   const filter = objectClassFilter(directoryTypes);
   const paged = discovery.server.supportedControls.has(OID.pagedResults);
