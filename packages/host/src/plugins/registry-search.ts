@@ -20,12 +20,20 @@ interface SearchObject {
   package?: {
     name?: string;
     version?: string;
+    'dist-tags'?: { latest?: string };
     description?: string;
     keywords?: unknown;
     publisher?: { username?: string };
     maintainers?: { username?: string }[];
     ecmahost?: { apiVersion?: unknown };
   };
+}
+
+/** A version's manifest as the registry serves it (`/<name>/<version>`). */
+interface VersionDocument {
+  version?: string;
+  ecmahost?: { apiVersion?: unknown };
+  _npmUser?: { name?: string };
 }
 
 const TIMEOUT_MS = 20_000;
@@ -80,18 +88,21 @@ export async function searchRegistry(registry: string, term: string | undefined)
   const found: RegistryConnector[] = [];
   for (const object of answer.objects ?? []) {
     const pkg = object.package;
-    if (pkg?.name === undefined || pkg.version === undefined) continue;
+    if (pkg?.name === undefined) continue;
     if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes(CONNECTOR_KEYWORD)) continue;
+    // The public registry's results carry the version; Verdaccio's only the dist-tags.
+    const version = pkg.version ?? pkg['dist-tags']?.latest ?? 'latest';
     let apiVersion = apiVersionOf(pkg);
-    if (apiVersion === undefined) {
-      const doc = new URL(`${pkg.name.replace('/', '%2f')}/${encodeURIComponent(pkg.version)}`, base(registry));
-      apiVersion = apiVersionOf((await getJson(registry, doc)) as { ecmahost?: { apiVersion?: unknown } });
+    let doc: VersionDocument | undefined;
+    if (apiVersion === undefined || version === 'latest') {
+      doc = (await getJson(registry, new URL(`${pkg.name.replace('/', '%2f')}/${encodeURIComponent(version)}`, base(registry)))) as VersionDocument;
+      apiVersion = apiVersionOf(doc);
     }
     const entry: RegistryConnector = {
       name: pkg.name,
-      version: pkg.version,
+      version: doc?.version ?? version,
       description: pkg.description ?? '',
-      publisher: pkg.publisher?.username ?? pkg.maintainers?.[0]?.username ?? '?',
+      publisher: pkg.publisher?.username ?? pkg.maintainers?.[0]?.username ?? doc?._npmUser?.name ?? 'unknown',
     };
     if (apiVersion !== undefined) entry.apiVersion = apiVersion;
     const problem = compatibilityProblem(apiVersion);

@@ -1,0 +1,218 @@
+// The connector marketplace end to end, against a real npm registry: Verdaccio on loopback, storage
+// in a temp folder. The workspace's @ecmahost packages are published to it, a connector is generated,
+// tested and published, and a fresh host folder installs both from it, finds the connector with
+// `plugins search`, lists it, adds an instance and takes a SCIM POST that lands in the CSV file.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, PACKAGE_DIR, ensureBuilt } from './helpers/artifacts.js';
+import type { CommandResult } from './helpers/commands.js';
+import { cleanEnv, describeResult, registryProblem, runCommand } from './helpers/commands.js';
+
+const STEP = 240_000;
+const WORKSPACE_PACKAGES = ['sdk', 'host'].map((name) => path.join(PACKAGE_DIR, '..', name));
+const CONNECTOR = '@e2e-acme/ecma-connector-hr';
+const FUTURE = '@e2e-acme/ecma-connector-future';
+const offline = await registryProblem();
+
+/** A free loopback port: bound once by us, then released for the child to take. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor(what: string, deadlineMs: number, ready: () => Promise<boolean>, output: () => string): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await ready().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready within ${deadlineMs / 1000} s:\n${output().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Stops a child we started, by its PID, waiting (boundedly) for it to exit. */
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function spawnLogged(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): { child: ChildProcess; output: () => string } {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  return { child, output: () => output };
+}
+
+describe.skipIf(offline !== undefined)(`the connector marketplace against a local npm registry${offline === undefined ? '' : ` (skipped: ${offline})`}`, () => {
+  let root: string;
+  let registry: string;
+  let env: NodeJS.ProcessEnv;
+  let verdaccio: ReturnType<typeof spawnLogged> | undefined;
+  let serve: ReturnType<typeof spawnLogged> | undefined;
+  const project = () => path.join(root, 'hr-connector');
+  const hostDir = () => path.join(root, 'host-site');
+  const dataDir = () => path.join(hostDir(), 'data');
+  const npm = (args: string[], cwd: string) => runCommand('npm', [...args, '--no-audit', '--no-fund'], cwd, env);
+  const ecmahost = (args: string[]) => runCommand(process.execPath, [path.join(hostDir(), 'node_modules', '@ecmahost', 'host', 'dist', 'cli.js'), '--data-dir', dataDir(), ...args], hostDir(), env);
+  const ok = (label: string, result: CommandResult) => expect(result.code, describeResult(label, result)).toBe(0);
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    for (const dir of WORKSPACE_PACKAGES) {
+      if (!existsSync(path.join(dir, 'dist'))) throw new Error(`${dir} is not built; run: npx turbo run build --filter=create-ecma-connector...`);
+    }
+    root = await mkdtemp(path.join(tmpdir(), 'ecmahost-marketplace-'));
+    const port = await freePort();
+    registry = `http://127.0.0.1:${port}/`;
+    // Our packages and the generated ones live only here; everything else comes from the public registry.
+    await writeFile(
+      path.join(root, 'verdaccio.yaml'),
+      [
+        `storage: ${JSON.stringify(path.join(root, 'storage'))}`,
+        'auth:',
+        '  htpasswd:',
+        `    file: ${JSON.stringify(path.join(root, 'htpasswd'))}`,
+        'uplinks:',
+        '  npmjs:',
+        '    url: https://registry.npmjs.org/',
+        '    timeout: 60s',
+        'packages:',
+        "  '@ecmahost/*':",
+        '    access: $all',
+        '    publish: $all',
+        "  '@e2e-acme/*':",
+        '    access: $all',
+        '    publish: $all',
+        "  '**':",
+        '    access: $all',
+        '    publish: $all',
+        '    proxy: npmjs',
+        'logs: { type: stdout, format: pretty, level: warn }',
+        '',
+      ].join('\n'),
+    );
+    const npmrc = path.join(root, '.npmrc');
+    await writeFile(npmrc, `registry=${registry}\n//127.0.0.1:${port}/:_authToken=placeholder\n`);
+    const base: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(cleanEnv())) if (!/^ECMAHOST_|^npm_config_(registry|userconfig)$/i.test(key)) base[key] = value;
+    env = { ...base, npm_config_userconfig: npmrc, ECMAHOST_LOG_LEVEL: 'warn' };
+
+    const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('verdaccio/package.json')), 'bin', 'verdaccio');
+    verdaccio = spawnLogged(process.execPath, [bin, '--config', path.join(root, 'verdaccio.yaml'), '--listen', `127.0.0.1:${port}`], { cwd: root, env: base });
+    await waitFor('verdaccio', 60_000, async () => (await fetch(new URL('-/ping', registry))).ok, verdaccio.output);
+  }, STEP);
+
+  afterAll(async () => {
+    await stop(serve?.child);
+    await stop(verdaccio?.child);
+    if (root) await rm(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it('publishes the workspace packages, then generates, tests and publishes a connector', async () => {
+    for (const dir of WORKSPACE_PACKAGES) ok(`npm publish ${dir}`, await npm(['publish', '--ignore-scripts', '--registry', registry], dir));
+
+    const created = await runCommand(process.execPath, [CLI, project(), '--yes', '--name', CONNECTOR, '--display-name', 'HR CSV', '--description', 'Users from the HR export.', '--capabilities', 'import,delta,export'], root, env);
+    ok('create-ecma-connector', created);
+    ok('npm install', await npm(['install', '--prefer-offline'], project()));
+    ok('npm test', await npm(['test'], project()));
+    ok('npm publish', await npm(['publish'], project()));
+
+    // The same connector claiming a contract version no host supports, in its manifest and its definition.
+    const future = path.join(root, 'future-connector');
+    await mkdir(future);
+    await cp(path.join(project(), 'dist'), path.join(future, 'dist'), { recursive: true });
+    await rename(path.join(future, 'dist', 'index.js'), path.join(future, 'dist', 'real.js'));
+    await writeFile(path.join(future, 'dist', 'index.js'), "import connector from './real.js';\nexport default { ...connector, apiVersion: 99 };\n");
+    const pkg = JSON.parse(await readFile(path.join(project(), 'package.json'), 'utf8')) as Record<string, unknown> & { ecmahost: Record<string, unknown>; scripts: Record<string, string> };
+    await writeFile(path.join(future, 'package.json'), JSON.stringify({ ...pkg, name: FUTURE, ecmahost: { ...pkg.ecmahost, apiVersion: 99 }, scripts: {} }, null, 2));
+    ok('npm publish (future)', await npm(['publish'], future));
+
+    const view = await npm(['view', CONNECTOR, 'ecmahost', 'keywords', '--json'], root);
+    ok('npm view', view);
+    expect(JSON.parse(view.stdout)).toEqual({ ecmahost: { connector: './dist/index.js', apiVersion: 1 }, keywords: ['ecma-connector', 'ecmahost', 'csv'] });
+  }, STEP);
+
+  it('a fresh host folder installs the host and the connector from the registry; search finds it, list shows it loadable', async () => {
+    await mkdir(hostDir());
+    await writeFile(path.join(hostDir(), 'package.json'), JSON.stringify({ name: 'host-site', private: true }, null, 2));
+    ok('npm install @ecmahost/host', await npm(['install', '--prefer-offline', '@ecmahost/host', CONNECTOR], hostDir()));
+    ok('ecmahost init', await ecmahost(['init']));
+
+    // No --registry: the host asks npm, which reads the .npmrc naming the local registry.
+    const search = await ecmahost(['plugins', 'search']);
+    ok('plugins search', search);
+    // Anonymous publishes (the placeholder token) carry no publisher name.
+    expect(search.stdout).toBe(
+      `Connector packages on ${registry} (this host supports connector API version 1):\n` +
+        `${FUTURE}@0.1.0  by unknown  INCOMPATIBLE: built for connector API version 99; this host supports 1\n    Users from the HR export.\n` +
+        `${CONNECTOR}@0.1.0  by unknown  compatible (api 1)\n    Users from the HR export.\n`,
+    );
+    const byTerm = await ecmahost(['plugins', 'search', 'hr', '--registry', registry]);
+    ok('plugins search hr', byTerm);
+    expect(byTerm.stdout).toContain(`${CONNECTOR}@0.1.0  by unknown  compatible (api 1)`);
+    expect(byTerm.stdout).not.toContain(FUTURE);
+    // The workspace's own packages are on the registry too, but carry no ecma-connector keyword.
+    expect(search.stdout).not.toContain('@ecmahost/host');
+
+    const list = await ecmahost(['plugins', 'list']);
+    ok('plugins list', list);
+    expect(list.stdout).toContain(`${CONNECTOR}@0.1.0  api 1  loadable`);
+  }, STEP);
+
+  it('a connector built for an unsupported API version is refused by plugins install and listed as not loadable', async () => {
+    const before = await readFile(path.join(hostDir(), 'package.json'), 'utf8');
+    const refused = await ecmahost(['plugins', 'install', FUTURE]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`error: ${FUTURE}@0.1.0 cannot be loaded by this host: built for connector API version 99; this host supports 1\nThe installation was rolled back.\n`);
+    expect(await readFile(path.join(hostDir(), 'package.json'), 'utf8')).toBe(before);
+    expect(existsSync(path.join(hostDir(), 'node_modules', '@e2e-acme', 'ecma-connector-future'))).toBe(false);
+
+    // Put there with npm directly, the host lists it with the reason and never loads it.
+    ok('npm install (future)', await npm(['install', '--prefer-offline', FUTURE], hostDir()));
+    const list = await ecmahost(['plugins', 'list']);
+    expect(list.stdout).toMatch(new RegExp(`^${FUTURE}@0\\.1\\.0  api \\?  NOT loadable: .*was built for connector API version 99`, 'm'));
+    ok('npm uninstall (future)', await npm(['uninstall', FUTURE], hostDir()));
+  }, STEP);
+
+  it('connector add creates an instance and a SCIM POST through the host lands in the CSV file', async () => {
+    const csv = path.join(root, 'users.csv');
+    await cp(path.join(project(), 'sample', 'users.csv'), csv);
+    const add = await ecmahost(['connector', 'add', 'HR', '--package', CONNECTOR, '--param', `FilePath=${csv}`, '--scim', 'userName=UserName', '--scim', 'displayName=DisplayName', '--token', 'e2e-secret-token-0123456789abcdef']);
+    ok('connector add', add);
+
+    const port = await freePort();
+    serve = spawnLogged(process.execPath, [path.join(hostDir(), 'node_modules', '@ecmahost', 'host', 'dist', 'cli.js'), '--data-dir', dataDir(), 'serve', '--insecure-http', '--bind', '127.0.0.1', '--port', String(port)], { cwd: hostDir(), env });
+    const base = `http://127.0.0.1:${port}/ecma2host_HR/scim`;
+    const auth = { authorization: 'Bearer e2e-secret-token-0123456789abcdef' };
+    const current = serve;
+    await waitFor('ecmahost serve', 60_000, async () => (await fetch(`${base}/ServiceProviderConfig`, { headers: auth })).ok, current.output);
+
+    const response = await fetch(`${base}/Users`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'kcarter', active: true, displayName: 'Kim Carter' }),
+    });
+    const body = await response.text();
+    expect(response.status, body).toBe(201);
+    const rows = (await readFile(csv, 'utf8')).trim().split('\n');
+    expect(rows).toHaveLength(4);
+    expect(rows[3]).toMatch(/^kcarter,Kim Carter,/);
+
+    const refused = await ecmahost(['plugins', 'remove', CONNECTOR]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`error: ${CONNECTOR} is still used by connector instance HR`);
+  }, STEP);
+});
