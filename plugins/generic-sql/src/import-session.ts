@@ -16,12 +16,23 @@ interface Page {
   more: boolean;
 }
 
-/** Keeps only the attributes the host asked for (a connector may return fewer, never more). */
-function restrict(runStep: ImportRunStep, entry: ImportEntry): ImportEntry {
-  const wanted = findObjectType(runStep.schema, entry.objectType);
-  if (!wanted) return entry;
-  const names = new Set(wanted.attributes.map((a) => a.name));
-  return { ...entry, attributeChanges: entry.attributeChanges.filter((c) => names.has(c.name)) };
+/**
+ * Keeps only the attributes the host asked for (a connector may return fewer, never more). The
+ * names are looked up once per object type for the run, and an entry with nothing to drop is
+ * handed on as it is: an import passes every row through here.
+ */
+function restrictor(runStep: ImportRunStep): (entry: ImportEntry) => ImportEntry {
+  const namesByType = new Map<string, ReadonlySet<string> | undefined>();
+  return (entry) => {
+    let names = namesByType.get(entry.objectType);
+    if (!namesByType.has(entry.objectType)) {
+      const wanted = findObjectType(runStep.schema, entry.objectType);
+      names = wanted === undefined ? undefined : new Set(wanted.attributes.map((a) => a.name));
+      namesByType.set(entry.objectType, names);
+    }
+    if (names === undefined || entry.attributeChanges.every((c) => names.has(c.name))) return entry;
+    return { ...entry, attributeChanges: entry.attributeChanges.filter((c) => names.has(c.name)) };
+  };
 }
 
 /**
@@ -202,6 +213,7 @@ export async function openImportSession(
     finalWatermark = () => now;
   }
 
+  const restrict = restrictor(runStep);
   return {
     async getEntries() {
       // Checked between pages: a cancelled run reads nothing more and its watermark is never used.
@@ -209,7 +221,7 @@ export async function openImportSession(
       const page = await next().catch((error: unknown) => {
         throw operationError(dialect, config, error, 'Reading an import page');
       });
-      const entries = page.entries.map((e) => restrict(runStep, e));
+      const entries = page.entries.map(restrict);
       const watermark = page.more ? undefined : finalWatermark();
       return watermark === undefined ? { entries, more: page.more } : { entries, more: page.more, watermark: encodeWatermark(watermark) };
     },
