@@ -108,6 +108,17 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     expect((await run('plugins', 'list')).stdout).not.toContain('@acme/people-connector');
   });
 
+  it('refuses an install spec npm would read as an option, and a remove name that is not a package name', async () => {
+    const packageJson = await readFile(path.join(dataDir, 'package.json'), 'utf8');
+    const option = await run('plugins', 'install', '--', '--prefix=/tmp/elsewhere');
+    expect(option.code).toBe(1);
+    expect(option.stderr).toContain('error: "--prefix=/tmp/elsewhere" is not a package to install: give a name (optionally @version), a tarball or a folder\n');
+    const traversal = await run('plugins', 'remove', '../../etc');
+    expect(traversal.code).toBe(1);
+    expect(traversal.stderr).toBe('error: "../../etc" is not a package name\n');
+    expect(await readFile(path.join(dataDir, 'package.json'), 'utf8')).toBe(packageJson);
+  });
+
   it('remove of a package that is not installed says so', async () => {
     const result = await run('plugins', 'remove', '@acme/never-installed');
     expect(result.code).toBe(1);

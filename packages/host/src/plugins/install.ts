@@ -81,6 +81,8 @@ async function connectorProblem(name: string, folder: string): Promise<{ problem
  * removed (or the previous version reinstalled), and an `Error` gives the reason.
  */
 export async function installConnector(folder: string, spec: string, options: { registry?: string } = {}): Promise<InstalledConnector> {
+  // npm would read a leading dash as one of its own options (--global, --prefix=...).
+  if (spec.trim() === '' || spec.startsWith('-')) throw new Error(`"${spec}" is not a package to install: give a name (optionally @version), a tarball or a folder`);
   await mkdir(folder, { recursive: true });
   const packageJson = path.join(folder, 'package.json');
   const lockFile = path.join(folder, 'package-lock.json');
@@ -114,11 +116,12 @@ export async function installConnector(folder: string, spec: string, options: { 
 /** The connector instances (names) in `instances` that use package `name`. */
 export function instancesUsing(name: string, instances: readonly { name: string; package: string }[]): string[] {
   const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}`;
-  return instances.filter((i) => i.package === name || i.package.includes(marker)).map((i) => i.name);
+  return instances.filter((i) => i.package === name || i.package.includes(`${marker}${path.sep}`) || i.package.endsWith(marker)).map((i) => i.name);
 }
 
 /** `npm uninstall <name>` in `folder`; an `Error` when the folder's package.json does not list it. */
 export async function uninstallConnector(folder: string, name: string): Promise<void> {
+  if (nameOfSpec(name) !== name) throw new Error(`"${name}" is not a package name`);
   const pkg = await readManifest(path.join(folder, 'package.json'));
   if (pkg?.dependencies?.[name] === undefined) throw new Error(`${name} is not installed in ${folder} (not in its package.json dependencies)`);
   const result = await runNpm(['uninstall', name, '--no-audit', '--no-fund'], folder);
