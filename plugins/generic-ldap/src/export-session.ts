@@ -121,6 +121,12 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     if (password !== undefined && passwordModify) await connection.passwordModify(dn, password);
     const result: ExportEntryResult = { identifier: entry.identifier, dn };
     if (config.anchor === DN_ATTRIBUTE) return { ...result, anchor: { [DN_ATTRIBUTE]: dn } };
+    // An anchor the add itself set to one value is that value: no read-back round trip. A
+    // server-assigned anchor (entryUUID, objectGUID) or several values are read from the entry.
+    const anchorKey = Object.keys(attributes).find((k) => k.toLowerCase() === config.anchor.toLowerCase());
+    const sent = anchorKey === undefined ? undefined : attributes[anchorKey];
+    const [only] = sent ?? [];
+    if (sent?.length === 1 && only !== undefined) return { ...result, anchor: { [config.anchor]: typeof only === 'string' ? only : new Uint8Array(only) } };
     const [created] = await connection.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [config.anchor] });
     const anchor = created === undefined ? undefined : anchorOf(created, config.anchor);
     return anchor === undefined ? result : { ...result, anchor: { [config.anchor]: anchor } };

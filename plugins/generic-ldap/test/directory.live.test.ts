@@ -221,6 +221,8 @@ describe.skipIf(skip !== undefined)(liveTitle('export and import against slapd',
         hostile.map((value) => ({ modification: 'add' as const, anchor: { employeeNumber: value }, attributeChanges: attributeChangesOf({ cn: value, sn: 'S', employeeNumber: value }) })),
       );
       expect(adds.map((r) => r.error)).toEqual(hostile.map(() => undefined));
+      // The anchor an add reports is the one the directory holds (imports find the same objects by it).
+      expect(adds.map((r) => r.anchor)).toEqual(hostile.map((value) => ({ employeeNumber: value })));
       const { entries } = await importAll(instance, 'full');
       expect(entries.map((e) => e.anchor.employeeNumber).sort()).toEqual([...hostile].sort());
       for (const entry of entries) {
