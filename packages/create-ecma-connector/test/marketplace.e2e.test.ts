@@ -13,9 +13,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, PACKAGE_DIR, ensureBuilt } from './helpers/artifacts.js';
 import type { CommandResult } from './helpers/commands.js';
-import { cleanEnv, describeResult, registryProblem, runCommand } from './helpers/commands.js';
+import { cleanEnv, describeResult, registryProblem } from './helpers/commands.js';
 
 const STEP = 240_000;
+const COMMAND_TIMEOUT_MS = 180_000;
 const WORKSPACE_PACKAGES = ['sdk', 'host'].map((name) => path.join(PACKAGE_DIR, '..', name));
 const CONNECTOR = '@e2e-acme/ecma-connector-hr';
 const FUTURE = '@e2e-acme/ecma-connector-future';
@@ -48,8 +49,25 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Runs a command to its end, killed (SIGKILL) after `COMMAND_TIMEOUT_MS`; never rejects for a non-zero exit. */
+function runCommand(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: COMMAND_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, stdout, stderr: signal === null ? stderr : `${stderr}\n(killed by ${signal} after ${COMMAND_TIMEOUT_MS / 1000} s)` }));
+  });
+}
+
 function spawnLogged(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): { child: ChildProcess; output: () => string } {
   const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Should the test worker die before afterAll, the registry and the host do not outlive it.
+  const kill = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
