@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,27 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`error: cannot reach the npm registry ${registry} (ECONNREFUSED). Check the address (--registry, or "npm config get registry") and the network.\n`);
+  });
+
+  it('search says when the registry has no search API', async () => {
+    // A registry without the search endpoint (some mirrors and proxies): everything is 404.
+    const server = createHttpServer((_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const registry = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      const result = await run('plugins', 'search', '--registry', registry);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`error: the npm registry ${registry} does not offer the npm search API (/-/v1/search answered 404 Not Found); search a registry that does, with --registry <url>\n`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('search reads the registry from the npm configuration when --registry is not given', async () => {
+    const registry = `http://127.0.0.1:${await closedPort()}/`;
+    const result = await cli(['--data-dir', dataDir, 'plugins', 'search'], { env: { ...env, npm_config_registry: registry }, cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: cannot reach the npm registry ${registry} (ECONNREFUSED)`);
   });
 
   it('install of a package that is not a connector is refused and rolled back', async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hostInstallDir } from '../cli/connector-loading.js';
 
@@ -46,7 +47,10 @@ export function pluginFolder(dataDir: string, installDir: string = hostInstallDi
 /** The registry npm uses in `cwd`: `--registry` when given, else the user's npm configuration. */
 export async function configuredRegistry(cwd: string, explicit?: string): Promise<string> {
   if (explicit !== undefined && explicit !== '') return explicit;
-  const result = await runNpm(['config', 'get', 'registry'], cwd);
+  // The data directory may not exist yet; npm reads the same .npmrc files from its nearest existing parent.
+  let dir = path.resolve(cwd);
+  while (!existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const result = await runNpm(['config', 'get', 'registry'], dir);
   const value = result.stdout.trim();
   if (result.code !== 0 || value === '') throw new Error(`cannot read the npm registry setting: ${npmFailure(result)}`);
   return value;

@@ -52,6 +52,9 @@ async function getJson(registry: string, url: URL): Promise<unknown> {
     const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
     throw new Error(`cannot reach the npm registry ${registry} (${reason}). Check the address (--registry, or "npm config get registry") and the network.`, { cause: error });
   }
+  if (response.status === 404 && url.pathname.endsWith('/-/v1/search')) {
+    throw new Error(`the npm registry ${registry} does not offer the npm search API (${url.pathname} answered 404 Not Found); search a registry that does, with --registry <url>`);
+  }
   if (!response.ok) throw new Error(`the npm registry ${registry} answered ${response.status} ${response.statusText} for ${url.pathname}`);
   try {
     return await response.json();
