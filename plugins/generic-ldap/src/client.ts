@@ -6,6 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Attribute, BerWriter, Change, Client, MessageResponseStatus, ModifyDNRequest, ResultCodeError, StatusCodeParser } from 'ldapts';
+import { AssertionControl } from './assertion-control.js';
 import type { LdapConfig } from './config.js';
 import { LdapOperationError } from './errors.js';
 import { formatDn, parseDn } from './escape.js';
@@ -40,7 +41,8 @@ export interface LdapConnection {
   /** A paged search (RFC 2696): one array per page, the next page asked only when the previous is consumed. */
   searchPages(base: string, search: LdapSearch, pageSize: number): AsyncGenerator<LdapEntry[]>;
   add(dn: string, attributes: Record<string, (string | Buffer)[]>): Promise<void>;
-  modify(dn: string, modifications: LdapModification[]): Promise<void>;
+  /** A modify; with `assertion`, applied only when the entry has that attribute value (RFC 4528), else assertionFailed (122). */
+  modify(dn: string, modifications: LdapModification[], assertion?: { attribute: string; value: string }): Promise<void>;
   /** Renames or moves an entry (RFC 4511 §4.9); `deleteOldRdn` removes the old naming value. */
   modifyDn(dn: string, newDn: string, deleteOldRdn: boolean): Promise<void>;
   delete(dn: string): Promise<void>;
@@ -210,9 +212,13 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
     },
     add: (dn, attributes) =>
       guard(`add ${dn}`, () => client.add(dn, Object.entries(attributes).map(([type, values]) => new Attribute({ type, values: values as string[] })))),
-    modify: (dn, modifications) =>
+    modify: (dn, modifications, assertion) =>
       guard(`modify ${dn}`, () =>
-        client.modify(dn, modifications.map((m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.attribute, values: m.values as string[] }) }))),
+        client.modify(
+          dn,
+          modifications.map((m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.attribute, values: m.values as string[] }) })),
+          assertion === undefined ? undefined : new AssertionControl(assertion.attribute, assertion.value),
+        ),
       ),
     modifyDn: (dn, newDn, deleteOldRdn) =>
       guard(`rename ${dn}`, async () => {

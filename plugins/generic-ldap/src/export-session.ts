@@ -6,8 +6,8 @@ import type { LdapConfig } from './config.js';
 import type { Discovery } from './discovery.js';
 import { renderDnTemplate } from './dn-template.js';
 import { anchorOf } from './entry-mapping.js';
-import { entryErrorOf } from './errors.js';
-import { dnKey, formatDn, parseDn } from './escape.js';
+import { entryErrorOf, isLdapOperationError } from './errors.js';
+import { dnKey, formatDn, isUnder, parseDn } from './escape.js';
 import { OID } from './root-dse.js';
 import type { DirectoryAttribute } from './schema-builder.js';
 import { sshaHash } from './ssha.js';
@@ -170,11 +170,46 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     return { mods, password };
   };
 
+  /**
+   * An update of attributes at the DN the host knows, on the condition that the entry there still
+   * has the anchor value (RFC 4528 assertion): one round trip instead of a search and a modify.
+   * `false` when the entry is gone or is another object now, for the caller to find it by anchor.
+   */
+  const updateInPlace = async (connection: LdapConnection, entry: CSEntryChange, type: ObjectTypeDefinition): Promise<boolean> => {
+    const anchorValue = entry.anchor[config.anchor];
+    const { dn } = entry;
+    if (dn === undefined || config.anchor === DN_ATTRIBUTE || typeof anchorValue !== 'string' || !discovery.server.supportedControls.has(OID.assertion)) return false;
+    // Only where the anchor search would look: an object moved out of the containers is not this connector's.
+    const within = (base: string): boolean => {
+      try {
+        return isUnder(dn, base);
+      } catch {
+        // A DN the host holds that does not parse: the anchor search decides, as before.
+        return false;
+      }
+    };
+    if (!ctx.bases(discovery).some(within)) return false;
+    const { mods, password } = modifications(type, entry.attributeChanges);
+    if (mods.length === 0) return false;
+    try {
+      await connection.modify(dn, mods, { attribute: config.anchor, value: anchorValue });
+    } catch (error) {
+      if (isLdapOperationError(error) && (error.resultCode === 32 || error.resultCode === 122)) return false;
+      throw error;
+    }
+    if (password !== undefined && passwordModify) await connection.passwordModify(dn, password);
+    return true;
+  };
+
   const update = async (connection: LdapConnection, entry: CSEntryChange): Promise<ExportEntryResult> => {
     const type = typeOf(entry);
-    let dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases(discovery));
     const dnChange = entry.attributeChanges.find((c) => c.name === DN_ATTRIBUTE);
     const requested = entry.newDn ?? (dnChange === undefined ? undefined : added(dnChange)[0]);
+    const renames = typeof requested === 'string' && requested !== '';
+    if (entry.modification === 'update' && !renames && entry.dn !== undefined && (await updateInPlace(connection, entry, type))) {
+      return { identifier: entry.identifier, dn: entry.dn };
+    }
+    let dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases(discovery));
     if (typeof requested === 'string' && requested !== '') {
       let target: string;
       try {

@@ -23,6 +23,7 @@ export const OID = {
   whoAmI: '1.3.6.1.4.1.4203.1.11.3',
   allOperationalAttributes: '1.3.6.1.4.1.4203.1.5.1',
   trueFalseFilters: '1.3.6.1.4.1.4203.1.5.3',
+  assertion: '1.3.6.1.1.12',
 } as const;
 
 type RawEntry = Readonly<Record<string, string | Buffer | readonly (string | Buffer)[]>>;

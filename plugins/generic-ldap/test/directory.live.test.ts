@@ -334,6 +334,46 @@ describe.skipIf(skip !== undefined)(liveTitle('export and import against slapd',
     }
   });
 
+  it('updates at the DN the host knows only when the entry there still has the anchor, else finds the object by its anchor', async () => {
+    const ou = await freshContainer(slapd, 'in-place');
+    const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `uid={uid},${ou}`, anchor: 'uid' }));
+    const root = await rootClient(slapd);
+    const descriptionOf = async (uid: string): Promise<string> => slapd.ldapsearch(ou, `(uid=${uid})`, ['description']);
+    try {
+      const adds = await exportBatch(instance, 'inetOrgPerson', [
+        { modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ uid: 'ip1', cn: 'One', sn: 'O' }) },
+        { modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ uid: 'ip2', cn: 'Two', sn: 'T' }) },
+      ]);
+      expect(adds.map((r) => r.anchor)).toEqual([{ uid: 'ip1' }, { uid: 'ip2' }]);
+      const describe = (dn: string, uid: string, text: string) => ({ modification: 'update' as const, dn, anchor: { uid }, attributeChanges: [attributeChange.replace('description', text)] });
+      // The DN is right: applied there.
+      const [inPlace] = await exportBatch(instance, 'inetOrgPerson', [describe(`uid=ip1,${ou}`, 'ip1', 'first')]);
+      expect(inPlace).toMatchObject({ dn: `uid=ip1,${ou}` });
+      expect(inPlace?.error).toBeUndefined();
+      expect(await descriptionOf('ip1')).toContain('description: first');
+      // The DN belongs to another object: that object is left alone and the anchor's object changes.
+      const [other] = await exportBatch(instance, 'inetOrgPerson', [describe(`uid=ip2,${ou}`, 'ip1', 'second')]);
+      expect(other?.error).toBeUndefined();
+      expect(other?.dn?.toLowerCase()).toBe(`uid=ip1,${ou}`.toLowerCase());
+      expect(await descriptionOf('ip1')).toContain('description: second');
+      expect(await descriptionOf('ip2')).not.toContain('description:');
+      // Renamed behind the host's back: the old DN is gone, the anchor finds the entry.
+      await root.modifyDN(`uid=ip1,${ou}`, `cn=One Renamed,${ou}`);
+      // ldapts' modifyDN drops the old naming value: the anchor goes back as the admin would keep it.
+      await root.modify(`cn=One Renamed,${ou}`, new Change({ operation: 'add', modification: new Attribute({ type: 'uid', values: ['ip1'] }) }));
+      const [stale] = await exportBatch(instance, 'inetOrgPerson', [describe(`uid=ip1,${ou}`, 'ip1', 'third')]);
+      expect(stale?.error).toBeUndefined();
+      expect(stale?.dn?.toLowerCase()).toBe(`cn=One Renamed,${ou}`.toLowerCase());
+      expect(await descriptionOf('ip1')).toContain('description: third');
+      // Neither the DN nor the anchor exists: missing-object, nothing written.
+      const [gone] = await exportBatch(instance, 'inetOrgPerson', [describe(`uid=nobody,${ou}`, 'nobody', 'x')]);
+      expect(gone?.error?.code).toBe('missing-object');
+    } finally {
+      await root.unbind();
+      await instance.close();
+    }
+  });
+
   it('offers partitions and the container hierarchy', async () => {
     const ou = await freshContainer(slapd, 'tree');
     const instance = await open(valuesFor(slapd));
