@@ -269,4 +269,32 @@ describe('user lifecycle as Entra drives it', () => {
     expect(line).toMatchObject({ connector: 'A', method: 'GET', path: `${BASE}/Users`, status: 200 });
     expect(typeof line.latencyMs).toBe('number');
   });
+
+  it('echoes the request id on created, error, empty and unrouted responses, keeping their status and headers', async () => {
+    const created = await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify(u1()), headers: { 'x-request-id': 'req-201' } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('x-request-id')).toBe('req-201');
+    expect(created.headers.get('content-type')).toBe('application/scim+json; charset=utf-8');
+    const { id } = (await created.json()) as { id: string };
+    expect(created.headers.get('location')).toContain(`${BASE}/Users/${id}`);
+
+    const missing = await f.request(`${BASE}/Users/5171a35d82074e068ce2`, { headers: { 'x-request-id': 'req-404' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-request-id')).toBe('req-404');
+    expect(missing.headers.get('content-type')).toBe('application/scim+json; charset=utf-8');
+
+    const unauthorized = await f.request(`${BASE}/Users`, { token: 'wrong', headers: { 'x-request-id': 'req-401' } });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('x-request-id')).toBe('req-401');
+    expect(unauthorized.headers.get('www-authenticate')).toBe('Bearer realm="ecmahost"');
+
+    const deleted = await f.request(`${BASE}/Users/${id}`, { method: 'DELETE', headers: { 'x-request-id': 'req-204' } });
+    expect(deleted.status).toBe(204);
+    expect(deleted.headers.get('x-request-id')).toBe('req-204');
+    expect(await deleted.text()).toBe('');
+
+    const nowhere = await f.request('/nowhere', { headers: { 'x-request-id': 'req-none' } });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers.get('x-request-id')).toBe('req-none');
+  });
 });

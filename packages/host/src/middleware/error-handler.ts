@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { ScimError, isScimError } from '../scim/errors.js';
-import { scimJson } from './scim-response.js';
+import { scimBody } from './scim-response.js';
 
 /**
  * The app's one `onError`: every error becomes a SCIM error body. A `ScimError` is rendered as
@@ -16,10 +16,10 @@ export function handleError(logger: Logger) {
       const headers: Record<string, string> = {};
       if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
       if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="ecmahost"';
-      return scimJson(error.toJSON(), error.status, headers);
+      return scimBody(c, error.toJSON(), error.status, headers);
     }
     logger.error({ requestId, err: { type: error.name, message: error.message } }, 'request failed');
     const internal = new ScimError(500, undefined, `Internal error in the host; see its log for request ${requestId}.`);
-    return scimJson(internal.toJSON(), 500);
+    return scimBody(c, internal.toJSON(), 500);
   };
 }

@@ -14,10 +14,16 @@ export function requestLog(logger: Logger, metrics: HostMetrics): MiddlewareHand
     const given = c.req.header('x-request-id');
     const requestId = given !== undefined && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     c.set('requestId', requestId);
+    // Set before the handler runs so responses built through the context carry it as they are
+    // made; setting it afterwards makes Hono rebuild the response as a stream, which costs
+    // @hono/node-server its fast path (see docs/performance.md).
+    c.header('x-request-id', requestId);
     const started = performance.now();
     await next();
     const seconds = (performance.now() - started) / 1000;
-    c.header('x-request-id', requestId);
+    // Responses a route built on its own (console pages, the host-wide 404) lose the prepared
+    // header; only those pay for adding it now.
+    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
     const connector = (c.get('connector') as string | undefined) ?? null;
     const status = c.res.status;
     if (connector !== null) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { redact } from '../logging/redact.js';
 import { readJsonBody } from '../middleware/json-body.js';
 import { requireBearer } from '../middleware/bearer-auth.js';
-import { scimJson } from '../middleware/scim-response.js';
+import { scimBody } from '../middleware/scim-response.js';
 import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter-parser.js';
 import { MAX_PAGE_SIZE, listResponse, readPaging } from '../scim/list-response.js';
@@ -53,28 +53,28 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
   switch (resource.toLowerCase()) {
     case 'users':
       if (id === undefined) {
-        if (method === 'GET') return listUsers(served, params, baseUrl);
+        if (method === 'GET') return listUsers(c, served, params, baseUrl);
         if (method === 'POST') {
           const body = await readBody(c, options);
           const created = await served.users.create(body, baseUrl);
-          return respond(c, options, scimJson(project(created, params), 201, { location: String((created.meta as { location: string }).location) }), created);
+          return respond(c, options, scimBody(c, project(created, params), 201, { location: String((created.meta as { location: string }).location) }), created);
         }
         throw methodNotAllowed(method, 'GET, POST');
       }
       switch (method) {
         case 'GET':
-          return scimJson(project(served.users.get(id, baseUrl), params));
+          return scimBody(c, project(served.users.get(id, baseUrl), params));
         case 'PATCH': {
           const updated = await served.users.patch(id, await readBody(c, options), baseUrl);
-          return respond(c, options, scimJson(project(updated, params)), updated);
+          return respond(c, options, scimBody(c, project(updated, params)), updated);
         }
         case 'PUT': {
           const updated = await served.users.replace(id, await readBody(c, options), baseUrl);
-          return respond(c, options, scimJson(project(updated, params)), updated);
+          return respond(c, options, scimBody(c, project(updated, params)), updated);
         }
         case 'DELETE':
           await served.users.delete(id);
-          return new Response(null, { status: 204 });
+          return c.body(null, 204);
         default:
           throw methodNotAllowed(method, 'GET, PATCH, PUT, DELETE');
       }
@@ -83,49 +83,49 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
       if (id === undefined && method === 'GET') {
         const filter = params.get('filter');
         if (filter !== undefined && filter.trim() !== '') parseFilter(filter);
-        return scimJson(listResponse([], 0));
+        return scimBody(c, listResponse([], 0));
       }
       throw new ScimError(404, undefined, `Connector ${served.runtime.name} serves no groups.`);
     case 'schemas': {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
       const documents = schemaDocuments(served, baseUrl);
-      if (id === undefined) return scimJson(schemasList(documents));
+      if (id === undefined) return scimBody(c, schemasList(documents));
       const document = documents.find((d) => d.id.toLowerCase() === id.toLowerCase());
       if (document === undefined) throw new ScimError(404, undefined, `No schema ${id.slice(0, 200)}.`);
-      return scimJson(document);
+      return scimBody(c, document);
     }
     case 'serviceproviderconfig':
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
       if (id !== undefined) throw notFound(c);
-      return scimJson(serviceProviderConfig(baseUrl, MAX_PAGE_SIZE));
+      return scimBody(c, serviceProviderConfig(baseUrl, MAX_PAGE_SIZE));
     case 'resourcetypes': {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
       const list = resourceTypesList(baseUrl, false);
-      if (id === undefined) return scimJson(list);
+      if (id === undefined) return scimBody(c, list);
       const type = list.Resources.find((r) => String(r.id).toLowerCase() === id.toLowerCase());
       if (type === undefined) throw new ScimError(404, undefined, `No resource type ${id.slice(0, 100)}.`);
-      return scimJson(type);
+      return scimBody(c, type);
     }
     case 'cache':
       if (method !== 'GET' || id !== undefined) throw methodNotAllowed(method, 'GET');
-      return cacheView(served, params);
+      return cacheView(c, served, params);
     default:
       throw notFound(c);
   }
 }
 
-function listUsers(served: ServedConnector, params: Map<string, string>, baseUrl: string): Response {
+function listUsers(c: Context<HostEnv>, served: ServedConnector, params: Map<string, string>, baseUrl: string): Response {
   const paging = readPaging(params.get('startindex'), params.get('count'));
   const page = served.users.query(params.get('filter'), paging, baseUrl);
   const resources = page.resources.map((r) => project(r, params));
-  return scimJson(listResponse(resources, page.total, paging.startIndex));
+  return scimBody(c, listResponse(resources, page.total, paging.startIndex));
 }
 
 /** The authenticated diagnosis view of the connector space: state, size, raw objects, query plan. */
-function cacheView(served: ServedConnector, params: Map<string, string>): Response {
+function cacheView(c: Context<HostEnv>, served: ServedConnector, params: Map<string, string>): Response {
   const runtime = served.runtime;
   const status = runtime.status();
-  if (runtime.cache?.state !== 'ready' || runtime.translator === undefined) return scimJson({ ...status, objects: [] });
+  if (runtime.cache?.state !== 'ready' || runtime.translator === undefined) return scimBody(c, { ...status, objects: [] });
   const paging = readPaging(params.get('startindex'), params.get('count'));
   const filterText = params.get('filter');
   const filter = filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(filterText);
@@ -138,7 +138,7 @@ function cacheView(served: ServedConnector, params: Map<string, string>): Respon
     created: o.created,
     lastModified: o.lastModified,
   }));
-  return scimJson({ ...status, totalResults: objects.length, startIndex: paging.startIndex, plan, objects: page });
+  return scimBody(c, { ...status, totalResults: objects.length, startIndex: paging.startIndex, plan, objects: page });
 }
 
 function schemaDocuments(served: ServedConnector, baseUrl: string) {
