@@ -48,6 +48,13 @@ describe(`a cache of ${COUNT} objects`, () => {
     expect(byId).toMatchObject({ totalResults: 1, plan: { index: 'id', scanned: 1 } });
   });
 
+  it('scans for eq on an extension attribute no SCIM core attribute maps: only the anchor and mapped attributes are indexed', () => {
+    const result = host.queryCache('Big', 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User:firstName eq "First4"');
+    expect(result.totalResults).toBe(1);
+    expect(result.resources[0]).toMatchObject({ userName: 'user4' });
+    expect(result.plan).toEqual({ index: null, scanned: COUNT });
+  });
+
   it('scans for filters no index can answer (the plan counter is real)', () => {
     const result = host.queryCache('Big', 'userName sw "user9999"', { count: 5 });
     expect(result.plan).toEqual({ index: null, scanned: COUNT });

@@ -4,13 +4,19 @@ import { indexKey } from './index-key.js';
 import type { IndexedAttribute } from './index-key.js';
 
 /**
+ * The ids under one index key: a bare id while the value is unique (the common case for the
+ * attributes indexed, so no collection per entry), a `Set` once two objects share it.
+ */
+type IndexEntry = string | Set<string>;
+
+/**
  * One complete state of a connector space: objects by id plus a hash index per indexed attribute
  * (normalised value → ids). A full import fills a new generation while the previous one keeps
  * answering, then replaces it whole.
  */
 export class Generation {
   readonly #objects = new Map<string, CachedObject>();
-  readonly #indexes = new Map<string, { caseExact: boolean; map: Map<string, Set<string>> }>();
+  readonly #indexes = new Map<string, { caseExact: boolean; map: Map<string, IndexEntry> }>();
 
   constructor(indexed: readonly IndexedAttribute[]) {
     for (const attribute of indexed) this.#indexes.set(attribute.name, { caseExact: attribute.caseExact, map: new Map() });
@@ -40,7 +46,9 @@ export class Generation {
   lookup(attribute: string, value: AttributeValue | string | number | boolean): string[] {
     const index = this.#indexes.get(attribute);
     if (index === undefined) throw new Error(`${attribute} is not indexed`);
-    return [...(index.map.get(indexKey(value, index.caseExact)) ?? [])];
+    const entry = index.map.get(indexKey(value, index.caseExact));
+    if (entry === undefined) return [];
+    return typeof entry === 'string' ? [entry] : [...entry];
   }
 
   /** Adds or replaces an object, updating every index. */
@@ -51,9 +59,10 @@ export class Generation {
     for (const [name, index] of this.#indexes) {
       for (const value of object.attributes[name] ?? []) {
         const key = indexKey(value, index.caseExact);
-        let ids = index.map.get(key);
-        if (ids === undefined) index.map.set(key, (ids = new Set()));
-        ids.add(object.id);
+        const entry = index.map.get(key);
+        if (entry === undefined) index.map.set(key, object.id);
+        else if (typeof entry !== 'string') entry.add(object.id);
+        else if (entry !== object.id) index.map.set(key, new Set([entry, object.id]));
       }
     }
   }
@@ -71,9 +80,14 @@ export class Generation {
     for (const [name, index] of this.#indexes) {
       for (const value of object.attributes[name] ?? []) {
         const key = indexKey(value, index.caseExact);
-        const ids = index.map.get(key);
-        ids?.delete(object.id);
-        if (ids?.size === 0) index.map.delete(key);
+        const entry = index.map.get(key);
+        if (entry === object.id) index.map.delete(key);
+        else if (entry !== undefined && typeof entry !== 'string') {
+          entry.delete(object.id);
+          // Back to a bare id once the value is unique again, so the entry costs what it did before.
+          if (entry.size === 1) index.map.set(key, entry.values().next().value!);
+          else if (entry.size === 0) index.map.delete(key);
+        }
       }
     }
   }

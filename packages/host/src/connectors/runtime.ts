@@ -165,9 +165,7 @@ export class ConnectorRuntime {
       this.#objectType = objectType;
       this.translator = new Translator(this.#config, objectType, capabilities.exportType, this.#deps.maxValueLength);
       this.cache = new ConnectorCache(
-        [...this.translator.served.values()]
-          .filter((s) => s.definition.type !== 'binary')
-          .map((s) => ({ name: s.definition.name, caseExact: s.definition.caseExact === true })),
+        this.translator.indexedAttributes().map((name) => ({ name, caseExact: this.translator!.served.get(name)?.definition.caseExact === true })),
       );
       this.#watermark = await this.#readWatermark();
       this.state = 'importing';

@@ -88,6 +88,20 @@ export class Translator {
     }
   }
 
+  /**
+   * The attributes the cache indexes: the anchor and every attribute a SCIM core attribute maps to
+   * (userName, externalId, emails..., which is where Entra's matching attributes live). An `eq` on
+   * any other extension attribute is answered by a scan: indexing every attribute cost more memory
+   * than the whole object (docs/decisions/008-host-performance.md).
+   */
+  indexedAttributes(): string[] {
+    const names = new Set<string>([...this.config.anchor, ...this.#mapping.map((m) => m.attribute)]);
+    return [...names].filter((name) => {
+      const served = this.served.get(name);
+      return served !== undefined && served.definition.type !== 'binary';
+    });
+  }
+
   /** The served attribute named `name` (case-insensitively), if any. */
   attributeNamed(name: string): string | undefined {
     return this.#byLower.get(name.toLowerCase());

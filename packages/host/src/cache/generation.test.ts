@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { CachedObject } from './cached-object.js';
+import { Generation } from './generation.js';
+
+const object = (id: string, mail: string[]): CachedObject => ({
+  id,
+  anchor: { login: id },
+  attributes: { login: [id], mail },
+  created: '2024-01-01T00:00:00.000Z',
+  lastModified: '2024-01-01T00:00:00.000Z',
+});
+
+describe('Generation index', () => {
+  it('finds every object sharing a value, and each again once the others are gone or changed', () => {
+    const generation = new Generation([{ name: 'mail', caseExact: false }]);
+    generation.put(object('a', ['shared@x', 'a@x']));
+    generation.put(object('b', ['SHARED@x']));
+    generation.put(object('c', ['shared@x', 'shared@x']));
+    expect(generation.lookup('mail', 'shared@X').sort()).toEqual(['a', 'b', 'c']);
+    generation.remove('b');
+    expect(generation.lookup('mail', 'shared@x').sort()).toEqual(['a', 'c']);
+    generation.put(object('c', ['c@x']));
+    expect(generation.lookup('mail', 'shared@x')).toEqual(['a']);
+    expect(generation.lookup('mail', 'c@x')).toEqual(['c']);
+    generation.remove('a');
+    expect(generation.lookup('mail', 'shared@x')).toEqual([]);
+    expect(generation.lookup('mail', 'a@x')).toEqual([]);
+    generation.put(object('d', ['shared@x']));
+    expect(generation.lookup('mail', 'shared@x')).toEqual(['d']);
+  });
+
+  it('indexes only the attributes it was given', () => {
+    const generation = new Generation([{ name: 'login', caseExact: false }]);
+    generation.put(object('a', ['a@x']));
+    expect(generation.isIndexed('login')).toBe(true);
+    expect(generation.isIndexed('mail')).toBe(false);
+    expect(() => generation.lookup('mail', 'a@x')).toThrow('mail is not indexed');
+  });
+});
