@@ -102,8 +102,8 @@ async function putOne(db: Executor, dialect: Dialect, config: SqlConfig, entry: 
 
 /**
  * One batch in one transaction, each entry inside its own savepoint (a batch of one entry in a bare
- * transaction, or none for a single statement): a failing entry is rolled back
- * to its savepoint and reported, and the others are committed. When the connection or the
+ * transaction, or none for a single statement): a failing entry is rolled back to its savepoint
+ * and reported, and the others are committed. When the connection or the
  * transaction itself is lost, nothing of the batch is stored and every entry is reported as a
  * retryable connected-directory error.
  */
@@ -111,13 +111,13 @@ export function openExportSession(dialect: Dialect, config: SqlConfig, models: r
   return {
     async putEntries(batch) {
       if (batch.length === 0) return [];
-      const preparedBatch = batch.map((entry) => prepareEntry(config, models, entry));
-      const [only] = preparedBatch;
-      if (batch.length === 1 && only?.done !== undefined) return [only.done];
       try {
-        if (batch.length === 1 && only?.done === undefined && only !== undefined) {
-          const single = only;
-          return [await dialect.withConnection((db) => putOne(db, dialect, config, batch[0]!, single.model, single.plan, single.singleStatement))];
+        const preparedBatch = batch.map((entry) => prepareEntry(config, models, entry));
+        const [only] = preparedBatch;
+        const [first] = batch;
+        if (batch.length === 1 && only !== undefined && first !== undefined) {
+          if (only.done !== undefined) return [only.done];
+          return [await dialect.withConnection((db) => putOne(db, dialect, config, first, only.model, only.plan, only.singleStatement))];
         }
         return await dialect.withConnection(async (db) => {
           const tx = dialect.transactions;
