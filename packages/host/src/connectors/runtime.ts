@@ -169,7 +169,7 @@ export class ConnectorRuntime {
       );
       this.#watermark = await this.#readWatermark();
       this.state = 'importing';
-      this.#log.info({ connector: this.name, package: definition.name, version: definition.version }, 'connector opened');
+      this.#log.info({ package: definition.name, version: definition.version }, 'connector opened');
     } catch (error) {
       this.#fail(error, 'connector failed to start');
       return;
@@ -188,7 +188,7 @@ export class ConnectorRuntime {
       const generation = this.cache.beginFull();
       this.cache.commitFull(generation);
       this.state = 'ready';
-      this.#log.warn({ connector: this.name }, 'connector has no import: lookups cannot see existing objects');
+      this.#log.warn('connector has no import: lookups cannot see existing objects');
     }
   }
 
@@ -200,7 +200,7 @@ export class ConnectorRuntime {
   #firstImport(delayMs: number): void {
     this.runImport({}).catch(() => {
       if (this.state === 'stopped' || this.cache?.state === 'ready') return;
-      this.#log.warn({ connector: this.name, retryInSeconds: delayMs / 1000 }, 'first import failed; retrying');
+      this.#log.warn({ retryInSeconds: delayMs / 1000 }, 'first import failed; retrying');
       this.#retry = setTimeout(() => this.#firstImport(Math.min(delayMs * 2, MAX_FIRST_IMPORT_RETRY_MS)), delayMs);
       this.#retry.unref();
     });
@@ -209,7 +209,7 @@ export class ConnectorRuntime {
   #fail(error: unknown, message: string): void {
     this.state = this.cache?.state === 'ready' ? 'ready' : 'failing';
     this.#lastError = describe(error);
-    this.#log.error({ connector: this.name, err: { message: this.#lastError, code: codeOf(error) } }, message);
+    this.#log.error({ err: { message: this.#lastError, code: codeOf(error) } }, message);
   }
 
   /** Closes timers, sessions and the instance. */
@@ -285,7 +285,7 @@ export class ConnectorRuntime {
     } catch (error) {
       end();
       if (delta && isConnectorError(error) && error.code === 'invalid-watermark') {
-        this.#log.warn({ connector: this.name }, 'delta watermark refused; running a full import');
+        this.#log.warn('delta watermark refused; running a full import');
         this.#watermark = undefined;
         return this.#import({ ...options, delta: false });
       }
@@ -337,7 +337,7 @@ export class ConnectorRuntime {
   #applyImported(entry: ImportEntry, cache: ConnectorCache, generation: Generation | undefined, counts: { objects: number; errors: number; skipped: number }): void {
     if (entry.error) {
       counts.errors++;
-      this.#log.warn({ connector: this.name, code: entry.error.code, detail: entry.error.message }, 'import entry skipped');
+      this.#log.warn({ code: entry.error.code, detail: entry.error.message }, 'import entry skipped');
       return;
     }
     if (entry.objectType !== this.#config.objectType) {
@@ -349,7 +349,7 @@ export class ConnectorRuntime {
       id = this.translator!.idOf(this.#anchorOf(entry));
     } catch {
       counts.skipped++;
-      this.#log.warn({ connector: this.name }, 'import entry without its anchor skipped');
+      this.#log.warn('import entry without its anchor skipped');
       return;
     }
     counts.objects++;
@@ -425,7 +425,7 @@ export class ConnectorRuntime {
     } catch (error) {
       // A throw leaves the entry in an unknown state (SDK contract): Entra retries later.
       this.#countExportError('connected-directory-error');
-      this.#log.error({ connector: this.name, err: { message: describe(error), code: codeOf(error) } }, 'export failed');
+      this.#log.error({ err: { message: describe(error), code: codeOf(error) } }, 'export failed');
       // A ConnectorError's message is written for admins; any other error may be a raw driver
       // message (connection strings, SQL), which stays in the log.
       const reason = isConnectorError(error) ? `: ${error.message}` : '; see the host log';
@@ -438,7 +438,7 @@ export class ConnectorRuntime {
     }
     if (result.error) {
       this.#countExportError(result.error.code);
-      this.#log.warn({ connector: this.name, code: result.error.code, modification: change.modification }, 'export entry rejected');
+      this.#log.warn({ code: result.error.code, modification: change.modification }, 'export entry rejected');
       throw scimErrorOf(result.error, this.name);
     }
     return result;
@@ -502,7 +502,7 @@ export class ConnectorRuntime {
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, JSON.stringify({ watermark: watermark ?? null, at: new Date().toISOString() }));
     } catch (error) {
-      this.#log.warn({ connector: this.name, err: { message: describe(error) } }, 'could not keep the watermark');
+      this.#log.warn({ err: { message: describe(error) } }, 'could not keep the watermark');
     }
   }
 }
