@@ -3,6 +3,7 @@ import { MySqlDialect } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
 import { urlWithCredentials } from './connection-url.js';
+import { withPooledConnection } from './pooled-connection.js';
 import { standardLimit, standardTransactions } from './standard-sql.js';
 import { driverErrorOf, errorCode, errorMessage, isTlsErrorCode, networkErrorKind, unwrapDriverError } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
@@ -140,20 +141,7 @@ export function createMysqlDialect(options: ConnectionOptions): Dialect {
             pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn)));
           }),
       );
-      const onError = (): void => {};
-      connection.on('error', onError);
-      let broken = false;
-      try {
-        return await fn(executor(connection));
-      } catch (error) {
-        const kind = describe(error).kind;
-        broken = kind === 'connection-lost' || kind === 'timeout';
-        throw error;
-      } finally {
-        connection.off('error', onError);
-        if (broken) connection.destroy();
-        else connection.release();
-      }
+      return withPooledConnection(connection, executor, describe, (c, broken) => (broken ? c.destroy() : c.release()), fn);
     },
     async columns(table: TableName): Promise<ColumnInfo[]> {
       const schema = table.schema === undefined ? sql`DATABASE()` : sql`${table.schema}`;

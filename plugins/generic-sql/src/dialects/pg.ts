@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, RoutineCall, TableName } from './dialect.js';
 import { urlWithCredentials } from './connection-url.js';
+import { withPooledConnection } from './pooled-connection.js';
 import { standardLimit, standardTransactions } from './standard-sql.js';
 import { driverErrorOf, errorCode, errorMessage, isTlsErrorCode, networkErrorKind, unwrapDriverError } from './driver-error.js';
 
@@ -77,19 +78,7 @@ export function createPgDialect(options: ConnectionOptions): Dialect {
     ...shared,
     async withConnection(fn) {
       const client = await unwrapDriverError(() => pool.connect());
-      const onError = (): void => {};
-      client.on('error', onError);
-      let broken = false;
-      try {
-        return await fn(executor(client));
-      } catch (error) {
-        const kind = describe(error).kind;
-        broken = kind === 'connection-lost' || kind === 'timeout';
-        throw error;
-      } finally {
-        client.off('error', onError);
-        client.release(broken);
-      }
+      return withPooledConnection(client, executor, describe, (c, broken) => c.release(broken), fn);
     },
     async columns(table: TableName): Promise<ColumnInfo[]> {
       const schema = table.schema === undefined ? sql`current_schema()` : sql`${table.schema}`;
