@@ -16,8 +16,11 @@ export type ConnectorPlan = Omit<ConnectorInstanceConfig, 'tokenHash' | 'paramet
 /** Page size of full imports on both sides of the import comparison. */
 export const IMPORT_PAGE_SIZE = 5000;
 
-/** Pool size of the connectors: at least the highest write concurrency, so the pool is not the bound. */
-const POOL_SIZE = '8';
+/**
+ * Pool size of the connectors (and of the HTTP floor): at least the highest write concurrency, so
+ * the pool is not the bound.
+ */
+export const POOL_SIZE = 8;
 
 /** The generic SQL connector on the run's PostgreSQL table, `login` as anchor and userName. */
 export function sqlConnector(name: string, table: string): ConnectorPlan {
@@ -28,7 +31,7 @@ export function sqlConnector(name: string, table: string): ConnectorPlan {
     parameters: {
       dialect: 'postgresql',
       connectionUrl: PG_URL,
-      poolSize: POOL_SIZE,
+      poolSize: String(POOL_SIZE),
       objectTypeDetection: 'fixed',
       objectTypes: 'User',
       attributeDetection: 'table',
@@ -75,7 +78,7 @@ export function ldapConnector(name: string, slapd: Slapd): ConnectorPlan {
       bindDn: slapd.bindDn,
       bindPassword: { $secret: slapd.bindPassword },
       caCertificate: slapd.caFile,
-      poolSize: POOL_SIZE,
+      poolSize: String(POOL_SIZE),
       objectClasses: 'inetOrgPerson',
       anchor: 'uid',
       containers: peopleDn(slapd),

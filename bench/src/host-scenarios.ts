@@ -1,9 +1,10 @@
 import { combine } from './bare-loop.js';
 import type { LoopResult } from './bare-loop.js';
-import type { ServerProcess } from './host-process.js';
+import { ServerProcess } from './host-process.js';
+import type { FloorTarget } from './ipc.js';
 import { runHttpLoad } from './http-load.js';
 import type { BenchPlan } from './plan.js';
-import { budgetRow, infoRow, rateRow } from './results.js';
+import { budgetRow, floorRow, infoRow, rateRow } from './results.js';
 import type { ResultRow } from './results.js';
 import { createBody, patchBody } from './scim-bodies.js';
 import { benchUser, scimIdOf } from './users.js';
@@ -32,10 +33,38 @@ function scimPath(target: ServedTarget, rest: string): string {
 
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' };
 
-/** POSTs new users through the host at `connections` concurrent clients. */
-export function hostCreates(target: ServedTarget, plan: BenchPlan, connections: number, seconds: number, prefix: string): Promise<LoopResult> {
+/**
+ * Where SCIM requests go: the host's endpoint of a connector, or the HTTP floor's root. Both get
+ * the same requests, bearer token included.
+ */
+export interface ScimEndpoint {
+  baseUrl: string;
+  /** `/ecma2host_<name>/scim` on the host, empty on the floor. */
+  prefix: string;
+}
+
+/**
+ * Runs `work` with the HTTP floor (a bare Hono app doing only the write, see http-floor-child.ts)
+ * serving in its own process, idle while the other sides are measured.
+ */
+export async function withHttpFloor<T>(floor: FloorTarget, logFile: string, work: (endpoint: ScimEndpoint) => Promise<T>): Promise<T> {
+  const { server, listening } = await ServerProcess.start('http-floor-child.js', { BENCH_FLOOR: JSON.stringify(floor) }, logFile);
+  try {
+    return await work({ baseUrl: `http://127.0.0.1:${String(await listening)}`, prefix: '' });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The host's SCIM endpoint of a served connector. */
+export function hostEndpoint(target: ServedTarget): ScimEndpoint {
+  return { baseUrl: scimBase(target), prefix: scimPath(target, '') };
+}
+
+/** POSTs new users (`prefix` + n) at `connections` concurrent clients. */
+export function scimCreates(endpoint: ScimEndpoint, extension: ServedTarget['extension'], plan: BenchPlan, connections: number, seconds: number, prefix: string): Promise<LoopResult> {
   return runHttpLoad({
-    url: scimBase(target),
+    url: endpoint.baseUrl,
     connections,
     durationSeconds: seconds,
     maxRequests: plan.maxOperations,
@@ -44,9 +73,14 @@ export function hostCreates(target: ServedTarget, plan: BenchPlan, connections: 
     expectStatus: 201,
     request: (n) => {
       const user = benchUser(n, prefix);
-      return { path: scimPath(target, '/Users'), body: createBody(user, target.extension(user)) };
+      return { path: `${endpoint.prefix}/Users`, body: createBody(user, extension(user)) };
     },
   });
+}
+
+/** POSTs new users through the host at `connections` concurrent clients. */
+export function hostCreates(target: ServedTarget, plan: BenchPlan, connections: number, seconds: number, prefix: string): Promise<LoopResult> {
+  return scimCreates(hostEndpoint(target), target.extension, plan, connections, seconds, prefix);
 }
 
 /**
@@ -64,11 +98,10 @@ export function bareUpdateRange(plan: BenchPlan): { first: number; count: number
   return { first: half, count: plan.users - half };
 }
 
-/** PATCHes two attributes of existing users through the host at `connections` concurrent clients. */
-export function hostUpdates(target: ServedTarget, plan: BenchPlan, connections: number, seconds: number, tag: string): Promise<LoopResult> {
-  const range = hostUpdateRange(plan);
+/** PATCHes two attributes of existing users in `range` at `connections` concurrent clients. */
+export function scimUpdates(endpoint: ScimEndpoint, range: { first: number; count: number }, plan: BenchPlan, connections: number, seconds: number, tag: string): Promise<LoopResult> {
   return runHttpLoad({
-    url: scimBase(target),
+    url: endpoint.baseUrl,
     connections,
     durationSeconds: seconds,
     maxRequests: plan.maxOperations,
@@ -76,10 +109,15 @@ export function hostUpdates(target: ServedTarget, plan: BenchPlan, connections: 
     headers,
     expectStatus: 200,
     request: (n) => ({
-      path: scimPath(target, `/Users/${scimIdOf(`user${String(range.first + (n % range.count))}`)}`),
+      path: `${endpoint.prefix}/Users/${scimIdOf(`user${String(range.first + (n % range.count))}`)}`,
       body: patchBody(`Renamed ${tag} ${String(n)}`, `Title ${tag}`),
     }),
   });
+}
+
+/** PATCHes two attributes of existing users through the host at `connections` concurrent clients. */
+export function hostUpdates(target: ServedTarget, plan: BenchPlan, connections: number, seconds: number, tag: string): Promise<LoopResult> {
+  return scimUpdates(hostEndpoint(target), hostUpdateRange(plan), plan, connections, seconds, tag);
 }
 
 /** The lookup path of the n-th request: users spread over the whole cache. */
@@ -147,25 +185,36 @@ function mib(bytes: number): string {
 /** A side of a comparison: one round of `seconds` at `clients` concurrent clients. */
 export type Side = (clients: number, seconds: number, round: number) => Promise<LoopResult>;
 
-/** Alternates bare and host for `plan.rounds` rounds and sums each side. */
-export async function compare(plan: BenchPlan, clients: number, bare: Side, host: Side): Promise<{ limit: LoopResult; served: LoopResult }> {
+/** Alternates bare, floor (when given) and host for `plan.rounds` rounds and sums each side. */
+export async function compare(plan: BenchPlan, clients: number, bare: Side, host: Side, floor?: Side): Promise<{ limit: LoopResult; served: LoopResult; floor?: LoopResult }> {
   const bareRounds: LoopResult[] = [];
+  const floorRounds: LoopResult[] = [];
   const hostRounds: LoopResult[] = [];
   const seconds = Math.max(1, Math.round(plan.seconds / plan.rounds));
   for (let round = 0; round < plan.rounds; round++) {
     bareRounds.push(await bare(clients, seconds, round));
+    if (floor) floorRounds.push(await floor(clients, seconds, round));
     hostRounds.push(await host(clients, seconds, round));
   }
-  return { limit: combine(bareRounds), served: combine(hostRounds) };
+  return { limit: combine(bareRounds), served: combine(hostRounds), ...(floor ? { floor: combine(floorRounds) } : {}) };
 }
 
-/** Compares host and bare write rates at every concurrency of the plan. */
-export async function writeRows(scenario: string, plan: BenchPlan, host: Side, bare: Side): Promise<ResultRow[]> {
+/**
+ * Compares host and bare write rates at every concurrency of the plan. With a `floor` side (the
+ * same requests answered by a bare Hono app doing only the write), also reports the floor's rate
+ * against the bare loops: the share of the limit that any HTTP host could reach on this machine.
+ */
+export async function writeRows(scenario: string, plan: BenchPlan, host: Side, bare: Side, floor?: Side): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   for (const clients of plan.concurrencies) {
-    const { limit, served } = await compare(plan, clients, bare, host);
-    console.log(`  ${scenario} x${String(clients)}: host ${served.perSecond.toFixed(1)}/s (${String(served.operations)} ok, ${String(served.failures)} failed), bare ${limit.perSecond.toFixed(1)}/s (${String(limit.failures)} failed)`);
+    const result = await compare(plan, clients, bare, host, floor);
+    const { limit, served } = result;
+    const floorText = result.floor ? `, HTTP floor ${result.floor.perSecond.toFixed(1)}/s (${String(result.floor.failures)} failed)` : '';
+    console.log(
+      `  ${scenario} x${String(clients)}: host ${served.perSecond.toFixed(1)}/s (${String(served.operations)} ok, ${String(served.failures)} failed), bare ${limit.perSecond.toFixed(1)}/s (${String(limit.failures)} failed)${floorText}`,
+    );
     rows.push(rateRow(`${scenario} x${String(clients)}`, served.perSecond, limit.perSecond, 'ops/s', 0.8));
+    if (result.floor) rows.push(floorRow(`${scenario} x${String(clients)} HTTP floor`, result.floor.perSecond, limit.perSecond, 'ops/s'));
   }
   return rows;
 }

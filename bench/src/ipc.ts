@@ -7,6 +7,11 @@ export interface HostChildConfig {
   token: string;
 }
 
+/** What the HTTP floor writes to (environment variable `BENCH_FLOOR`, JSON). */
+export type FloorTarget =
+  | { kind: 'sql'; pgUrl: string; table: string; poolSize: number }
+  | { kind: 'ldap'; server: { url: string; caPem: string; bindDn: string; bindPassword: string }; peopleDn: string; poolSize: number };
+
 /** Requests the bench sends to the host process. */
 export type HostRequest =
   | { id: number; cmd: 'wait-ready'; name: string }

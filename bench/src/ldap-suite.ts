@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { IMPORT_PAGE_SIZE, ldapConnector, ldapExtension } from './connectors.js';
+import { IMPORT_PAGE_SIZE, POOL_SIZE, ldapConnector, ldapExtension } from './connectors.js';
 import { ServerProcess, profiled } from './host-process.js';
 import type { ServedTarget } from './host-scenarios.js';
-import { TOKEN, bareUpdateRange, hostCreates, hostUpdates, importRows, memoryRows, writeRows } from './host-scenarios.js';
-import { bareAdds, bareModifies, barePagedSearch, startSlapd, writeSeedLdif } from './ldap.js';
+import { TOKEN, bareUpdateRange, hostCreates, hostUpdates, importRows, memoryRows, scimCreates, scimUpdates, withHttpFloor, writeRows } from './host-scenarios.js';
+import type { FloorTarget } from './ipc.js';
+import { bareAdds, bareModifies, barePagedSearch, peopleDn, startSlapd, writeSeedLdif } from './ldap.js';
 import type { ResultRow } from './results.js';
 import type { SuiteContext } from './sql-suite.js';
 
@@ -36,21 +37,29 @@ export async function ldapSuite(context: SuiteContext): Promise<ResultRow[]> {
       const target: ServedTarget = { host: server, connector, extension: ldapExtension };
       const ready = await server.ask({ cmd: 'wait-ready', name: connector }, 'ready');
       rows.push(...(await profiled(server, 'import-ldap', () => importRows(target, 'import-ldap', ready.importMs, bareRead, plan.users))));
+      const floor: FloorTarget = {
+        kind: 'ldap',
+        server: { url: slapd.url, caPem: slapd.caPem, bindDn: slapd.bindDn, bindPassword: slapd.bindPassword },
+        peopleDn: peopleDn(slapd),
+        poolSize: POOL_SIZE,
+      };
       rows.push(
-        ...(await writeRows(
-          'create-ldap',
-          plan,
-          (c, seconds, round) => profiled(server, `create-ldap-x${String(c)}-r${String(round)}`, () => hostCreates(target, plan, c, seconds, `hostr${String(round)}c${String(c)}n`)),
-          (c, seconds, round) => bareAdds(slapd, c, seconds * 1000, plan.maxOperations, `barer${String(round)}c${String(c)}`),
-        )),
-      );
-      rows.push(
-        ...(await writeRows(
-          'update-ldap',
-          plan,
-          (c, seconds, round) => profiled(server, `update-ldap-x${String(c)}-r${String(round)}`, () => hostUpdates(target, plan, c, seconds, `host r${String(round)} x${String(c)}`)),
-          (c, seconds, round) => bareModifies(slapd, c, seconds * 1000, plan.maxOperations, bareUpdateRange(plan), `bare r${String(round)} x${String(c)}`),
-        )),
+        ...(await withHttpFloor(floor, path.join(context.workDir, 'http-floor-ldap.log'), async (endpoint) => [
+          ...(await writeRows(
+            'create-ldap',
+            plan,
+            (c, seconds, round) => profiled(server, `create-ldap-x${String(c)}-r${String(round)}`, () => hostCreates(target, plan, c, seconds, `hostr${String(round)}c${String(c)}n`)),
+            (c, seconds, round) => bareAdds(slapd, c, seconds * 1000, plan.maxOperations, `barer${String(round)}c${String(c)}`),
+            (c, seconds, round) => scimCreates(endpoint, ldapExtension, plan, c, seconds, `floorr${String(round)}c${String(c)}n`),
+          )),
+          ...(await writeRows(
+            'update-ldap',
+            plan,
+            (c, seconds, round) => profiled(server, `update-ldap-x${String(c)}-r${String(round)}`, () => hostUpdates(target, plan, c, seconds, `host r${String(round)} x${String(c)}`)),
+            (c, seconds, round) => bareModifies(slapd, c, seconds * 1000, plan.maxOperations, bareUpdateRange(plan), `bare r${String(round)} x${String(c)}`),
+            (c, seconds, round) => scimUpdates(endpoint, bareUpdateRange(plan), plan, c, seconds, `floor r${String(round)} x${String(c)}`),
+          )),
+        ])),
       );
       rows.push(...(await memoryRows(target, 'import-ldap')));
     } finally {

@@ -57,7 +57,7 @@ export async function writeSeedLdif(file: string, baseDn: string, count: number)
 }
 
 /** A root-bound client over StartTLS: the transport the connector uses too. */
-export async function rootClient(slapd: Slapd): Promise<Client> {
+export async function rootClient(slapd: Pick<Slapd, 'url' | 'caPem' | 'bindDn' | 'bindPassword'>): Promise<Client> {
   const client = new Client({ url: slapd.url, timeout: 30_000 });
   await client.startTLS({ ca: slapd.caPem, host: '127.0.0.1' });
   await client.bind(slapd.bindDn, slapd.bindPassword);

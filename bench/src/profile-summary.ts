@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
 }
 
@@ -67,5 +68,30 @@ const show = (title: string, map: Map<string, number>): void => {
     console.log(`${((count / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
   }
 };
+// Inclusive time: each sample counts once for every distinct function on its stack, which is
+// what says how much a whole step (the export, the response, the log line) costs.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+const keyOf = new Map<number, string>();
+const key = (node: ProfileNode): string => {
+  let k = keyOf.get(node.id);
+  if (k === undefined) {
+    k = `${node.callFrame.functionName || '(anonymous)'} ${location(node.callFrame)}`;
+    keyOf.set(node.id, k);
+  }
+  return k;
+};
+const inclusive = new Map<string, number>();
+for (const [id, count] of hits) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const node = nodeById.get(at);
+    if (node === undefined || node.callFrame.functionName === '(root)') continue;
+    seen.add(key(node));
+  }
+  for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + count);
+}
 show(`self time by function (${String(total)} samples)`, byFunction);
 show('self time by package', byPackage);
+show('total time (self and callees) by function', inclusive);

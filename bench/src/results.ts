@@ -21,6 +21,14 @@ export function rateRow(scenario: string, value: number, limit: number, unit: st
   return { scenario, value: round(value), unit, limit: round(limit), ratio: round(value / limit, 3), target };
 }
 
+/**
+ * A diagnostic rate compared with the bare stack's rate, without a target: the HTTP floor of a
+ * write scenario, which shows how much of the limit any HTTP host could reach.
+ */
+export function floorRow(scenario: string, value: number, limit: number, unit: string): ResultRow {
+  return { ...rateRow(scenario, value, limit, unit, 0), target: null };
+}
+
 /** A time or size that must stay under a budget: ratio = budget / value. */
 export function budgetRow(scenario: string, value: number, budget: number, unit: string): ResultRow {
   return { scenario, value: round(value, 3), unit, limit: budget, ratio: round(budget / value, 3), target: 1 };

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { IMPORT_PAGE_SIZE, sqlConnector, sqlExtension } from './connectors.js';
+import { IMPORT_PAGE_SIZE, POOL_SIZE, sqlConnector, sqlExtension } from './connectors.js';
 import { ServerProcess, profiled } from './host-process.js';
 import type { ServedTarget } from './host-scenarios.js';
-import { TOKEN, bareUpdateRange, compare, hostBaseUrl, hostCreates, hostLookupPrefix, hostUpdates, importRows, lookupPath, lookups, memoryRows, writeRows } from './host-scenarios.js';
+import { TOKEN, bareUpdateRange, compare, hostBaseUrl, hostCreates, hostLookupPrefix, hostUpdates, importRows, lookupPath, lookups, memoryRows, scimCreates, scimUpdates, withHttpFloor, writeRows } from './host-scenarios.js';
+import type { FloorTarget } from './ipc.js';
 import type { BenchPlan } from './plan.js';
-import { bareInserts, bareKeysetSelect, bareUpdates, createSeededTable, dropTable } from './postgres.js';
+import { PG_URL, bareInserts, bareKeysetSelect, bareUpdates, createSeededTable, dropTable } from './postgres.js';
 import { budgetRow, rateRow } from './results.js';
 import type { ResultRow } from './results.js';
 import type { LoopResult } from './bare-loop.js';
@@ -19,7 +20,8 @@ export interface SuiteContext {
 }
 
 /**
- * PostgreSQL: restart, import, lookup (with the bare Hono limit), create and update, memory.
+ * PostgreSQL: restart, import, lookup (with the bare Hono limit), create and update (with the HTTP
+ * floor), memory.
  * The host serves a fresh table of `plan.users` rows through the generic SQL connector.
  */
 export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
@@ -51,21 +53,24 @@ export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
       console.log(`  lookup: host ${hostLookups.perSecond.toFixed(0)}/s, bare Hono ${bareLookups.perSecond.toFixed(0)}/s`);
       rows.push(rateRow('lookup', hostLookups.perSecond, bareLookups.perSecond, 'req/s', 0.5));
 
+      const floor: FloorTarget = { kind: 'sql', pgUrl: PG_URL, table, poolSize: POOL_SIZE };
       rows.push(
-        ...(await writeRows(
-          'create-sql',
-          plan,
-          (c, seconds, round) => profiled(server, `create-sql-x${String(c)}-r${String(round)}`, () => hostCreates(target, plan, c, seconds, `hostr${String(round)}c${String(c)}n`)),
-          (c, seconds, round) => bareInserts(table, c, seconds * 1000, plan.maxOperations, `barer${String(round)}c${String(c)}`),
-        )),
-      );
-      rows.push(
-        ...(await writeRows(
-          'update-sql',
-          plan,
-          (c, seconds, round) => profiled(server, `update-sql-x${String(c)}-r${String(round)}`, () => hostUpdates(target, plan, c, seconds, `host r${String(round)} x${String(c)}`)),
-          (c, seconds, round) => bareUpdates(table, c, seconds * 1000, plan.maxOperations, bareUpdateRange(plan), `bare r${String(round)} x${String(c)}`),
-        )),
+        ...(await withHttpFloor(floor, path.join(context.workDir, 'http-floor-sql.log'), async (endpoint) => [
+          ...(await writeRows(
+            'create-sql',
+            plan,
+            (c, seconds, round) => profiled(server, `create-sql-x${String(c)}-r${String(round)}`, () => hostCreates(target, plan, c, seconds, `hostr${String(round)}c${String(c)}n`)),
+            (c, seconds, round) => bareInserts(table, c, seconds * 1000, plan.maxOperations, `barer${String(round)}c${String(c)}`),
+            (c, seconds, round) => scimCreates(endpoint, sqlExtension, plan, c, seconds, `floorr${String(round)}c${String(c)}n`),
+          )),
+          ...(await writeRows(
+            'update-sql',
+            plan,
+            (c, seconds, round) => profiled(server, `update-sql-x${String(c)}-r${String(round)}`, () => hostUpdates(target, plan, c, seconds, `host r${String(round)} x${String(c)}`)),
+            (c, seconds, round) => bareUpdates(table, c, seconds * 1000, plan.maxOperations, bareUpdateRange(plan), `bare r${String(round)} x${String(c)}`),
+            (c, seconds, round) => scimUpdates(endpoint, bareUpdateRange(plan), plan, c, seconds, `floor r${String(round)} x${String(c)}`),
+          )),
+        ])),
       );
       rows.push(...(await memoryRows(target, 'import-sql')));
     } finally {
