@@ -81,4 +81,15 @@ describe('ConnectorCache', () => {
     expect(cache.get('a')).toBeDefined();
     expect(() => cache.commitFull(next)).toThrow();
   });
+
+  it('gives a full import’s generation the indexes lookups used on the live one', () => {
+    const cache = ready([object('a', 'alice', { code: ['one'] })]);
+    expect(cache.beginFull().builtIndexes()).toEqual([]);
+    cache.query({ lookup: { attribute: 'code', value: 'one' }, predicate: () => true });
+    const next = cache.beginFull();
+    expect(next.builtIndexes()).toEqual(['code']);
+    next.put(object('b', 'bob', { code: ['two'] }));
+    cache.commitFull(next);
+    expect(cache.query({ lookup: { attribute: 'code', value: 'two' }, predicate: () => true })).toMatchObject({ objects: [{ id: 'b' }], plan: { index: 'code', scanned: 1 } });
+  });
 });

@@ -55,9 +55,12 @@ export class ConnectorCache {
     return this.#live?.size ?? 0;
   }
 
-  /** Starts a new generation for a full import; the live one keeps answering. */
+  /**
+   * Starts a new generation for a full import; the live one keeps answering. The new one
+   * maintains the indexes lookups have used on the live one, so they are ready when it is swapped in.
+   */
   beginFull(): Generation {
-    const generation = new Generation(this.#indexed);
+    const generation = new Generation(this.#indexed, this.#live?.builtIndexes());
     this.#building = { generation, writes: [] };
     return generation;
   }

@@ -36,4 +36,28 @@ describe('Generation index', () => {
     expect(generation.isIndexed('mail')).toBe(false);
     expect(() => generation.lookup('mail', 'a@x')).toThrow('mail is not indexed');
   });
+
+  it('builds an index on its first lookup, from the objects already there, and keeps it from then on', () => {
+    const generation = new Generation([{ name: 'mail', caseExact: false }, { name: 'login', caseExact: true }]);
+    generation.put(object('a', ['A@x']));
+    generation.put(object('b', ['b@x']));
+    expect(generation.builtIndexes()).toEqual([]);
+    expect(generation.lookup('mail', 'a@X')).toEqual(['a']);
+    expect(generation.builtIndexes()).toEqual(['mail']);
+    generation.put(object('a', ['c@x']));
+    generation.put(object('d', ['a@x']));
+    expect(generation.lookup('mail', 'a@x')).toEqual(['d']);
+    expect(generation.lookup('mail', 'c@x')).toEqual(['a']);
+    generation.remove('b');
+    expect(generation.lookup('mail', 'b@x')).toEqual([]);
+    expect(generation.builtIndexes()).toEqual(['mail']);
+  });
+
+  it('maintains from the start the indexes it is given as built, and ignores names it does not index', () => {
+    const generation = new Generation([{ name: 'mail', caseExact: false }], ['mail', 'phone']);
+    expect(generation.builtIndexes()).toEqual(['mail']);
+    generation.put(object('a', ['a@x']));
+    expect(generation.lookup('mail', 'a@x')).toEqual(['a']);
+    expect(generation.isIndexed('phone')).toBe(false);
+  });
 });

@@ -9,17 +9,33 @@ import type { IndexedAttribute } from './index-key.js';
  */
 type IndexEntry = string | Set<string>;
 
+/** An index's case rule and, once something has looked a value up through it, its map. */
+interface Index {
+  caseExact: boolean;
+  map: Map<string, IndexEntry> | undefined;
+}
+
 /**
  * One complete state of a connector space: objects by id plus a hash index per indexed attribute
  * (normalised value → ids). A full import fills a new generation while the previous one keeps
  * answering, then replaces it whole.
+ *
+ * An index is built on its first lookup and kept up to date from then on: an import does not pay
+ * for indexes no filter uses (each costs a map entry per object, more than the object's own
+ * values), and a generation that replaces another is given the indexes that one had built, so a
+ * swap never makes a lookup wait for a rebuild.
  */
 export class Generation {
   readonly #objects = new Map<string, CachedObject>();
-  readonly #indexes = new Map<string, { caseExact: boolean; map: Map<string, IndexEntry> }>();
+  readonly #indexes = new Map<string, Index>();
 
-  constructor(indexed: readonly IndexedAttribute[]) {
-    for (const attribute of indexed) this.#indexes.set(attribute.name, { caseExact: attribute.caseExact, map: new Map() });
+  /** `built`: the attributes whose index is maintained from the start (the ones in use). */
+  constructor(indexed: readonly IndexedAttribute[], built: Iterable<string> = []) {
+    for (const attribute of indexed) this.#indexes.set(attribute.name, { caseExact: attribute.caseExact, map: undefined });
+    for (const name of built) {
+      const index = this.#indexes.get(name);
+      if (index !== undefined) index.map = new Map();
+    }
   }
 
   /** Number of objects. */
@@ -37,33 +53,38 @@ export class Generation {
     return this.#objects.values();
   }
 
-  /** Whether `attribute` has a hash index. */
+  /** Whether `attribute` has a hash index (built or to be built on its first lookup). */
   isIndexed(attribute: string): boolean {
     return this.#indexes.has(attribute);
+  }
+
+  /** The indexed attributes whose index has been built. */
+  builtIndexes(): string[] {
+    return [...this.#indexes].filter(([, index]) => index.map !== undefined).map(([name]) => name);
   }
 
   /** Ids of objects whose `attribute` has a value equal to `value` (per the attribute's case rule). */
   lookup(attribute: string, value: AttributeValue | string | number | boolean): string[] {
     const index = this.#indexes.get(attribute);
     if (index === undefined) throw new Error(`${attribute} is not indexed`);
-    const entry = index.map.get(indexKey(value, index.caseExact));
+    let map = index.map;
+    if (map === undefined) {
+      map = new Map();
+      for (const object of this.#objects.values()) addEntries(map, attribute, index.caseExact, object);
+      index.map = map;
+    }
+    const entry = map.get(indexKey(value, index.caseExact));
     if (entry === undefined) return [];
     return typeof entry === 'string' ? [entry] : [...entry];
   }
 
-  /** Adds or replaces an object, updating every index. */
+  /** Adds or replaces an object, updating every built index. */
   put(object: CachedObject): void {
     const before = this.#objects.get(object.id);
     if (before !== undefined) this.#unindex(before);
     this.#objects.set(object.id, object);
     for (const [name, index] of this.#indexes) {
-      for (const value of object.attributes[name] ?? []) {
-        const key = indexKey(value, index.caseExact);
-        const entry = index.map.get(key);
-        if (entry === undefined) index.map.set(key, object.id);
-        else if (typeof entry !== 'string') entry.add(object.id);
-        else if (entry !== object.id) index.map.set(key, new Set([entry, object.id]));
-      }
+      if (index.map !== undefined) addEntries(index.map, name, index.caseExact, object);
     }
   }
 
@@ -78,17 +99,31 @@ export class Generation {
 
   #unindex(object: CachedObject): void {
     for (const [name, index] of this.#indexes) {
+      const map = index.map;
+      if (map === undefined) continue;
       for (const value of object.attributes[name] ?? []) {
         const key = indexKey(value, index.caseExact);
-        const entry = index.map.get(key);
-        if (entry === object.id) index.map.delete(key);
+        const entry = map.get(key);
+        if (entry === object.id) map.delete(key);
         else if (entry !== undefined && typeof entry !== 'string') {
           entry.delete(object.id);
           // Back to a bare id once the value is unique again, so the entry costs what it did before.
-          if (entry.size === 1) index.map.set(key, entry.values().next().value!);
-          else if (entry.size === 0) index.map.delete(key);
+          if (entry.size === 1) map.set(key, entry.values().next().value!);
+          else if (entry.size === 0) map.delete(key);
         }
       }
     }
+  }
+}
+
+function addEntries(map: Map<string, IndexEntry>, name: string, caseExact: boolean, object: CachedObject): void {
+  const values = object.attributes[name];
+  if (values === undefined) return;
+  for (const value of values) {
+    const key = indexKey(value, caseExact);
+    const entry = map.get(key);
+    if (entry === undefined) map.set(key, object.id);
+    else if (typeof entry !== 'string') entry.add(object.id);
+    else if (entry !== object.id) map.set(key, new Set([entry, object.id]));
   }
 }

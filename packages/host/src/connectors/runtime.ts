@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
+  AnchorValues,
   AttributeValue,
   Capabilities,
   ConnectorDefinition,
@@ -11,6 +12,7 @@ import type {
   ObjectTypeDefinition,
   Schema,
 } from '@ecmahost/sdk';
+  ValueChange,
 import {
   DN_ATTRIBUTE,
   applyAttributeChanges,
@@ -126,6 +128,8 @@ export class ConnectorRuntime {
     this.#log = deps.logger.child({ connector: config.name });
   }
 
+  /** The served attributes the cache keeps; see {@link #kept}. */
+  #keptNames: Set<string> | undefined;
   /** The instance name (the URL segment after `ecma2host_`). */
   get name(): string {
     return this.#config.name;
@@ -315,7 +319,10 @@ export class ConnectorRuntime {
         if (this.#abort.signal.aborted) throw new Error('the host is stopping');
         const page = await session.getEntries();
         counts.pages++;
-        for (const entry of page.entries) this.#applyImported(entry, cache, generation, counts);
+        // One timestamp per page, shared by the objects it creates or changes: a string per
+        // object would be a large part of what a cached object costs.
+        const now = new Date().toISOString();
+        for (const entry of page.entries) this.#applyImported(entry, cache, generation, counts, now);
         if (page.watermark !== undefined) watermark = page.watermark;
         options.onProgress?.({ type, objects: counts.objects, pages: counts.pages });
         if (!page.more) break;
@@ -334,7 +341,7 @@ export class ConnectorRuntime {
     return { connector: this.name, type, objects: counts.objects, errors: counts.errors, skipped: counts.skipped, durationMs: Math.round(performance.now() - started), cacheSize: cache.size };
   }
 
-  #applyImported(entry: ImportEntry, cache: ConnectorCache, generation: Generation | undefined, counts: { objects: number; errors: number; skipped: number }): void {
+  #applyImported(entry: ImportEntry, cache: ConnectorCache, generation: Generation | undefined, counts: { objects: number; errors: number; skipped: number }, now: string): void {
     if (entry.error) {
       counts.errors++;
       this.#log.warn({ code: entry.error.code, detail: entry.error.message }, 'import entry skipped');
@@ -346,7 +353,7 @@ export class ConnectorRuntime {
     }
     let id: string;
     try {
-      id = this.translator!.idOf(this.#anchorOf(entry));
+      id = this.translator!.idOf(anchor);
     } catch {
       counts.skipped++;
       this.#log.warn('import entry without its anchor skipped');
@@ -355,42 +362,66 @@ export class ConnectorRuntime {
     counts.objects++;
     const target = generation ?? cache;
     // The live object: what a delta entry changes, and what a full import compares with so that
+    const anchor = this.#anchorOf(entry);
     // meta.created and meta.lastModified only move when the object really changed.
     const existing = cache.get(id);
     if (entry.modification === 'delete') {
       target.remove(id);
       return;
     }
-    const now = new Date().toISOString();
-    const attributes = this.#selected(
+    const attributes =
       entry.modification === 'update' && existing && !generation
-        ? applyAttributeChanges(existing.attributes, entry.attributeChanges, valuesEqual)
-        : applyAttributeChanges({}, entry.attributeChanges, valuesEqual),
-    );
+        ? this.#selected(applyAttributeChanges(existing.attributes, entry.attributeChanges, valuesEqual))
+        : this.#cachedAttributes(entry.attributeChanges);
     const dn = entry.dn ?? existing?.dn;
-    const unchanged = existing !== undefined && existing.dn === dn && sameAttributes(existing.attributes, attributes);
-    const object: CachedObject = {
-      id,
-      anchor: this.#anchorOf(entry),
-      attributes,
-      created: existing?.created ?? now,
-      lastModified: unchanged ? existing.lastModified : now,
-    };
+    if (existing !== undefined && existing.dn === dn && sameAttributes(existing.attributes, attributes)) {
+      // Unchanged: the new generation takes the live object itself, so a re-import of an
+      // unchanged space keeps what it already holds and lets this entry's copies go at once.
+      target.put(sameAnchor(existing.anchor, anchor) ? existing : { ...existing, anchor });
+      return;
+    }
+    const object: CachedObject = { id, anchor, attributes, created: existing?.created ?? now, lastModified: now };
     if (dn !== undefined) object.dn = dn;
     target.put(object);
   }
 
   #anchorOf(entry: Pick<ImportEntry, 'anchor' | 'dn'>): Record<string, AttributeValue> {
-    const anchor = { ...entry.anchor };
-    if (this.#config.anchor.includes(DN_ATTRIBUTE) && anchor[DN_ATTRIBUTE] === undefined && entry.dn !== undefined) anchor[DN_ATTRIBUTE] = entry.dn;
-    return anchor;
+    if (!this.#config.anchor.includes(DN_ATTRIBUTE) || entry.anchor[DN_ATTRIBUTE] !== undefined || entry.dn === undefined) return entry.anchor;
+    return { ...entry.anchor, [DN_ATTRIBUTE]: entry.dn };
+  }
+
+  /**
+   * The values the cache keeps of an object imported whole: `applyAttributeChanges` on an empty
+   * object restricted to {@link #selected}'s attributes, in one pass without intermediate records.
+   */
+  #cachedAttributes(changes: ImportEntry['attributeChanges']): Record<string, AttributeValue[]> {
+    const kept = this.#kept();
+    const out: Record<string, AttributeValue[]> = {};
+    for (const change of changes) {
+      if (!kept.has(change.name)) continue;
+      if (change.modification === 'update') {
+        const next = applyAttributeChanges(out, [change], valuesEqual)[change.name];
+        if (next === undefined) delete out[change.name];
+        else out[change.name] = next;
+        continue;
+      }
+      const values = change.modification === 'delete' ? [] : addedValues(change.valueChanges);
+      if (values.length > 0) out[change.name] = values;
+      else delete out[change.name];
+    }
+    return out;
+  }
+
+  /** The served attributes the cache keeps: passwords and other write-only values never are. */
+  #kept(): Set<string> {
+    this.#keptNames ??= new Set([...this.translator!.served].filter(([, served]) => attributeOperation(served.definition) !== 'exportOnly').map(([name]) => name));
+    return this.#keptNames;
   }
 
   #selected(attributes: Record<string, AttributeValue[]>): Record<string, AttributeValue[]> {
     const out: Record<string, AttributeValue[]> = {};
-    for (const [name, served] of this.translator!.served) {
-      // Passwords and other write-only values are never kept in memory.
-      if (attributeOperation(served.definition) === 'exportOnly') continue;
+    for (const name of this.#kept()) {
+  /** The anchor of an imported entry, with the DN added when it is (part of) the anchor. */
       const values = attributes[name];
       if (values && values.length > 0) out[name] = values;
     }
@@ -508,13 +539,26 @@ export class ConnectorRuntime {
 }
 
 function sameAttributes(a: Record<string, AttributeValue[]>, b: Record<string, AttributeValue[]>): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => {
+  let count = 0;
+  for (const k in a) {
     const x = a[k]!;
     const y = b[k];
-    return y !== undefined && x.length === y.length && x.every((v, i) => valuesEqual(v, y[i]!));
-  });
+    if (y === undefined || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !valuesEqual(x[i]!, y[i]!)) return false;
+    count++;
+  }
+  return count === Object.keys(b).length;
+}
+
+function sameAnchor(a: AnchorValues, b: AnchorValues): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] !== undefined && valuesEqual(a[k]!, b[k]));
+}
+
+/** The values an `add` or `replace` change gives its attribute (its `add` value changes). */
+function addedValues(changes: readonly ValueChange[]): AttributeValue[] {
+  // `map` allocates the array at its final length; the import keeps it, so no spare capacity.
+  return changes.every((c) => c.modification === 'add') ? changes.map((c) => c.value) : changes.filter((c) => c.modification === 'add').map((c) => c.value);
 }
 
 /** A one-line description of an error, safe for logs and responses (no stack). */
