@@ -100,8 +100,9 @@ function translate(error: unknown, operation: string, config: LdapConfig): LdapO
 
 function toEntry(raw: Record<string, unknown> & { dn: string }): LdapEntry {
   const attributes: Record<string, (string | Buffer)[]> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
     if (name === 'dn') continue;
+    const value = raw[name];
     const values = (Array.isArray(value) ? value : [value]) as (string | Buffer)[];
     // ldapts lists every requested attribute, with no values when the entry has none (even `*`).
     if (values.length > 0) attributes[name] = values;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchema, indexSchema } from './schema-builder.js';
-import { anchorOf, classify, requestedAttributes, toImportEntry } from './entry-mapping.js';
+import { anchorOf, createEntryMapper, requestedAttributes } from './entry-mapping.js';
 
 const { schema: directory } = indexSchema(
   [
@@ -22,21 +22,24 @@ const { schema: directory } = indexSchema(
 const schema = buildSchema(directory, { objectClasses: [], anchor: 'entryUUID', includeOperational: false, aliases: [], passwordAttribute: 'userPassword' });
 const person = schema.objectTypes.find((t) => t.name === 'person')!;
 const inet = schema.objectTypes.find((t) => t.name === 'inetOrgPerson')!;
+const mapper = createEntryMapper([person, inet], directory, 'entryUUID');
 
 describe('directory entries as import entries', () => {
   it('classifies by structuralObjectClass, else by the most specific class', () => {
-    expect(classify({ dn: 'x', attributes: { structuralObjectClass: ['inetOrgPerson'] } }, [person, inet], directory)?.name).toBe('inetOrgPerson');
-    expect(classify({ dn: 'x', attributes: { objectClass: ['top', 'person', 'inetOrgPerson', 'posixAccount'] } }, [person, inet], directory)?.name).toBe('inetOrgPerson');
-    expect(classify({ dn: 'x', attributes: { objectClass: ['inetOrgPerson'] } }, [person], directory)?.name).toBe('person');
-    expect(classify({ dn: 'x', attributes: { objectClass: ['organizationalUnit'] } }, [person, inet], directory)).toBeUndefined();
+    expect(mapper.classify({ dn: 'x', attributes: { structuralObjectClass: ['inetOrgPerson'] } })?.name).toBe('inetOrgPerson');
+    expect(mapper.classify({ dn: 'x', attributes: { objectClass: ['top', 'person', 'inetOrgPerson', 'posixAccount'] } })?.name).toBe('inetOrgPerson');
+    expect(createEntryMapper([person], directory, 'entryUUID').classify({ dn: 'x', attributes: { objectClass: ['inetOrgPerson'] } })?.name).toBe('person');
+    expect(mapper.classify({ dn: 'x', attributes: { objectClass: ['organizationalUnit'] } })).toBeUndefined();
+    // Remembered answers are per class combination: a second entry of each gets the same type.
+    expect(mapper.classify({ dn: 'y', attributes: { objectClass: ['top', 'person', 'inetOrgPerson', 'posixAccount'] } })?.name).toBe('inetOrgPerson');
+    expect(mapper.classify({ dn: 'y', attributes: { objectClass: ['top', 'person'] } })?.name).toBe('person');
+    expect(mapper.classify({ dn: 'y', attributes: { OBJECTCLASS: ['organizationalUnit', 'inetOrgPerson'] } })?.name).toBe('inetOrgPerson');
   });
 
   it('maps names as the server spells them to the schema names and converts values', () => {
-    const entry = toImportEntry(
+    const entry = mapper.toImportEntry(
       { dn: 'uid=a,dc=x', attributes: { commonName: ['A'], SN: ['B'], uidNumber: ['7'], jpegPhoto: [Buffer.from([1, 2])], entryUUID: ['u-1'], objectClass: ['inetOrgPerson'] } },
       inet,
-      directory,
-      'entryUUID',
       'add',
     );
     expect(entry.error).toBeUndefined();
@@ -44,11 +47,15 @@ describe('directory entries as import entries', () => {
     const values = Object.fromEntries(entry.attributeChanges.map((c) => [c.name, c.valueChanges.map((v) => v.value)]));
     expect(values).toMatchObject({ cn: ['A'], sn: ['B'], uidNumber: [7], objectClass: ['inetOrgPerson'], '-dn-': ['uid=a,dc=x'] });
     expect(values.jpegPhoto).toEqual([Buffer.from([1, 2])]);
+    // The next entry, spelled otherwise, maps by its own spelling (what a run remembers is per spelling).
+    const next = mapper.toImportEntry({ dn: 'uid=b,dc=x', attributes: { cn: ['C'], surname: ['D'], uidNumber: ['8'], entryUUID: ['u-2'] } }, inet, 'replace');
+    expect(Object.fromEntries(next.attributeChanges.map((c) => [c.name, c.valueChanges.map((v) => v.value)]))).toEqual({ cn: ['C'], sn: ['D'], uidNumber: [8], entryUUID: ['u-2'], '-dn-': ['uid=b,dc=x'] });
+    expect(next.attributeChanges.every((c) => c.modification === 'add')).toBe(true);
   });
 
   it('gives an entry an error instead of failing the run', () => {
-    expect(toImportEntry({ dn: 'uid=a,dc=x', attributes: { cn: ['A'] } }, inet, directory, 'entryUUID', 'add').error?.code).toBe('missing-anchor');
-    expect(toImportEntry({ dn: 'uid=a,dc=x', attributes: { entryUUID: ['u'], uidNumber: ['seven'] } }, inet, directory, 'entryUUID', 'add').error).toMatchObject({
+    expect(mapper.toImportEntry({ dn: 'uid=a,dc=x', attributes: { cn: ['A'] } }, inet, 'add').error?.code).toBe('missing-anchor');
+    expect(mapper.toImportEntry({ dn: 'uid=a,dc=x', attributes: { entryUUID: ['u'], uidNumber: ['seven'] } }, inet, 'add').error).toMatchObject({
       code: 'invalid-attribute-value',
       message: 'uid=a,dc=x: uidNumber: "seven" is not an integer',
     });

@@ -1,22 +1,22 @@
-import type { AttributeDefinition, AttributeValue, ImportEntry, ObjectTypeDefinition } from '@ecmahost/sdk';
-import { DN_ATTRIBUTE, attributeChangesOf } from '@ecmahost/sdk';
+import type { AttributeChange, AttributeDefinition, AttributeValue, ImportEntry, ObjectTypeDefinition, ValueChange } from '@ecmahost/sdk';
+import { DN_ATTRIBUTE } from '@ecmahost/sdk';
 import type { LdapEntry } from './client.js';
 import type { DirectorySchema } from './schema-builder.js';
 import { fromLdap } from './value-codec.js';
 
 function valuesNamed(entry: LdapEntry, name: string): (string | Buffer)[] {
-  const key = Object.keys(entry.attributes).find((k) => k.toLowerCase() === name.toLowerCase());
+  // Servers answer with the spelling that was asked for: the exact name first, any spelling after.
+  if (Object.hasOwn(entry.attributes, name)) return entry.attributes[name] ?? [];
+  const lower = name.toLowerCase();
+  const key = Object.keys(entry.attributes).find((k) => k.toLowerCase() === lower);
   return key === undefined ? [] : (entry.attributes[key] ?? []);
 }
 
 /**
- * The object type an entry belongs to among `types`: its `structuralObjectClass` when that is one
- * of them, else the most specific of its object classes that is (an inetOrgPerson is a person too).
+ * The object type named by `candidates` (an entry's structural class, else its object classes)
+ * among `types`: the most specific class that is one of them (an inetOrgPerson is a person too).
  */
-export function classify(entry: LdapEntry, types: readonly ObjectTypeDefinition[], schema: DirectorySchema): ObjectTypeDefinition | undefined {
-  const byName = new Map(types.map((t) => [t.name.toLowerCase(), t]));
-  const structural = valuesNamed(entry, 'structuralObjectClass')[0]?.toString();
-  const candidates = structural !== undefined ? [structural] : valuesNamed(entry, 'objectClass').map((v) => v.toString());
+function typeOfClasses(candidates: readonly string[], byName: ReadonlyMap<string, ObjectTypeDefinition>, schema: DirectorySchema): ObjectTypeDefinition | undefined {
   let best: { type: ObjectTypeDefinition; depth: number } | undefined;
   for (const name of candidates) {
     for (const ancestor of schema.lineage(name)) {
@@ -54,40 +54,92 @@ export function anchorOf(entry: LdapEntry, anchor: string): AttributeValue | und
   return typeof value === 'string' ? value : new Uint8Array(value);
 }
 
-const byNameCache = new WeakMap<ObjectTypeDefinition, Map<string, AttributeDefinition>>();
-
-/** A type's attributes by lower-cased name, built once per type (an import maps every entry through it). */
-function attributesByName(type: ObjectTypeDefinition): Map<string, AttributeDefinition> {
-  let map = byNameCache.get(type);
-  if (map === undefined) {
-    map = new Map(type.attributes.map((a) => [a.name.toLowerCase(), a]));
-    byNameCache.set(type, map);
-  }
-  return map;
+/** Maps the entries of one import run to import entries. */
+export interface EntryMapper {
+  /**
+   * The object type an entry belongs to: its `structuralObjectClass` when that is one of the
+   * types, else the most specific of its object classes that is; `undefined` for none.
+   */
+  classify(entry: LdapEntry): ObjectTypeDefinition | undefined;
+  /**
+   * An imported entry (`add` or `replace` with the whole object): values converted to the
+   * attribute types, keyed by the schema's attribute names whatever spelling the server used. A
+   * value that does not convert gives the entry an error instead of failing the run. Takes
+   * ownership of the entry's value arrays.
+   */
+  toImportEntry(entry: LdapEntry, type: ObjectTypeDefinition, modification: 'add' | 'replace'): ImportEntry;
 }
 
 /**
- * An imported entry (`add` or `replace` with the whole object) from a directory entry: values
- * converted to the attribute types, keyed by the schema's attribute names whatever spelling the
- * server used. A value that does not convert gives the entry an error instead of failing the run.
+ * A mapper for entries of `types`. An import meets the same few class combinations and attribute
+ * spellings on every entry, so it works each one out once and remembers it for the run: both
+ * memories are bounded by what the schema and the directory's class combinations allow.
  */
-export function toImportEntry(entry: LdapEntry, type: ObjectTypeDefinition, schema: DirectorySchema, anchor: string, modification: 'add' | 'replace'): ImportEntry {
-  const anchorValue = anchorOf(entry, anchor);
-  const base: ImportEntry = { objectType: type.name, modification, dn: entry.dn, anchor: anchorValue === undefined ? {} : { [anchor]: anchorValue }, attributeChanges: [] };
-  if (anchorValue === undefined) {
-    return { ...base, error: { code: 'missing-anchor', message: `${entry.dn} has no ${anchor}; the anchor attribute must be readable by the bind identity` } };
-  }
-  const wanted = attributesByName(type);
-  const values: Record<string, AttributeValue[]> = {};
-  try {
-    for (const [serverName, raw] of Object.entries(entry.attributes)) {
-      const definition = wanted.get(serverName.toLowerCase()) ?? wanted.get(schema.attribute(serverName)?.name.toLowerCase() ?? '');
-      if (definition === undefined || definition.operation === 'exportOnly') continue;
-      values[definition.name] = fromLdap(definition, raw);
+export function createEntryMapper(types: readonly ObjectTypeDefinition[], schema: DirectorySchema, anchor: string): EntryMapper {
+  const byName = new Map(types.map((t) => [t.name.toLowerCase(), t]));
+  const typeByClasses = new Map<string, ObjectTypeDefinition | undefined>();
+  // Per type: the definition each server spelling stands for (`null` when the type does not
+  // import it), and whether the type carries the DN as an attribute.
+  const perType = new Map<ObjectTypeDefinition, { byServerName: Map<string, AttributeDefinition | null>; dn: boolean }>();
+  const knowledgeOf = (type: ObjectTypeDefinition) => {
+    let known = perType.get(type);
+    if (known === undefined) {
+      known = { byServerName: new Map(), dn: type.attributes.some((a) => a.name.toLowerCase() === DN_ATTRIBUTE) };
+      perType.set(type, known);
     }
-  } catch (error) {
-    return { ...base, error: { code: 'invalid-attribute-value', message: `${entry.dn}: ${(error as Error).message}` } };
-  }
-  if (wanted.has(DN_ATTRIBUTE.toLowerCase())) values[DN_ATTRIBUTE] = [entry.dn];
-  return { ...base, attributeChanges: attributeChangesOf(values) };
+    return known;
+  };
+  const definitionOf = (type: ObjectTypeDefinition, byServerName: Map<string, AttributeDefinition | null>, serverName: string): AttributeDefinition | null => {
+    let definition = byServerName.get(serverName);
+    if (definition === undefined) {
+      const named = (name: string | undefined) => (name === undefined ? undefined : type.attributes.find((a) => a.name.toLowerCase() === name.toLowerCase()));
+      const found = named(serverName) ?? named(schema.attribute(serverName)?.name);
+      definition = found === undefined || found.operation === 'exportOnly' ? null : found;
+      byServerName.set(serverName, definition);
+    }
+    return definition;
+  };
+
+  return {
+    classify(entry) {
+      const structural = valuesNamed(entry, 'structuralObjectClass')[0]?.toString();
+      const candidates = structural !== undefined ? [structural] : valuesNamed(entry, 'objectClass').map((v) => v.toString());
+      // NUL cannot occur in an object class name (RFC 4512 §1.4 descr).
+      const key = candidates.join('\0');
+      if (typeByClasses.has(key)) return typeByClasses.get(key);
+      const type = typeOfClasses(candidates, byName, schema);
+      typeByClasses.set(key, type);
+      return type;
+    },
+    toImportEntry(entry, type, modification) {
+      const anchorValue = anchorOf(entry, anchor);
+      if (anchorValue === undefined) {
+        const error = { code: 'missing-anchor', message: `${entry.dn} has no ${anchor}; the anchor attribute must be readable by the bind identity` };
+        return { objectType: type.name, modification, dn: entry.dn, anchor: {}, attributeChanges: [], error };
+      }
+      const base = { objectType: type.name, modification, dn: entry.dn, anchor: { [anchor]: anchorValue } };
+      const known = knowledgeOf(type);
+      const values: Record<string, AttributeValue[]> = {};
+      try {
+        for (const serverName in entry.attributes) {
+          const raw = entry.attributes[serverName];
+          const definition = definitionOf(type, known.byServerName, serverName);
+          if (definition !== null && raw !== undefined) values[definition.name] = fromLdap(definition, raw);
+        }
+      } catch (error) {
+        return { ...base, attributeChanges: [], error: { code: 'invalid-attribute-value', message: `${entry.dn}: ${(error as Error).message}` } };
+      }
+      if (known.dn) values[DN_ATTRIBUTE] = [entry.dn];
+      // One `add` per attribute that has values (the shape of the SDK's attributeChangesOf, built in one pass).
+      const changes: AttributeChange[] = [];
+      for (const name in values) {
+        const list = values[name];
+        if (list === undefined || list.length === 0) continue;
+        const valueChanges: ValueChange[] = new Array(list.length);
+        for (let i = 0; i < list.length; i++) valueChanges[i] = { modification: 'add', value: list[i] as AttributeValue };
+        changes.push({ name, modification: 'add', valueChanges });
+      }
+      return { ...base, attributeChanges: changes };
+    },
+  };
 }

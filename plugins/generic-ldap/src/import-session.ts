@@ -5,7 +5,7 @@ import { ACCESSLOG_ATTRIBUTES, CHANGELOG_ATTRIBUTES, accesslogFilter, changelogF
 import type { LdapConnection, LdapEntry, LdapPool } from './client.js';
 import type { LdapConfig } from './config.js';
 import type { Discovery } from './discovery.js';
-import { classify, requestedAttributes, toImportEntry } from './entry-mapping.js';
+import { createEntryMapper, requestedAttributes } from './entry-mapping.js';
 import { connectorErrorOf, isLdapOperationError } from './errors.js';
 import { equalityFilter, escapeFilterValue, isUnder, keysUnder, rdnKeys } from './escape.js';
 import { OID } from './root-dse.js';
@@ -146,13 +146,13 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
       throw error;
     }
   };
-  const typeOf = (entry: LdapEntry) => classify(entry, directoryTypes, discovery.schema);
+  const mapper = createEntryMapper(directoryTypes, discovery.schema, config.anchor);
   const full = (entry: LdapEntry, modification: 'add' | 'replace'): ImportEntry[] => {
-    const type = typeOf(entry);
-    return type === undefined ? [] : [toImportEntry(entry, type, discovery.schema, config.anchor, modification)];
+    const type = mapper.classify(entry);
+    return type === undefined ? [] : [mapper.toImportEntry(entry, type, modification)];
   };
   const removal = (record: ChangeRecord, dn: string): ImportEntry[] => {
-    const old = record.oldObjectClasses === undefined ? undefined : classify({ dn, attributes: { objectClass: record.oldObjectClasses } }, directoryTypes, discovery.schema);
+    const old = record.oldObjectClasses === undefined ? undefined : mapper.classify({ dn, attributes: { objectClass: record.oldObjectClasses } });
     if (record.oldObjectClasses !== undefined && old === undefined) return [];
     const objectType = (old ?? directoryTypes[0])?.name ?? '';
     if (config.anchor === DN_ATTRIBUTE) return [{ objectType, modification: 'delete', dn, anchor: { [DN_ATTRIBUTE]: dn }, attributeChanges: [] }];
@@ -236,26 +236,41 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
   const source = delta ? deltaSource() : fullSource();
   let pending: ImportEntry[] = [];
   let finished = false;
+  // The next page, asked for while the host stores the current one: the server reads it and the
+  // connector maps it in the host's pauses instead of after them. One page ahead at most, so an
+  // import still holds two pages at a time whatever its size.
+  let ahead: Promise<IteratorResult<ImportEntry[]>> | undefined;
+  const readAhead = () => {
+    const next = source.next();
+    // Its failure is reported by the getEntries that takes the page (or dropped by close).
+    next.catch(() => undefined);
+    return next;
+  };
   const watermark = () => (method === undefined ? undefined : formatWatermark({ method, position }));
 
   return {
     async getEntries() {
       if (ctx.signal.aborted) throw new ConnectorError('stop-run', 'The import was cancelled by the host.');
       if (pending.length === 0 && !finished) {
+        const next = ahead ?? readAhead();
+        ahead = undefined;
         try {
-          const next = await source.next();
-          if (next.done === true) finished = true;
-          else pending = next.value;
+          const page = await next;
+          if (page.done === true) finished = true;
+          else pending = page.value;
         } catch (error) {
           throw isLdapOperationError(error) ? connectorErrorOf(error, `${runStep.type} import`) : error;
         }
       }
       const entries = pending.splice(0, pageSize);
       const more = !(finished && pending.length === 0);
+      if (more && pending.length === 0) ahead = readAhead();
       const w = watermark();
       return more || w === undefined ? { entries, more } : { entries, more, watermark: w };
     },
     async close(reason) {
+      // A page read ahead finishes first (the generator queues the return after it), so the
+      // connection goes back to the pool with no search running on it.
       await source.return(undefined).catch(() => undefined);
       lease.release();
       const w = watermark();

@@ -2,12 +2,19 @@ import type { AttributeValue } from '@ecmahost/sdk';
 import type { DirectoryAttribute } from './schema-builder.js';
 import { fromGeneralizedTime, toGeneralizedTime } from './syntax.js';
 
+const allText = (raw: readonly (string | Buffer)[]): raw is string[] => {
+  for (const v of raw) if (typeof v !== 'string') return false;
+  return true;
+};
+
 /**
  * Converts values read from the directory to the attribute's data type. Throws `TypeError` naming
  * the value when it does not fit (an integer attribute holding text), which an import reports as
- * the entry's error.
+ * the entry's error. Text read as text is already converted: `raw` itself comes back, which saves
+ * a copy of most values of an import.
  */
-export function fromLdap(attribute: Pick<DirectoryAttribute, 'type' | 'name'>, raw: readonly (string | Buffer)[]): AttributeValue[] {
+export function fromLdap(attribute: Pick<DirectoryAttribute, 'type' | 'name'>, raw: (string | Buffer)[]): AttributeValue[] {
+  if ((attribute.type === 'string' || attribute.type === 'reference') && allText(raw)) return raw;
   return raw.map((v) => {
     switch (attribute.type) {
       case 'binary':
