@@ -15,6 +15,42 @@ export function driverValue(dialect: Dialect, model: ObjectModel, name: string, 
   return dialect.toDriver(value);
 }
 
+/**
+ * INSERT and UPDATE statements of each model by the columns they write, their values as
+ * placeholders `0`, `1`… : the dialect renders each once (see {@link Executor}). Entra sends an
+ * object type's attributes in the same order each time, so a model has a handful of them; the
+ * bound only keeps a client that varies them endlessly from growing the map without end.
+ */
+const statements = new WeakMap<ObjectModel, Map<string, SQL>>();
+const MAX_STATEMENTS_PER_MODEL = 256;
+
+function statementFor(model: ObjectModel, key: string, build: () => SQL): SQL {
+  let byKey = statements.get(model);
+  if (byKey === undefined) {
+    byKey = new Map();
+    statements.set(model, byKey);
+  }
+  let statement = byKey.get(key);
+  if (statement === undefined) {
+    if (byKey.size >= MAX_STATEMENTS_PER_MODEL) byKey.clear();
+    statement = build();
+    byKey.set(key, statement);
+  }
+  return statement;
+}
+
+/** The placeholder of the `index`th value of a statement. */
+function placeholder(index: number): SQL {
+  return sql`${sql.placeholder(String(index))}`;
+}
+
+/** Values by placeholder name: the `i`th value for {@link placeholder}(i). */
+function placeholderValues(values: readonly unknown[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (const [i, v] of values.entries()) named[String(i)] = v;
+  return named;
+}
+
 function missing(model: ObjectModel, anchor: AnchorValues): EntryProblem {
   return new EntryProblem({ code: 'missing-object', message: `${model.objectType} ${Object.values(anchor).map(String).join('+')} does not exist.` });
 }
@@ -62,18 +98,21 @@ export async function writeToTable(db: Executor, dialect: Dialect, model: Object
     if (model.typeColumn) values.set(model.typeColumn.column, model.typeColumn.value);
     if (model.dn.mode === 'column' && plan.dn !== undefined && !values.has(model.dn.column)) values.set(model.dn.column, plan.dn);
     const names = [...values.keys()];
-    const returning = dialect.returning ? sql` RETURNING ${sql.join(model.anchors.map((a) => columnSql(a)), sql`, `)}` : sql``;
-    const insert = sql`INSERT INTO ${tableSql(table)} (${sql.join(names.map((n) => columnSql(n)), sql`, `)})
-      VALUES (${sql.join(names.map((n) => bind(values.get(n))), sql`, `)})${returning}`;
+    const insert = statementFor(model, `add\u0000${names.join('\u0000')}`, () => {
+      const returning = dialect.returning ? sql` RETURNING ${sql.join(model.anchors.map((a) => columnSql(a)), sql`, `)}` : sql``;
+      return sql`INSERT INTO ${tableSql(table)} (${sql.join(names.map((n) => columnSql(n)), sql`, `)})
+        VALUES (${sql.join(names.map((_, i) => placeholder(i)), sql`, `)})${returning}`;
+    });
+    const bound = placeholderValues([...values.values()]);
     let anchor: AnchorValues = { ...plan.anchor };
     if (dialect.returning) {
-      const [row] = await db.all(insert);
+      const [row] = await db.all(insert, bound);
       for (const a of model.anchors) {
         const v = row?.[a];
         if (v !== undefined && v !== null) anchor[a] = typeof v === 'bigint' ? Number(v) : (v as AttributeValue);
       }
     } else {
-      const result = await db.run(insert);
+      const result = await db.run(insert, bound);
       const generated = model.anchors.filter((a) => anchor[a] === undefined);
       if (generated.length === 1 && generated[0] !== undefined && result.insertId !== undefined) anchor = { ...anchor, [generated[0]]: result.insertId };
     }
@@ -94,10 +133,21 @@ export async function writeToTable(db: Executor, dialect: Dialect, model: Object
     if (result.affected === 0) throw missing(model, plan.anchor);
     return {};
   }
-  const sets = [...plan.columns].map(([k, v]) => sql`${columnSql(k)} = ${bind(driverValue(dialect, model, k, v))}`);
-  if (plan.dn !== undefined && model.dn.mode === 'column') sets.push(sql`${columnSql(model.dn.column)} = ${bind(plan.dn)}`);
-  if (sets.length > 0) {
-    const result = await db.run(sql`UPDATE ${tableSql(table)} SET ${sql.join(sets, sql`, `)} WHERE ${objectCondition(dialect, model, plan.anchor)}`);
+  const setNames = [...plan.columns.keys()];
+  const setValues = [...plan.columns].map(([k, v]) => driverValue(dialect, model, k, v));
+  if (plan.dn !== undefined && model.dn.mode === 'column') {
+    setNames.push(model.dn.column);
+    setValues.push(plan.dn);
+  }
+  if (setNames.length > 0) {
+    const update = statementFor(model, `update\u0000${setNames.join('\u0000')}`, () => {
+      const sets = setNames.map((name, i) => sql`${columnSql(name)} = ${placeholder(i)}`);
+      const keys = [...model.anchors.map((a) => columnSql(a)), ...(model.typeColumn ? [columnSql(model.typeColumn.column)] : [])];
+      const condition = keys.map((key, i) => sql`${key} = ${placeholder(setNames.length + i)}`);
+      return sql`UPDATE ${tableSql(table)} SET ${sql.join(sets, sql`, `)} WHERE ${sql.join(condition, sql` AND `)}`;
+    });
+    const keyValues = [...model.anchors.map((a) => dialect.toDriver(plan.anchor[a])), ...(model.typeColumn ? [model.typeColumn.value] : [])];
+    const result = await db.run(update, placeholderValues([...setValues, ...keyValues]));
     if (result.affected === 0) throw missing(model, plan.anchor);
   } else if (!(await exists(db, dialect, model, plan.anchor))) throw missing(model, plan.anchor);
   await writeChildren(db, dialect, model, plan.anchor, plan);

@@ -14,10 +14,17 @@ export interface RunResult {
   insertId?: number;
 }
 
-/** Runs drizzle `sql` templates: values as bound parameters, identifiers quoted by the dialect. */
+/** Values of a reusable statement's `sql.placeholder`s, by placeholder name. */
+export type PlaceholderValues = Readonly<Record<string, unknown>>;
+
+/**
+ * Runs drizzle `sql` templates: values as bound parameters, identifiers quoted by the dialect.
+ * With `values`, `query` is a statement kept by the caller and run many times (its values are
+ * `sql.placeholder`s): the executor renders it once and binds `values` at each run.
+ */
 export interface Executor {
-  all(query: SQL): Promise<Row[]>;
-  run(query: SQL): Promise<RunResult>;
+  all(query: SQL, values?: PlaceholderValues): Promise<Row[]>;
+  run(query: SQL, values?: PlaceholderValues): Promise<RunResult>;
 }
 
 /** One column as the database describes it (information_schema, PRAGMA). */

@@ -1,25 +1,3 @@
-/**
- * drizzle wraps every driver error in a `DrizzleQueryError` whose message repeats the SQL and its
- * parameters — passwords included. Dialects rethrow the driver's own error instead, so neither a
- * log line nor an admin ever sees bound values, and error classification reads the driver's codes.
- */
-export async function unwrapDriverError<T>(call: () => Promise<T> | T): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw driverErrorOf(error);
-  }
-}
-
-/** The driver's error inside a drizzle wrapper, or the error itself. */
-export function driverErrorOf(error: unknown): unknown {
-  if (typeof error === 'object' && error !== null && 'params' in error && 'query' in error && 'cause' in error) {
-    const cause = (error as { cause: unknown }).cause;
-    if (cause !== undefined) return cause;
-  }
-  return error;
-}
-
 /** The `code` property of a driver error, when it has one. */
 export function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

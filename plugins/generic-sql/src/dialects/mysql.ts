@@ -1,11 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { MySqlDialect } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2';
-import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
+import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, PlaceholderValues, Row, TableName } from './dialect.js';
 import { urlWithCredentials } from './connection-url.js';
 import { withPooledConnection } from './pooled-connection.js';
+import { queryRenderer } from './rendered-query.js';
 import { standardLimit, standardTransactions } from './standard-sql.js';
-import { driverErrorOf, errorCode, errorMessage, isTlsErrorCode, networkErrorKind, unwrapDriverError } from './driver-error.js';
+import { errorCode, errorMessage, isTlsErrorCode, networkErrorKind } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
 type Client = mysql.Pool | mysql.PoolConnection;
@@ -18,7 +19,7 @@ function rowsOf(result: unknown): Row[] {
   return first as Row[];
 }
 
-const renderer = new MySqlDialect();
+const renderQuery = queryRenderer(new MySqlDialect());
 
 /**
  * Runs a drizzle `sql` object. With parameters it is a server-side prepared statement (`execute`):
@@ -28,18 +29,17 @@ const renderer = new MySqlDialect();
  */
 function executor(client: Client): Executor {
   const promised = client.promise();
-  const send = async (query: SQL): Promise<unknown> => {
-    const { sql: text, params } = renderer.sqlToQuery(query);
+  const send = async (query: SQL, values: PlaceholderValues | undefined): Promise<unknown> => {
+    const { text, params } = renderQuery(query, values);
     return params.length === 0 ? promised.query(text) : promised.execute(text, params as never[]);
   };
   return {
-    all: (query) => unwrapDriverError(async () => rowsOf(await send(query))),
-    run: (query) =>
-      unwrapDriverError(async () => {
-        const [header] = (await send(query)) as [{ affectedRows?: number; insertId?: number }];
-        const affected = header.affectedRows ?? 0;
-        return header.insertId ? { affected, insertId: header.insertId } : { affected };
-      }),
+    all: async (query, values) => rowsOf(await send(query, values)),
+    run: async (query, values) => {
+      const [header] = (await send(query, values)) as [{ affectedRows?: number; insertId?: number }];
+      const affected = header.affectedRows ?? 0;
+      return header.insertId ? { affected, insertId: header.insertId } : { affected };
+    },
   };
 }
 
@@ -98,8 +98,7 @@ const BY_ERRNO: Record<number, DbError['kind']> = {
   3024: 'timeout',
 };
 
-function describe(raw: unknown): DbError {
-  const error = driverErrorOf(raw);
+function describe(error: unknown): DbError {
   const code = errorCode(error);
   const errno = (error as { errno?: unknown }).errno;
   const message = (error as { sqlMessage?: unknown }).sqlMessage;
@@ -135,12 +134,9 @@ export function createMysqlDialect(options: ConnectionOptions): Dialect {
     name: 'mysql',
     ...shared,
     async withConnection(fn) {
-      const connection = await unwrapDriverError(
-        () =>
-          new Promise<mysql.PoolConnection>((resolve, reject) => {
-            pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn)));
-          }),
-      );
+      const connection = await new Promise<mysql.PoolConnection>((resolve, reject) => {
+        pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn)));
+      });
       return withPooledConnection(connection, executor, describe, (c, broken) => (broken ? c.destroy() : c.release()), fn);
     },
     async columns(table: TableName): Promise<ColumnInfo[]> {

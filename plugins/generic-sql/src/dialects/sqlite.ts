@@ -1,10 +1,11 @@
 import { ConnectorError } from '@ecmahost/sdk';
 import Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
+import { queryRenderer } from './rendered-query.js';
 import { standardLimit, standardTransactions } from './standard-sql.js';
-import { driverErrorOf, errorCode, errorMessage, unwrapDriverError } from './driver-error.js';
+import { errorCode, errorMessage } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
 /** The file path of a SQLite URL: a plain path, `file:path` or `sqlite:path`. */
@@ -16,8 +17,7 @@ function sqliteFile(options: ConnectionOptions): string {
   return raw.replace(/^(sqlite|file):(\/\/)?/, '');
 }
 
-function describe(raw: unknown): DbError {
-  const error = driverErrorOf(raw);
+function describe(error: unknown): DbError {
   const code = errorCode(error) ?? '';
   const message = errorMessage(error);
   const column = /constraint failed: (?:[^.\s,]+\.)?([^\s,]+)/.exec(message)?.[1] ?? /column (?:[^.\s]+\.)?([^\s.]+)$/.exec(message)?.[1];
@@ -43,8 +43,10 @@ function describe(raw: unknown): DbError {
   return column === undefined ? { kind, message } : { kind, message, column };
 }
 
+const renderQuery = queryRenderer(new SQLiteSyncDialect());
+
 /**
- * SQLite through `better-sqlite3` and drizzle's better-sqlite3 driver. One connection serves the
+ * SQLite through `better-sqlite3`, statements rendered by drizzle's SQLite dialect. One connection serves the
  * instance, so statements are queued: a batch transaction holds the queue until it ends, and no
  * other session's statement can slip into it.
  */
@@ -56,14 +58,17 @@ export function createSqliteDialect(options: ConnectionOptions): Dialect {
   } catch (error) {
     throw new ConnectorError('connection-failed', `Cannot open the SQLite database ${file}: ${errorMessage(error)}`, { cause: error });
   }
-  const db = drizzle({ client: database });
+  // Straight to better-sqlite3, as for PostgreSQL: drizzle's session adds nothing a raw statement needs.
   const direct: Executor = {
-    all: (query) => unwrapDriverError(() => db.all<Row>(query)),
-    run: (query) =>
-      unwrapDriverError(() => {
-        const result = db.run(query);
-        return { affected: result.changes, insertId: Number(result.lastInsertRowid) };
-      }),
+    all: async (query, values) => {
+      const { text, params } = renderQuery(query, values);
+      return database.prepare(text).all(...params) as Row[];
+    },
+    run: async (query, values) => {
+      const { text, params } = renderQuery(query, values);
+      const result = database.prepare(text).run(...params);
+      return { affected: result.changes, insertId: Number(result.lastInsertRowid) };
+    },
   };
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
