@@ -85,13 +85,19 @@ async function handle(request: HostRequest): Promise<HostReply> {
       // everything; the heap (after GC) grows by its cache plus a connector instance's small
       // fixed state. Then that instance is removed, and what GC gets back is reported too: a
       // removed connector should give its cache back.
-      const config = connectors.find((c) => c.name === request.name);
-      if (config === undefined) throw new Error(`no connector ${request.name}`);
+      const instance = connectors.find((c) => c.name === request.name);
+      if (instance === undefined) throw new Error(`no connector ${request.name}`);
       const name = `${request.name}Memory`;
       collect();
       const heapBefore = process.memoryUsage().heapUsed;
-      await host.addConnector({ ...config, name });
+      await host.addConnector({ ...instance, name });
       const { cacheSize } = await waitReady(name);
+      // One lookup by userName, as Entra's first matching query does: the cache builds its index
+      // on first use, and a cache in service carries that index.
+      const lookup = await host.app.fetch(
+        new Request(`http://127.0.0.1/ecma2host_${name}/scim/Users?filter=${encodeURIComponent('userName eq "user1"')}`, { headers: { authorization: `Bearer ${config.token}` } }),
+      );
+      if (lookup.status !== 200) throw new Error(`the lookup on ${name} answered ${String(lookup.status)}: ${await lookup.text()}`);
       collect();
       const heapWithCache = process.memoryUsage().heapUsed;
       await host.removeConnector(name);
