@@ -4,12 +4,34 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CSEntryChange } from '@ecmahost/sdk';
 import { pino } from 'pino';
 import { hashToken } from '../src/auth/token.js';
+import { EXPORT_CONCURRENCY } from '../src/connectors/runtime.js';
 import { createHost } from '../src/host.js';
+import type { Host } from '../src/host.js';
 import { generatedConnector } from './fixtures/generated-connector.js';
+import type { GeneratedOptions } from './fixtures/generated-connector.js';
 import { EXT, TOKEN_A, fixtureConfig, startFixtureHost } from './fixtures/fixture-host.js';
 import type { FixtureHost } from './fixtures/fixture-host.js';
 
 let f: FixtureHost;
+
+/** A host over a generated target that accepts duplicates, so only the host's own check can refuse them. */
+function laxHost(options: GeneratedOptions): Host {
+  return createHost({
+    connectors: [
+      fixtureConfig('Lax', TOKEN_A, 'unused', {
+        attributes: [{ name: 'login' }, { name: 'firstName' }],
+        scimMapping: { userName: 'login' },
+        deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
+      }),
+    ],
+    loadConnector: async () => generatedConnector(options),
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+async function laxPost(host: Host, body: unknown): Promise<Response> {
+  return host.app.request('/ecma2host_Lax/scim/Users', { method: 'POST', headers: { authorization: `Bearer ${TOKEN_A}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+}
 beforeEach(async () => {
   f = await startFixtureHost();
 });
@@ -194,20 +216,97 @@ describe('host operations', () => {
   });
 
   it('serialises concurrent writes: the same user posted three times at once is exported once', async () => {
-    // A target that accepts duplicates, so only the host's own check can refuse them.
     const exported: CSEntryChange[] = [];
-    const host = createHost({
-      connectors: [fixtureConfig('Lax', TOKEN_A, 'unused', { attributes: [{ name: 'login' }, { name: 'firstName' }], scimMapping: { userName: 'login' }, deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } } })],
-      loadConnector: async () => generatedConnector({ count: 0, exported }),
-      logger: pino({ level: 'silent' }),
-    });
+    const host = laxHost({ count: 0, exported });
     await host.start();
     await host.runImport('Lax');
-    const post = () =>
-      host.app.request('/ecma2host_Lax/scim/Users', { method: 'POST', headers: { authorization: `Bearer ${TOKEN_A}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ userName: 'racer' }) });
+    const post = () => laxPost(host, { userName: 'racer' });
     const statuses = await Promise.all([post(), post(), post()]).then((responses) => responses.map((r) => r.status));
     expect(statuses.sort()).toEqual([201, 409, 409]);
     expect(exported.map((c) => c.modification)).toEqual(['add']);
+    await host.stop();
+  });
+
+  it('exports different users side by side, at most EXPORT_CONCURRENCY at once, and one user one request at a time', async () => {
+    const exported: CSEntryChange[] = [];
+    let inFlight = 0;
+    let most = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const host = laxHost({
+      count: 0,
+      exported,
+      beforeExport: async () => {
+        most = Math.max(most, ++inFlight);
+        // Held until the lock has let in all it will, then everything goes.
+        if (inFlight === EXPORT_CONCURRENCY) release();
+        await gate;
+        inFlight--;
+      },
+    });
+    await host.start();
+    await host.runImport('Lax');
+    const logins = [...Array.from({ length: 12 }, (_, i) => `parallel${String(i)}`), 'parallel0'];
+    const statuses = await Promise.all(logins.map((login) => laxPost(host, { userName: login }))).then((responses) => responses.map((r) => r.status));
+    expect(most).toBe(EXPORT_CONCURRENCY);
+    expect(statuses).toEqual([...Array.from({ length: 12 }, () => 201), 409]);
+    expect(exported.map((c) => c.anchor.login).sort()).toEqual(logins.slice(0, 12).sort());
+    await host.stop();
+  });
+
+  it('finishes an add on the retry of a POST whose password call failed: 201, the password set, no second add', async () => {
+    const exported: CSEntryChange[] = [];
+    const passwords = { set: [] as string[], failures: 1 };
+    const host = laxHost({ count: 0, exported, passwords });
+    await host.start();
+    await host.runImport('Lax');
+    const body = { userName: 'unlucky', [EXT]: { export_password: 'Initial-Passw0rd!' } };
+    const failed = await laxPost(host, body);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).not.toBeNull();
+    expect(((await failed.json()) as { detail: string }).detail).toContain('could not set the password: Connection closed');
+
+    const retried = await laxPost(host, body);
+    expect(retried.status).toBe(201);
+    expect(await retried.json()).toMatchObject({ userName: 'unlucky' });
+    expect(passwords.set).toEqual(['unlucky:Initial-Passw0rd!']);
+    expect(exported.map((c) => c.modification)).toEqual(['add']);
+    // Once the password is set the object is an ordinary existing one again.
+    expect((await laxPost(host, body)).status).toBe(409);
+    await host.stop();
+  });
+
+  it('finishes an add whose outcome was lost (committed, then the connection dropped) on the retry of its POST', async () => {
+    writeFileSync(f.file('A'), JSON.stringify({ ...f.store('A'), dropAfterCommit: 1 }));
+    const body = { userName: 'lost-reply', name: { givenName: 'Lost' }, [EXT]: { export_password: 'Initial-Passw0rd!' } };
+    const failed = await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify(body) });
+    expect(failed.status).toBe(503);
+    expect(f.store('A').objects['lost-reply']).toBeDefined();
+    expect(f.store('A').passwords['lost-reply']).toBeUndefined();
+
+    const retried = await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify(body) });
+    expect(retried.status).toBe(201);
+    expect(await retried.json()).toMatchObject({ userName: 'lost-reply', name: { givenName: 'Lost' } });
+    expect(f.store('A').passwords['lost-reply']).toBe('Initial-Passw0rd!');
+    expect(f.store('A').log.filter((l) => l.login === 'lost-reply').map((l) => l.modification)).toEqual(['add']);
+
+    // A POST for the same login with other values is still a conflict.
+    writeFileSync(f.file('A'), JSON.stringify({ ...f.store('A'), dropAfterCommit: 1 }));
+    expect((await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: 'lost-other', name: { givenName: 'A' } }) })).status).toBe(503);
+    expect((await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: 'lost-other', name: { givenName: 'B' } }) })).status).toBe(409);
+  });
+
+  it('answers 409 to a POST for an object whose password call failed when the POST asks for different values', async () => {
+    const passwords = { set: [] as string[], failures: 1 };
+    const host = laxHost({ count: 0, passwords });
+    await host.start();
+    await host.runImport('Lax');
+    expect((await laxPost(host, { userName: 'unlucky', [EXT]: { export_password: 'Initial-Passw0rd!' } })).status).toBe(503);
+    const other = await laxPost(host, { userName: 'unlucky', [EXT]: { firstName: 'Someone else', export_password: 'Initial-Passw0rd!' } });
+    expect(other.status).toBe(409);
+    expect(passwords.set).toEqual([]);
     await host.stop();
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AnchorValues, AttributeValue, CSEntryChange } from '@ecmahost/sdk';
+import type { AnchorValues, AttributeValue, CSEntryChange, ExportEntryResult } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE, applyAttributeChanges, attributeChangesOf, attributeOperation, valuesEqual } from '@ecmahost/sdk';
 import type { CachedObject } from '../cache/cached-object.js';
 import type { QueryPlan } from '../cache/connector-cache.js';
@@ -26,6 +26,12 @@ export interface QueryPage {
  * an `add`, a PATCH an `update`, a DELETE the delete flow.
  */
 export class UserOperations {
+  /**
+   * Creates (by lock key) that did not finish: the add's outcome is unknown (no id), or the object
+   * was added without its initial password yet (its id). The retry of the POST finishes them.
+   */
+  readonly #unfinished = new Map<string, { id?: string }>();
+
   constructor(readonly runtime: ConnectorRuntime) {}
 
   /** `GET /Users?filter=...`: the matching objects, one page of them. */
@@ -65,10 +71,14 @@ export class UserOperations {
         throw new ScimError(400, 'invalidValue', `The anchor attribute ${name} is required to create an object (${ECMA2HOST_USER_SCHEMA}:${name}).`);
       }
     }
-    return this.runtime.exclusive(async () => {
+    const complete = config.anchor.every((n) => anchor[n] !== undefined);
+    const key = complete ? this.runtime.translator!.idOf(anchor) : createKey(values, body);
+    return this.runtime.exclusive(key, async () => {
       const { cache } = this.runtime.requireReady();
-      const complete = config.anchor.every((n) => anchor[n] !== undefined);
-      if (complete && cache.get(this.runtime.translator!.idOf(anchor)) !== undefined) {
+      const unfinished = this.#unfinished.get(key);
+      const added = unfinished?.id === undefined ? undefined : this.#sameObject(cache.get(unfinished.id), values);
+      if (added !== undefined) return this.#finishAdd(key, added, values.password, baseUrl);
+      if (complete && cache.get(key) !== undefined) {
         throw new ScimError(409, 'uniqueness', `An object with ${describeAnchor(anchor)} already exists.`);
       }
       const anchorText = complete && config.anchor.length === 1 ? String(anchor[config.anchor[0]!]) : undefined;
@@ -81,13 +91,25 @@ export class UserOperations {
         attributeChanges: attributeChangesOf(values.attributes),
         ...(dn === undefined ? {} : { dn }),
       };
-      const result = await this.runtime.export(change);
+      let result: ExportEntryResult;
+      try {
+        result = await this.runtime.export(change);
+      } catch (error) {
+        if (!isScimError(error)) throw error;
+        // A 503 leaves the add's outcome unknown: the target may have committed it before failing.
+        if (error.status === 503) this.#unfinished.set(key, {});
+        if (error.status !== 409 || unfinished === undefined) throw error;
+        const landed = await this.#landedAdd(complete ? key : undefined, values, body, baseUrl);
+        if (landed === undefined) throw error;
+        return this.#finishAdd(key, landed, values.password, baseUrl);
+      }
       const finalAnchor = { ...anchor, ...result.anchor };
       if (config.anchor.includes(DN_ATTRIBUTE) && finalAnchor[DN_ATTRIBUTE] === undefined && (result.dn ?? dn) !== undefined) finalAnchor[DN_ATTRIBUTE] = (result.dn ?? dn)!;
       let id: string;
       try {
         id = this.runtime.translator!.idOf(finalAnchor);
       } catch {
+        this.#unfinished.delete(key);
         throw new ScimError(500, undefined, `Connector ${this.runtime.name} created the object but returned no anchor; run an import to see it.`);
       }
       const now = new Date().toISOString();
@@ -97,9 +119,71 @@ export class UserOperations {
       const finalDn = result.dn ?? dn;
       if (finalDn !== undefined) object.dn = finalDn;
       cache.put(object);
-      if (values.password !== undefined) await this.runtime.setPassword(object, values.password);
-      return this.runtime.translator!.toResource(object, baseUrl);
+      return this.#finishAdd(key, object, values.password, baseUrl);
     });
+  }
+
+  /**
+   * The object an earlier attempt of this POST added, found by an import after the target refused
+   * the retried add as existing: the earlier attempt failed with the add's outcome unknown (the
+   * target went down mid-call), so the object the target has is most likely that add's.
+   */
+  async #landedAdd(id: string | undefined, values: ResourceValues, body: Record<string, unknown>, baseUrl: string): Promise<CachedObject | undefined> {
+    // A delta import is cheap but may miss the add: a target killed mid-write can commit the entry
+    // without its change-log record (observed with slapd's accesslog). A full import then decides.
+    for (const delta of [true, false]) {
+      try {
+        await this.runtime.runImport({ delta });
+      } catch {
+        return undefined;
+      }
+      const found = this.#sameObject(this.#findAdded(id, values, body, baseUrl), values);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** The cached object a create is about: by its id when the POST gives the whole anchor, else by DN or userName. */
+  #findAdded(id: string | undefined, values: ResourceValues, body: Record<string, unknown>, baseUrl: string): CachedObject | undefined {
+    const { cache, translator } = this.runtime.requireReady();
+    if (id !== undefined) return cache.get(id);
+    if (values.dn !== undefined) {
+      const dn = values.dn.toLowerCase();
+      return cache.query({ predicate: (object) => object.dn?.toLowerCase() === dn }).objects[0];
+    }
+    if (typeof body.userName !== 'string') return undefined;
+    const { objects } = cache.query(translator.planQuery(parseFilter(`userName eq ${JSON.stringify(body.userName)}`), baseUrl));
+    return objects.length === 1 ? objects[0] : undefined;
+  }
+
+  /**
+   * `object` when it holds what a POST asks for: the same DN when both have one, and every value
+   * the POST gives (the target may have added its own: generated anchors, defaults, timestamps).
+   * A POST for anything else is a conflict.
+   */
+  #sameObject(object: CachedObject | undefined, values: ResourceValues): CachedObject | undefined {
+    if (object === undefined) return undefined;
+    if (values.dn !== undefined && object.dn !== undefined && values.dn.toLowerCase() !== object.dn.toLowerCase()) return undefined;
+    const same = Object.entries(this.#kept(values.attributes)).every(([name, wanted]) => {
+      const held = object.attributes[name];
+      return held !== undefined && held.length === wanted.length && wanted.every((v) => held.some((h) => valuesEqual(v, h)));
+    });
+    return same ? object : undefined;
+  }
+
+  /**
+   * Sets the initial password of an added object and answers the POST with it. Until the password
+   * is set, the add stays unfinished: Entra retries a POST it saw fail, and answering that retry
+   * 409 would leave the user in the target without the initial password for good, since Entra
+   * sends `export_password` only at create.
+   */
+  async #finishAdd(key: string, object: CachedObject, password: string | undefined, baseUrl: string): Promise<ScimResource> {
+    if (password !== undefined) {
+      this.#unfinished.set(key, { id: object.id });
+      await this.runtime.setPassword(object, password);
+    }
+    this.#unfinished.delete(key);
+    return this.runtime.translator!.toResource(object, baseUrl);
   }
 
   /** `PATCH /Users/{id}`: the operations applied to the rendered resource, the difference exported. */
@@ -118,7 +202,7 @@ export class UserOperations {
       }
     }
     const activeWins = operations.some((o) => o.path.attr.toLowerCase() === 'active' && (o.path.schema === undefined || isCoreSchema(o.path.schema)));
-    return this.runtime.exclusive(async () => {
+    return this.runtime.exclusive(id, async () => {
       const object = this.#find(id);
       const after = applyPatch(translator.toResource(object, baseUrl, { forPatch: true }), operations);
       const values = translator.fromResource(after, { skipReadOnly: true, activeWins });
@@ -131,7 +215,7 @@ export class UserOperations {
     const { translator } = this.runtime.requireReady();
     if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The request body must be a JSON object.');
     const values = translator.fromResource(body, { skipReadOnly: true });
-    return this.runtime.exclusive(async () => this.#update(this.#find(id), values, baseUrl));
+    return this.runtime.exclusive(id, async () => this.#update(this.#find(id), values, baseUrl));
   }
 
   async #update(object: CachedObject, values: ResourceValues, baseUrl: string): Promise<ScimResource> {
@@ -189,7 +273,7 @@ export class UserOperations {
   /** `DELETE /Users/{id}`: the delete flow. */
   async delete(id: string): Promise<void> {
     this.runtime.requireReady();
-    await this.runtime.exclusive(async () => {
+    await this.runtime.exclusive(id, async () => {
       const object = this.#find(id);
       if (this.runtime.config.deprovisioning.delete.action === 'none') {
         this.runtime.requireReady().cache.remove(object.id);
@@ -242,4 +326,14 @@ function describeAnchor(anchor: AnchorValues): string {
   return Object.entries(anchor)
     .map(([k, v]) => `${k} ${JSON.stringify(String(v).slice(0, 100))}`)
     .join(', ');
+}
+
+/**
+ * The lock key of a create whose anchor the target generates: its DN when given, else its
+ * userName (what Entra matches on), else one key for all such creates of the connector.
+ */
+function createKey(values: ResourceValues, body: Record<string, unknown>): string {
+  if (values.dn !== undefined) return `dn:${values.dn.toLowerCase()}`;
+  if (typeof body.userName === 'string') return `userName:${body.userName.toLowerCase()}`;
+  return ':create';
 }
