@@ -62,8 +62,12 @@ describe('directory entries as import entries', () => {
   });
 
   it('asks the server for the attributes of the types, classification and the anchor, binary ones as bytes', () => {
-    const { attributes, binary } = requestedAttributes([inet], 'entryUUID');
+    const { attributes, binary } = requestedAttributes([person, inet], 'entryUUID');
     expect(attributes).toEqual(expect.arrayContaining(['cn', 'sn', 'uid', 'uidNumber', 'objectClass', 'structuralObjectClass', 'entryUUID']));
+    // One type needs no classification: only its own attributes (objectClass when it has it) and the anchor.
+    const single = requestedAttributes([{ ...inet, attributes: inet.attributes.filter((a) => ['cn', 'sn'].includes(a.name)) }], 'entryUUID');
+    expect(single.attributes.sort()).toEqual(['cn', 'entryUUID', 'sn']);
+    expect(requestedAttributes([{ ...inet, attributes: [] }], '-dn-').attributes).toEqual(['1.1']);
     expect(attributes).not.toContain('-dn-');
     expect(binary).toEqual(['jpegPhoto']);
     expect(anchorOf({ dn: 'uid=a,dc=x', attributes: {} }, '-dn-')).toBe('uid=a,dc=x');

@@ -30,7 +30,11 @@ function typeOfClasses(candidates: readonly string[], byName: ReadonlyMap<string
   return best?.type;
 }
 
-/** Attributes to request for object types: their attributes plus what classification and anchoring need. */
+/**
+ * Attributes to request for object types: their attributes plus what anchoring needs, and with
+ * several types what classification needs. One type needs no classification: every entry an
+ * import reads matched the type's objectClass filter, so it is one.
+ */
 export function requestedAttributes(types: readonly ObjectTypeDefinition[], anchor: string, extra: readonly string[] = []): { attributes: string[]; binary: string[] } {
   const names = new Map<string, string>();
   const binary = new Map<string, string>();
@@ -41,8 +45,10 @@ export function requestedAttributes(types: readonly ObjectTypeDefinition[], anch
       if (attr.type === 'binary') binary.set(attr.name.toLowerCase(), attr.name);
     }
   }
-  for (const name of ['objectClass', 'structuralObjectClass', ...extra, ...(anchor === DN_ATTRIBUTE ? [] : [anchor])]) names.set(name.toLowerCase(), name);
-  return { attributes: [...names.values()], binary: [...binary.values()] };
+  const classification = types.length > 1 ? ['objectClass', 'structuralObjectClass'] : [];
+  for (const name of [...classification, ...extra, ...(anchor === DN_ATTRIBUTE ? [] : [anchor])]) names.set(name.toLowerCase(), name);
+  // An empty list would ask for every attribute; "1.1" asks for none (RFC 4511 §4.5.1.8).
+  return { attributes: names.size === 0 ? ['1.1'] : [...names.values()], binary: [...binary.values()] };
 }
 
 /** The anchor of an entry: its DN, or the value of the anchor attribute (undefined when absent). */

@@ -147,8 +147,10 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
     }
   };
   const mapper = createEntryMapper(directoryTypes, discovery.schema, config.anchor);
+  // Entries come from searches with the types' objectClass filter: with one type they are of it.
+  const onlyType = directoryTypes.length === 1 ? directoryTypes[0] : undefined;
   const full = (entry: LdapEntry, modification: 'add' | 'replace'): ImportEntry[] => {
-    const type = mapper.classify(entry);
+    const type = onlyType ?? mapper.classify(entry);
     return type === undefined ? [] : [mapper.toImportEntry(entry, type, modification)];
   };
   const removal = (record: ChangeRecord, dn: string): ImportEntry[] => {
