@@ -27,14 +27,18 @@ async function user(id: string): Promise<{ name: { givenName: string }; meta: Me
 }
 
 describe('full import into the cache', () => {
-  it('moves meta.lastModified only for the objects the target changed, and keeps meta.created of both', async () => {
+  it('moves meta.lastModified only for the objects the target changed, and keeps meta.created of all', async () => {
     const changed = await create('changed-elsewhere', 'Before');
     const stable = await create('left-alone', 'Same');
+    const emptied = await create('loses-a-value', 'Kept');
+    const extended = await create('gains-a-value', 'Kept');
     await f.host.runImport('A');
-    const [changedBefore, stableBefore] = [await user(changed), await user(stable)];
+    const [changedBefore, stableBefore, emptiedBefore, extendedBefore] = [await user(changed), await user(stable), await user(emptied), await user(extended)];
     await new Promise((resolve) => setTimeout(resolve, 5));
     const store = f.store('A');
     store.objects['changed-elsewhere']!.attributes.firstName = ['After'];
+    delete store.objects['loses-a-value']!.attributes.createdAt;
+    store.objects['gains-a-value']!.attributes.displayName = ['Gained'];
     writeFileSync(f.file('A'), JSON.stringify(store));
 
     await f.host.runImport('A');
@@ -43,5 +47,14 @@ describe('full import into the cache', () => {
     expect(changedAfter.meta.created).toBe(changedBefore.meta.created);
     expect(Date.parse(changedAfter.meta.lastModified)).toBeGreaterThan(Date.parse(changedBefore.meta.lastModified));
     expect(await user(stable)).toEqual(stableBefore);
+    for (const [id, before] of [
+      [emptied, emptiedBefore],
+      [extended, extendedBefore],
+    ] as const) {
+      const after = await user(id);
+      expect(after.meta.created).toBe(before.meta.created);
+      expect(after.meta.lastModified).not.toBe(before.meta.lastModified);
+    }
+    expect(await user(extended)).toMatchObject({ displayName: 'Gained' });
   });
 });

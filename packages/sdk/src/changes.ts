@@ -82,9 +82,15 @@ export const attributeChange = {
 
 /** The attribute changes of a whole object: one `add` per attribute that has values. */
 export function attributeChangesOf(attributes: AttributeValues): AttributeChange[] {
-  return Object.entries(attributes)
-    .filter(([, v]) => toValueArray(v).length > 0)
-    .map(([name, v]) => attributeChange.add(name, v));
+  // One pass, no intermediate copies: connectors call this for every imported object.
+  const changes: AttributeChange[] = [];
+  for (const name of Object.keys(attributes)) {
+    const v = attributes[name];
+    if (v === undefined) continue;
+    const values = Array.isArray(v) ? (v as readonly AttributeValue[]) : [v as AttributeValue];
+    if (values.length > 0) changes.push({ name, modification: 'add', valueChanges: values.map((value) => ({ modification: 'add', value })) });
+  }
+  return changes;
 }
 
 /**

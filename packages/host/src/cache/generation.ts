@@ -9,8 +9,9 @@ import type { IndexedAttribute } from './index-key.js';
  */
 type IndexEntry = string | Set<string>;
 
-/** An index's case rule and, once something has looked a value up through it, its map. */
+/** An index's attribute, case rule and, once something has looked a value up through it, its map. */
 interface Index {
+  name: string;
   caseExact: boolean;
   map: Map<string, IndexEntry> | undefined;
 }
@@ -28,13 +29,18 @@ interface Index {
 export class Generation {
   readonly #objects = new Map<string, CachedObject>();
   readonly #indexes = new Map<string, Index>();
+  /** The indexes with a map, which every put and remove maintains. */
+  readonly #built: Index[] = [];
 
   /** `built`: the attributes whose index is maintained from the start (the ones in use). */
   constructor(indexed: readonly IndexedAttribute[], built: Iterable<string> = []) {
-    for (const attribute of indexed) this.#indexes.set(attribute.name, { caseExact: attribute.caseExact, map: undefined });
+    for (const attribute of indexed) this.#indexes.set(attribute.name, { name: attribute.name, caseExact: attribute.caseExact, map: undefined });
     for (const name of built) {
       const index = this.#indexes.get(name);
-      if (index !== undefined) index.map = new Map();
+      if (index !== undefined && index.map === undefined) {
+        index.map = new Map();
+        this.#built.push(index);
+      }
     }
   }
 
@@ -60,7 +66,7 @@ export class Generation {
 
   /** The indexed attributes whose index has been built. */
   builtIndexes(): string[] {
-    return [...this.#indexes].filter(([, index]) => index.map !== undefined).map(([name]) => name);
+    return this.#built.map((index) => index.name);
   }
 
   /** Ids of objects whose `attribute` has a value equal to `value` (per the attribute's case rule). */
@@ -70,8 +76,9 @@ export class Generation {
     let map = index.map;
     if (map === undefined) {
       map = new Map();
-      for (const object of this.#objects.values()) addEntries(map, attribute, index.caseExact, object);
+      for (const object of this.#objects.values()) addEntries(map, index, object);
       index.map = map;
+      this.#built.push(index);
     }
     const entry = map.get(indexKey(value, index.caseExact));
     if (entry === undefined) return [];
@@ -83,9 +90,7 @@ export class Generation {
     const before = this.#objects.get(object.id);
     if (before !== undefined) this.#unindex(before);
     this.#objects.set(object.id, object);
-    for (const [name, index] of this.#indexes) {
-      if (index.map !== undefined) addEntries(index.map, name, index.caseExact, object);
-    }
+    for (const index of this.#built) addEntries(index.map!, index, object);
   }
 
   /** Removes an object and its index entries; returns it. */
@@ -98,10 +103,9 @@ export class Generation {
   }
 
   #unindex(object: CachedObject): void {
-    for (const [name, index] of this.#indexes) {
-      const map = index.map;
-      if (map === undefined) continue;
-      for (const value of object.attributes[name] ?? []) {
+    for (const index of this.#built) {
+      const map = index.map!;
+      for (const value of object.attributes[index.name] ?? []) {
         const key = indexKey(value, index.caseExact);
         const entry = map.get(key);
         if (entry === object.id) map.delete(key);
@@ -116,11 +120,11 @@ export class Generation {
   }
 }
 
-function addEntries(map: Map<string, IndexEntry>, name: string, caseExact: boolean, object: CachedObject): void {
-  const values = object.attributes[name];
+function addEntries(map: Map<string, IndexEntry>, index: Index, object: CachedObject): void {
+  const values = object.attributes[index.name];
   if (values === undefined) return;
   for (const value of values) {
-    const key = indexKey(value, caseExact);
+    const key = indexKey(value, index.caseExact);
     const entry = map.get(key);
     if (entry === undefined) map.set(key, object.id);
     else if (typeof entry !== 'string') entry.add(object.id);

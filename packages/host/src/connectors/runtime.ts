@@ -12,8 +12,8 @@ import type {
   ImportEntry,
   ObjectTypeDefinition,
   Schema,
-} from '@ecmahost/sdk';
   ValueChange,
+} from '@ecmahost/sdk';
 import {
   DN_ATTRIBUTE,
   applyAttributeChanges,
@@ -128,6 +128,10 @@ export class ConnectorRuntime {
   #retry: NodeJS.Timeout | undefined;
   #running: Promise<ImportSummary> | undefined;
   #watermark: string | undefined;
+  /** The served attributes the cache keeps, by position; see {@link #kept}. */
+  #keptNames: Map<string, number> | undefined;
+  /** Per kept attribute, the last {@link #sameAsCached} call that met it (finds repeated names without allocating). */
+  #seen = { stamps: new Uint32Array(0), call: 0 };
   #lastImport: ConnectorStatus['lastImport'];
   #lastError: string | undefined;
   #exportErrors = 0;
@@ -139,8 +143,6 @@ export class ConnectorRuntime {
     this.#log = deps.logger.child({ connector: config.name });
   }
 
-  /** The served attributes the cache keeps; see {@link #kept}. */
-  #keptNames: Set<string> | undefined;
   /** The instance name (the URL segment after `ecma2host_`). */
   get name(): string {
     return this.#config.name;
@@ -362,6 +364,7 @@ export class ConnectorRuntime {
       counts.skipped++;
       return;
     }
+    const anchor = this.#anchorOf(entry);
     let id: string;
     try {
       id = this.translator!.idOf(anchor);
@@ -373,29 +376,32 @@ export class ConnectorRuntime {
     counts.objects++;
     const target = generation ?? cache;
     // The live object: what a delta entry changes, and what a full import compares with so that
-    const anchor = this.#anchorOf(entry);
     // meta.created and meta.lastModified only move when the object really changed.
     const existing = cache.get(id);
     if (entry.modification === 'delete') {
       target.remove(id);
       return;
     }
+    // A delta `update` changes the live object; anything else gives the whole object.
     const attributes =
-      entry.modification === 'update' && existing && !generation
-        ? this.#selected(applyAttributeChanges(existing.attributes, entry.attributeChanges, valuesEqual))
-        : this.#cachedAttributes(entry.attributeChanges);
+      entry.modification === 'update' && existing && !generation ? this.#selected(applyAttributeChanges(existing.attributes, entry.attributeChanges, valuesEqual)) : undefined;
     const dn = entry.dn ?? existing?.dn;
-    if (existing !== undefined && existing.dn === dn && sameAttributes(existing.attributes, attributes)) {
+    if (
+      existing !== undefined &&
+      existing.dn === dn &&
+      (attributes === undefined ? this.#sameAsCached(existing, entry.attributeChanges) : sameAttributes(existing.attributes, attributes))
+    ) {
       // Unchanged: the new generation takes the live object itself, so a re-import of an
-      // unchanged space keeps what it already holds and lets this entry's copies go at once.
+      // unchanged space builds nothing and keeps what it already holds.
       target.put(sameAnchor(existing.anchor, anchor) ? existing : { ...existing, anchor });
       return;
     }
-    const object: CachedObject = { id, anchor, attributes, created: existing?.created ?? now, lastModified: now };
+    const object: CachedObject = { id, anchor, attributes: attributes ?? this.#cachedAttributes(entry.attributeChanges), created: existing?.created ?? now, lastModified: now };
     if (dn !== undefined) object.dn = dn;
     target.put(object);
   }
 
+  /** The anchor of an imported entry, with the DN added when it is (part of) the anchor. */
   #anchorOf(entry: Pick<ImportEntry, 'anchor' | 'dn'>): Record<string, AttributeValue> {
     if (!this.#config.anchor.includes(DN_ATTRIBUTE) || entry.anchor[DN_ATTRIBUTE] !== undefined || entry.dn === undefined) return entry.anchor;
     return { ...entry.anchor, [DN_ATTRIBUTE]: entry.dn };
@@ -423,16 +429,57 @@ export class ConnectorRuntime {
     return out;
   }
 
-  /** The served attributes the cache keeps: passwords and other write-only values never are. */
-  #kept(): Set<string> {
-    this.#keptNames ??= new Set([...this.translator!.served].filter(([, served]) => attributeOperation(served.definition) !== 'exportOnly').map(([name]) => name));
+  /** The served attributes the cache keeps (passwords and other write-only values never are), by position. */
+  #kept(): Map<string, number> {
+    if (this.#keptNames === undefined) {
+      const names = [...this.translator!.served].filter(([, served]) => attributeOperation(served.definition) !== 'exportOnly').map(([name]) => name);
+      this.#keptNames = new Map(names.map((name, position) => [name, position]));
+      this.#seen = { stamps: new Uint32Array(names.length), call: 0 };
+    }
     return this.#keptNames;
+  }
+
+  /**
+   * Whether a whole-object entry gives `existing` exactly the values it holds, compared straight
+   * from the attribute changes so that nothing is built for an unchanged object (most of a
+   * re-import). Shapes other than one `add`/`replace` of added values per attribute are compared
+   * the long way.
+   */
+  #sameAsCached(existing: CachedObject, changes: ImportEntry['attributeChanges']): boolean {
+    const kept = this.#kept();
+    const seen = this.#seen;
+    if (++seen.call === 0xffffffff) {
+      seen.stamps.fill(0);
+      seen.call = 1;
+    }
+    let present = 0;
+    for (const change of changes) {
+      const position = kept.get(change.name);
+      if (position === undefined) continue;
+      if (seen.stamps[position] === seen.call || (change.modification !== 'add' && change.modification !== 'replace')) {
+        return sameAttributes(existing.attributes, this.#cachedAttributes(changes));
+      }
+      seen.stamps[position] = seen.call;
+      const values = change.valueChanges;
+      const cached = existing.attributes[change.name];
+      if (values.length === 0) {
+        if (cached !== undefined) return false;
+        continue;
+      }
+      if (cached === undefined || cached.length !== values.length) return false;
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i]!;
+        if (value.modification !== 'add') return sameAttributes(existing.attributes, this.#cachedAttributes(changes));
+        if (value.value !== cached[i] && !valuesEqual(value.value, cached[i]!)) return false;
+      }
+      present++;
+    }
+    return present === Object.keys(existing.attributes).length;
   }
 
   #selected(attributes: Record<string, AttributeValue[]>): Record<string, AttributeValue[]> {
     const out: Record<string, AttributeValue[]> = {};
-    for (const name of this.#kept()) {
-  /** The anchor of an imported entry, with the DN added when it is (part of) the anchor. */
+    for (const name of this.#kept().keys()) {
       const values = attributes[name];
       if (values && values.length > 0) out[name] = values;
     }
