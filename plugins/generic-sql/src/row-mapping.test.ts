@@ -1,15 +1,8 @@
 import { attributeChange } from '@ecmahost/sdk';
 import { describe, expect, it } from 'vitest';
-import type { AttributeColumn, ObjectModel } from './object-model.js';
+import { attributeColumn as column } from '../test/support/models.js';
+import type { ObjectModel } from './object-model.js';
 import { rowToEntry } from './row-mapping.js';
-
-const column = (name: string, type: AttributeColumn['type'] = 'string', operation: AttributeColumn['operation'] = 'importExport'): AttributeColumn => ({
-  name,
-  type,
-  operation,
-  required: false,
-  generated: false,
-});
 
 const model: ObjectModel = {
   objectType: 'User',

@@ -1,16 +1,9 @@
 import { attributeChange, type CSEntryChange } from '@ecmahost/sdk';
 import { describe, expect, it } from 'vitest';
+import { attributeColumn as column } from '../test/support/models.js';
 import { EntryProblem } from './error-mapping.js';
 import type { ObjectModel } from './object-model.js';
 import { flatValues, planWrite } from './write-plan.js';
-
-const column = (name: string, type: 'string' | 'integer' | 'boolean' = 'string', operation: 'importExport' | 'importOnly' = 'importExport') => ({
-  name,
-  type,
-  operation,
-  required: false,
-  generated: false,
-});
 
 const model: ObjectModel = {
   objectType: 'User',
