@@ -129,10 +129,22 @@ export class Translator {
     return attribute === undefined ? false : this.served.get(attribute)?.definition.caseExact === true;
   };
 
-  /** The cache query answering `filter`: through an index for an `eq` on a served attribute. */
-  planQuery(filter: Filter | undefined, baseUrl: string): CacheQuery {
+  /**
+   * The cache query answering `filter`: through an index for an `eq` on a served attribute. The
+   * filter is evaluated on the rendered resource; `onMatch` receives each match with its rendering,
+   * so a caller can answer with it instead of rendering the object again.
+   */
+  planQuery(filter: Filter | undefined, baseUrl: string, onMatch?: (object: CachedObject, resource: ScimResource) => void): CacheQuery {
     if (filter === undefined) return { predicate: () => true };
-    const query: CacheQuery = { predicate: (object) => evaluateFilter(filter, this.toResource(object, baseUrl), { caseExact: this.caseExact }) };
+    const options = { caseExact: this.caseExact };
+    const query: CacheQuery = {
+      predicate: (object) => {
+        const resource = this.toResource(object, baseUrl);
+        if (!evaluateFilter(filter, resource, options)) return false;
+        onMatch?.(object, resource);
+        return true;
+      },
+    };
     const lookup = this.#indexable(filter);
     if (lookup !== undefined) query.lookup = lookup;
     return query;

@@ -38,9 +38,18 @@ export class UserOperations {
   query(filterText: string | undefined, paging: Paging, baseUrl: string): QueryPage {
     const filter = filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(filterText);
     const { cache, translator } = this.runtime.requireReady();
-    const { objects, plan } = cache.query(translator.planQuery(filter, baseUrl));
-    const page = objects.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
-    return { resources: page.map((o) => translator.toResource(o, baseUrl)), total: objects.length, plan };
+    const from = paging.startIndex - 1;
+    const to = from + paging.count;
+    // The matches on the page keep the rendering the filter was evaluated on (matches come in order).
+    const rendered = new Map<CachedObject, ScimResource>();
+    let matches = 0;
+    const keep = (object: CachedObject, resource: ScimResource): void => {
+      const position = matches++;
+      if (position >= from && position < to) rendered.set(object, resource);
+    };
+    const { objects, plan } = cache.query(translator.planQuery(filter, baseUrl, keep));
+    const page = objects.slice(from, to);
+    return { resources: page.map((o) => rendered.get(o) ?? translator.toResource(o, baseUrl)), total: objects.length, plan };
   }
 
   /** `GET /Users/{id}`. */

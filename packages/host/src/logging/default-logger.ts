@@ -6,9 +6,14 @@ import type { Logger } from 'pino';
  * `info`), with pino's own redaction as a second line of defence for headers.
  */
 export function createDefaultLogger(): Logger {
-  return pino({
-    name: 'ecmahost',
-    level: process.env.ECMAHOST_LOG_LEVEL ?? 'info',
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', '*.secret'], censor: '[redacted]' },
-  });
+  return pino(
+    {
+      name: 'ecmahost',
+      level: process.env.ECMAHOST_LOG_LEVEL ?? 'info',
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.token', '*.secret'], censor: '[redacted]' },
+    },
+    // Written asynchronously: a synchronous write per request line was a visible share of a
+    // request's CPU in the benchmarks. pino flushes what is pending when the process exits.
+    pino.destination({ dest: 1, sync: false }),
+  );
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { HostMetrics } from '../metrics/host-metrics.js';
+import { requestHeader } from './node-request.js';
 
 /**
  * Gives each request an id (the caller's `x-request-id` when it is a sane token, else a new UUID,
@@ -11,7 +12,7 @@ import type { HostMetrics } from '../metrics/host-metrics.js';
  */
 export function requestLog(logger: Logger, metrics: HostMetrics): MiddlewareHandler {
   return async (c, next) => {
-    const given = c.req.header('x-request-id');
+    const given = requestHeader(c, 'x-request-id');
     const requestId = given !== undefined && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     c.set('requestId', requestId);
     // Set before the handler runs so responses built through the context carry it as they are

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { redact } from '../logging/redact.js';
 import { readJsonBody } from '../middleware/json-body.js';
 import { requireBearer } from '../middleware/bearer-auth.js';
+import { requestHeader } from '../middleware/node-request.js';
 import { scimBody } from '../middleware/scim-response.js';
 import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter-parser.js';
@@ -36,7 +37,7 @@ export function registerScimRoutes(app: Hono<HostEnv>, options: ScimRoutesOption
     const served = options.lookup(name);
     if (served === undefined) throw new ScimError(404, undefined, `No connector named ${JSON.stringify(name.slice(0, 100))} (names are case-sensitive).`);
     c.set('connector', name);
-    requireBearer(c.req.header('authorization'), served.runtime.config.tokenHash, name);
+    requireBearer(requestHeader(c, 'authorization'), served.runtime.config.tokenHash, name);
     const rest = c.req.path.slice(`/${segment}/scim`.length).split('/').filter((s) => s.length > 0);
     const baseUrl = `${new URL(c.req.url).origin}/${segment}/scim`;
     return dispatch(c, served, rest, baseUrl, options);
