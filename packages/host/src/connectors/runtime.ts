@@ -625,6 +625,8 @@ function sameAnchor(a: AnchorValues, b: AnchorValues): boolean {
 
 /** The values an `add` or `replace` change gives its attribute (its `add` value changes). */
 function addedValues(changes: readonly ValueChange[]): AttributeValue[] {
+  // The common single value without the callbacks below.
+  if (changes.length === 1 && changes[0]!.modification === 'add') return [changes[0]!.value];
   // `map` allocates the array at its final length; the import keeps it, so no spare capacity.
   return changes.every((c) => c.modification === 'add') ? changes.map((c) => c.value) : changes.filter((c) => c.modification === 'add').map((c) => c.value);
 }
