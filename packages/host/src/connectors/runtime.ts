@@ -396,9 +396,11 @@ export class ConnectorRuntime {
       target.put(sameAnchor(existing.anchor, anchor) ? existing : { ...existing, anchor });
       return;
     }
-    const object: CachedObject = { id, anchor, attributes: attributes ?? this.#cachedAttributes(entry.attributeChanges), created: existing?.created ?? now, lastModified: now };
-    if (dn !== undefined) object.dn = dn;
-    target.put(object);
+    const values = attributes ?? this.#cachedAttributes(entry.attributeChanges);
+    const created = existing?.created ?? now;
+    // The DN in the literal rather than added afterwards: an added property costs the object a
+    // second allocation for its property store, for every cached object.
+    target.put(dn === undefined ? { id, anchor, attributes: values, created, lastModified: now } : { id, anchor, dn, attributes: values, created, lastModified: now });
   }
 
   /** The anchor of an imported entry, with the DN added when it is (part of) the anchor. */
