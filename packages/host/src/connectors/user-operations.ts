@@ -6,7 +6,7 @@ import type { QueryPlan } from '../cache/connector-cache.js';
 import { ScimError, isScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter-parser.js';
 import type { Paging } from '../scim/list-response.js';
-import { applyPatch, normalizePatch } from '../scim/patch.js';
+import { applyPatchInPlace, normalizePatch } from '../scim/patch.js';
 import { isCoreSchema, isPlainObject } from '../scim/resource-path.js';
 import type { ScimResource } from '../scim/resource-path.js';
 import { ECMA2HOST_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from '../scim/schema-documents.js';
@@ -213,7 +213,8 @@ export class UserOperations {
     const activeWins = operations.some((o) => o.path.attr.toLowerCase() === 'active' && (o.path.schema === undefined || isCoreSchema(o.path.schema)));
     return this.runtime.exclusive(id, async () => {
       const object = this.#find(id);
-      const after = applyPatch(translator.toResource(object, baseUrl, { forPatch: true }), operations);
+      // The rendering is new and ours (no value shared with the cached object): patched in place.
+      const after = applyPatchInPlace(translator.toResource(object, baseUrl, { forPatch: true }), operations);
       const values = translator.fromResource(after, { skipReadOnly: true, activeWins });
       return this.#update(object, values, baseUrl);
     });

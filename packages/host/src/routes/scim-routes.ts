@@ -39,7 +39,7 @@ export function registerScimRoutes(app: Hono<HostEnv>, options: ScimRoutesOption
     c.set('connector', name);
     requireBearer(requestHeader(c, 'authorization'), served.runtime.config.tokenHash, name);
     const rest = c.req.path.slice(`/${segment}/scim`.length).split('/').filter((s) => s.length > 0);
-    const baseUrl = `${new URL(c.req.url).origin}/${segment}/scim`;
+    const baseUrl = `${originOf(c.req.url)}/${segment}/scim`;
     return dispatch(c, served, rest, baseUrl, options);
   };
   app.all('/:prefix/scim', handler);
@@ -113,6 +113,17 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
     default:
       throw notFound(c);
   }
+}
+
+/**
+ * The origin of a request URL. The URL is already normalised (the server and `Request` parse it),
+ * so slicing gives what `new URL(url).origin` would, without parsing it a second time per request;
+ * a URL with user info (an absolute-form target) is parsed.
+ */
+function originOf(url: string): string {
+  const end = url.indexOf('/', url.indexOf('//') + 2);
+  const origin = end === -1 ? url : url.slice(0, end);
+  return origin.includes('@') ? new URL(url).origin : origin;
 }
 
 function listUsers(c: Context<HostEnv>, served: ServedConnector, params: Map<string, string>, baseUrl: string): Response {
