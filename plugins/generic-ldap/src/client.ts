@@ -5,7 +5,8 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { Attribute, BerWriter, Change, Client, MessageResponseStatus, ModifyDNRequest, ResultCodeError, StatusCodeParser } from 'ldapts';
+import type { Control, SearchEntry, SearchResponse } from 'ldapts';
+import { Attribute, BerWriter, Change, Client, FilterParser, MessageResponseStatus, ModifyDNRequest, PagedResultsControl, ResultCodeError, SearchRequest, StatusCodeParser } from 'ldapts';
 import { AssertionControl } from './assertion-control.js';
 import type { LdapConfig } from './config.js';
 import { LdapOperationError } from './errors.js';
@@ -110,6 +111,21 @@ function toEntry(raw: Record<string, unknown> & { dn: string }): LdapEntry {
   return { dn: raw.dn, attributes };
 }
 
+/**
+ * An entry of a paged search, built straight from the parsed message: ldapts' own `toObject` makes
+ * another copy keyed by name (lower-casing every name by locale) that `toEntry` would then copy
+ * again. Values are bytes for the attributes asked as binary and for any value that is not UTF-8,
+ * as `toObject` gives them.
+ */
+function entryOf(raw: SearchEntry, binary: ReadonlySet<string>): LdapEntry {
+  const attributes: Record<string, (string | Buffer)[]> = {};
+  for (const attribute of raw.attributes) {
+    const values: (string | Buffer)[] = binary.has(attribute.type) || attribute.values.some((v) => Buffer.isBuffer(v)) ? attribute.parsedBuffers : attribute.values;
+    if (values.length > 0) attributes[attribute.type] = values;
+  }
+  return { dn: raw.name, attributes };
+}
+
 function tlsOptions(config: LdapConfig): tls.ConnectionOptions {
   const t = config.tls ?? { servername: '' };
   // RFC 6066 forbids an IP address as SNI server name; Node then checks the name against `host`.
@@ -204,11 +220,35 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
     search: (base, s) =>
       guard(`search ${base}`, async () => (await client.search(base, searchOptions(s))).searchEntries.map((e) => toEntry(e))),
     async *searchPages(base, s, pageSize) {
-      const pages = client.searchPaginated(base, { ...searchOptions(s), paged: { pageSize } });
+      // The pages are asked for through the message path ldapts' own searchPaginated uses, with
+      // the same paged results control (RFC 2696), so that each entry is built once (entryOf).
+      const sender = client as unknown as { _nextMessageId(): number; _send(message: SearchRequest): Promise<SearchResponse | undefined> };
+      const paging = new PagedResultsControl({ value: { size: pageSize } });
+      const request = new SearchRequest({
+        messageId: -1,
+        baseDN: base,
+        scope: s.scope,
+        filter: FilterParser.parseString(s.filter),
+        attributes: s.attributes,
+        explicitBufferAttributes: s.binaryAttributes ?? [],
+        ...(s.sizeLimit === undefined ? {} : { sizeLimit: s.sizeLimit }),
+        controls: [paging],
+      });
+      const binary = new Set(s.binaryAttributes ?? []);
       for (;;) {
-        const next = await guard(`search ${base}`, () => pages.next());
-        if (next.done === true) return;
-        yield next.value.searchEntries.map((e) => toEntry(e));
+        request.messageId = sender._nextMessageId();
+        const result = await guard(`search ${base}`, async () => {
+          const response = await sender._send(request);
+          const status = response?.status;
+          if (status !== MessageResponseStatus.Success && !(status === MessageResponseStatus.SizeLimitExceeded && s.sizeLimit !== undefined)) throw StatusCodeParser.parse(response as never);
+          return response as SearchResponse;
+        });
+        yield result.searchEntries.map((e) => entryOf(e, binary));
+        const answer = (result.controls ?? []).find((c: Control): c is PagedResultsControl => c instanceof PagedResultsControl);
+        const cookie = answer?.value?.cookie;
+        // An empty cookie ends the search (RFC 2696 §3); so does an empty page, as in ldapts.
+        if (cookie === undefined || cookie.length === 0 || (result.searchEntries.length === 0 && result.searchReferences.length === 0)) return;
+        paging.value = { size: pageSize, cookie };
       }
     },
     add: (dn, attributes) =>

@@ -51,6 +51,13 @@ describe('directory entries as import entries', () => {
     const next = mapper.toImportEntry({ dn: 'uid=b,dc=x', attributes: { cn: ['C'], surname: ['D'], uidNumber: ['8'], entryUUID: ['u-2'] } }, inet, 'replace');
     expect(Object.fromEntries(next.attributeChanges.map((c) => [c.name, c.valueChanges.map((v) => v.value)]))).toEqual({ cn: ['C'], sn: ['D'], uidNumber: [8], entryUUID: ['u-2'], '-dn-': ['uid=b,dc=x'] });
     expect(next.attributeChanges.every((c) => c.modification === 'add')).toBe(true);
+    // Two spellings of one attribute in an entry give one change, with the later values.
+    const twice = mapper.toImportEntry({ dn: 'uid=c,dc=x', attributes: { cn: ['E'], commonName: ['F'], entryUUID: ['u-3'] } }, inet, 'add');
+    expect(twice.attributeChanges.map((c) => [c.name, c.valueChanges.map((v) => v.value)])).toEqual([
+      ['cn', ['F']],
+      ['entryUUID', ['u-3']],
+      ['-dn-', ['uid=c,dc=x']],
+    ]);
   });
 
   it('gives an entry an error instead of failing the run', () => {

@@ -123,29 +123,31 @@ export function createEntryMapper(types: readonly ObjectTypeDefinition[], schema
         const error = { code: 'missing-anchor', message: `${entry.dn} has no ${anchor}; the anchor attribute must be readable by the bind identity` };
         return { objectType: type.name, modification, dn: entry.dn, anchor: {}, attributeChanges: [], error };
       }
-      const base = { objectType: type.name, modification, dn: entry.dn, anchor: { [anchor]: anchorValue } };
       const known = knowledgeOf(type);
-      const values: Record<string, AttributeValue[]> = {};
+      // One `add` per attribute that has values, as the SDK's attributeChangesOf gives, built in
+      // one pass over the entry.
+      const changes: AttributeChange[] = [];
+      const add = (name: string, values: readonly AttributeValue[]) => {
+        if (values.length === 0) return;
+        const valueChanges: ValueChange[] = [];
+        for (const value of values) valueChanges.push({ modification: 'add', value });
+        // Two spellings of one attribute in an entry: the later values count, as in a record.
+        const same = changes.findIndex((c) => c.name === name);
+        if (same === -1) changes.push({ name, modification: 'add', valueChanges });
+        else changes[same] = { name, modification: 'add', valueChanges };
+      };
       try {
         for (const serverName in entry.attributes) {
           const raw = entry.attributes[serverName];
           const definition = definitionOf(type, known.byServerName, serverName);
-          if (definition !== null && raw !== undefined) values[definition.name] = fromLdap(definition, raw);
+          if (definition !== null && raw !== undefined) add(definition.name, fromLdap(definition, raw));
         }
       } catch (error) {
-        return { ...base, attributeChanges: [], error: { code: 'invalid-attribute-value', message: `${entry.dn}: ${(error as Error).message}` } };
+        const failure = { code: 'invalid-attribute-value', message: `${entry.dn}: ${(error as Error).message}` };
+        return { objectType: type.name, modification, dn: entry.dn, anchor: { [anchor]: anchorValue }, attributeChanges: [], error: failure };
       }
-      if (known.dn) values[DN_ATTRIBUTE] = [entry.dn];
-      // One `add` per attribute that has values (the shape of the SDK's attributeChangesOf, built in one pass).
-      const changes: AttributeChange[] = [];
-      for (const name in values) {
-        const list = values[name];
-        if (list === undefined || list.length === 0) continue;
-        const valueChanges: ValueChange[] = new Array(list.length);
-        for (let i = 0; i < list.length; i++) valueChanges[i] = { modification: 'add', value: list[i] as AttributeValue };
-        changes.push({ name, modification: 'add', valueChanges });
-      }
-      return { ...base, attributeChanges: changes };
+      if (known.dn) add(DN_ATTRIBUTE, [entry.dn]);
+      return { objectType: type.name, modification, dn: entry.dn, anchor: { [anchor]: anchorValue }, attributeChanges: changes };
     },
   };
 }
