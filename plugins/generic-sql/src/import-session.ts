@@ -19,15 +19,23 @@ interface Page {
 /**
  * Keeps only the attributes the host asked for (a connector may return fewer, never more). The
  * names are looked up once per object type for the run, and an entry with nothing to drop is
- * handed on as it is: an import passes every row through here.
+ * handed on as it is: an import passes every row through here. When the host asks for every
+ * attribute the model reads (the usual case), no entry is checked at all.
  */
-function restrictor(runStep: ImportRunStep): (entry: ImportEntry) => ImportEntry {
+function restrictor(runStep: ImportRunStep, models: readonly ObjectModel[]): (entry: ImportEntry) => ImportEntry {
   const namesByType = new Map<string, ReadonlySet<string> | undefined>();
+  const namesToKeep = (objectType: string): ReadonlySet<string> | undefined => {
+    const wanted = findObjectType(runStep.schema, objectType);
+    if (wanted === undefined) return undefined;
+    const names = new Set(wanted.attributes.map((a) => a.name));
+    const model = models.find((m) => m.objectType === objectType);
+    const read = model && [...model.single, ...(model.multi?.attributes ?? [])].filter((c) => c.operation !== 'exportOnly');
+    return read?.every((c) => names.has(c.name)) ? undefined : names;
+  };
   return (entry) => {
     let names = namesByType.get(entry.objectType);
     if (!namesByType.has(entry.objectType)) {
-      const wanted = findObjectType(runStep.schema, entry.objectType);
-      names = wanted === undefined ? undefined : new Set(wanted.attributes.map((a) => a.name));
+      names = namesToKeep(entry.objectType);
       namesByType.set(entry.objectType, names);
     }
     if (names === undefined || entry.attributeChanges.every((c) => names.has(c.name))) return entry;
@@ -213,7 +221,7 @@ export async function openImportSession(
     finalWatermark = () => now;
   }
 
-  const restrict = restrictor(runStep);
+  const restrict = restrictor(runStep, active);
   return {
     async getEntries() {
       // Checked between pages: a cancelled run reads nothing more and its watermark is never used.

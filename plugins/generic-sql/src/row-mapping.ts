@@ -77,7 +77,9 @@ export function rowToEntry(model: ObjectModel, row: Row, children: ChildValues, 
     // Text columns of text attributes, most of any table, need no conversion.
     const v = typeof raw === 'string' && column.type === 'string' ? raw : fromDatabase(raw, column.type);
     values.push(v);
-    if (v !== undefined) attributeChanges.push(attributeChange.add(column.name, v));
+    // The SDK's shape written out: attributeChange.add copies a single value into two arrays, and
+    // was 40 % of this function's time in the host's import profile.
+    if (v !== undefined) attributeChanges.push({ name: column.name, modification: 'add', valueChanges: [{ modification: 'add', value: v }] });
     else if (raw !== null && raw !== undefined) (unreadable ??= []).push(column.name);
   }
   if (model.multi) {

@@ -100,6 +100,27 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
     }
   });
 
+  it('imports only the attributes the host asks for, and every readable one when it asks for all', async () => {
+    await insert('ann', 'Ann', 'Smith');
+    const instance = await openInstance(employeesValues(db));
+    try {
+      const schema = await instance.getSchema();
+      const readAll = async (attributes: readonly string[] | undefined): Promise<string[]> => {
+        const objectTypes = schema.objectTypes.map((type) => (attributes === undefined ? type : { ...type, attributes: type.attributes.filter((a) => attributes.includes(a.name)) }));
+        const session = await instance.openImport!({ type: 'full', schema: { ...schema, objectTypes }, pageSize: 10 });
+        const page = await session.getEntries();
+        await session.close('normal');
+        return page.entries.flatMap((e) => e.attributeChanges.map((c) => c.name));
+      };
+      expect((await readAll(['ContosoLogin', 'LastName'])).sort()).toEqual(['ContosoLogin', 'LastName']);
+      const all = await readAll(undefined);
+      expect(all).toEqual(expect.arrayContaining(['ContosoLogin', 'FirstName', 'LastName']));
+      expect(all).not.toContain('PasswordHash');
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('imports through an SQL query paged with @StartIndex and @EndIndex', async () => {
     for (const login of ['a', 'b', 'c', 'd', 'e']) await insert(login);
     const instance = await openInstance(employeesValues(db, { importMethod: 'query', importQuery: PAGING_QUERY[dialect](db.prefix) }));
