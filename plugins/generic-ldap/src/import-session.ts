@@ -149,9 +149,19 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
   const mapper = createEntryMapper(directoryTypes, discovery.schema, config.anchor);
   // Entries come from searches with the types' objectClass filter: with one type they are of it.
   const onlyType = directoryTypes.length === 1 ? directoryTypes[0] : undefined;
+  const typeOf = (entry: LdapEntry) => onlyType ?? mapper.classify(entry);
   const full = (entry: LdapEntry, modification: 'add' | 'replace'): ImportEntry[] => {
-    const type = onlyType ?? mapper.classify(entry);
+    const type = typeOf(entry);
     return type === undefined ? [] : [mapper.toImportEntry(entry, type, modification)];
+  };
+  /** A page of a search as import entries, leaving out the excluded containers and the entries of no type. */
+  const pageOf = (page: readonly LdapEntry[], modification: 'add' | 'replace'): ImportEntry[] => {
+    const entries: ImportEntry[] = [];
+    for (const entry of page) {
+      const type = excluded(entry.dn) ? undefined : typeOf(entry);
+      if (type !== undefined) entries.push(mapper.toImportEntry(entry, type, modification));
+    }
+    return entries;
   };
   const removal = (record: ChangeRecord, dn: string): ImportEntry[] => {
     const old = record.oldObjectClasses === undefined ? undefined : mapper.classify({ dn, attributes: { objectClass: record.oldObjectClasses } });
@@ -192,7 +202,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
         for await (const page of search(base, filter, 'sub', attributes)) {
           if (method === 'modifyTimestamp') for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
           // Entries of a subtree search are under its base: only exclusions remain to check.
-          yield page.filter((e) => !excluded(e.dn)).flatMap((e) => full(e, 'add'));
+          yield pageOf(page, 'add');
         }
       } catch (error) {
         if (isLdapOperationError(error) && error.resultCode === 32) throw new ConnectorError('invalid-configuration', `the container ${base} does not exist on the server`, { parameter: 'containers', cause: error });
@@ -208,7 +218,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
       for (const base of bases) {
         for await (const page of search(base, since, 'sub', attributes)) {
           for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
-          yield page.filter((e) => !excluded(e.dn)).flatMap((e) => full(e, 'replace'));
+          yield pageOf(page, 'replace');
         }
       }
       return;
