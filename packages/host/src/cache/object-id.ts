@@ -11,6 +11,14 @@ import type { AnchorValues, AttributeValue } from '@ecmahost/sdk';
  * id Entra holds.
  */
 export function objectId(anchorNames: readonly string[], anchor: AnchorValues, caseExact: (name: string) => boolean = () => true): string {
+  if (anchorNames.length === 1) {
+    // The common single anchor without the arrays below: every imported object goes through here.
+    const name = anchorNames[0]!;
+    const value = anchor[name];
+    if (value === undefined) throw new Error(`anchor ${name} missing`);
+    const text = typeof value !== 'string' ? anchorText(value) : caseExact(name) ? value : value.toLowerCase();
+    return Buffer.from(text, 'utf8').toString('base64url');
+  }
   const values = anchorNames.map((name) => {
     const value = anchor[name];
     return typeof value === 'string' && !caseExact(name) ? value.toLowerCase() : value;

@@ -621,8 +621,13 @@ function sameAttributes(a: Record<string, AttributeValue[]>, b: Record<string, A
 }
 
 function sameAnchor(a: AnchorValues, b: AnchorValues): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => b[k] !== undefined && valuesEqual(a[k]!, b[k]));
+  let count = 0;
+  for (const k in a) {
+    const y = b[k];
+    if (y === undefined || !valuesEqual(a[k]!, y)) return false;
+    count++;
+  }
+  return count === Object.keys(b).length;
 }
 
 /** The values an `add` or `replace` change gives its attribute (its `add` value changes). */
