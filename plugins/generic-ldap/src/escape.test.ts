@@ -35,6 +35,10 @@ describe('escapeDnValue and parseDn (RFC 4514)', () => {
     expect(escapeDnValue('in#side mid')).toBe('in#side mid');
     expect(escapeDnValue('\0')).toBe('\\00');
     expect(escapeDnValue('"<>;\\')).toBe('\\"\\<\\>\\;\\\\');
+    // Each special character alone inside a value is escaped (none is missed by the no-escape fast path).
+    for (const c of '"+,;<>\\=') expect(escapeDnValue(`a${c}b`)).toBe(`a\\${c}b`);
+    expect(escapeDnValue('a\0b')).toBe('a\\00b');
+    expect(escapeDnValue('plain Value-1@example.com')).toBe('plain Value-1@example.com');
   });
 
   it.each(HOSTILE)('round-trips %j through a DN', (value) => {

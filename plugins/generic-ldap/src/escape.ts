@@ -27,11 +27,16 @@ export function checkAttributeName(name: string): string {
   return name;
 }
 
+/** A character {@link escapeDnValue} escapes anywhere, a leading space or `#`, or a trailing space. */
+const NEEDS_DN_ESCAPE = /[\0"+,;<>\\=]|^[ #]| $/;
+
 /**
  * Escapes an attribute value for use in a DN (RFC 4514 §2.4): `"`, `+`, `,`, `;`, `<`, `>`, `\`
  * and `=` get a backslash, a leading space or `#` and a trailing space are escaped, NUL becomes `\00`.
  */
 export function escapeDnValue(value: string): string {
+  // Most values need no escape (names, numbers, mail addresses): no per-character work for them.
+  if (!NEEDS_DN_ESCAPE.test(value)) return value;
   const chars = Array.from(value);
   return chars
     .map((c, index) => {

@@ -7,6 +7,7 @@ import type { Discovery } from './discovery.js';
 import { renderDnTemplate } from './dn-template.js';
 import { anchorOf } from './entry-mapping.js';
 import { entryErrorOf, isLdapOperationError } from './errors.js';
+import type { ParsedDn } from './escape.js';
 import { dnKey, formatDn, isUnder, parseDn } from './escape.js';
 import { OID } from './root-dse.js';
 import type { DirectoryAttribute } from './schema-builder.js';
@@ -86,10 +87,12 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     const plain: Record<string, AttributeValue | readonly AttributeValue[]> = Object.fromEntries(values);
     const given = toValueArray(plain[DN_ATTRIBUTE])[0];
     let dn: string;
+    let parsed: ParsedDn;
     try {
       dn = entry.dn ?? (typeof given === 'string' ? given : undefined) ?? (config.dnTemplate === undefined ? '' : renderDnTemplate(config.dnTemplate, plain));
       if (dn === '') throw new ProvisioningError(`the new ${type.name} has no DN: map -dn- or configure a DN template`);
-      dn = formatDn(parseDn(dn));
+      parsed = parseDn(dn);
+      dn = formatDn(parsed);
     } catch (error) {
       throw error instanceof ProvisioningError ? error : new ProvisioningError((error as Error).message);
     }
@@ -112,7 +115,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     if (!classes.some((c) => c.toLowerCase() === type.name.toLowerCase())) classes.unshift(type.name);
     attributes.objectClass = classes;
     // The naming attribute's value must be among the entry's values (RFC 4512 §2.3.1).
-    for (const ava of parseDn(dn)[0] ?? []) {
+    for (const ava of parsed[0] ?? []) {
       const key = Object.keys(attributes).find((k) => k.toLowerCase() === ava.type.toLowerCase()) ?? ava.type;
       const current = attributes[key] ?? [];
       if (!current.some((v) => v.toString().toLowerCase() === ava.value.toLowerCase())) attributes[key] = [...current, ava.value];
