@@ -33,8 +33,11 @@ describe('requestHeader', () => {
     expect(answer.ours).toEqual(answer.hono);
   });
 
-  it('falls back to Hono without a Node request (app.request)', async () => {
+  it('falls back to Hono without a Node request: app.request, or an env whose incoming only carries the socket', async () => {
+    const expected = { node: false, ours: ['Bearer xyz', null, null, null], hono: ['Bearer xyz', null, null, null] };
     const res = await app().request('/headers', { headers: { authorization: 'Bearer xyz' } });
-    expect(await res.json()).toEqual({ node: false, ours: ['Bearer xyz', null, null, null], hono: ['Bearer xyz', null, null, null] });
+    expect(await res.json()).toEqual(expected);
+    const socketOnly = await app().fetch(new Request('http://localhost/headers', { headers: { authorization: 'Bearer xyz' } }), { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
+    expect(await socketOnly.json()).toEqual(expected);
   });
 });

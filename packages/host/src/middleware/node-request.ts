@@ -8,7 +8,9 @@ import type { Context } from 'hono';
  * `c.req.header()` and `c.req.raw` build, a visible share of a request's CPU in the benchmarks.
  */
 export function incomingOf(c: Context): IncomingMessage | undefined {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = (c.env as { incoming?: Partial<IncomingMessage> } | undefined)?.incoming;
+  // Duck-typed: an embedding app (or a test) may pass an `incoming` that only carries the socket.
+  return incoming !== undefined && Array.isArray(incoming.rawHeaders) && typeof incoming.on === 'function' ? (incoming as IncomingMessage) : undefined;
 }
 
 /**
