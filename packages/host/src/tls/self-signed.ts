@@ -1,6 +1,5 @@
 import { chmod } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { generate } from 'selfsigned';
 import { writeFileAtomic } from '../store/files.js';
 
 /** Options of {@link generateSelfSignedCertificate}. */
@@ -34,6 +33,9 @@ export async function generateSelfSignedCertificate(options: SelfSignedOptions):
     { type: 7 as const, ip: '127.0.0.1' },
     { type: 7 as const, ip: '::1' },
   ];
+  // Imported on use: selfsigned and its X.509 libraries take a large part of the host's module
+  // loading (~150 ms of a start on the bench machine), and most starts generate no certificate.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: options.hostName }], {
     keySize: 2048,
     algorithm: 'sha256',

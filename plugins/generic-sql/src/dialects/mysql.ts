@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { MySqlDialect } from 'drizzle-orm/mysql-core';
-import mysql from 'mysql2';
+import type mysql from 'mysql2';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, PlaceholderValues, Row, TableName } from './dialect.js';
 import { urlWithCredentials } from './connection-url.js';
 import { withPooledConnection } from './pooled-connection.js';
@@ -117,8 +117,12 @@ function describe(error: unknown): DbError {
 }
 
 /** MySQL and MariaDB through `mysql2`, statements rendered by drizzle's MySQL dialect. */
-export function createMysqlDialect(options: ConnectionOptions): Dialect {
-  const pool = mysql.createPool(poolOptions(options));
+export async function createMysqlDialect(options: ConnectionOptions): Promise<Dialect> {
+  // Imported here rather than at the top: our packages are built without code splitting, so a
+  // static import would load mysql2 (tens of milliseconds) at the start of every host, including
+  // hosts that only serve PostgreSQL or SQLite.
+  const { createPool } = (await import('mysql2')).default;
+  const pool = createPool(poolOptions(options));
   pool.on('connection', (connection) => {
     // UTC sessions, as for PostgreSQL; the statement limit is MariaDB's max_statement_time
     // (seconds) or MySQL's max_execution_time (milliseconds, SELECT only) — whichever exists.

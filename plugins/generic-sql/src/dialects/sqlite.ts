@@ -1,5 +1,5 @@
 import { ConnectorError } from '@ecmahost/sdk';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
@@ -50,11 +50,13 @@ const renderQuery = queryRenderer(new SQLiteSyncDialect());
  * instance, so statements are queued: a batch transaction holds the queue until it ends, and no
  * other session's statement can slip into it.
  */
-export function createSqliteDialect(options: ConnectionOptions): Dialect {
+export async function createSqliteDialect(options: ConnectionOptions): Promise<Dialect> {
   const file = sqliteFile(options);
+  // Imported here for the reason given in mysql.ts: no host that does not use SQLite loads it.
+  const { default: SqliteDatabase } = await import('better-sqlite3');
   let database: Database.Database;
   try {
-    database = new Database(file, { fileMustExist: file !== ':memory:', timeout: options.statementTimeoutMs > 0 ? options.statementTimeoutMs : 2_147_483_647 });
+    database = new SqliteDatabase(file, { fileMustExist: file !== ':memory:', timeout: options.statementTimeoutMs > 0 ? options.statementTimeoutMs : 2_147_483_647 });
   } catch (error) {
     throw new ConnectorError('connection-failed', `Cannot open the SQLite database ${file}: ${errorMessage(error)}`, { cause: error });
   }
