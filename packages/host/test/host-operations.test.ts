@@ -227,7 +227,11 @@ describe('host operations', () => {
     await host.stop();
   });
 
-  it('exports different users side by side, at most EXPORT_CONCURRENCY at once, and one user one request at a time', async () => {
+  it.each([
+    { declared: undefined, bound: EXPORT_CONCURRENCY },
+    { declared: 2, bound: 2 },
+    { declared: 6, bound: 6 },
+  ])('exports different users side by side, at most $bound at once (maxConcurrentOperations $declared), and one user one request at a time', async ({ declared, bound }) => {
     const exported: CSEntryChange[] = [];
     let inFlight = 0;
     let most = 0;
@@ -238,10 +242,11 @@ describe('host operations', () => {
     const host = laxHost({
       count: 0,
       exported,
+      ...(declared === undefined ? {} : { maxConcurrentOperations: declared }),
       beforeExport: async () => {
         most = Math.max(most, ++inFlight);
         // Held until the lock has let in all it will, then everything goes.
-        if (inFlight === EXPORT_CONCURRENCY) release();
+        if (inFlight === bound) release();
         await gate;
         inFlight--;
       },
@@ -250,7 +255,7 @@ describe('host operations', () => {
     await host.runImport('Lax');
     const logins = [...Array.from({ length: 12 }, (_, i) => `parallel${String(i)}`), 'parallel0'];
     const statuses = await Promise.all(logins.map((login) => laxPost(host, { userName: login }))).then((responses) => responses.map((r) => r.status));
-    expect(most).toBe(EXPORT_CONCURRENCY);
+    expect(most).toBe(bound);
     expect(statuses).toEqual([...Array.from({ length: 12 }, () => 201), 409]);
     expect(exported.map((c) => c.anchor.login).sort()).toEqual(logins.slice(0, 12).sort());
     await host.stop();

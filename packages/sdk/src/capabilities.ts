@@ -44,6 +44,14 @@ export interface Capabilities {
   hierarchy: boolean;
   /** Several sessions may run at once against one instance (`ConcurrentOperation`). */
   concurrentOperations: boolean;
+  /**
+   * How many sessions the instance serves at once, usually the size of its connection pool (no
+   * ECMA2 equivalent). A host keeps at most this many writes of the instance in flight, so that
+   * work queues in the host rather than for a connection, where an add could overtake the password
+   * call of an earlier add. Absent: the host's own bound (4 in `@ecmahost/host`). Meaningless when
+   * `concurrentOperations` is `false`. A positive integer.
+   */
+  maxConcurrentOperations?: number;
   /** A delete followed by an add of the same object is sent as one `replace` (`DeleteAddAsReplace`). */
   deleteAddAsReplace: boolean;
   /** Normalisations applied to anchors (`Normalizations`). */
@@ -84,5 +92,7 @@ export function capabilityProblems(caps: Capabilities): string[] {
   if (caps.partitions && caps.dnStyle !== 'ldap') problems.push("partitions need dnStyle 'ldap'");
   if (caps.dnAsAnchor && caps.dnStyle === 'none') problems.push("dnAsAnchor needs a dnStyle other than 'none'");
   if (caps.objectRename && caps.dnStyle === 'none') problems.push("objectRename needs a dnStyle other than 'none'");
+  const max = caps.maxConcurrentOperations;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) problems.push(`maxConcurrentOperations must be a positive integer (got ${String(max)})`);
   return problems;
 }

@@ -121,6 +121,15 @@ describe('instanceProblems', () => {
       "objectRename needs a dnStyle other than 'none'",
     ]);
   });
+
+  it('accepts a positive whole maxConcurrentOperations and names any other', () => {
+    const problems = (max: number) => instanceProblems(resolveCapabilities({ import: false, maxConcurrentOperations: max }), instance);
+    expect(problems(1)).toEqual([]);
+    expect(problems(8)).toEqual([]);
+    expect(problems(0)).toEqual(['maxConcurrentOperations must be a positive integer (got 0)']);
+    expect(problems(2.5)).toEqual(['maxConcurrentOperations must be a positive integer (got 2.5)']);
+    expect(problems(Number.NaN)).toEqual(['maxConcurrentOperations must be a positive integer (got NaN)']);
+  });
 });
 
 describe('resolveCapabilities', () => {

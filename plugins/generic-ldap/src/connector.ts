@@ -1,4 +1,4 @@
-import type { ParameterDefinition, ParameterRequest, ParameterValues } from '@ecmahost/sdk';
+import type { Capabilities, ParameterDefinition, ParameterRequest, ParameterValues } from '@ecmahost/sdk';
 import { defineConnector } from '@ecmahost/sdk';
 import { openConnection } from './client.js';
 import { readConfig } from './config.js';
@@ -8,6 +8,16 @@ import { parametersOf, validateParameters } from './parameters.js';
 import { OID, featureWarnings } from './root-dse.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/**
+ * As many writes at once as the pool has bound connections (`poolSize`, 4 by default, as
+ * `readConfig` reads it). An unreadable size says nothing here: `open` refuses it with its name.
+ */
+function poolBound(values: ParameterValues): Pick<Capabilities, 'maxConcurrentOperations'> {
+  const text = str(values.poolSize).trim();
+  if (text === '') return { maxConcurrentOperations: 4 };
+  return /^\d+$/.test(text) ? { maxConcurrentOperations: Math.max(1, Number(text)) } : {};
+}
 
 /**
  * The Global page starts with what the server says about itself, as Microsoft's connector shows
@@ -56,6 +66,7 @@ export const genericLdap = defineConnector({
     partitions: true,
     hierarchy: true,
     concurrentOperations: true,
+    ...poolBound(values),
     deleteAddAsReplace: false,
   }),
   async parameters(request: ParameterRequest) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Capabilities, ConnectorContext, ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
-import { ConnectorError, defineConnector } from '@ecmahost/sdk';
+import { ConnectorError, defineConnector, readParameters } from '@ecmahost/sdk';
 import { readConfig, type SqlConfig } from './config.js';
 import type { Dialect } from './dialects/dialect.js';
 import { loadDialect } from './dialects/load-dialect.js';
@@ -31,7 +31,27 @@ function capabilitiesOf(values: ParameterValues): Partial<Capabilities> {
     dnStyle: dn ? 'generic' : 'none',
     password: password === 'procedure' || password === 'column',
     concurrentOperations: true,
+    ...poolBound(values),
   };
+}
+
+/**
+ * As many writes at once as the pool has connections (one for SQLite, whose dialect queues every
+ * statement on its single connection). An unreadable pool size says nothing here: `open` refuses it
+ * with the parameter's name.
+ */
+function poolBound(values: ParameterValues): Pick<Capabilities, 'maxConcurrentOperations'> {
+  if ((readOr(() => readParameters(values).string(P.dialect, 'sqlite')) ?? 'sqlite') === 'sqlite') return { maxConcurrentOperations: 1 };
+  const size = readOr(() => readParameters(values).integer(P.poolSize, 5));
+  return size !== undefined && size >= 1 ? { maxConcurrentOperations: size } : {};
+}
+
+function readOr<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 async function withCa(config: SqlConfig): Promise<SqlConfig> {

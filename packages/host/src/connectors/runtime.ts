@@ -46,11 +46,12 @@ const MAX_FIRST_IMPORT_RETRY_MS = 10 * 60_000;
 const STOP_GRACE_MS = 2000;
 
 /**
- * How many writes of one connector may be in flight at once. It must not exceed the connector's
- * own pool: above it, the adds of later requests queue for a connection ahead of the password
- * calls of earlier ones, so an outage leaves every add in flight committed without its password
- * (docs/decisions/009-concurrent-exports.md). The contract does not tell the host a connector's
- * pool size, so this is the smaller default of the two generic connectors' (LDAP 4, SQL 5).
+ * How many writes of one connector may be in flight at once when its capabilities do not say
+ * (`maxConcurrentOperations`). It must not exceed the connector's own pool: above it, the adds of
+ * later requests queue for a connection ahead of the password calls of earlier ones, so an outage
+ * leaves every add in flight committed without its password
+ * (docs/decisions/009-concurrent-exports.md). 4 is the smaller default pool of the two generic
+ * connectors (LDAP 4, SQL 5).
  */
 export const EXPORT_CONCURRENCY = 4;
 
@@ -135,7 +136,7 @@ export class ConnectorRuntime {
   #lastImport: ConnectorStatus['lastImport'];
   #lastError: string | undefined;
   #exportErrors = 0;
-  readonly #writes = new KeyedLock(EXPORT_CONCURRENCY);
+  #writes = new KeyedLock(EXPORT_CONCURRENCY);
 
   constructor(config: ConnectorInstanceConfig, deps: RuntimeDependencies) {
     this.#config = config;
@@ -179,6 +180,7 @@ export class ConnectorRuntime {
       const objectType = findObjectType(schema, this.#config.objectType);
       if (objectType === undefined) throw new Error(`object type ${this.#config.objectType} is not in the connector's schema (${schema.objectTypes.map((t) => t.name).join(', ')})`);
       this.capabilities = capabilities;
+      this.#writes = new KeyedLock(capabilities.maxConcurrentOperations ?? EXPORT_CONCURRENCY);
       this.#objectType = objectType;
       this.translator = new Translator(this.#config, objectType, capabilities.exportType, this.#deps.maxValueLength);
       this.cache = new ConnectorCache(
@@ -492,8 +494,8 @@ export class ConnectorRuntime {
    * Runs `work` once every earlier write of the same object (`key`: the SCIM id the object has or
    * will have) has finished, so that a duplicate check and the export it guards cannot interleave
    * with another request for that object. Writes of different objects run side by side, at most
-   * {@link EXPORT_CONCURRENCY} at a time; a connector that does not declare `concurrentOperations`
-   * gets them one at a time.
+   * the connector's `maxConcurrentOperations` (else {@link EXPORT_CONCURRENCY}) at a time; a
+   * connector that does not declare `concurrentOperations` gets them one at a time.
    */
   exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     return this.#writes.run(this.capabilities?.concurrentOperations === false ? '' : key, work);
