@@ -18,6 +18,8 @@ export const EMPLOYEES_DDL = `CREATE TABLE IF NOT EXISTS Employees (
   IsActive BOOLEAN NOT NULL DEFAULT 1
 )`;
 
+const keptDatabases: object[] = [];
+
 /**
  * Creates the demo database file with its table when it does not exist yet; an existing file is
  * left as it is, so the demo keeps its users across restarts. better-sqlite3 is loaded only here:
@@ -33,6 +35,9 @@ export async function ensureDemoDatabase(file: string): Promise<{ created: boole
     throw new OpsError('connector-load-failed', `the demo needs better-sqlite3 (installed with the repository's devDependencies: run "npm install"): ${(error as Error).message}`, { cause: error });
   }
   const db = new Database(file);
+  // Kept reachable after close: better-sqlite3 12 aborts the process on Node 24.19+ when an idle-time
+  // garbage collection finalises one of its objects (see plugins/generic-sql/src/dialects/sqlite.ts).
+  keptDatabases.push(db);
   try {
     db.exec(EMPLOYEES_DDL);
   } finally {

@@ -46,6 +46,20 @@ function describe(error: unknown): DbError {
 const renderQuery = queryRenderer(new SQLiteSyncDialect());
 
 /**
+ * Every database and statement object of better-sqlite3 stays reachable until the process exits.
+ * better-sqlite3 12 wraps them in Node's raw `ObjectWrap`, whose destructor, since Node 24.19,
+ * aborts the process ("Assertion failed: (env) != nullptr" in `RemoveEnvironmentCleanupHook`) when
+ * a garbage collection that runs outside JavaScript, such as an idle-time one, finalises the object
+ * (WiseLibs/better-sqlite3#1515; version 13 is fixed but needs Node 22, and we support Node 20).
+ * So each statement text is prepared once and kept, and a closed database is kept too: an instance
+ * holds one database and the bounded set of statement texts its configuration renders.
+ */
+const retained = new Set<object>();
+
+/** Statement texts kept per database; past it (a configuration rendering unbounded texts) a statement is left to the collector. */
+const MAX_KEPT_STATEMENTS = 10_000;
+
+/**
  * SQLite through `better-sqlite3`, statements rendered by drizzle's SQLite dialect. One connection serves the
  * instance, so statements are queued: a batch transaction holds the queue until it ends, and no
  * other session's statement can slip into it.
@@ -60,15 +74,26 @@ export async function createSqliteDialect(options: ConnectionOptions): Promise<D
   } catch (error) {
     throw new ConnectorError('connection-failed', `Cannot open the SQLite database ${file}: ${errorMessage(error)}`, { cause: error });
   }
+  const statements = new Map<string, Database.Statement>();
+  retained.add(database);
+  retained.add(statements);
+  const prepare = (text: string): Database.Statement => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      statement = database.prepare(text);
+      if (statements.size < MAX_KEPT_STATEMENTS) statements.set(text, statement);
+    }
+    return statement;
+  };
   // Straight to better-sqlite3, as for PostgreSQL: drizzle's session adds nothing a raw statement needs.
   const direct: Executor = {
     all: async (query, values) => {
       const { text, params } = renderQuery(query, values);
-      return database.prepare(text).all(...params) as Row[];
+      return prepare(text).all(...params) as Row[];
     },
     run: async (query, values) => {
       const { text, params } = renderQuery(query, values);
-      const result = database.prepare(text).run(...params);
+      const result = prepare(text).run(...params);
       return { affected: result.changes, insertId: Number(result.lastInsertRowid) };
     },
   };
