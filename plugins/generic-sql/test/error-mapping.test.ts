@@ -1,18 +1,14 @@
 import { attributeChange } from '@ecmahost/sdk';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
-import { createEmployees, employeesValues } from './support/employees.js';
+import { employeesValues, useEmployeesDatabase } from './support/employees.js';
 import { addUser, changeUser, exportBatch, openInstance } from './support/run.js';
-import { createTestDatabase, type TestDatabase } from './support/targets.js';
+import type { TestDatabase } from './support/targets.js';
 
 describeEachDialect('per-entry error mapping', (dialect) => {
-  let db: TestDatabase;
-  beforeEach(async () => {
-    db = await createTestDatabase(dialect);
-    await createEmployees(db);
-  });
-  afterEach(async () => {
-    await db.drop();
+  let db!: TestDatabase;
+  useEmployeesDatabase(dialect, (fresh) => {
+    db = fresh;
   });
   const employees = (): string => `${db.prefix}${db.id('Employees')}`;
   const logins = async (): Promise<string[]> => (await db.query(`SELECT ${db.id('ContosoLogin')} AS c FROM ${employees()} ORDER BY 1`)).map((r) => String(r.c));

@@ -1,9 +1,9 @@
 import { attributeChange } from '@ecmahost/sdk';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
-import { createEmployees, employeesValues } from './support/employees.js';
+import { employeesValues, useEmployeesDatabase } from './support/employees.js';
 import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
-import { createTestDatabase, type TestDatabase } from './support/targets.js';
+import type { TestDatabase } from './support/targets.js';
 
 /** Values an attacker would try: quotes, statement ends, comment markers, escapes. */
 const HOSTILE = [
@@ -17,13 +17,9 @@ const HOSTILE = [
 ];
 
 describeEachDialect('injection safety', (dialect) => {
-  let db: TestDatabase;
-  beforeEach(async () => {
-    db = await createTestDatabase(dialect);
-    await createEmployees(db);
-  });
-  afterEach(async () => {
-    await db.drop();
+  let db!: TestDatabase;
+  useEmployeesDatabase(dialect, (fresh) => {
+    db = fresh;
   });
 
   const tableStillThere = async (): Promise<number> => Number((await db.query(`SELECT COUNT(*) AS n FROM ${db.prefix}${db.id('Employees')}`))[0]?.n);

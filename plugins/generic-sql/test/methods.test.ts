@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { attributeChange, secret, silentLogger } from '@ecmahost/sdk';
 import connector from '../src/index.js';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
-import { createEmployees, employeesValues } from './support/employees.js';
+import { employeesValues, useEmployeesDatabase } from './support/employees.js';
 import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
-import { createTestDatabase, type TestDatabase } from './support/targets.js';
+import type { TestDatabase } from './support/targets.js';
 
 const PAGING_QUERY: Record<TestDatabase['dialect'], (p: string) => string> = {
   // One line, as Microsoft's connector requires; ROW_NUMBER works on all three.
@@ -15,13 +15,9 @@ const PAGING_QUERY: Record<TestDatabase['dialect'], (p: string) => string> = {
 };
 
 describeEachDialect('schema discovery, import and export methods', (dialect) => {
-  let db: TestDatabase;
-  beforeEach(async () => {
-    db = await createTestDatabase(dialect);
-    await createEmployees(db);
-  });
-  afterEach(async () => {
-    await db.drop();
+  let db!: TestDatabase;
+  useEmployeesDatabase(dialect, (fresh) => {
+    db = fresh;
   });
   const t = (name: string): string => `${db.prefix}${db.id(name)}`;
   const insert = async (login: string, first = 'F', last = 'L'): Promise<void> => {
@@ -347,10 +343,11 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
 describeEachDialect(
   'stored procedures',
   (dialect) => {
-    let db: TestDatabase;
+    let db!: TestDatabase;
+    useEmployeesDatabase(dialect, (fresh) => {
+      db = fresh;
+    });
     beforeEach(async () => {
-      db = await createTestDatabase(dialect);
-      await createEmployees(db);
       const p = db.prefix;
       if (dialect === 'postgresql') {
         await db.exec(`
@@ -375,9 +372,6 @@ describeEachDialect(
         await db.exec('CREATE PROCEDURE delete_employee(IN login varchar(100)) DELETE FROM Employees WHERE ContosoLogin = login');
         await db.exec("CREATE PROCEDURE set_password(IN login varchar(100), IN secret varchar(100)) UPDATE Employees SET PasswordHash = CONCAT('set:', secret) WHERE ContosoLogin = login");
       }
-    });
-    afterEach(async () => {
-      await db.drop();
     });
     const t = (name: string): string => `${db.prefix}${db.id(name)}`;
     const procedures = () => ({

@@ -1,20 +1,16 @@
 import { attributeChange, type AttributeValues, type CSEntryChange, type ExportEntryResult } from '@ecmahost/sdk';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
-import { createEmployees, employeesValues } from './support/employees.js';
+import { employeesValues, useEmployeesDatabase } from './support/employees.js';
 import { addUser, changeUser, exportBatch, openInstance } from './support/run.js';
-import { createTestDatabase, type TestDatabase } from './support/targets.js';
+import type { TestDatabase } from './support/targets.js';
 
 // The host exports one change per request: a batch of one entry runs without a savepoint, and
 // without a transaction when it is a single statement. Its results must be those of a larger batch.
 describeEachDialect('one-entry export batches', (dialect) => {
-  let db: TestDatabase;
-  beforeEach(async () => {
-    db = await createTestDatabase(dialect);
-    await createEmployees(db);
-  });
-  afterEach(async () => {
-    await db.drop();
+  let db!: TestDatabase;
+  useEmployeesDatabase(dialect, (fresh) => {
+    db = fresh;
   });
   const t = (name: string): string => `${db.prefix}${db.id(name)}`;
   const logins = async (): Promise<string[]> => (await db.query(`SELECT ${db.id('ContosoLogin')} AS c FROM ${t('Employees')} ORDER BY 1`)).map((r) => String(r.c));

@@ -1,5 +1,6 @@
 import type { ParameterValues } from '@ecmahost/sdk';
-import type { TestDatabase } from './targets.js';
+import { afterEach, beforeEach } from 'vitest';
+import { createTestDatabase, type TestDatabase, type TestDialect } from './targets.js';
 
 /**
  * Microsoft's tutorial table `Employees` (ContosoLogin anchor, FirstName and LastName NOT NULL,
@@ -88,6 +89,22 @@ export async function createEmployees(db: TestDatabase): Promise<void> {
         CREATE TRIGGER employee_delete AFTER DELETE ON Employees BEGIN INSERT INTO EmployeeChanges (ContosoLogin, ChangeType) VALUES (OLD.ContosoLogin, 'Delete'); END;`);
       return;
   }
+}
+
+/**
+ * A fresh database of `dialect` with the Employees tables for each test of the enclosing suite,
+ * dropped after it; `use` receives each new one.
+ */
+export function useEmployeesDatabase(dialect: TestDialect, use: (db: TestDatabase) => void): void {
+  let db: TestDatabase | undefined;
+  beforeEach(async () => {
+    db = await createTestDatabase(dialect);
+    use(db);
+    await createEmployees(db);
+  });
+  afterEach(async () => {
+    await db?.drop();
+  });
 }
 
 /** The connector's configuration of the Employees table in `db`: table export, change-table delta, scrypt passwords. */
