@@ -41,8 +41,9 @@ function capabilitiesOf(values: ParameterValues): Partial<Capabilities> {
  * with the parameter's name.
  */
 function poolBound(values: ParameterValues): Pick<Capabilities, 'maxConcurrentOperations'> {
-  if ((readOr(() => readParameters(values).string(P.dialect, 'sqlite')) ?? 'sqlite') === 'sqlite') return { maxConcurrentOperations: 1 };
-  const size = readOr(() => readParameters(values).integer(P.poolSize, 5));
+  const read = readParameters(values);
+  if ((readOr(() => read.string(P.dialect, 'sqlite')) ?? 'sqlite') === 'sqlite') return { maxConcurrentOperations: 1 };
+  const size = readOr(() => read.integer(P.poolSize, 5));
   return size !== undefined && size >= 1 ? { maxConcurrentOperations: size } : {};
 }
 
