@@ -18,7 +18,8 @@ export const EMPLOYEES_DDL = `CREATE TABLE IF NOT EXISTS Employees (
   IsActive BOOLEAN NOT NULL DEFAULT 1
 )`;
 
-const keptDatabases: object[] = [];
+// A Set, not an array: the bundler drops pushes to an array nothing reads, and with them the references.
+const keptDatabases = new Set<object>();
 
 /**
  * Creates the demo database file with its table when it does not exist yet; an existing file is
@@ -37,7 +38,7 @@ export async function ensureDemoDatabase(file: string): Promise<{ created: boole
   const db = new Database(file);
   // Kept reachable after close: better-sqlite3 12 aborts the process on Node 24.19+ when an idle-time
   // garbage collection finalises one of its objects (see plugins/generic-sql/src/dialects/sqlite.ts).
-  keptDatabases.push(db);
+  keptDatabases.add(db);
   try {
     db.exec(EMPLOYEES_DDL);
   } finally {
