@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import type {
   AttributeDefinition,
   AttributeValue,
+  CloseReason,
   ConnectorInstance,
   CSEntryChange,
   EntryError,
@@ -60,6 +61,14 @@ interface StoredObject {
   createdAt: number;
 }
 
+/** One session call the reference connector received, as tests of the kit's calling conventions read them. */
+export type ReferenceCall =
+  | { method: 'openImport'; type: 'full' | 'delta'; partition: string | undefined }
+  | { method: 'openExport'; batchSize: number; partition: string | undefined }
+  | { method: 'putEntries'; entries: number }
+  | { method: 'closeExport'; reason: CloseReason }
+  | { method: 'openPassword'; partition: string | undefined };
+
 interface Store {
   objects: Map<string, StoredObject>;
   /** Sequence number of the last change; the watermark is this number as a string. */
@@ -72,6 +81,8 @@ interface Store {
   servers: Set<Server>;
   /** Objects deleted, by id, with their creation sequence and type, for delta imports. */
   deleted: Map<string, { createdAt: number; objectType: string }>;
+  /** Every session call, in order. */
+  calls: ReferenceCall[];
 }
 
 const stores = new Map<string, Store>();
@@ -79,7 +90,7 @@ const stores = new Map<string, Store>();
 /** Creates an empty store and returns its name, the value of the `store` parameter. */
 export function createReferenceStore(): string {
   const name = `store-${randomUUID()}`;
-  stores.set(name, { objects: new Map(), sequence: 0, changedAt: new Map(), deleted: new Map(), timers: new Set(), servers: new Set() });
+  stores.set(name, { objects: new Map(), sequence: 0, changedAt: new Map(), deleted: new Map(), timers: new Set(), servers: new Set(), calls: [] });
   return name;
 }
 
@@ -105,6 +116,11 @@ export function dropReferenceStore(name: string): void {
   for (const timer of stores.get(name)?.timers ?? []) clearInterval(timer);
   for (const server of stores.get(name)?.servers ?? []) server.close();
   stores.delete(name);
+}
+
+/** The session calls a store's instances received, in order. */
+export function referenceCalls(name: string): ReferenceCall[] {
+  return [...(stores.get(name)?.calls ?? [])];
 }
 
 /** The objects of a store, for tests that look at the target directly. */
@@ -331,6 +347,7 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
       return schema;
     },
     async openImport(runStep): Promise<ImportSession> {
+      store.calls.push({ method: 'openImport', type: runStep.type, partition: runStep.partition?.id });
       checkPartition(partitioned, runStep.partition);
       const at = store.sequence;
       const wanted = new Set(runStep.schema.objectTypes.map((t) => t.name));
@@ -366,9 +383,11 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
       };
     },
     async openExport(runStep) {
+      store.calls.push({ method: 'openExport', batchSize: runStep.batchSize, partition: runStep.partition?.id });
       checkPartition(partitioned, runStep.partition);
       return {
         async putEntries(batch) {
+          store.calls.push({ method: 'putEntries', entries: batch.length });
           const results = batch.map((entry): ExportEntryResult => {
             try {
               return apply(entry);
@@ -384,7 +403,9 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
           }
           return results;
         },
-        async close() {},
+        async close(reason) {
+          store.calls.push({ method: 'closeExport', reason });
+        },
       };
     },
     async close() {
@@ -395,6 +416,7 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
   };
   if (defect !== 'password-without-session') {
     instance.openPassword = async (runStep): Promise<PasswordSession> => {
+      store.calls.push({ method: 'openPassword', partition: runStep.partition?.id });
       checkPartition(partitioned, runStep.partition);
       return passwordSession();
     };

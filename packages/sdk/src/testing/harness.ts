@@ -45,7 +45,9 @@ export interface CheckSession {
   schema: Schema;
   type: ObjectTypeDefinition;
   pageSize: number;
-  /** The partition every session runs in, for connectors with `partitions`: the first one not hidden. */
+  /** The most entries of one `putEntries` call; 1 sends every entry in a session of its own. */
+  exportBatchSize: number;
+  /** The partition every session runs in, when the options ask for partitions: the first one not hidden. */
   partition?: Partition;
 }
 
@@ -184,28 +186,53 @@ export function changeEntry(
 }
 
 /**
- * Exports one batch in its own session and returns the result of each entry by identifier. Fails
- * when `putEntries` throws (expected failures must be results) or the results do not match the entries
- * one to one.
+ * Exports entries and returns the result of each by identifier. By default each entry goes in a
+ * session of its own, as `@ecmahost/host` sends every SCIM write; with `exportBatchSize` above 1 they
+ * share one session, in batches of up to that many. Fails when `putEntries` throws (expected failures
+ * must be results) or the results do not match the entries one to one.
  */
-export async function exportBatch(session: CheckSession, batch: readonly CSEntryChange[]): Promise<Map<string, ExportEntryResult>> {
+export async function exportEntries(session: CheckSession, entries: readonly CSEntryChange[]): Promise<Map<string, ExportEntryResult>> {
+  const size = session.exportBatchSize;
+  const byId = new Map<string, ExportEntryResult>();
+  if (size === 1) {
+    for (const entry of entries) await exportSession(session, [[entry]], byId);
+  } else {
+    const batches: CSEntryChange[][] = [];
+    for (let i = 0; i < entries.length; i += size) batches.push(entries.slice(i, i + size));
+    await exportSession(session, batches, byId);
+  }
+  return byId;
+}
+
+/** Sends batches through one export session, adding each entry's result to `byId`. */
+async function exportSession(session: CheckSession, batches: readonly (readonly CSEntryChange[])[], byId: Map<string, ExportEntryResult>): Promise<void> {
   const open = session.instance.openExport;
   if (!open) fail('capabilities.export is true but the instance has no openExport');
   const exportSession = await open.call(session.instance, {
     schema: { objectTypes: [session.type] },
-    batchSize: Math.max(batch.length, 1),
+    batchSize: session.exportBatchSize,
     ...(session.partition === undefined ? {} : { partition: session.partition }),
   });
-  let results: ExportEntryResult[];
   try {
-    results = await exportSession.putEntries(batch);
+    for (const batch of batches) {
+      let results: ExportEntryResult[];
+      try {
+        results = await exportSession.putEntries(batch);
+      } catch (error) {
+        const what = batch.map((e) => e.modification).join(', ');
+        fail(`putEntries threw instead of returning per-entry results (batch: ${what}): ${error instanceof Error ? error.message : String(error)}`);
+      }
+      matchResults(batch, results, byId);
+    }
   } catch (error) {
     await exportSession.close('unknown');
-    const what = batch.map((e) => e.modification).join(', ');
-    fail(`putEntries threw instead of returning per-entry results (batch: ${what}): ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   }
   await exportSession.close('normal');
-  const byId = new Map<string, ExportEntryResult>();
+}
+
+/** Adds a batch's results to `byId`; fails unless they match its entries one to one. */
+function matchResults(batch: readonly CSEntryChange[], results: readonly ExportEntryResult[], byId: Map<string, ExportEntryResult>): void {
   for (const result of results) {
     if (!batch.some((e) => e.identifier === result.identifier)) fail(`putEntries returned a result for unknown identifier ${result.identifier}`);
     if (byId.has(result.identifier)) fail(`putEntries returned two results for ${result.identifier}`);
@@ -214,7 +241,6 @@ export async function exportBatch(session: CheckSession, batch: readonly CSEntry
   for (const entry of batch) {
     if (!byId.has(entry.identifier)) fail(`putEntries returned no result for the ${entry.modification} entry ${entry.identifier}`);
   }
-  return byId;
 }
 
 /** Fails unless an export result is a success. */
@@ -253,7 +279,7 @@ export async function populate(session: CheckSession, objects: readonly Conforma
     });
   }
   const entries = objects.map((object) => addEntry(session, object));
-  const results = await exportBatch(session, entries);
+  const results = await exportEntries(session, entries);
   return objects.map((object, i) => {
     const entry = entries[i] as CSEntryChange;
     return knownAfterAdd(session, object, expectSuccess(results.get(entry.identifier), `the add of sample ${String(i)}`));
@@ -272,12 +298,17 @@ export async function openSession(options: ConformanceOptions, values: Parameter
   const type = findObjectType(schema, options.objectType);
   if (!type) fail(`the discovered schema has no object type ${options.objectType} (it has: ${schema.objectTypes.map((t) => t.name).join(', ') || 'none'})`);
   let partition: Partition | undefined;
-  if (capabilities.partitions && instance.getPartitions) {
-    const partitions = await instance.getPartitions();
-    partition = partitions.find((p) => !p.hidden) ?? partitions[0];
-    if (!partition) fail('capabilities.partitions is true but getPartitions returned no partition');
+  if (options.partitions === true) {
+    if (!capabilities.partitions) fail('the options ask for partitions, but the connector does not declare capabilities.partitions');
+    // A missing getPartitions is the capabilities check's to report, with the other mismatches.
+    if (instance.getPartitions) {
+      const partitions = await instance.getPartitions();
+      partition = partitions.find((p) => !p.hidden) ?? partitions[0];
+      if (!partition) fail('capabilities.partitions is true but getPartitions returned no partition');
+    }
   }
-  return { options, values, capabilities, context, instance, schema, type, pageSize: options.pageSize ?? 2, ...(partition ? { partition } : {}) };
+  const sizes = { pageSize: options.pageSize ?? 2, exportBatchSize: options.exportBatchSize ?? 1 };
+  return { options, values, capabilities, context, instance, schema, type, ...sizes, ...(partition ? { partition } : {}) };
 }
 
 /**

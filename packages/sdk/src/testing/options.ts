@@ -74,8 +74,8 @@ export interface ConformanceOptions {
    */
   multiValued?: string;
   /**
-   * An object the target rejects (a missing required attribute, a value it cannot store), for the
-   * batch with one bad entry. Omit it only with a reason in `skip['batch-partial-failure']`.
+   * An object the target rejects (a missing required attribute, a value it cannot store), sent
+   * between two good ones. Omit it only with a reason in `skip['batch-partial-failure']`.
    */
   invalid?: () => ConformanceObject;
   /**
@@ -85,6 +85,25 @@ export interface ConformanceOptions {
   seed?: (values: ParameterValues, objects: readonly ConformanceObject[]) => Promise<void>;
   /** Checks not to run, each with the reason shown in the report. A skip without a reason throws. */
   skip?: Partial<Record<ConformanceCheckId, string>>;
+  /**
+   * How many entries the kit passes to one `putEntries` call. Default 1: every change goes in an
+   * export session of its own, opened with `batchSize: 1`, as `@ecmahost/host` sends each SCIM write.
+   * Above 1, the entries of one step share a session and arrive in batches of up to this many, as
+   * hosts that export in batches (Microsoft's ECMA Connector Host) send them.
+   */
+  exportBatchSize?: number;
+  /**
+   * Opens every session in the first partition `getPartitions()` returns that is not hidden, for a
+   * connector with `capabilities.partitions` that also serves hosts using partitions. Default
+   * `false`: sessions carry no partition, as `@ecmahost/host` opens them.
+   */
+  partitions?: boolean;
+  /**
+   * Runs the `object-replace` check on a connector that declares `deleteAddAsReplace`, for hosts
+   * that honour it. Default `false`: the check runs only for `exportType: 'objectReplace'`, the only
+   * connectors `@ecmahost/host` sends a `replace` to.
+   */
+  deleteAddAsReplace?: boolean;
   /** The import page size the kit asks for; the paging check adds `2 * pageSize + 1` objects. Default 2. */
   pageSize?: number;
   /** Timeout of each check in milliseconds. Default 60 000. */

@@ -30,8 +30,9 @@ describe('assertConformanceOptions', () => {
     ).not.toThrow();
   });
 
-  it('refuses a page size that is not a positive whole number', () => {
-    expect(() => assertConformanceOptions({ ...options, pageSize: 0 })).toThrow('pageSize');
+  it('refuses a page or batch size that is not a positive whole number', () => {
+    expect(() => assertConformanceOptions({ ...options, pageSize: 0 })).toThrow('pageSize must be a positive whole number');
+    expect(() => assertConformanceOptions({ ...options, exportBatchSize: 2.5 })).toThrow('exportBatchSize must be a positive whole number');
   });
 });
 
@@ -66,9 +67,12 @@ describe('runConformanceCheck', () => {
     expect(cleaned).toBe(3);
   });
 
-  it('still checks the watermark of a connector without delta import by a second full import', async () => {
+  it('skips the watermark of a connector without delta import: the host gives watermarks to delta imports only', async () => {
     const options = { ...referenceOptions(), connector: createReferenceConnector(undefined, { deltaImport: false }) };
-    await expect(runConformanceCheck('watermark', options)).resolves.toEqual({ status: 'passed' });
+    await expect(runConformanceCheck('watermark', options)).resolves.toEqual({
+      status: 'skipped',
+      reason: 'the connector has no delta import, and the host gives watermarks to delta imports only',
+    });
     await expect(runConformanceCheck('delta-import', options)).resolves.toMatchObject({ status: 'skipped' });
   });
 
@@ -109,8 +113,8 @@ describe('runConformanceCheck', () => {
     await expect(runConformanceCheck('update-single-value', referenceOptions('ignores-single-value-replace'))).rejects.toThrow('read back with different values');
   });
 
-  it('opens every session in the first visible partition of a partitioned connector', async () => {
-    const options = { ...referenceOptions(), connector: createReferenceConnector(undefined, { dnStyle: 'ldap', partitions: true }) };
+  it('opens every session in the first visible partition of a partitioned connector when asked to', async () => {
+    const options = { ...referenceOptions(), connector: createReferenceConnector(undefined, { dnStyle: 'ldap', partitions: true }), partitions: true };
     for (const id of ['capabilities', 'export-add', 'delta-import', 'password'] as const) {
       await expect(runConformanceCheck(id, options)).resolves.toEqual({ status: 'passed' });
     }

@@ -10,7 +10,8 @@ export type ConformanceOutcome = { status: 'passed' } | { status: 'skipped'; rea
 
 /**
  * Throws when the options are unusable: a skip without a reason, an unknown check id, a missing
- * `multiValued` or `invalid` without a skip saying why.
+ * `multiValued` or `invalid` without a skip saying why, a page or batch size that is not a positive
+ * whole number.
  */
 export function assertConformanceOptions(options: ConformanceOptions): void {
   const skip = options.skip ?? {};
@@ -28,8 +29,9 @@ export function assertConformanceOptions(options: ConformanceOptions): void {
   if (options.invalid === undefined && skip['batch-partial-failure'] === undefined) {
     throw new TypeError('conformance: invalid is omitted; give skip["batch-partial-failure"] a reason instead');
   }
-  if (options.pageSize !== undefined && (!Number.isSafeInteger(options.pageSize) || options.pageSize < 1)) {
-    throw new TypeError('conformance: pageSize must be a positive whole number');
+  for (const key of ['pageSize', 'exportBatchSize'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new TypeError(`conformance: ${key} must be a positive whole number`);
   }
 }
 
