@@ -28,9 +28,17 @@ export interface ConnectorInstance {
    * the instance and whenever the host refreshes the schema. Throws `ConnectorError` on failure.
    */
   getSchema(): Promise<Schema>;
-  /** The target's partitions (ECMA2 `GetPartitions`); present when `capabilities.partitions`. */
+  /**
+   * The target's partitions (ECMA2 `GetPartitions`); present when `capabilities.partitions`.
+   *
+   * @remarks Not used by `@ecmahost/host`.
+   */
   getPartitions?(): Promise<Partition[]>;
-  /** The containers of a partition (ECMA2 `GetHierarchy`); present when `capabilities.hierarchy`. */
+  /**
+   * The containers of a partition (ECMA2 `GetHierarchy`); present when `capabilities.hierarchy`.
+   *
+   * @remarks Not used by `@ecmahost/host`.
+   */
   getHierarchy?(partition: Partition): Promise<HierarchyNode[]>;
   /** Opens an import run; present when `capabilities.import`. */
   openImport?(runStep: ImportRunStep): Promise<ImportSession>;

@@ -13,8 +13,12 @@ export interface Logger {
 export interface ConnectorContext {
   log: Logger;
   /**
-   * Aborted when the host stops the operation (shutdown, admin cancel, request timeout). Long
-   * operations pass it to their driver or check it between pages and end with `close('terminated')`.
+   * Aborted when the host stops using the instance. Long operations pass it to their driver or
+   * check it between pages and end the session.
+   *
+   * @remarks `@ecmahost/host` hands one signal to an instance and aborts it when the instance stops
+   * (host shutdown, connector changed or removed), not per request; it then closes a running import
+   * with `terminatedShuttingDown`.
    */
   signal: AbortSignal;
 }
@@ -27,5 +31,10 @@ export const silentLogger: Logger = {
   error() {},
 };
 
-/** Why a session is closed (ECMA2 `CloseReason`). */
+/**
+ * Why a session is closed (ECMA2 `CloseReason`).
+ *
+ * @remarks `@ecmahost/host` closes with `normal`, `terminatedShuttingDown` (an import stopped by
+ * shutdown) or `unknown` (an import that failed); it never sends `terminatedByUser`.
+ */
 export type CloseReason = 'normal' | 'terminatedByUser' | 'terminatedShuttingDown' | 'unknown';

@@ -42,7 +42,11 @@ export const CONNECTOR_ERROR_CODES: readonly ConnectorErrorCode[] = [
 export interface ConnectorErrorOptions {
   /** The error that caused this one (a driver error). Never rendered to SCIM clients. */
   cause?: unknown;
-  /** The parameter the error is about, for `invalid-configuration`. */
+  /**
+   * The parameter the error is about, for `invalid-configuration`.
+   *
+   * @remarks `@ecmahost/host` shows the message only: name the parameter in it too.
+   */
   parameter?: string;
 }
 

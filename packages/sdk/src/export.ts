@@ -45,9 +45,18 @@ export interface EntryError {
   code: ExportErrorCode;
   /** The target's own message where there is one (the database's or the directory's), else ours. */
   message: string;
-  /** The same entry may succeed if sent again later (connection lost, server busy, timeout). */
+  /**
+   * The same entry may succeed if sent again later (connection lost, server busy, timeout).
+   *
+   * @remarks `@ecmahost/host` does not read it: it answers every `connected-directory-error` with
+   * 503 and `Retry-After`, retryable or not.
+   */
   retryable?: boolean;
-  /** The attribute at fault, where the target says which. */
+  /**
+   * The attribute at fault, where the target says which.
+   *
+   * @remarks `@ecmahost/host` does not read it: name the attribute in `message`, which reaches the admin.
+   */
   attribute?: string;
 }
 
@@ -68,8 +77,18 @@ export interface ExportEntryResult {
 export interface ExportRunStep {
   /** The object types and attributes the host will send. */
   schema: Schema;
-  /** The largest batch the host will send at once. */
+  /**
+   * The largest batch the host will send at once.
+   *
+   * @remarks Always 1 from `@ecmahost/host`, which opens a session for each SCIM write and sends
+   * its one entry.
+   */
   batchSize: number;
+  /**
+   * The partition the entries belong to, where the connector supports partitions.
+   *
+   * @remarks Not used by `@ecmahost/host`: never set.
+   */
   partition?: Partition;
 }
 
@@ -85,6 +104,9 @@ export interface ExportSession {
   /**
    * Applies one batch (at most `batchSize` entries) and returns exactly one result per entry. Called
    * repeatedly until the host has nothing left to export. Throws only when the whole batch failed.
+   *
+   * @remarks `@ecmahost/host` calls it once per session, with one entry, and then closes the
+   * session with `normal`, also after a throw.
    */
   putEntries(batch: readonly CSEntryChange[]): Promise<ExportEntryResult[]>;
   /** Ends the run: `normal` after the last batch, another reason when the host stops early. */

@@ -15,13 +15,29 @@ export interface ImportRunStep {
   pageSize: number;
   /**
    * The watermark the connector returned at the end of its last successful import (full or delta),
-   * unchanged. Absent on a first full import. A delta import that cannot use it throws
-   * `ConnectorError('invalid-watermark')`, and the host falls back to a full import.
+   * unchanged. A delta import that cannot use it throws `ConnectorError('invalid-watermark')`, and
+   * the host falls back to a full import.
+   *
+   * @remarks `@ecmahost/host` gives it to delta imports only; its full imports never carry one.
    */
   watermark?: string;
+  /**
+   * The partition to import, where the connector supports partitions.
+   *
+   * @remarks Not used by `@ecmahost/host`: never set.
+   */
   partition?: Partition;
-  /** Containers to include, where the connector supports hierarchy. */
+  /**
+   * Containers to include, where the connector supports hierarchy.
+   *
+   * @remarks Not used by `@ecmahost/host`: never set.
+   */
   inclusions?: readonly HierarchyNode[];
+  /**
+   * Containers to leave out, where the connector supports hierarchy.
+   *
+   * @remarks Not used by `@ecmahost/host`: never set.
+   */
   exclusions?: readonly HierarchyNode[];
 }
 

@@ -4,6 +4,10 @@ import type { Secret } from './secret.js';
  * The pages of configuration a host asks for, in order (ECMA2 `ConfigParameterPage`, plus the
  * `schema` pages later hosts show before schema discovery). `capabilities` is asked once, when an
  * instance is created; `partition` once per partition; `runStep` once per run profile.
+ *
+ * @remarks `@ecmahost/host` asks every page once per instance, in this order, each as a series
+ * (page numbers 1, 2, ... until an empty list): `partition` is not asked per partition nor `runStep`
+ * per run profile, and all values reach `open` in one flat set.
  */
 export type ParameterPage = 'capabilities' | 'connectivity' | 'global' | 'partition' | 'runStep' | 'schema';
 

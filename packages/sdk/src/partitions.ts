@@ -1,4 +1,8 @@
-/** A separate namespace within one schema, e.g. a naming context of a directory (ECMA2 `Partition`). */
+/**
+ * A separate namespace within one schema, e.g. a naming context of a directory (ECMA2 `Partition`).
+ *
+ * @remarks Not used by `@ecmahost/host`, which never asks for partitions.
+ */
 export interface Partition {
   /** Stable identifier, used as the key of the partition's configuration. */
   id: string;
@@ -10,7 +14,11 @@ export interface Partition {
   hidden?: boolean;
 }
 
-/** A container in the target's hierarchy (ECMA2 `HierarchyNode`). */
+/**
+ * A container in the target's hierarchy (ECMA2 `HierarchyNode`).
+ *
+ * @remarks Not used by `@ecmahost/host`, which never asks for the hierarchy.
+ */
 export interface HierarchyNode {
   dn: string;
   displayName: string;

@@ -36,7 +36,11 @@ export interface ObjectTypeDefinition {
    * the DN (with `dnAsAnchor`).
    */
   anchors: readonly string[];
-  /** The attribute holding the DN, when the DN is also an attribute (`-dn-` by convention). */
+  /**
+   * The attribute holding the DN, when the DN is also an attribute (`-dn-` by convention).
+   *
+   * @remarks Not used by `@ecmahost/host`: the admin chooses the DN source of each instance.
+   */
   dnAttribute?: string;
   /** Whether the anchor may be left out on add because the target generates it (an identity column, entryUUID). */
   anchorGeneratedOnAdd?: boolean;
