@@ -195,20 +195,20 @@ export async function exportEntries(session: CheckSession, entries: readonly CSE
   const size = session.exportBatchSize;
   const byId = new Map<string, ExportEntryResult>();
   if (size === 1) {
-    for (const entry of entries) await exportSession(session, [[entry]], byId);
+    for (const entry of entries) await runExportSession(session, [[entry]], byId);
   } else {
     const batches: CSEntryChange[][] = [];
     for (let i = 0; i < entries.length; i += size) batches.push(entries.slice(i, i + size));
-    await exportSession(session, batches, byId);
+    await runExportSession(session, batches, byId);
   }
   return byId;
 }
 
 /** Sends batches through one export session, adding each entry's result to `byId`. */
-async function exportSession(session: CheckSession, batches: readonly (readonly CSEntryChange[])[], byId: Map<string, ExportEntryResult>): Promise<void> {
+async function runExportSession(session: CheckSession, batches: readonly (readonly CSEntryChange[])[], byId: Map<string, ExportEntryResult>): Promise<void> {
   const open = session.instance.openExport;
   if (!open) fail('capabilities.export is true but the instance has no openExport');
-  const exportSession = await open.call(session.instance, {
+  const opened = await open.call(session.instance, {
     schema: { objectTypes: [session.type] },
     batchSize: session.exportBatchSize,
     ...(session.partition === undefined ? {} : { partition: session.partition }),
@@ -217,7 +217,7 @@ async function exportSession(session: CheckSession, batches: readonly (readonly 
     for (const batch of batches) {
       let results: ExportEntryResult[];
       try {
-        results = await exportSession.putEntries(batch);
+        results = await opened.putEntries(batch);
       } catch (error) {
         const what = batch.map((e) => e.modification).join(', ');
         fail(`putEntries threw instead of returning per-entry results (batch: ${what}): ${error instanceof Error ? error.message : String(error)}`);
@@ -225,10 +225,10 @@ async function exportSession(session: CheckSession, batches: readonly (readonly 
       matchResults(batch, results, byId);
     }
   } catch (error) {
-    await exportSession.close('unknown');
+    await opened.close('unknown');
     throw error;
   }
-  await exportSession.close('normal');
+  await opened.close('normal');
 }
 
 /** Adds a batch's results to `byId`; fails unless they match its entries one to one. */
