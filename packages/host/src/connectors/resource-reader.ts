@@ -60,6 +60,22 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
 }
 
 /**
+ * Refuses, before anything is read or locked, a PATCH operation that writes a read-only attribute
+ * (`400 mutability`: the patched resource would otherwise skip it silently) or names an unknown
+ * ECMA2Host attribute (`400 invalidPath`).
+ */
+export function checkPatchPaths(schema: ServedSchema, operations: readonly PatchOperation[]): void {
+  for (const { path } of operations) {
+    const attribute = schema.resolvePath(path);
+    const served = typeof attribute === 'string' ? schema.attributes.get(attribute) : undefined;
+    if (served?.operation === 'importOnly') throw readOnly(served.name);
+    if (path.schema?.toLowerCase() === EXTENSION && attribute === undefined && path.attr.toLowerCase() !== EXPORT_PASSWORD) {
+      throw new ScimError(400, 'invalidPath', `Unknown attribute ${path.attr.slice(0, 64)} in ${ECMA2HOST_USER_SCHEMA}.`);
+    }
+  }
+}
+
+/**
  * Reads a SCIM resource into connector values. The ECMA2Host extension wins over the core mapping
  * when both give an attribute. An attribute that is neither mapped nor in the ECMA2Host extension
  * (and not one of {@link ALWAYS_ACCEPTED}), an unknown name inside the extension, a refused
@@ -106,7 +122,7 @@ function readResource(schema: ServedSchema, resource: ScimResource, rules: ReadR
     const served = schema.attributes.get(name)!;
     if (served.operation === 'importOnly') {
       if (rules.readOnly === 'skip') continue;
-      throw new ScimError(400, 'mutability', `${name} is read-only: the connector imports it but cannot write it.`);
+      throw readOnly(name);
     }
     const values = coerce(schema, served, raw);
     if (name === DN_ATTRIBUTE || name === schema.dnAttribute) {
@@ -156,6 +172,10 @@ function refuseUnmapped(schema: ServedSchema, resource: ScimResource): void {
         `map ${unmapped.length === 1 ? 'it' : 'them'} in the connector's SCIM mapping, send the value as an attribute of ${ECMA2HOST_USER_SCHEMA}, or remove ${unmapped.length === 1 ? 'it' : 'them'} from the provisioning mapping.`,
     );
   }
+}
+
+function readOnly(name: string): ScimError {
+  return new ScimError(400, 'mutability', `${name} is read-only: the connector imports it but cannot write it.`);
 }
 
 /** A value that gives nothing: Entra sends `"title": null` and `"roles": []` for unset attributes. */
