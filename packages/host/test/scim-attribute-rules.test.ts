@@ -56,6 +56,14 @@ describe('SCIM attributes that no mapping reads', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ schemas: [ERROR], status: '400', scimType: 'invalidValue', detail: `Attribute "userName" is not mapped to any attribute of this connector; ${UNMAPPED_HINT}` });
     expect(f.store('A').objects).toEqual({});
+    // Without the anchor the answer says how Entra's matching attribute reaches it.
+    const anchorless = await post(f, { [EXT]: { firstName: 'J' } });
+    expect(await anchorless.json()).toEqual({
+      schemas: [ERROR],
+      status: '400',
+      scimType: 'invalidValue',
+      detail: `The anchor attribute login is required to create an object (${EXT}:login); no SCIM attribute is mapped to it: map userName (what Entra matches users on) to login in the connector's SCIM mapping.`,
+    });
     // The same user with the value where the connector reads it is created and found.
     expect((await post(f, { [EXT]: { login: 'jdoe', firstName: 'J' } })).status).toBe(201);
     expect(await (await f.request(`${BASE}/Users?filter=${encodeURIComponent(`${EXT}:login eq "jdoe"`)}`)).json()).toMatchObject({ totalResults: 1 });
