@@ -81,7 +81,12 @@ export interface Host {
   addConnector(config: ConnectorInstanceConfig): Promise<void>;
   /** Stops and removes a connector instance. */
   removeConnector(name: string): Promise<void>;
-  /** Replaces a connector instance's configuration (stop, then start with the new one). */
+  /**
+   * Replaces a connector instance's configuration. On a started host the new configuration is
+   * loaded and opened first (package, instance, schema, object type, attributes): when that fails
+   * the call rejects with the reason and the old instance keeps serving; else the new instance
+   * takes over and the old one is stopped.
+   */
   replaceConnector(config: ConnectorInstanceConfig): Promise<void>;
   /** Replaces a connector's token hash; the next request uses it. */
   rotateToken(name: string, tokenHash: string): void;
@@ -105,16 +110,19 @@ export function createHost(options: HostOptions): Host {
   const served = new Map<string, ServedConnector>();
   let started = false;
 
-  const create = (config: ConnectorInstanceConfig): ServedConnector => {
+  const entryFor = (config: ConnectorInstanceConfig): ServedConnector => {
     if (!NAME.test(config.name)) throw new Error(`connector name ${JSON.stringify(config.name)} must use only letters, digits, _ and -`);
-    if (served.has(config.name)) throw new Error(`connector ${config.name} is configured twice`);
     const runtime = new ConnectorRuntime(config, { load, logger, metrics, stateDir: options.stateDir, maxValueLength });
-    const entry = { runtime, users: new UserOperations(runtime) };
+    return { runtime, users: new UserOperations(runtime) };
+  };
+  const create = (config: ConnectorInstanceConfig): ServedConnector => {
+    if (served.has(config.name)) throw new Error(`connector ${config.name} is configured twice`);
+    const entry = entryFor(config);
     served.set(config.name, entry);
     return entry;
   };
   for (const config of options.connectors) create(config);
-  metrics.trackCacheSizes(() => Object.fromEntries([...served].map(([name, s]) => [name, s.runtime.cache?.size ?? 0])));
+  metrics.trackCacheSizes(() => Object.fromEntries([...served].map(([name, s]) => [name, s.runtime.opened?.open.cache.size ?? 0])));
 
   const require = (name: string): ServedConnector => {
     const entry = served.get(name);
@@ -194,12 +202,22 @@ export function createHost(options: HostOptions): Host {
     },
     async replaceConnector(config) {
       const old = served.get(config.name);
-      if (old) {
-        served.delete(config.name);
-        await old.runtime.stop();
+      if (old === undefined || !started) {
+        if (old) {
+          served.delete(config.name);
+          await old.runtime.stop();
+        }
+        const entry = create(config);
+        if (started) await entry.runtime.start();
+        return;
       }
-      const entry = create(config);
-      if (started) await entry.runtime.start();
+      // The new configuration is opened while the old instance serves: a configuration that cannot
+      // open (a wrong password, a missing object type) is refused and takes nothing down.
+      const entry = entryFor(config);
+      await entry.runtime.open();
+      served.set(config.name, entry);
+      await old.runtime.stop();
+      entry.runtime.begin();
     },
     rotateToken(name, tokenHash) {
       require(name).runtime.setTokenHash(tokenHash);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CSEntryChange } from '@ecmahost/sdk';
 import { pino } from 'pino';
 import { hashToken } from '../src/auth/token.js';
-import { EXPORT_CONCURRENCY } from '../src/connectors/runtime.js';
+import { EXPORT_CONCURRENCY } from '../src/connectors/export-gateway.js';
 import { createHost } from '../src/host.js';
 import type { Host } from '../src/host.js';
 import { generatedConnector } from './fixtures/generated-connector.js';

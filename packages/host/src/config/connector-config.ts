@@ -23,7 +23,14 @@ export interface SelectedAttribute {
 
 /** Run profiles: which operations run and with what page sizes. */
 export interface RunProfiles {
-  export: { batchSize: number };
+  export: {
+    /**
+     * @deprecated Ignored: the host exports every SCIM write in its own one-entry session (and
+     * tells the connector `batchSize: 1`), so that Entra gets that write's result. Still read from
+     * stored configurations so that older files load.
+     */
+    batchSize: number;
+  };
   fullImport: { pageSize: number };
   /** Absent: no delta import; autosync always runs a full import. */
   deltaImport?: { pageSize: number };

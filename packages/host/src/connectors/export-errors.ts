@@ -1,5 +1,6 @@
 import type { EntryError } from '@ecmahost/sdk';
 import { ScimError } from '../scim/errors.js';
+import type { GatewayFailure } from './export-gateway.js';
 
 /** Seconds Entra is asked to wait before retrying after a retryable directory error. */
 export const RETRY_AFTER_SECONDS = 30;
@@ -36,4 +37,30 @@ export function scimErrorOf(error: EntryError, connector: string): ScimError {
     case 'custom-continue-run':
       return new ScimError(400, undefined, detail);
   }
+}
+
+/**
+ * The SCIM error for a write the gateway could not do: a refused entry as {@link scimErrorOf}; a
+ * call that threw or gave no result as 503 with Retry-After (the target's state is unknown, so
+ * Entra retries later); a missing capability as 501 (export) or 400 (a password given to a
+ * connector without passwords).
+ */
+export function scimErrorOfFailure(failure: GatewayFailure, connector: string): ScimError {
+  switch (failure.kind) {
+    case 'rejected':
+      return scimErrorOf(failure.error, connector);
+    case 'unavailable':
+      return new ScimError(503, undefined, `Connector ${connector} could not ${failure.action}${failure.reason === undefined ? '; see the host log' : `: ${failure.reason}`}`, {
+        retryAfter: RETRY_AFTER_SECONDS,
+      });
+    case 'no-result':
+      return new ScimError(503, undefined, `Connector ${connector} returned no result for the export.`, { retryAfter: RETRY_AFTER_SECONDS });
+    case 'unsupported':
+      return failure.operation === 'export' ? new ScimError(501, undefined, `Connector ${connector} does not support export.`) : noPasswordSupport(connector);
+  }
+}
+
+/** The 400 for a password sent to a connector without password support (refused before anything is written). */
+export function noPasswordSupport(connector: string): ScimError {
+  return new ScimError(400, 'invalidValue', `Connector ${connector} does not support passwords; remove the export_password mapping.`);
 }

@@ -1,5 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { Logger } from 'pino';
+import { planQuery } from '../connectors/query-plan.js';
+import { coreSchemaAttributes, extensionSchemaAttributes } from '../connectors/schema-attributes.js';
 import { redact } from '../logging/redact.js';
 import { readJsonBody } from '../middleware/json-body.js';
 import { requireBearer } from '../middleware/bearer-auth.js';
@@ -135,13 +137,13 @@ function listUsers(c: Context<HostEnv>, served: ServedConnector, params: Map<str
 
 /** The authenticated diagnosis view of the connector space: state, size, raw objects, query plan. */
 function cacheView(c: Context<HostEnv>, served: ServedConnector, params: Map<string, string>): Response {
-  const runtime = served.runtime;
-  const status = runtime.status();
-  if (runtime.cache?.state !== 'ready' || runtime.translator === undefined) return scimBody(c, { ...status, objects: [] });
+  const status = served.runtime.status();
+  const open = served.runtime.opened?.open;
+  if (open === undefined || open.cache.state !== 'ready') return scimBody(c, { ...status, objects: [] });
   const paging = readPaging(params.get('startindex'), params.get('count'));
   const filterText = params.get('filter');
   const filter = filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(filterText);
-  const { objects, plan } = runtime.cache.query(runtime.translator.planQuery(filter, ''));
+  const { objects, plan } = open.cache.query(planQuery(open.schema, filter, ''));
   const page = objects.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((o) => ({
     id: o.id,
     anchor: o.anchor,
@@ -154,11 +156,10 @@ function cacheView(c: Context<HostEnv>, served: ServedConnector, params: Map<str
 }
 
 function schemaDocuments(served: ServedConnector, baseUrl: string) {
-  // The schema is known as soon as the connector is open: Entra's schema refresh need not wait for the import.
-  const translator = served.runtime.translator ?? served.runtime.requireReady().translator;
+  const { schema } = served.users.opened().open;
   return [
-    schemaDocument(baseUrl, CORE_USER_SCHEMA, 'User', 'User account', translator.coreSchema()),
-    schemaDocument(baseUrl, ECMA2HOST_USER_SCHEMA, 'ECMA2Host User', `Attributes of ${served.runtime.config.objectType} served by connector ${served.runtime.name}`, translator.extensionSchema()),
+    schemaDocument(baseUrl, CORE_USER_SCHEMA, 'User', 'User account', coreSchemaAttributes(schema)),
+    schemaDocument(baseUrl, ECMA2HOST_USER_SCHEMA, 'ECMA2Host User', `Attributes of ${schema.name} served by connector ${served.runtime.name}`, extensionSchemaAttributes(schema)),
   ];
 }
 

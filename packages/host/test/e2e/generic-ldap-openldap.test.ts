@@ -133,6 +133,39 @@ describe.skipIf(skip !== undefined)(liveTitle('OpenLDAP tutorial through SCIM (G
     expect((await request(`${BASE}/Users/${id}`)).status).toBe(404);
   });
 
+  it('serves the DN as anchor (dnAsAnchor): the id derives from the DN, and userName and id lookups find the entry', async () => {
+    const dnOu = await freshContainer(slapd, 'dn-anchor');
+    const base = openldapConfig(slapd, dnOu);
+    await host.addConnector({
+      ...base,
+      name: 'OpenLDAPDn',
+      parameters: { ...valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: dnOu, anchor: '-dn-', deltaMethod: 'accesslog' }) },
+      anchor: ['-dn-'],
+      // With the DN as anchor the connector does not serve entryUUID.
+      attributes: base.attributes.filter((a) => a.name !== 'entryUUID'),
+    });
+    try {
+      await host.runImport('OpenLDAPDn');
+      const dnBase = '/ecma2host_OpenLDAPDn/scim';
+      const dn = `uid=dnanchor,${dnOu}`;
+      const body = { ...user('dnanchor', 7), [EXT]: { ...user('dnanchor', 7)[EXT], '-dn-': dn } };
+      const created = await request(`${dnBase}/Users`, { method: 'POST', body: JSON.stringify(body) });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      expect(Buffer.from(id, 'base64url').toString('utf8')).toBe(dn.toLowerCase());
+      expect(await slapd.ldapsearch(dnOu, '(uid=dnanchor)', ['uid'])).toContain(`dn: ${dn}`);
+      const found = await request(`${dnBase}/Users?filter=${encodeURIComponent('userName eq "dnanchor"')}`);
+      expect(await found.json()).toMatchObject({ totalResults: 1, Resources: [{ id, userName: 'dnanchor', [EXT]: { '-dn-': dn } }] });
+      // After a full import the id is the same: the DN read back from slapd gives it.
+      await host.runImport('OpenLDAPDn');
+      const fetched = await request(`${dnBase}/Users/${id}`);
+      expect(fetched.status).toBe(200);
+      expect(await fetched.json()).toMatchObject({ id, userName: 'dnanchor' });
+    } finally {
+      await host.removeConnector('OpenLDAPDn');
+    }
+  });
+
   it('sees entries added and changed behind its back after a delta import from the accesslog', async () => {
     const root = await rootClient(slapd);
     try {

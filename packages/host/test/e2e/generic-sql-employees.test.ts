@@ -152,6 +152,21 @@ function employeesConfig(parameters: Record<string, string>): ConnectorInstanceC
   };
 }
 
+/**
+ * Connection parameters that cannot work, and the start of the connector's message about them:
+ * nothing listens (PostgreSQL), a wrong user and password (MariaDB), a file in a missing folder (SQLite).
+ */
+function unusable(dialect: Dialect, parameters: Record<string, string>): { parameters: Record<string, string>; message: string } {
+  if (dialect === 'postgresql') return { parameters: { ...parameters, connectionUrl: 'postgres://postgres@127.0.0.1:1/test' }, message: 'Schema discovery failed: connect ECONNREFUSED 127.0.0.1:1' };
+  if (dialect === 'mysql') {
+    const url = new URL(parameters.connectionUrl!);
+    url.username = 'ecmahost_nobody';
+    url.password = 'wrong-password';
+    return { parameters: { ...parameters, connectionUrl: url.toString() }, message: "The database refused the user name or password: Access denied for user 'ecmahost_nobody'" };
+  }
+  return { parameters: { ...parameters, connectionUrl: path.join(tmpdir(), unique(), 'missing', 'employees.db') }, message: 'Cannot open the SQLite database' };
+}
+
 const labels: Record<Dialect, string> = { postgresql: 'PostgreSQL', mysql: 'MariaDB', sqlite: 'SQLite' };
 
 for (const dialect of ['sqlite', 'postgresql', 'mysql'] as const) {
@@ -248,6 +263,25 @@ for (const dialect of ['sqlite', 'postgresql', 'mysql'] as const) {
       // A watermark never sees a delete (documented); the next full import drops the row.
       await host.runImport('GenericSQL');
       expect(await count('behind')).toBe(0);
+    });
+
+    it('refuses a configuration change that cannot open, with the connector\'s message, and the old instance keeps serving', async () => {
+      const created = await request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: 'kept', name: { givenName: 'Kay', familyName: 'Ept' } }) });
+      expect(created.status).toBe(201);
+      const config = employeesConfig(db.parameters);
+      const broken = unusable(dialect, db.parameters);
+      await expect(host.replaceConnector({ ...config, parameters: { ...config.parameters, ...broken.parameters } })).rejects.toThrow(broken.message);
+      const found = await request(`${BASE}/Users?filter=${encodeURIComponent('userName eq "kept"')}`);
+      expect(found.status).toBe(200);
+      expect(await found.json()).toMatchObject({ totalResults: 1, Resources: [{ userName: 'kept', name: { givenName: 'Kay', familyName: 'Ept' } }] });
+      expect(host.connectorStatus('GenericSQL')).toMatchObject({ state: 'ready', cacheSize: 1 });
+      // The old instance still writes to the database too.
+      const patched = await request(`${BASE}/Users/${((await created.json()) as { id: string }).id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'name.givenName', value: 'Kai' }] }),
+      });
+      expect(patched.status).toBe(200);
+      expect((await row('kept'))?.FirstName).toBe('Kai');
     });
   });
 }

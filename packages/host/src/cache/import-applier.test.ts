@@ -1,0 +1,99 @@
+import type { ImportEntry, ObjectTypeDefinition } from '@ecmahost/sdk';
+import { attributeChange } from '@ecmahost/sdk';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorInstanceConfig } from '../config/connector-config.js';
+import { ServedSchema } from '../connectors/served-schema.js';
+import { ConnectorCache } from './connector-cache.js';
+import { ImportApplier } from './import-applier.js';
+import type { ImportCounts } from './import-applier.js';
+
+const objectType: ObjectTypeDefinition = {
+  name: 'person',
+  anchors: ['login'],
+  attributes: [
+    { name: 'login', type: 'string', multiValued: false },
+    { name: 'mail', type: 'string', multiValued: true },
+    { name: 'secret', type: 'string', multiValued: false, operation: 'exportOnly' },
+    { name: 'notSelected', type: 'string', multiValued: false },
+  ],
+};
+
+const config = (anchor: string[]): ConnectorInstanceConfig => ({
+  name: 'C',
+  package: 'x',
+  autosyncMinutes: 0,
+  tokenHash: 'x',
+  parameters: {},
+  objectType: 'person',
+  anchor,
+  dn: { autogenerate: true },
+  attributes: [{ name: 'login' }, { name: 'mail' }, { name: 'secret' }],
+  deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
+  runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 10 } },
+});
+
+const person = (login: string, mail: string[], modification: ImportEntry['modification'] = 'add'): ImportEntry => ({
+  objectType: 'person',
+  modification,
+  anchor: { login },
+  attributeChanges: [attributeChange.add('login', login), attributeChange.add('mail', mail), attributeChange.add('secret', 's'), attributeChange.add('notSelected', 'n')],
+});
+
+function setup(anchor = ['login']) {
+  const applier = new ImportApplier(new ServedSchema(config(anchor), objectType, 'attributeUpdate', 100), pino({ level: 'silent' }));
+  const cache = new ConnectorCache([{ name: 'login', caseExact: false }]);
+  const counts: ImportCounts = { objects: 0, errors: 0, skipped: 0 };
+  const full = (entries: ImportEntry[], now: string): void => {
+    const generation = cache.beginFull();
+    for (const entry of entries) applier.apply(entry, cache, generation, counts, now);
+    cache.commitFull(generation);
+  };
+  return { applier, cache, counts, full };
+}
+
+describe('ImportApplier', () => {
+  it('keeps only the served, readable attributes of an imported object', () => {
+    const { cache, full } = setup();
+    full([person('ann', ['a@x', 'ann@x'])], 'T1');
+    expect(cache.all()).toEqual([{ id: 'YW5u', anchor: { login: 'ann' }, attributes: { login: ['ann'], mail: ['a@x', 'ann@x'] }, created: 'T1', lastModified: 'T1' }]);
+  });
+
+  it('reuses an unchanged object as it is and dates only real changes', () => {
+    const { cache, full } = setup();
+    full([person('ann', ['a@x']), person('bob', ['b@x'])], 'T1');
+    const ann = cache.get('YW5u');
+    full([person('ann', ['a@x']), person('bob', ['b2@x'])], 'T2');
+    expect(cache.get('YW5u')).toBe(ann);
+    expect(cache.get('Ym9i')).toMatchObject({ attributes: { mail: ['b2@x'] }, created: 'T1', lastModified: 'T2' });
+  });
+
+  it('applies a delta update to the live object and a delta delete', () => {
+    const { applier, cache, counts, full } = setup();
+    full([person('ann', ['a@x']), person('bob', ['b@x'])], 'T1');
+    applier.apply({ objectType: 'person', modification: 'update', anchor: { login: 'ann' }, attributeChanges: [attributeChange.update('mail', { add: ['a2@x'] })] }, cache, undefined, counts, 'T2');
+    applier.apply({ objectType: 'person', modification: 'delete', anchor: { login: 'bob' }, attributeChanges: [] }, cache, undefined, counts, 'T2');
+    expect(cache.all()).toEqual([{ id: 'YW5u', anchor: { login: 'ann' }, attributes: { login: ['ann'], mail: ['a@x', 'a2@x'] }, created: 'T1', lastModified: 'T2' }]);
+  });
+
+  it('counts unreadable entries, other object types and entries without their anchor as skipped', () => {
+    const { cache, counts, full } = setup();
+    full(
+      [
+        { objectType: 'person', modification: 'add', anchor: {}, attributeChanges: [], error: { code: 'custom-continue-run', message: 'unreadable' } },
+        { ...person('grp', []), objectType: 'group' },
+        { objectType: 'person', modification: 'add', anchor: {}, attributeChanges: [attributeChange.add('mail', 'x@x')] },
+        person('ann', ['a@x']),
+      ],
+      'T1',
+    );
+    expect(counts).toEqual({ objects: 1, errors: 1, skipped: 2 });
+    expect(cache.size).toBe(1);
+  });
+
+  it('adds the DN to the anchor when the DN is the anchor', () => {
+    const { cache, full } = setup(['-dn-']);
+    full([{ ...person('ann', ['a@x']), anchor: {}, dn: 'CN=Ann,OU=People' }], 'T1');
+    expect(cache.all()[0]).toMatchObject({ id: Buffer.from('cn=ann,ou=people').toString('base64url'), anchor: { '-dn-': 'CN=Ann,OU=People' }, dn: 'CN=Ann,OU=People' });
+  });
+});
