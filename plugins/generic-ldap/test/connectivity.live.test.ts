@@ -2,7 +2,8 @@ import { isConnectorError, secret, silentLogger } from '@ecmahost/sdk';
 import type { ParameterValues } from '@ecmahost/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
-import { valuesFor, withInstance } from './ldap-target.js';
+import { valuesFor } from './ldap-target.js';
+import { withInstance } from './with-instance.js';
 import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();

@@ -1,7 +1,6 @@
-import type { ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
-import { secret, silentLogger } from '@ecmahost/sdk';
+import type { ParameterValues } from '@ecmahost/sdk';
+import { secret } from '@ecmahost/sdk';
 import { Client } from 'ldapts';
-import connector from '../src/index.js';
 import type { Slapd } from './slapd.js';
 
 /** Connector values for a test slapd: StartTLS, simple bind as root, the run's CA. */
@@ -42,14 +41,4 @@ export async function rootClient(slapd: Slapd): Promise<Client> {
   await client.startTLS({ ca: slapd.caPem, host: '127.0.0.1' });
   await client.bind(slapd.bindDn, slapd.bindPassword);
   return client;
-}
-
-/** Opens the connector with `values`, runs `fn` with the instance, and closes it. */
-export async function withInstance<T>(values: ParameterValues, fn: (instance: ConnectorInstance) => Promise<T>): Promise<T> {
-  const instance = await connector.open(values, { log: silentLogger, signal: new AbortController().signal });
-  try {
-    return await fn(instance);
-  } finally {
-    await instance.close();
-  }
 }

@@ -1,7 +1,8 @@
 import { isConnectorError } from '@ecmahost/sdk';
 import type { ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { valuesFor, withInstance } from './ldap-target.js';
+import { valuesFor } from './ldap-target.js';
+import { withInstance } from './with-instance.js';
 import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 // What an admin meets while setting a connector up (issue 13): the attributes a wizard preselects,
