@@ -34,6 +34,9 @@ describe('escapeDnValue and parseDn (RFC 4514)', () => {
     expect(escapeDnValue('trail ')).toBe('trail\\ ');
     expect(escapeDnValue('in#side mid')).toBe('in#side mid');
     expect(escapeDnValue('\0')).toBe('\\00');
+    // OpenLDAP drops unescaped tabs, CRs and LFs at the ends of a value as it drops spaces.
+    expect(escapeDnValue('\ttab\r\n')).toBe('\\09tab\\0d\\0a');
+    expect(parseDn(`cn=${escapeDnValue('\tx\x7f')}`)).toEqual([[{ type: 'cn', value: '\tx\x7f' }]]);
     expect(escapeDnValue('"<>;\\')).toBe('\\"\\<\\>\\;\\\\');
     // Each special character alone inside a value is escaped (none is missed by the no-escape fast path).
     for (const c of '"+,;<>\\=') expect(escapeDnValue(`a${c}b`)).toBe(`a\\${c}b`);
