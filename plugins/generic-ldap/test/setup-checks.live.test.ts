@@ -55,7 +55,7 @@ describe.skipIf(skip !== undefined)(liveTitle('setting a connector up against sl
     for (const name of ['-dn-', 'objectClass', 'entryUUID', 'cn', 'sn', 'mail', 'uid', 'givenName', 'displayName', 'title', 'userPassword']) expect(hidden(name), name).toBe(false);
     const operational = ['attributeTypes', 'matchingRules', 'objectClasses', 'createTimestamp', 'modifyTimestamp'];
     const configuration = ['olcDefaultSearchBase', 'olcSortVals'];
-    const binary = ['userCertificate', 'cACertificate', 'userSMIMECertificate', 'userPKCS12', 'jpegPhoto', 'audio', 'supportedAlgorithms'];
+    const binary = ['userCertificate', 'cACertificate', 'userSMIMECertificate', 'userPKCS12', 'jpegPhoto', 'photo', 'audio', 'supportedAlgorithms'];
     const auxiliary = ['uidNumber', 'gidNumber', 'homeDirectory', 'shadowExpire', 'bootFile', 'dSAQuality'];
     for (const name of [...operational, ...configuration, ...binary, ...auxiliary]) {
       expect(type?.attributes.some((a) => a.name === name), `${name} is offered`).toBe(true);
