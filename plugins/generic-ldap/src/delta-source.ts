@@ -28,7 +28,7 @@ function changeLogFix(config: LdapConfig, logDn: string): string {
   return `Enable the server's change log (389 DS: the Retro Changelog plug-in) and give the bind identity read access to it, set "Change log DN" to where it is, or choose another delta method (Delta import).`;
 }
 
-function describe(config: LdapConfig): string {
+function logKind(config: LdapConfig): string {
   return config.deltaMethod === 'accesslog' ? 'accesslog database' : 'change log';
 }
 
@@ -38,7 +38,7 @@ function describe(config: LdapConfig): string {
  */
 export function unreadableChangeLog(error: unknown, config: LdapConfig, logDn: string): ConnectorError | undefined {
   if (!isLdapOperationError(error) || error.resultCode === undefined || !UNREADABLE.has(error.resultCode)) return undefined;
-  return new ConnectorError('invalid-configuration', `The ${describe(config)} ${logDn} is not readable (${error.message}). ${changeLogFix(config, logDn)}`, {
+  return new ConnectorError('invalid-configuration', `The ${logKind(config)} ${logDn} is not readable (${error.message}). ${changeLogFix(config, logDn)}`, {
     parameter: logParameter(config),
     cause: error,
   });
@@ -59,7 +59,7 @@ async function checkChangeLog(connection: LdapConnection, config: LdapConfig, se
   }
   const [root] = entries;
   if (root === undefined) {
-    throw new ConnectorError('invalid-configuration', `The ${describe(config)} ${logDn} is not readable: the bind identity may not read its entry. ${changeLogFix(config, logDn)}`, { parameter: logParameter(config) });
+    throw new ConnectorError('invalid-configuration', `The ${logKind(config)} ${logDn} is not readable: the bind identity may not read its entry. ${changeLogFix(config, logDn)}`, { parameter: logParameter(config) });
   }
   // slapo-accesslog(5) creates its suffix entry as an auditContainer: any other entry is not the
   // log, and a delta import there would find no change, ever, without an error.
