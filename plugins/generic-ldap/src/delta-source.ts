@@ -1,6 +1,7 @@
 import { ConnectorError } from '@ecmahost/sdk';
 import type { LdapConnection, LdapEntry } from './client.js';
 import type { LdapConfig } from './config.js';
+import type { LdapOperationError } from './errors.js';
 import { isLdapOperationError } from './errors.js';
 import type { ServerInfo } from './root-dse.js';
 
@@ -32,16 +33,23 @@ function logKind(config: LdapConfig): string {
   return config.deltaMethod === 'accesslog' ? 'accesslog database' : 'change log';
 }
 
+function isUnreadable(error: unknown): error is LdapOperationError {
+  return isLdapOperationError(error) && error.resultCode !== undefined && UNREADABLE.has(error.resultCode);
+}
+
+function notReadable(config: LdapConfig, logDn: string, reason: string, cause?: unknown): ConnectorError {
+  return new ConnectorError('invalid-configuration', `The ${logKind(config)} ${logDn} is not readable (${reason}). ${changeLogFix(config, logDn)}`, {
+    parameter: logParameter(config),
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 /**
  * The `invalid-configuration` error for a failure to read the change log because it does not exist
  * or the bind identity may not read it; `undefined` for any other failure (the server is down...).
  */
 export function unreadableChangeLog(error: unknown, config: LdapConfig, logDn: string): ConnectorError | undefined {
-  if (!isLdapOperationError(error) || error.resultCode === undefined || !UNREADABLE.has(error.resultCode)) return undefined;
-  return new ConnectorError('invalid-configuration', `The ${logKind(config)} ${logDn} is not readable (${error.message}). ${changeLogFix(config, logDn)}`, {
-    parameter: logParameter(config),
-    cause: error,
-  });
+  return isUnreadable(error) ? notReadable(config, logDn, error.message, error) : undefined;
 }
 
 function attributeOf(entry: LdapEntry, name: string): (string | Buffer)[] {
@@ -49,21 +57,26 @@ function attributeOf(entry: LdapEntry, name: string): (string | Buffer)[] {
   return key === undefined ? [] : (entry.attributes[key] ?? []);
 }
 
+// slapo-accesslog(5) creates its suffix entry as an auditContainer: any other entry is not the log,
+// and a delta import there would find no change, ever, without an error.
+const isAuditContainer = (entry: LdapEntry) => attributeOf(entry, 'objectClass').some((c) => c.toString().toLowerCase() === 'auditcontainer');
+
+/** The root entry of a change log, or why the bind identity cannot read it; other failures throw. */
+async function readLogRoot(connection: LdapConnection, dn: string): Promise<{ entry: LdapEntry } | { unreadable: string; cause?: LdapOperationError }> {
+  try {
+    const [entry] = await connection.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'] });
+    return entry === undefined ? { unreadable: 'the bind identity may not read its entry' } : { entry };
+  } catch (error) {
+    if (isUnreadable(error)) return { unreadable: error.message, cause: error };
+    throw error;
+  }
+}
+
 async function checkChangeLog(connection: LdapConnection, config: LdapConfig, server: ServerInfo): Promise<void> {
   const logDn = changeLogDnOf(config, server);
-  let entries;
-  try {
-    entries = await connection.search(logDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'] });
-  } catch (error) {
-    throw unreadableChangeLog(error, config, logDn) ?? error;
-  }
-  const [root] = entries;
-  if (root === undefined) {
-    throw new ConnectorError('invalid-configuration', `The ${logKind(config)} ${logDn} is not readable: the bind identity may not read its entry. ${changeLogFix(config, logDn)}`, { parameter: logParameter(config) });
-  }
-  // slapo-accesslog(5) creates its suffix entry as an auditContainer: any other entry is not the
-  // log, and a delta import there would find no change, ever, without an error.
-  if (config.deltaMethod === 'accesslog' && !attributeOf(root, 'objectClass').some((c) => c.toString().toLowerCase() === 'auditcontainer')) {
+  const root = await readLogRoot(connection, logDn);
+  if ('unreadable' in root) throw notReadable(config, logDn, root.unreadable, root.cause);
+  if (config.deltaMethod === 'accesslog' && !isAuditContainer(root.entry)) {
     throw new ConnectorError('invalid-configuration', `${logDn} is not an accesslog database (its entry is not an auditContainer). ${changeLogFix(config, logDn)}`, { parameter: logParameter(config) });
   }
 }
@@ -74,7 +87,7 @@ async function checkContainer(connection: LdapConnection, config: LdapConfig, ba
   try {
     entries = await connection.search(base, { scope: 'base', filter: '(objectClass=*)', attributes: [timestamps ? 'modifyTimestamp' : '1.1'] });
   } catch (error) {
-    if (isLdapOperationError(error) && error.resultCode !== undefined && UNREADABLE.has(error.resultCode)) {
+    if (isUnreadable(error)) {
       throw new ConnectorError('invalid-configuration', `the container ${base} does not exist on the server or cannot be read by the bind identity (${error.message})`, { parameter: 'containers', cause: error });
     }
     throw error;
@@ -99,4 +112,18 @@ async function checkContainer(connection: LdapConnection, config: LdapConfig, ba
 export async function checkSources(connection: LdapConnection, config: LdapConfig, server: ServerInfo, bases: readonly string[]): Promise<void> {
   for (const base of bases) await checkContainer(connection, config, base);
   if (config.deltaMethod === 'accesslog' || config.deltaMethod === 'changelog') await checkChangeLog(connection, config, server);
+}
+
+/**
+ * The change logs the bind identity can read, for the Global page's Server label: the accesslog
+ * (`cn=accesslog`, an auditContainer) and the server's changelog (`cn=changelog` when the Root DSE
+ * names none), so that an admin picks a delta method the server has.
+ */
+export async function readableChangeLogs(connection: LdapConnection, server: ServerInfo): Promise<string[]> {
+  const found: string[] = [];
+  const accesslog = await readLogRoot(connection, 'cn=accesslog');
+  if ('entry' in accesslog && isAuditContainer(accesslog.entry)) found.push('cn=accesslog (accesslog)');
+  const changelogDn = server.changelogDn ?? 'cn=changelog';
+  if ('entry' in (await readLogRoot(connection, changelogDn))) found.push(`${changelogDn} (changelog)`);
+  return found;
 }

@@ -53,6 +53,8 @@ describe.skipIf(skip !== undefined)(liveTitle('delta import from a cn=changelog 
       }
     };
     expect(await tested({})).toBeUndefined();
+    const [label] = await connector.getParameters({ page: 'global', pageNumber: 1, values });
+    expect(label?.type === 'label' ? label.text : '').toMatch(/^Change logs for delta import: cn=accesslog \(accesslog\); cn=changelog \(changelog\)$/m);
     const refused = await tested({ binding: 'Anonymous', bindDn: '' });
     expect(refused).toMatchObject({ code: 'invalid-configuration', parameter: 'deltaMethod' });
     expect((refused as Error).message).toMatch(/^The change log cn=changelog is not readable/);

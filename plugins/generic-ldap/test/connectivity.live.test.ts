@@ -88,5 +88,9 @@ describe.skipIf(skip !== undefined)(liveTitle('connectivity against slapd', skip
     const text = label?.type === 'label' ? label.text : '';
     expect(text).toMatch(/Naming contexts: .*dc=example,dc=com/);
     expect(text).toMatch(/Password Modify operation: offered/);
+    expect(text).toMatch(/^Change logs for delta import: cn=accesslog \(accesslog\)$/m);
+    // What an identity that cannot read the log is told before it picks a delta method.
+    const [anonymous] = await connector.getParameters({ page: 'global', pageNumber: 1, values: valuesFor(slapd, { binding: 'Anonymous', bindDn: '' }) });
+    expect(anonymous?.type === 'label' ? anonymous.text : '').toMatch(/^Change logs for delta import: none readable by this identity \(choose modifyTimestamp or none\)$/m);
   });
 });
