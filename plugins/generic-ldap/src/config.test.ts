@@ -13,6 +13,7 @@ describe('configuration', () => {
   });
 
   it('names the parameter at fault', async () => {
+    await expect(readConfig({ ...base, security: 'None' })).rejects.toMatchObject({ parameter: 'allowUnencrypted' });
     await expect(readConfig({ ...base, binding: 'SASL EXTERNAL' })).rejects.toMatchObject({ parameter: 'clientCertificate' });
     await expect(readConfig({ ...base, caCertificate: '/nonexistent/ca.pem' })).rejects.toThrow(/caCertificate: cannot read \/nonexistent\/ca.pem \(ENOENT\)/);
     await expect(readConfig({ ...base, host: 'ldap://x' })).rejects.toMatchObject({ parameter: 'host' });

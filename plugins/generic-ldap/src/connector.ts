@@ -2,6 +2,7 @@ import type { Capabilities, ParameterDefinition, ParameterRequest, ParameterValu
 import { defineConnector } from '@ecmahost/sdk';
 import { openConnection } from './client.js';
 import { readConfig } from './config.js';
+import { readableChangeLogs } from './delta-source.js';
 import { readRootDse } from './discovery.js';
 import { createInstance } from './instance.js';
 import { parametersOf, validateParameters } from './parameters.js';
@@ -29,9 +30,11 @@ async function serverLabel(values: ParameterValues): Promise<ParameterDefinition
     const connection = await openConnection(config);
     try {
       const info = await readRootDse(connection);
+      const logs = await readableChangeLogs(connection, info);
       const lines = [
         `Server: ${info.vendorName ?? info.vendor}${info.vendorVersion ? ` ${info.vendorVersion}` : ''}`,
         `Naming contexts: ${info.namingContexts.join('; ') || 'none'}`,
+        `Change logs for delta import: ${logs.join('; ') || 'none readable by this identity (choose modifyTimestamp or none)'}`,
         `Password Modify operation: ${info.supportedExtensions.has(OID.passwordModify) ? 'offered' : 'not offered'}`,
         `SASL mechanisms: ${info.saslMechanisms.join(', ') || 'none'}`,
         ...featureWarnings(info).map((w) => `Warning: ${w}`),

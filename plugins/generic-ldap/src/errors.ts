@@ -67,6 +67,21 @@ export function isLdapOperationError(error: unknown): error is LdapOperationErro
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[ERROR_BRAND] === true;
 }
 
+/**
+ * A value the connector cannot use (a bad DN, a DN outside the containers, an unknown type, a value
+ * of the wrong type), found before anything is sent to the server.
+ */
+export class ProvisioningError extends Error {
+  /** The attribute at fault, when one is. */
+  readonly attribute: string | undefined;
+
+  constructor(message: string, options: { attribute?: string } = {}) {
+    super(message);
+    this.name = 'ProvisioningError';
+    this.attribute = options.attribute;
+  }
+}
+
 const SYNTAX = new Set([16, 17, 19, 20, 21, 34, 64, 65, 67, 69]);
 const RETRYABLE = new Set([3, 51, 52]);
 
@@ -74,9 +89,13 @@ const RETRYABLE = new Set([3, 51, 52]);
  * The per-entry export error for a failed operation (ECMA2 `MAExportError`): entryAlreadyExists →
  * `existing-object`, noSuchObject → `missing-object`, schema and value problems →
  * `syntax-violation` with the server's message, insufficientAccessRights → `permission-issue`,
- * busy, unavailable, timeouts and lost connections → retryable `connected-directory-error`.
+ * busy, unavailable, timeouts and lost connections → retryable `connected-directory-error`; a
+ * {@link ProvisioningError} → `invalid-provisioning-value`.
  */
 export function entryErrorOf(error: unknown): EntryError {
+  if (error instanceof ProvisioningError) {
+    return error.attribute === undefined ? { code: 'invalid-provisioning-value', message: error.message } : { code: 'invalid-provisioning-value', message: error.message, attribute: error.attribute };
+  }
   if (!isLdapOperationError(error)) {
     return { code: 'connected-directory-error', message: error instanceof Error ? error.message : String(error) };
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { checkAttributeName, dnKey, equalityFilter, escapeDnValue, escapeFilterValue, formatDn, isUnder, keysUnder, parentDn, parseDn, rdnKeys, rdnOf } from './escape.js';
 
 const HOSTILE = ['*', '(', ')', '\\', '\0', ',', '+', '=', '#lead', ' lead', 'trail ', 'a*b(c)d\\e\0f', 'x,y+z=w', '"q"', '<>;', 'Ünïcødé ✓'];
@@ -34,6 +35,9 @@ describe('escapeDnValue and parseDn (RFC 4514)', () => {
     expect(escapeDnValue('trail ')).toBe('trail\\ ');
     expect(escapeDnValue('in#side mid')).toBe('in#side mid');
     expect(escapeDnValue('\0')).toBe('\\00');
+    // OpenLDAP drops unescaped tabs, CRs and LFs at the ends of a value as it drops spaces.
+    expect(escapeDnValue('\ttab\r\n')).toBe('\\09tab\\0d\\0a');
+    expect(parseDn(`cn=${escapeDnValue('\tx\x7f')}`)).toEqual([[{ type: 'cn', value: '\tx\x7f' }]]);
     expect(escapeDnValue('"<>;\\')).toBe('\\"\\<\\>\\;\\\\');
     // Each special character alone inside a value is escaped (none is missed by the no-escape fast path).
     for (const c of '"+,;<>\\=') expect(escapeDnValue(`a${c}b`)).toBe(`a\\${c}b`);
@@ -86,5 +90,61 @@ describe('escapeDnValue and parseDn (RFC 4514)', () => {
     expect(keysUnder(rdnKeys('cn=a\\,ou=people,dc=x'), rdnKeys('ou=people,dc=x'))).toBe(false);
     expect(keysUnder(rdnKeys('uid=a,ou=people,dc=y'), rdnKeys('ou=people,dc=x'))).toBe(false);
     expect(keysUnder(rdnKeys('dc=x'), rdnKeys('ou=people,dc=x'))).toBe(false);
+  });
+});
+
+describe('escaping and parsing under arbitrary input (property-based)', () => {
+  // Fixed seed: CI runs the same cases every time; a failure prints the shrunk input.
+  const options = { seed: 4_514, numRuns: 2_000 };
+  const special = fc.constantFrom(',', '+', '"', '\\', '<', '>', ';', '=', '#', ' ', '*', '(', ')', '\0', '\t', 'é', '\u{1F600}');
+  const text = fc.string({ unit: fc.oneof(special, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 16 });
+  const attributeType = fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,8}$/), fc.stringMatching(/^\d{1,3}(?:\.\d{1,3}){0,3}$/));
+  const dn = fc.array(fc.array(fc.record({ type: attributeType, value: text }), { minLength: 1, maxLength: 3 }), { maxLength: 4 });
+
+  it('parses any string to RDNs it writes back the same, or refuses it with a TypeError, nothing else', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ unit: fc.constantFrom('cn', '=', ',', '+', '\\', '"', '#', '4', '1', 'x', ' ', '\\4'), maxLength: 24 })), (s) => {
+        let rdns;
+        try {
+          rdns = parseDn(s);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+          return;
+        }
+        expect(parseDn(formatDn(rdns))).toEqual(rdns);
+      }),
+      options,
+    );
+  });
+
+  it('reads back every DN it writes, value for value', () => {
+    fc.assert(
+      fc.property(dn, (rdns) => {
+        expect(parseDn(formatDn(rdns))).toEqual(rdns);
+      }),
+      options,
+    );
+  });
+
+  it('writes filter values with no special left unescaped, and they decode to the same bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(text, fc.uint8Array({ maxLength: 16 })), (value) => {
+        const escaped = escapeFilterValue(value);
+        expect(escaped).toMatch(/^(?:[^*()\\\0]|\\[0-9a-f]{2})*$/);
+        const bytes: number[] = [];
+        for (let i = 0; i < escaped.length; ) {
+          if (escaped[i] === '\\') {
+            bytes.push(Number.parseInt(escaped.slice(i + 1, i + 3), 16));
+            i += 3;
+          } else {
+            const c = String.fromCodePoint(escaped.codePointAt(i) ?? 0);
+            bytes.push(...Buffer.from(c));
+            i += c.length;
+          }
+        }
+        expect(Buffer.from(bytes)).toEqual(Buffer.from(value));
+      }),
+      options,
+    );
   });
 });

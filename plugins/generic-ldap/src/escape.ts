@@ -28,11 +28,13 @@ export function checkAttributeName(name: string): string {
 }
 
 /** A character {@link escapeDnValue} escapes anywhere, a leading space or `#`, or a trailing space. */
-const NEEDS_DN_ESCAPE = /[\0"+,;<>\\=]|^[ #]| $/;
+const NEEDS_DN_ESCAPE = /[\0-\x1f\x7f"+,;<>\\=]|^[ #]| $/;
+const CONTROL = /[\0-\x1f\x7f]/;
 
 /**
  * Escapes an attribute value for use in a DN (RFC 4514 §2.4): `"`, `+`, `,`, `;`, `<`, `>`, `\`
- * and `=` get a backslash, a leading space or `#` and a trailing space are escaped, NUL becomes `\00`.
+ * and `=` get a backslash, a leading space or `#` and a trailing space are escaped, and ASCII
+ * control characters become hex pairs (NUL is `\00`, tab `\09`).
  */
 export function escapeDnValue(value: string): string {
   // Most values need no escape (names, numbers, mail addresses): no per-character work for them.
@@ -40,7 +42,9 @@ export function escapeDnValue(value: string): string {
   const chars = Array.from(value);
   return chars
     .map((c, index) => {
-      if (c === '\0') return '\\00';
+      // RFC 4514 requires only NUL, but OpenLDAP's DN parser drops a tab, CR or LF at either end of
+      // a value as it does spaces: as hex pairs they stay part of the value.
+      if (CONTROL.test(c)) return `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
       if ('"+,;<>\\='.includes(c)) return `\\${c}`;
       if (index === 0 && (c === ' ' || c === '#')) return `\\${c}`;
       if (index === chars.length - 1 && c === ' ') return `\\${c}`;

@@ -5,8 +5,9 @@ import type { LdapConnection, LdapModification, LdapPool } from './client.js';
 import type { LdapConfig } from './config.js';
 import type { Discovery } from './discovery.js';
 import { renderDnTemplate } from './dn-template.js';
+import { confine } from './containment.js';
 import { anchorOf } from './entry-mapping.js';
-import { entryErrorOf, isLdapOperationError } from './errors.js';
+import { ProvisioningError, entryErrorOf, isLdapOperationError } from './errors.js';
 import type { ParsedDn } from './escape.js';
 import { dnKey, formatDn, isUnder, parseDn } from './escape.js';
 import { OID } from './root-dse.js';
@@ -27,9 +28,6 @@ export interface ExportContext {
   /** Where objects are looked up by anchor. */
   bases(discovery: Discovery): string[];
 }
-
-/** A value the connector cannot use (bad DN, unknown type, value of the wrong type). */
-class ProvisioningError extends Error {}
 
 /** Whether passwords go through the Password Modify extended operation (RFC 3062). */
 export function usesPasswordModify(config: LdapConfig, discovery: Discovery): boolean {
@@ -96,6 +94,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     } catch (error) {
       throw error instanceof ProvisioningError ? error : new ProvisioningError((error as Error).message);
     }
+    confine(dn, ctx.bases(discovery), `add of ${type.name}`);
     const attributes: Record<string, (string | Buffer)[]> = {};
     let password: string | undefined;
     for (const [name, list] of values) {
@@ -212,7 +211,9 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     if (entry.modification === 'update' && !renames && entry.dn !== undefined && (await updateInPlace(connection, entry, type))) {
       return { identifier: entry.identifier, dn: entry.dn };
     }
-    let dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases(discovery));
+    const bases = ctx.bases(discovery);
+    let dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, bases);
+    confine(dn, bases, `${entry.modification} of ${entry.objectType}`);
     if (typeof requested === 'string' && requested !== '') {
       let target: string;
       try {
@@ -221,6 +222,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
         throw new ProvisioningError((error as Error).message);
       }
       if (dnKey(target) !== dnKey(dn)) {
+        confine(target, bases, `rename of ${dn}`);
         // The old naming value goes when the naming attribute stays (cn=Alice Smith → cn=Alice
         // Jones); when it changes (uid=jdoe → cn=John Doe) the old value is kept, as it is often
         // required by the entry's classes (posixAccount needs uid).
@@ -252,7 +254,9 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
   };
 
   const remove = async (connection: LdapConnection, entry: CSEntryChange): Promise<ExportEntryResult> => {
-    const dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, ctx.bases(discovery));
+    const bases = ctx.bases(discovery);
+    const dn = await resolveDn(connection, config.anchor, entry.anchor, entry.dn, bases);
+    confine(dn, bases, `delete of ${entry.objectType}`);
     await connection.delete(dn);
     return { identifier: entry.identifier };
   };
@@ -273,7 +277,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
         }
       });
     } catch (error) {
-      const entryError: EntryError = error instanceof ProvisioningError ? { code: 'invalid-provisioning-value', message: error.message } : entryErrorOf(error);
+      const entryError: EntryError = entryErrorOf(error);
       // Discovery failing because the server is away is the same retryable condition.
       if (isConnectorError(error) && error.code === 'server-down') entryError.retryable = true;
       ctx.log.warn({ identifier: entry.identifier, code: entryError.code, retryable: entryError.retryable ?? false }, entryError.message);

@@ -4,6 +4,7 @@ import type { ChangeRecord } from './change-log.js';
 import { ACCESSLOG_ATTRIBUTES, CHANGELOG_ATTRIBUTES, accesslogFilter, changelogFilter, laterChangeNumber, parseAccesslogEntry, parseChangelogEntry } from './change-log.js';
 import type { LdapConnection, LdapEntry, LdapPool } from './client.js';
 import type { LdapConfig } from './config.js';
+import { changeLogDnOf, unreadableChangeLog } from './delta-source.js';
 import type { Discovery } from './discovery.js';
 import { createEntryMapper, requestedAttributes } from './entry-mapping.js';
 import { connectorErrorOf, isLdapOperationError } from './errors.js';
@@ -46,12 +47,6 @@ function methodOf(config: LdapConfig): WatermarkMethod | undefined {
   return config.deltaMethod === 'none' ? undefined : config.deltaMethod;
 }
 
-function changeLogDnOf(config: LdapConfig, discovery: Discovery): string {
-  if (config.changeLogDn !== undefined) return config.changeLogDn;
-  if (config.deltaMethod === 'changelog') return discovery.server.changelogDn ?? 'cn=changelog';
-  return 'cn=accesslog';
-}
-
 /** Greatest of a value across a paged search, holding one page at a time. */
 async function maxOver(connection: LdapConnection, base: string, filter: string, attribute: string, pageSize: number, later: (a: string, b: string) => string): Promise<string> {
   let max = '';
@@ -72,7 +67,7 @@ const laterTime = (a: string, b: string) => (a >= b ? a : b);
  * during the import is seen again by the next delta rather than lost.
  */
 async function currentPosition(connection: LdapConnection, method: WatermarkMethod, ctx: ImportContext): Promise<string> {
-  const logDn = changeLogDnOf(ctx.config, ctx.discovery);
+  const logDn = changeLogDnOf(ctx.config, ctx.discovery.server);
   if (method === 'accesslog') {
     // The latest reqStart is among recent entries when there are any; the time window keeps the
     // search short and is only a hint, so a skewed clock costs a longer search, never a wrong answer.
@@ -122,7 +117,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
     if (method !== undefined && !delta) position = await currentPosition(connection, method, ctx);
   } catch (error) {
     lease.release();
-    throw connectorErrorOf(error, `reading the change log position (${method ?? ''})`);
+    throw unreadableChangeLog(error, config, changeLogDnOf(config, discovery.server)) ?? connectorErrorOf(error, `reading the change log position (${method ?? ''})`);
   }
   if (start !== undefined) position = start.position;
 
@@ -212,7 +207,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
   }
 
   async function* deltaSource(): AsyncGenerator<ImportEntry[]> {
-    const logDn = changeLogDnOf(config, discovery);
+    const logDn = changeLogDnOf(config, discovery.server);
     if (method === 'modifyTimestamp') {
       const since = position === '' ? filter : `(&${filter}(modifyTimestamp>=${escapeFilterValue(position)}))`;
       for (const base of bases) {
@@ -238,10 +233,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
         yield entries;
       }
     } catch (error) {
-      if (isLdapOperationError(error) && error.resultCode === 32) {
-        throw new ConnectorError('invalid-configuration', `the change log ${logDn} does not exist or cannot be read by the bind identity; set "Change log DN" or choose another delta method`, { parameter: 'changeLogDn', cause: error });
-      }
-      throw error;
+      throw unreadableChangeLog(error, config, logDn) ?? error;
     }
   }
 

@@ -1,8 +1,9 @@
 import type { ConnectorContext, ConnectorInstance, Partition, Schema } from '@ecmahost/sdk';
-import { ConnectorError } from '@ecmahost/sdk';
+import { ConnectorError, isConnectorError } from '@ecmahost/sdk';
 import type { LdapPool } from './client.js';
 import { createPool, openConnection } from './client.js';
 import type { LdapConfig } from './config.js';
+import { checkSources } from './delta-source.js';
 import type { Discovery } from './discovery.js';
 import { discover, readRootDse } from './discovery.js';
 import { connectorErrorOf, isLdapOperationError } from './errors.js';
@@ -11,15 +12,16 @@ import { openExportSession } from './export-session.js';
 import { CONTAINER_FILTER, buildHierarchy } from './hierarchy.js';
 import { openImportSession } from './import-session.js';
 import { openPasswordSession } from './password-session.js';
+import type { ServerInfo } from './root-dse.js';
 import { featureWarnings } from './root-dse.js';
 import { buildSchema } from './schema-builder.js';
 
 const CHANGE_LOGS = new Set(['cn=accesslog', 'cn=changelog']);
 
 /** The naming contexts that hold data (the change log suffixes are not partitions). */
-export function dataPartitions(config: LdapConfig, discovery: Discovery): Partition[] {
+export function dataPartitions(config: LdapConfig, server: ServerInfo): Partition[] {
   const skip = new Set([...CHANGE_LOGS, ...(config.changeLogDn === undefined ? [] : [dnKey(config.changeLogDn)])]);
-  return discovery.server.namingContexts.filter((dn) => !skip.has(dnKey(dn))).map((dn) => ({ id: dn, dn, name: dn }));
+  return server.namingContexts.filter((dn) => !skip.has(dnKey(dn))).map((dn) => ({ id: dn, dn, name: dn }));
 }
 
 /** Opens an instance: a pool of bound connections and discovery done once, on first need. */
@@ -49,15 +51,18 @@ export function createInstance(config: LdapConfig, context: ConnectorContext): C
     }
   };
 
-  const bases = (d: Discovery) => (config.containers.length > 0 ? config.containers : dataPartitions(config, d).map((p) => p.dn));
+  const basesOf = (server: ServerInfo) => (config.containers.length > 0 ? config.containers : dataPartitions(config, server).map((p) => p.dn));
+  const bases = (d: Discovery) => basesOf(d.server);
 
   return {
     async testConnection() {
       let connection;
       try {
         connection = await openConnection(config);
-        await readRootDse(connection);
+        const server = await readRootDse(connection);
+        await checkSources(connection, config, server, basesOf(server));
       } catch (error) {
+        if (isConnectorError(error)) throw error;
         const failure = connectorErrorOf(error, `Cannot connect to ${config.url}`);
         if (failure.code === 'server-down' || failure.code === 'internal') throw new ConnectorError('connection-failed', failure.message, { cause: error });
         throw failure;
@@ -76,7 +81,7 @@ export function createInstance(config: LdapConfig, context: ConnectorContext): C
       });
     },
     async getPartitions() {
-      return dataPartitions(config, await discovered());
+      return dataPartitions(config, (await discovered()).server);
     },
     async getHierarchy(partition) {
       try {
@@ -91,7 +96,7 @@ export function createInstance(config: LdapConfig, context: ConnectorContext): C
     },
     async openImport(runStep) {
       const d = await discovered();
-      return openImportSession({ pool, config, discovery: d, log: context.log, signal: context.signal, partitions: dataPartitions(config, d).map((p) => p.dn) }, runStep);
+      return openImportSession({ pool, config, discovery: d, log: context.log, signal: context.signal, partitions: dataPartitions(config, d.server).map((p) => p.dn) }, runStep);
     },
     async openExport(runStep) {
       return openExportSession({ pool, config, discover: () => discovered(), log: context.log, bases }, runStep);

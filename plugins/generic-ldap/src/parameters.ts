@@ -48,19 +48,29 @@ export function parametersOf(request: ParameterRequest): readonly ParameterDefin
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
-/** Checks a page's values beyond the declarative rules. */
+/**
+ * Checks a page's values beyond the declarative rules. Every issue names a parameter of the page
+ * it is raised on, and a rule between parameters names each of them, so that a wizard re-asking
+ * the named parameters can always reach a valid page.
+ */
 export function validateParameters(request: ParameterRequest): ParameterIssue[] {
   const issues: ParameterIssue[] = [];
   const v = request.values;
   if (request.page === 'connectivity') {
     const security = str(v.security) || 'StartTLS';
     const binding = str(v.binding) || 'Simple';
+    // A rule between two parameters names both, each with its own way out: a front-end re-asks
+    // the parameters an issue names, and re-asking only one of them could never satisfy the rule.
     if (security === 'None' && v.allowUnencrypted !== true && str(v.allowUnencrypted) !== 'true') {
-      issues.push({ parameter: 'security', message: 'An unencrypted connection must be allowed explicitly: tick "Allow unencrypted connection" or use StartTLS or LDAPS.' });
+      issues.push({ parameter: 'allowUnencrypted', message: 'Connection security None needs "Allow unencrypted connection" ticked: passwords then cross the network in clear text.' });
+      issues.push({ parameter: 'security', message: 'None is not encrypted: choose StartTLS or LDAPS, or tick "Allow unencrypted connection".' });
     }
     if (binding === 'Simple' && str(v.bindDn) === '') issues.push({ parameter: 'bindDn', message: 'Simple binding needs a bind DN.' });
     if (binding === 'SASL EXTERNAL') {
-      if (security === 'None') issues.push({ parameter: 'binding', message: 'SASL EXTERNAL needs TLS (StartTLS or LDAPS) to present the client certificate.' });
+      if (security === 'None') {
+        issues.push({ parameter: 'binding', message: 'SASL EXTERNAL needs TLS to present the client certificate: choose another binding, or StartTLS or LDAPS.' });
+        issues.push({ parameter: 'security', message: 'SASL EXTERNAL presents the client certificate over TLS: choose StartTLS or LDAPS, or another binding.' });
+      }
       if (str(v.clientCertificate) === '') issues.push({ parameter: 'clientCertificate', message: 'SASL EXTERNAL needs a client certificate.' });
       if (str(v.clientKey) === '') issues.push({ parameter: 'clientKey', message: 'SASL EXTERNAL needs the client certificate\'s key.' });
     }

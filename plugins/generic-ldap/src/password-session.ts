@@ -1,6 +1,7 @@
 import type { PasswordSession } from '@ecmahost/sdk';
 import { isConnectorError } from '@ecmahost/sdk';
 import { resolveDn } from './anchor-lookup.js';
+import { confine } from './containment.js';
 import { entryErrorOf } from './errors.js';
 import type { ExportContext } from './export-session.js';
 import { passwordValue, usesPasswordModify } from './export-session.js';
@@ -18,7 +19,9 @@ export function openPasswordSession(ctx: ExportContext): PasswordSession {
         const discovery = await ctx.discover();
         const exop = usesPasswordModify(config, discovery);
         await ctx.pool.use(async (connection) => {
-          const dn = await resolveDn(connection, config.anchor, target.anchor, target.dn, ctx.bases(discovery));
+          const bases = ctx.bases(discovery);
+          const dn = await resolveDn(connection, config.anchor, target.anchor, target.dn, bases);
+          confine(dn, bases, 'password set');
           if (exop) await connection.passwordModify(dn, password.reveal());
           else await connection.modify(dn, [{ operation: 'replace', attribute: config.passwordAttribute, values: [passwordValue(config, password.reveal())] }]);
         });

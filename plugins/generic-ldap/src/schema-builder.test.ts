@@ -9,6 +9,9 @@ const CLASSES = [
   "( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson' SUP organizationalPerson STRUCTURAL MAY ( mail $ uid $ displayName $ jpegPhoto $ userCertificate $ manager ) )",
   "( 1.3.6.1.1.1.2.0 NAME 'posixAccount' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) )",
   "( 9.9.9 NAME 'oldThing' SUP top STRUCTURAL OBSOLETE MUST cn )",
+  "( 2.5.20.1 NAME 'subschema' AUXILIARY MAY ( attributeTypes $ objectClasses ) )",
+  "( 1.3.6.1.4.1.4203.1.12.2.4.0.1 NAME 'olcGlobal' SUP olcConfig STRUCTURAL MAY ( olcSortVals ) )",
+  "( 1.3.6.1.4.1.4203.1.12.2.4.2.1 NAME 'olcFrontendConfig' AUXILIARY MAY ( olcDefaultSearchBase ) )",
 ];
 const TYPES = [
   "( 2.5.4.0 NAME 'objectClass' EQUALITY objectIdentifierMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.38 )",
@@ -29,6 +32,10 @@ const TYPES = [
   "( 1.3.6.1.1.1.1.3 NAME 'homeDirectory' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE )",
   "( 1.3.6.1.1.16.4 NAME 'entryUUID' EQUALITY UUIDMatch SYNTAX 1.3.6.1.1.16.1 SINGLE-VALUE NO-USER-MODIFICATION USAGE directoryOperation )",
   "( 2.5.18.2 NAME 'modifyTimestamp' EQUALITY generalizedTimeMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.24 SINGLE-VALUE NO-USER-MODIFICATION USAGE directoryOperation )",
+  "( 2.5.21.5 NAME 'attributeTypes' EQUALITY objectIdentifierFirstComponentMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.3 USAGE directoryOperation )",
+  "( 2.5.21.6 NAME 'objectClasses' EQUALITY objectIdentifierFirstComponentMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.37 )",
+  "( 1.3.6.1.4.1.4203.1.12.2.3.0.93 NAME 'olcSortVals' SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )",
+  "( 1.3.6.1.4.1.4203.1.12.2.3.2.0.12 NAME 'olcDefaultSearchBase' SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 SINGLE-VALUE )",
   'this is not a description',
 ];
 
@@ -43,7 +50,7 @@ describe('object types from the subschema', () => {
 
   it('offers one object type per structural class, not abstract, auxiliary or obsolete ones', () => {
     const schema = buildSchema(directory, options);
-    expect(schema.objectTypes.map((t) => t.name)).toEqual(['inetOrgPerson', 'organizationalPerson', 'person']);
+    expect(schema.objectTypes.map((t) => t.name)).toEqual(['inetOrgPerson', 'olcGlobal', 'organizationalPerson', 'person']);
     expect(schemaProblems(schema)).toEqual([]);
   });
 
@@ -71,6 +78,20 @@ describe('object types from the subschema', () => {
     expect(type?.attributes.find((a) => a.name === 'entryUUID')).toMatchObject({ operation: 'importOnly', multiValued: false });
     expect(type?.attributes.find((a) => a.name === 'modifyTimestamp')).toMatchObject({ type: 'datetime', operation: 'importOnly' });
     expect(type?.attributes.find((a) => a.name === 'userCertificate;binary')).toMatchObject({ type: 'binary' });
+  });
+
+  it('leaves only the user attributes of the class visible for a wizard to preselect', () => {
+    const [type] = buildSchema(directory, { ...options, objectClasses: ['inetOrgPerson'], anchor: 'entryUUID', includeOperational: true, aliases: ['userCertificate;binary', 'cn;lang-de'] }).objectTypes;
+    const visible = type?.attributes.filter((a) => a.hidden !== true).map((a) => a.name);
+    expect(visible).toEqual(['-dn-', 'objectClass', 'cn', 'cn;lang-de', 'description', 'displayName', 'entryUUID', 'mail', 'manager', 'sn', 'title', 'uid', 'userPassword']);
+    const hidden = type?.attributes.filter((a) => a.hidden === true).map((a) => a.name);
+    // Schema (subschema), configuration (olc…), server-maintained, binary, and auxiliary-only attributes.
+    expect(hidden).toEqual(expect.arrayContaining(['attributeTypes', 'objectClasses', 'olcDefaultSearchBase', 'modifyTimestamp', 'jpegPhoto', 'userCertificate', 'userCertificate;binary', 'uidNumber', 'homeDirectory']));
+  });
+
+  it('hides configuration attributes even on their own class', () => {
+    const [type] = buildSchema(directory, { ...options, objectClasses: ['olcGlobal'] }).objectTypes;
+    expect(type?.attributes.find((a) => a.name === 'olcSortVals')).toMatchObject({ hidden: true });
   });
 
   it('finds attributes by any name, case-insensitively', () => {

@@ -122,18 +122,37 @@ export function indexSchema(objectClassValues: readonly string[], attributeTypeV
   return { schema, problems };
 }
 
-function definitionOf(attr: DirectoryAttribute, required: boolean): AttributeDefinition {
+// The subschema entry's own attributes (RFC 4512 §4.2): they describe the schema, not a user.
+const SCHEMA_ATTRIBUTES = new Set(['attributetypes', 'objectclasses', 'matchingrules', 'matchingruleuse', 'ldapsyntaxes', 'ditstructurerules', 'ditcontentrules', 'nameforms']);
+// Server configuration kept as entries: OpenLDAP's cn=config (olc…), 389 DS (nsslapd-…), OpenDJ (ds-cfg-…).
+// Their classes reach every object type as auxiliaries, but no user carries them.
+const CONFIGURATION_ATTRIBUTE = /^(?:olc|nsslapd-|ds-cfg-)/i;
+
+/**
+ * Whether a wizard leaves an attribute unselected (ECMA2 `HiddenByDefault`): what the server
+ * maintains, the schema and configuration attributes, binary values (certificates, photos), and
+ * what only an auxiliary class brings. Hidden attributes are still offered.
+ */
+function hiddenByDefault(attr: DirectoryAttribute, ofTheClass: boolean): boolean {
+  const lower = attr.name.toLowerCase();
+  return !ofTheClass || attr.importOnly || attr.operational || attr.type === 'binary' || SCHEMA_ATTRIBUTES.has(lower) || CONFIGURATION_ATTRIBUTE.test(lower);
+}
+
+function definitionOf(attr: DirectoryAttribute, options: { required: boolean; hidden: boolean }): AttributeDefinition {
   const def: AttributeDefinition = { name: attr.name, type: attr.type, multiValued: attr.multiValued };
   if (attr.importOnly || attr.operational) def.operation = 'importOnly';
   if (attr.caseExact) def.caseExact = true;
-  if (required) def.required = true;
+  if (options.required) def.required = true;
+  if (options.hidden) def.hidden = true;
   return def;
 }
 
 /**
  * The object types an admin can choose: one per structural class (ECMA2: the structural class is
  * the object type), with the attributes of the class, its superclasses and every auxiliary class
- * (auxiliaries such as posixAccount come through the `objectClass` attribute on add).
+ * (auxiliaries such as posixAccount come through the `objectClass` attribute on add). Only the
+ * user attributes of the class and its superclasses are left visible for a wizard to preselect;
+ * the rest is marked `hidden` (see `hiddenByDefault`).
  */
 export function buildSchema(directory: DirectorySchema, options: SchemaOptions): Schema {
   const structural = new Map<string, ObjectClassDescription>();
@@ -150,26 +169,36 @@ export function buildSchema(directory: DirectorySchema, options: SchemaOptions):
   const objectTypes: ObjectTypeDefinition[] = chosen
     .map((oc) => {
       const lineage = directory.lineage(oc.oid);
-      const must = new Set(lineage.flatMap((c) => c.must).map((n) => n.toLowerCase()));
-      const names = new Set([...must, ...lineage.flatMap((c) => c.may).map((n) => n.toLowerCase()), ...auxiliaries.flatMap((c) => [...c.must, ...c.may]).map((n) => n.toLowerCase())]);
+      // By canonical name: a class may list an attribute by another of its names (commonName for cn).
+      const canonical = (list: readonly string[]) => new Set(list.map((n) => directory.attribute(n)?.name.toLowerCase() ?? n.toLowerCase()));
+      const must = canonical(lineage.flatMap((c) => c.must));
+      const own = new Set([...must, ...canonical(lineage.flatMap((c) => c.may))]);
+      const names = new Set([...own, ...canonical(auxiliaries.flatMap((c) => [...c.must, ...c.may]))]);
       const byName = new Map<string, AttributeDefinition>();
       for (const n of names) {
         const attr = directory.attribute(n);
         if (attr === undefined || attr.name.toLowerCase() === 'objectclass') continue;
-        byName.set(attr.name.toLowerCase(), definitionOf(attr, must.has(n)));
+        byName.set(attr.name.toLowerCase(), definitionOf(attr, { required: must.has(n), hidden: hiddenByDefault(attr, own.has(n)) }));
       }
       if (options.includeOperational) {
         for (const attr of new Set(directory.attributes.values())) {
-          if (attr.operational && !byName.has(attr.name.toLowerCase())) byName.set(attr.name.toLowerCase(), definitionOf(attr, false));
+          if (attr.operational && !byName.has(attr.name.toLowerCase())) byName.set(attr.name.toLowerCase(), definitionOf(attr, { required: false, hidden: true }));
         }
       }
       for (const alias of options.aliases) {
-        const attr = directory.attribute(alias);
+        const found = directory.attribute(alias);
         const base = alias.split(';')[0]?.toLowerCase() ?? '';
-        if (attr !== undefined && byName.has(base)) byName.set(alias.toLowerCase(), { ...definitionOf(attr, false), name: alias, type: alias.toLowerCase().endsWith(BINARY_OPTION) ? 'binary' : attr.type });
+        if (found === undefined || !byName.has(base)) continue;
+        const attr = { ...found, name: alias, type: alias.toLowerCase().endsWith(BINARY_OPTION) ? ('binary' as const) : found.type };
+        byName.set(alias.toLowerCase(), definitionOf(attr, { required: false, hidden: hiddenByDefault(attr, own.has(base)) }));
       }
       const password = byName.get(options.passwordAttribute.toLowerCase());
-      if (password !== undefined) byName.set(options.passwordAttribute.toLowerCase(), { ...password, type: 'string', multiValued: false, operation: 'exportOnly' });
+      if (password !== undefined) {
+        // Written as text whatever its syntax (Octet String for userPassword), so its binary type hides nothing.
+        const { hidden: _binary, ...rest } = password;
+        const def: AttributeDefinition = { ...rest, type: 'string', multiValued: false, operation: 'exportOnly' };
+        byName.set(options.passwordAttribute.toLowerCase(), own.has(options.passwordAttribute.toLowerCase()) ? def : { ...def, hidden: true });
+      }
       if (anchorAttribute !== undefined) {
         const anchor: AttributeDefinition = { name: anchorAttribute.name, type: anchorAttribute.type === 'binary' ? 'binary' : 'string', multiValued: false };
         byName.set(anchorAttribute.name.toLowerCase(), serverGenerated ? { ...anchor, operation: 'importOnly' } : { ...anchor, required: true });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseAttributeType, parseObjectClass } from './schema-parser.js';
 
 describe('RFC 4512 schema descriptions', () => {
@@ -31,5 +32,27 @@ describe('RFC 4512 schema descriptions', () => {
     expect(() => parseObjectClass("1.2.3 NAME 'x'")).toThrow(/must start with/);
     expect(() => parseObjectClass("( 1.2.3 NAME 'x'")).toThrow(/not closed/);
     expect(() => parseObjectClass("( 1.2.3 NAME 'x )")).toThrow(/unterminated/);
+  });
+});
+
+describe('schema descriptions under arbitrary input (property-based)', () => {
+  // What a server publishes is input too: any text parses or is refused with a SyntaxError, which
+  // discovery reports and skips. Tokens of the grammar make most cases get deep into the parser.
+  const token = fc.constantFrom('(', ')', '$', "'", ' ', 'NAME', 'SUP', 'MUST', 'MAY', 'SYNTAX', 'USAGE', 'SINGLE-VALUE', 'AUXILIARY', '2.5.4.3', "'cn'", '\\27', '{256}', 'x');
+  const description = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: token, maxLength: 30 }));
+
+  it('parses any text or refuses it with a SyntaxError, nothing else', () => {
+    fc.assert(
+      fc.property(description, (text) => {
+        for (const parse of [parseObjectClass, parseAttributeType]) {
+          try {
+            parse(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(SyntaxError);
+          }
+        }
+      }),
+      { seed: 4_512, numRuns: 2_000 },
+    );
   });
 });

@@ -12,6 +12,7 @@ const BY_SYNTAX: Readonly<Record<string, AttributeType>> = {
   [`${SYNTAX_PREFIX}8`]: 'binary', // Certificate
   [`${SYNTAX_PREFIX}9`]: 'binary', // Certificate List
   [`${SYNTAX_PREFIX}10`]: 'binary', // Certificate Pair
+  [`${SYNTAX_PREFIX}23`]: 'binary', // Fax (G3), e.g. cosine's photo
   [`${SYNTAX_PREFIX}28`]: 'binary', // JPEG
   [`${SYNTAX_PREFIX}40`]: 'binary', // Octet String
   [`${SYNTAX_PREFIX}49`]: 'binary', // Supported Algorithm

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { isConnectorError } from '@ecmahost/sdk';
 import { formatWatermark, parseWatermark } from './watermark.js';
 
@@ -21,5 +22,21 @@ describe('watermarks', () => {
       })();
       expect(isConnectorError(error) && error.code).toBe('invalid-watermark');
     }
+  });
+});
+
+describe('stored watermarks under arbitrary input (property-based)', () => {
+  it('reads any text as a watermark of the method or refuses it as invalid-watermark, nothing else', () => {
+    const json = fc.record({ v: fc.constantFrom(1, 2, '1'), method: fc.constantFrom('accesslog', 'changelog', 'modifyTimestamp', 'x'), position: fc.oneof(fc.string({ maxLength: 20 }), fc.stringMatching(/^\d{14}(\.\d{1,6})?Z$/), fc.bigInt({ min: 0n }).map(String)) });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 40 }), json.map((w) => JSON.stringify(w))), fc.constantFrom('accesslog', 'changelog', 'modifyTimestamp'), (text, method) => {
+        try {
+          expect(parseWatermark(text, method).method).toBe(method);
+        } catch (error) {
+          expect(isConnectorError(error) && error.code).toBe('invalid-watermark');
+        }
+      }),
+      { seed: 40, numRuns: 2_000 },
+    );
   });
 });

@@ -42,6 +42,24 @@ describe.skipIf(skip !== undefined)(liveTitle('delta import from a cn=changelog 
     await slapd?.stop();
   });
 
+  it('passes the connection test when cn=changelog is readable, and fails it when the bind identity may not read it', async () => {
+    const values = valuesFor(slapd, { deltaMethod: 'changelog' });
+    const tested = async (extra: Record<string, string>) => {
+      const instance = await connector.open({ ...values, ...extra }, context);
+      try {
+        return await instance.testConnection().then(() => undefined, (error: unknown) => error);
+      } finally {
+        await instance.close();
+      }
+    };
+    expect(await tested({})).toBeUndefined();
+    const [label] = await connector.getParameters({ page: 'global', pageNumber: 1, values });
+    expect(label?.type === 'label' ? label.text : '').toMatch(/^Change logs for delta import: cn=accesslog \(accesslog\); cn=changelog \(changelog\)$/m);
+    const refused = await tested({ binding: 'Anonymous', bindDn: '' });
+    expect(refused).toMatchObject({ code: 'invalid-configuration', parameter: 'deltaMethod' });
+    expect((refused as Error).message).toMatch(/^The change log cn=changelog is not readable/);
+  });
+
   it('reports adds, renames and deletes after the stored change number, deletes by targetUniqueId', async () => {
     const ou = await freshContainer(slapd, 'changelog');
     const instance = await connector.open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, deltaMethod: 'changelog', changeLogDn: 'cn=changelog', anchor: 'entryUUID' }), context);

@@ -374,6 +374,104 @@ describe.skipIf(skip !== undefined)(liveTitle('export and import against slapd',
     }
   });
 
+  describe('DNs sent over SCIM stay in the containers (issue 15, finding 8)', () => {
+    const person = (dn: string) => ({ modification: 'add' as const, anchor: {}, attributeChanges: attributeChangesOf({ '-dn-': dn, cn: 'Mallory', sn: 'M' }) });
+    const exists = async (dn: string) => (await slapd.ldapsearch(dn, '(objectClass=*)', ['1.1'], 'base').catch(() => '')).includes(`dn: ${dn}`);
+
+    it('refuses an add outside the containers as a per-entry error, writing nothing', async () => {
+      const ou = await freshContainer(slapd, 'confined');
+      const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou }));
+      try {
+        const sibling = `cn=Mallory,ou=people,${slapd.baseDn}`;
+        // An escaped comma is part of the value: this entry would sit directly under ou=people.
+        const disguised = `cn=Mallory\\,${ou}`;
+        const results = await exportBatch(instance, 'inetOrgPerson', [person(sibling), person(disguised), person(`CN=Bob,  ${ou.toUpperCase()}`)]);
+        expect(results[0]?.error).toEqual({
+          code: 'invalid-provisioning-value',
+          attribute: '-dn-',
+          message: `add of inetOrgPerson: ${sibling} is outside the containers of this connector (${ou}); nothing was written. Correct the DN (the -dn- mapping or the DN template), or add its container to "Containers".`,
+        });
+        expect(results[1]?.error).toMatchObject({ code: 'invalid-provisioning-value', attribute: '-dn-' });
+        expect(await exists(sibling)).toBe(false);
+        expect(await slapd.ldapsearch(`ou=people,${slapd.baseDn}`, '(cn=Mallory*)', ['1.1'], 'one')).toBe('');
+        // Another spelling of a DN inside the container is inside.
+        expect(results[2]?.error).toBeUndefined();
+        expect(await exists(`cn=Bob,${ou}`)).toBe(true);
+      } finally {
+        await instance.close();
+      }
+    });
+
+    it('refuses a DN from the DN template that lands outside, and a DN in no naming context when no container is set', async () => {
+      const ou = await freshContainer(slapd, 'templated');
+      const templated = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, dnTemplate: `cn={cn},ou=people,${slapd.baseDn}` }));
+      const anywhere = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson' }));
+      try {
+        const [fromTemplate] = await exportBatch(templated, 'inetOrgPerson', [{ modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ cn: 'Trudy', sn: 'T' }) }]);
+        expect(fromTemplate?.error?.message).toMatch(/^add of inetOrgPerson: cn=Trudy,ou=people,dc=example,dc=com is outside the containers of this connector/);
+        expect(await exists(`cn=Trudy,ou=people,${slapd.baseDn}`)).toBe(false);
+        // The accesslog is a naming context, but not one the connector writes to.
+        const [inLog] = await exportBatch(anywhere, 'inetOrgPerson', [person('cn=Mallory,cn=accesslog')]);
+        expect(inLog?.error?.message).toBe(
+          'add of inetOrgPerson: cn=Mallory,cn=accesslog is outside the containers of this connector (dc=example,dc=com); nothing was written. Correct the DN (the -dn- mapping or the DN template), or add its container to "Containers".',
+        );
+      } finally {
+        await templated.close();
+        await anywhere.close();
+      }
+    });
+
+    it('refuses a rename out of the containers and leaves the entry where it was', async () => {
+      const ou = await freshContainer(slapd, 'stay');
+      const outside = await freshContainer(slapd, 'elsewhere');
+      for (const anchor of ['-dn-', 'entryUUID']) {
+        const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, anchor }));
+        try {
+          const dn = `cn=Eve ${anchor},${ou}`;
+          const [added] = await exportBatch(instance, 'inetOrgPerson', [{ modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ '-dn-': dn, sn: 'E' }) }]);
+          expect(added?.error).toBeUndefined();
+          const target = `cn=Eve ${anchor},${outside}`;
+          const [moved] = await exportBatch(instance, 'inetOrgPerson', [
+            { modification: 'update', dn, anchor: added?.anchor ?? {}, attributeChanges: [attributeChange.replace('-dn-', target), attributeChange.replace('sn', 'Changed')] },
+          ]);
+          expect(moved?.error).toMatchObject({ code: 'invalid-provisioning-value', attribute: '-dn-' });
+          expect(moved?.error?.message).toMatch(new RegExp(`^rename of ${dn}: ${target} is outside the containers of this connector \\(${ou}\\); nothing was written\\.`));
+          expect(await exists(target)).toBe(false);
+          expect(await slapd.ldapsearch(dn, '(objectClass=*)', ['sn'], 'base')).toMatch(/sn: E$/m);
+        } finally {
+          await instance.close();
+        }
+      }
+    });
+
+    it('refuses to delete or change an entry outside the containers at a DN the host sends', async () => {
+      const ou = await freshContainer(slapd, 'keep');
+      const outside = await freshContainer(slapd, 'foreign');
+      const victim = `cn=Victim,${outside}`;
+      const root = await rootClient(slapd);
+      try {
+        await root.add(victim, { objectClass: 'inetOrgPerson', cn: 'Victim', sn: 'V' });
+      } finally {
+        await root.unbind();
+      }
+      const instance = await open(valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou }));
+      try {
+        const [changed, deleted] = await exportBatch(instance, 'inetOrgPerson', [
+          { modification: 'update', dn: victim, anchor: { '-dn-': victim }, attributeChanges: [attributeChange.replace('sn', 'Owned')] },
+          { modification: 'delete', dn: victim, anchor: { '-dn-': victim }, attributeChanges: [] },
+        ]);
+        expect(changed?.error?.message).toMatch(/^update of inetOrgPerson: cn=Victim,.* is outside the containers of this connector/);
+        expect(deleted?.error?.message).toMatch(/^delete of inetOrgPerson: cn=Victim,.* is outside the containers of this connector/);
+        const session = await instance.openPassword!({});
+        expect(await session.setPassword({ objectType: 'inetOrgPerson', anchor: { '-dn-': victim }, dn: victim }, secret('Owned-1234'), {})).toMatchObject({ code: 'invalid-provisioning-value' });
+        await session.close();
+        expect(await slapd.ldapsearch(victim, '(objectClass=*)', ['sn', 'userPassword'], 'base')).toBe(`dn: ${victim}\nsn: V\n\n`);
+      } finally {
+        await instance.close();
+      }
+    });
+  });
+
   it('offers partitions and the container hierarchy', async () => {
     const ou = await freshContainer(slapd, 'tree');
     const instance = await open(valuesFor(slapd));

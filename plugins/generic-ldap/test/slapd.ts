@@ -55,6 +55,12 @@ export interface SlapdOptions {
   changelog?: boolean;
   /** Whether clients must present a certificate on TLS: `never`, `allow`, `try`. Default `try`. */
   verifyClient?: 'never' | 'allow' | 'try';
+  /**
+   * Access rules (slapd.access(5), without the index) for the data database, placed before its
+   * defaults (passwords for binds, everything else readable by all), e.g.
+   * `to attrs=modifyTimestamp by anonymous none`. The root DN is not subject to them.
+   */
+  access?: readonly string[];
 }
 
 /** A running test slapd. */
@@ -186,8 +192,9 @@ olcAttributeTypes: ( 2.16.840.1.113730.3.1.542 NAME 'targetUniqueId' EQUALITY ca
 olcObjectClasses: ( 2.16.840.1.113730.3.2.1 NAME 'changeLogEntry' SUP top STRUCTURAL MUST ( changeNumber $ targetDN $ changeType ) MAY ( changes $ newRDN $ deleteOldRDN $ newSuperior $ targetUniqueId ) )
 `;
 
-function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; changelog: boolean; verifyClient: string }): string {
+function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; changelog: boolean; verifyClient: string; access: readonly string[] }): string {
   const { dir, baseDn, bindDn, bindPassword, accesslog, changelog } = o;
+  const dataAccess = [...o.access, 'to attrs=userPassword by self write by anonymous auth by * none', 'to * by * read'].map((rule, i) => `olcAccess: {${String(i)}}${rule}`).join('\n');
   const schema = ['core', 'cosine', 'nis', 'inetorgperson'].map((s) => `include: file://${SCHEMA_DIR}/${s}.ldif`).join('\n\n');
   const accesslogDb = accesslog
     ? `
@@ -281,8 +288,7 @@ olcRootPW: ${bindPassword}
 olcSizeLimit: unlimited
 olcDbIndex: objectClass eq
 olcDbIndex: uid,cn,mail,entryUUID eq
-olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
-olcAccess: {1}to * by * read
+${dataAccess}
 ${overlay}${changelogDb}`;
 }
 
@@ -314,7 +320,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const changelog = options.changelog ?? false;
   for (const sub of ['config', 'data', 'accesslog', 'changelog']) await mkdir(path.join(dir, sub));
   await makeCertificates(dir, baseDn);
-  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, changelog, verifyClient: options.verifyClient ?? 'try' }));
+  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, changelog, verifyClient: options.verifyClient ?? 'try', access: options.access ?? [] }));
   await run(SLAPADD, ['-n0', '-F', path.join(dir, 'config'), '-l', path.join(dir, 'config.ldif')]);
   const dataDb = accesslog ? '2' : '1';
   if (options.seedLdifFile !== undefined) {
