@@ -1,6 +1,24 @@
-// Dependency rules of the monorepo (issue 13; docs/decisions for the module map). Run with
+// Dependency rules of the monorepo (issue 13: the layering a newcomer can rely on). Run with
 // `npm run lint:deps`; packages/host/test/dependency-rules.test.ts runs the same check in `npm test`,
 // and proves each rule can fail on a fixture tree.
+
+/** The entries that may use the front-ends: the binary, the package entry, the server entry and the demo. */
+const ENTRIES = ['^packages/host/src/cli\\.ts$', '^packages/host/src/index\\.ts$', '^packages/host/src/server/run-host\\.ts$', '^packages/host/src/demo/'];
+
+/**
+ * `packages/host/src/<folder>/` is a front-end: only the entries and its own files import it; the
+ * services it needs live in plugins/, connectors/, store/ ...
+ */
+function frontEndIsALeaf(folder) {
+  return {
+    name: `${folder}-is-a-leaf`,
+    severity: 'error',
+    comment: `${folder}/ is a front-end: only the binary (src/cli.ts), the package entry, the server entry, the demo and ${folder}/ itself import it.`,
+    from: { path: '^packages/host/src/', pathNot: [`^packages/host/src/${folder}/`, ...ENTRIES] },
+    to: { path: `^packages/host/src/${folder}/` },
+  };
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -11,27 +29,8 @@ module.exports = {
       from: { path: '^(packages|plugins)/[^/]+/src/' },
       to: { circular: true },
     },
-    {
-      name: 'cli-is-a-leaf',
-      severity: 'error',
-      comment:
-        'cli/ is a front-end: only the binary (src/cli.ts), the package entry, the server entry and the demo use it. Services it needs live in plugins/, connectors/, store/ ...',
-      from: {
-        path: '^packages/host/src/',
-        pathNot: ['^packages/host/src/cli/', '^packages/host/src/cli\\.ts$', '^packages/host/src/index\\.ts$', '^packages/host/src/server/run-host\\.ts$', '^packages/host/src/demo/'],
-      },
-      to: { path: '^packages/host/src/cli/' },
-    },
-    {
-      name: 'console-is-a-leaf',
-      severity: 'error',
-      comment: 'console/ is a front-end: only the binary (src/cli.ts), the package entry, the server entry and the demo use it.',
-      from: {
-        path: '^packages/host/src/',
-        pathNot: ['^packages/host/src/console/', '^packages/host/src/cli\\.ts$', '^packages/host/src/index\\.ts$', '^packages/host/src/server/run-host\\.ts$', '^packages/host/src/demo/'],
-      },
-      to: { path: '^packages/host/src/console/' },
-    },
+    frontEndIsALeaf('cli'),
+    frontEndIsALeaf('console'),
     {
       name: 'sdk-stands-alone',
       severity: 'error',
