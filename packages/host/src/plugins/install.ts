@@ -125,7 +125,8 @@ export async function installConnector(folder: string, spec: string, options: { 
     return await checkInstalled(name, folder);
   } catch (error) {
     const undone = await rollBack(folder, state, name, npmArgs);
-    const message = `${(error as Error).message}\n${undone}`;
+    const code = isPluginLoadError(error) ? ` [${error.code}]` : '';
+    const message = `${(error as Error).message}${code}\n${undone}`;
     throw isPluginLoadError(error) ? new PluginLoadError(error.code, message, { cause: error }) : new Error(message, { cause: error });
   }
 }
