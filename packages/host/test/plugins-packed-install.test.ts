@@ -85,8 +85,6 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
     tarballs = { sdk: sdk as string, sql: sql as string, ldap: ldap as string };
     const init = await run('init', '--host-name', 'localhost');
     expect(init.code, init.stderr).toBe(0);
-    // The documented step for a host run from a source checkout: connectors find the SDK peer here.
-    await npm(['install', '--prefix', dataDir, '--no-audit', '--no-fund', tarballs.sdk], dir, env);
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -97,7 +95,19 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
     await cleanup?.();
   });
 
-  it('installs both tarballs and lists them loadable', async () => {
+  it('refuses a connector that cannot find @ecmahost/sdk, naming it, and leaves nothing behind', async () => {
+    const before = await folderState(dataDir);
+    const refused = await run('plugins', 'install', tarballs.sql);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Cannot find package '@ecmahost/sdk'");
+    expect(refused.stderr).toMatch(/The connector imports @ecmahost\/sdk, which must be installed where it can find it: .*\[load-failed\]\nThe installation was rolled back\.\n$/);
+    expect(await folderState(dataDir)).toEqual(before);
+    expect(before).toEqual({ packageJson: undefined, lock: undefined, packages: [] });
+  }, 120_000);
+
+  it('installs both tarballs once the SDK is in the data directory, and lists them loadable', async () => {
+    // The documented step for a host run from a source checkout: connectors find the SDK peer here.
+    await npm(['install', '--prefix', dataDir, '--no-audit', '--no-fund', tarballs.sdk], dir, env);
     const sql = await run('plugins', 'install', tarballs.sql);
     expect(sql.code, sql.stderr).toBe(0);
     expect(sql.stdout).toContain('Installed @ecmahost/connector-generic-sql@0.1.0 (Generic SQL, connector API version 1).');
