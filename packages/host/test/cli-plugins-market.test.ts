@@ -73,6 +73,51 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     }
   });
 
+  it('search judges each version manifest with the loader\'s rules and codes, SDK range included', async () => {
+    // The registry's answers as the public registry gives them: the search API leaves out peerDependencies.
+    const manifest = (name: string, extra: Record<string, unknown>) => ({
+      name,
+      version: '1.0.0',
+      keywords: ['ecma-connector'],
+      ecmahost: { connector: './index.js', apiVersion: 1 },
+      peerDependencies: SDK_PEER,
+      _npmUser: { name: 'acme' },
+      ...extra,
+    });
+    const versions: Record<string, Record<string, unknown>> = {
+      '@acme/ok': manifest('@acme/ok', {}),
+      '@acme/new-sdk': manifest('@acme/new-sdk', { peerDependencies: { '@ecmahost/sdk': '^9.0.0' } }),
+      '@acme/future': manifest('@acme/future', { ecmahost: { connector: './index.js', apiVersion: 2 } }),
+      '@acme/bare': manifest('@acme/bare', { ecmahost: undefined }),
+    };
+    const server = createHttpServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://registry');
+      if (url.pathname === '/-/v1/search') {
+        const objects = Object.keys(versions).map((name) => ({ package: { name, version: '1.0.0', description: `${name} users`, keywords: ['ecma-connector'] } }));
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ objects }));
+      }
+      const name = decodeURIComponent(url.pathname.slice(1)).replace(/\/1\.0\.0$/, '');
+      const doc = versions[name];
+      return doc === undefined ? res.writeHead(404).end('{}') : res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const registry = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      const result = await run('plugins', 'search', '--registry', registry);
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stdout.split('\n').filter((line) => line.startsWith('@acme/'));
+      expect(lines).toEqual([
+        '@acme/bare@1.0.0  by acme  INCOMPATIBLE: @acme/bare@1.0.0 is not an ecmahost connector: its package.json has no "ecmahost" manifest field [not-a-connector]',
+        expect.stringMatching(/^@acme\/future@1\.0\.0  by acme  INCOMPATIBLE: @acme\/future@1\.0\.0 was built for connector API version 2; this host supports 1\. .* \[incompatible-api-version\]$/),
+        expect.stringMatching(/^@acme\/new-sdk@1\.0\.0  by acme  INCOMPATIBLE: @acme\/new-sdk@1\.0\.0 supports @ecmahost\/sdk \^9\.0\.0; this host runs @ecmahost\/sdk 0\.1\.0\. .* \[incompatible-sdk\]$/),
+        '@acme/ok@1.0.0  by acme  compatible (api 1)',
+      ]);
+      expect(result.stdout).toContain('(this host supports connector API version 1 and runs @ecmahost/sdk 0.1.0):');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('search reads the registry from the npm configuration when --registry is not given', async () => {
     const registry = `http://127.0.0.1:${await closedPort()}/`;
     const result = await cli(['--data-dir', dataDir, 'plugins', 'search'], { env: { ...env, npm_config_registry: registry }, cwd: dir });

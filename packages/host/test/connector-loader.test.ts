@@ -65,6 +65,8 @@ beforeAll(() => {
   writePackage('future-manifest', manifest('./main.js', { ecmahost: { connector: './main.js', apiVersion: 2 } }), { 'main.js': "throw new Error('must not be imported');\n" });
   writePackage('future-sdk', manifest('./main.js', { peerDependencies: { '@ecmahost/sdk': '^9.0.0' } }), { 'main.js': "throw new Error('must not be imported');\n" });
   writePackage('not-a-connector', manifest('./main.js'), { 'main.js': 'export default { name: "x" };\n' });
+  writePackage('broken-json', {}, {});
+  writeFileSync(path.join(dir, 'node_modules', 'broken-json', 'package.json'), '{"name": "broken-json", ');
   mkdirSync(path.join(dir, 'local', 'my-connector'), { recursive: true });
   writeFileSync(path.join(dir, 'local', 'my-connector', 'package.json'), JSON.stringify({ name: 'my-connector', version: '1.0.0', type: 'module', ...manifest('./c.js') }));
   writeFileSync(path.join(dir, 'local', 'my-connector', 'c.js'), connectorSource('my-connector', API_VERSION));
@@ -94,6 +96,7 @@ describe('loadConnectorDefinition', () => {
     expect(await refusal('missing-connector')).toEqual({ code: 'not-installed', message: `connector missing-connector is not installed (looked for node_modules/missing-connector from ${dir} upwards)` });
     expect(await refusal('./local/nothing-here')).toEqual({ code: 'not-installed', message: `connector ./local/nothing-here: ${path.join(dir, 'local', 'nothing-here')} does not exist` });
     expect(await refusal('no-manifest')).toMatchObject({ code: 'not-a-connector', message: expect.stringContaining('no-manifest@1.0.0 is not an ecmahost connector: package.json "keywords" do not include "ecma-connector"; its package.json has no "ecmahost" manifest field;') });
+    expect(await refusal('broken-json')).toMatchObject({ code: 'not-a-connector', message: expect.stringContaining(`connector broken-json: ${path.join(dir, 'node_modules', 'broken-json', 'package.json')} cannot be read as JSON (`) });
     expect(await refusal('escaping-entry')).toMatchObject({ code: 'not-a-connector', message: expect.stringContaining('ecmahost.connector "../acme-connector/lib/connector.js" must be a path inside the package') });
     expect(await refusal('throwing-connector')).toMatchObject({ code: 'load-failed', message: expect.stringContaining('throwing-connector@1.0.0: loading') });
     expect(await refusal('throwing-connector')).toMatchObject({ message: expect.stringContaining('failed: driver missing: cannot find libfoo.so') });
