@@ -10,7 +10,7 @@ export async function pluginsListCommand(ctx: CliContext, dataDir: string): Prom
     say(ctx, `No connector packages found (packages with the "${CONNECTOR_KEYWORD}" keyword). Install one: ecmahost plugins install <package or tarball>.`);
     return;
   }
-  say(ctx, `This host supports connector API version ${SUPPORTED_API_VERSIONS.join(', ')} and runs @ecmahost/sdk ${runningSdkVersion()}.`);
+  say(ctx, `This host supports connector API version ${SUPPORTED_API_VERSIONS.join(', ')}. It runs @ecmahost/sdk ${runningSdkVersion()}.`);
   for (const p of plugins) {
     const status = p.problem === undefined ? 'loadable' : `NOT loadable: ${p.problem}${p.code === undefined ? '' : ` [${p.code}]`}`;
     say(ctx, `${p.name}@${p.version}  api ${p.apiVersion ?? '?'}  ${status}`);
