@@ -125,6 +125,15 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     expect(result.stderr).toContain(`error: cannot reach the npm registry ${registry} (ECONNREFUSED)`);
   });
 
+  it('an npm install that fails leaves nothing it created in the data directory', async () => {
+    const missing = path.join(dir, 'missing-1.0.0.tgz');
+    const result = await run('plugins', 'install', missing);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: npm install ${missing} failed:\n`);
+    expect(result.stderr).toMatch(/\nThe installation was rolled back\.\n$/);
+    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(dataDir, created)), created).toBe(false);
+  });
+
   it('install of a package that is not a connector is refused and rolled back', async () => {
     const packageJson = path.join(dataDir, 'package.json');
     expect(existsSync(packageJson)).toBe(false);
