@@ -28,7 +28,6 @@ interface SearchObject {
     publisher?: { username?: string };
     maintainers?: { username?: string }[];
     ecmahost?: { apiVersion?: unknown };
-    peerDependencies?: unknown;
   };
 }
 
@@ -92,7 +91,9 @@ export async function searchRegistry(registry: string, term: string | undefined)
     if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes(CONNECTOR_KEYWORD)) continue;
     // The public registry's results carry the version; Verdaccio's only the dist-tags.
     const version = pkg.version ?? pkg['dist-tags']?.latest ?? 'latest';
-    const doc = (await getJson(registry, new URL(`${pkg.name.replace('/', '%2f')}/${encodeURIComponent(version)}`, base(registry)))) as VersionDocument;
+    const answered = await getJson(registry, new URL(`${pkg.name.replace('/', '%2f')}/${encodeURIComponent(version)}`, base(registry)));
+    // A registry may answer anything; what is not an object is judged as an empty manifest.
+    const doc = (typeof answered === 'object' && answered !== null && !Array.isArray(answered) ? answered : {}) as VersionDocument;
     const apiVersion = apiVersionOf(doc) ?? apiVersionOf(pkg);
     const entry: RegistryConnector = {
       name: pkg.name,
