@@ -93,10 +93,12 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     const server = createHttpServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://registry');
       if (url.pathname === '/-/v1/search') {
-        const objects = Object.keys(versions).map((name) => ({ package: { name, version: '1.0.0', description: `${name} users`, keywords: ['ecma-connector'] } }));
+        const objects = [...Object.keys(versions), '@acme/odd'].map((name) => ({ package: { name, version: '1.0.0', description: `${name} users`, keywords: ['ecma-connector'] } }));
         return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ objects }));
       }
       const name = decodeURIComponent(url.pathname.slice(1)).replace(/\/1\.0\.0$/, '');
+      // A registry answering something that is not a manifest at all.
+      if (name === '@acme/odd') return res.writeHead(200, { 'content-type': 'application/json' }).end('null');
       const doc = versions[name];
       return doc === undefined ? res.writeHead(404).end('{}') : res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
     });
@@ -110,6 +112,7 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
         '@acme/bare@1.0.0  by acme  INCOMPATIBLE: @acme/bare@1.0.0 is not an ecmahost connector: its package.json has no "ecmahost" manifest field [not-a-connector]',
         expect.stringMatching(/^@acme\/future@1\.0\.0  by acme  INCOMPATIBLE: @acme\/future@1\.0\.0 was built for connector API version 2; this host supports 1\. .* \[incompatible-api-version\]$/),
         expect.stringMatching(/^@acme\/new-sdk@1\.0\.0  by acme  INCOMPATIBLE: @acme\/new-sdk@1\.0\.0 supports @ecmahost\/sdk \^9\.0\.0; this host runs @ecmahost\/sdk 0\.1\.0\. .* \[incompatible-sdk\]$/),
+        expect.stringMatching(/^@acme\/odd@1\.0\.0  by unknown  INCOMPATIBLE: @acme\/odd@1\.0\.0 is not an ecmahost connector: its package.json has no "ecmahost" manifest field; .* \[not-a-connector\]$/),
         '@acme/ok@1.0.0  by acme  compatible (api 1)',
       ]);
       expect(result.stdout).toContain('(this host supports connector API version 1):');
