@@ -175,7 +175,8 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
     // Anonymous publishes (the placeholder token) carry no publisher name.
     expect(search.stdout).toBe(
       `Connector packages on ${registry} (this host supports connector API version 1):\n` +
-        `${FUTURE}@0.1.0  by unknown  INCOMPATIBLE: built for connector API version 99; this host supports 1\n    Users from the HR export.\n` +
+        `${FUTURE}@0.1.0  by unknown  INCOMPATIBLE: ${FUTURE}@0.1.0 was built for connector API version 99; this host supports 1. ` +
+        `Install a version of the connector built for API 1, or a host that supports API 99. [incompatible-api-version]\n    Users from the HR export.\n` +
         `${CONNECTOR}@0.1.0  by unknown  compatible (api 1)\n    Users from the HR export.\n`,
     );
     const byTerm = await ecmahost(['plugins', 'search', 'hr', '--registry', registry]);
@@ -194,7 +195,9 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
     const before = await readFile(path.join(hostDir(), 'package.json'), 'utf8');
     const refused = await ecmahost(['plugins', 'install', FUTURE]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`error: ${FUTURE}@0.1.0 cannot be loaded by this host: built for connector API version 99; this host supports 1\nThe installation was rolled back.\n`);
+    expect(refused.stderr).toContain(
+      `error: ${FUTURE}@0.1.0 was built for connector API version 99; this host supports 1. Install a version of the connector built for API 1, or a host that supports API 99. [incompatible-api-version]\nThe installation was rolled back.\n`,
+    );
     expect(await readFile(path.join(hostDir(), 'package.json'), 'utf8')).toBe(before);
     expect(existsSync(path.join(hostDir(), 'node_modules', '@e2e-acme', 'ecma-connector-future'))).toBe(false);
 

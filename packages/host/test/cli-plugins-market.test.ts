@@ -6,11 +6,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, fixtureConnectorSource, tempDir } from './cli-harness.js';
 
-const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
+/** The fixtures import the SDK by file URL, yet declare the peer range as every connector package must. */
+const SDK_PEER = { '@ecmahost/sdk': '^0.1.0' };
 
 /** A port nothing listens on: bound once by us, then released. */
 async function closedPort(): Promise<number> {
@@ -73,6 +73,54 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     }
   });
 
+  it('search judges each version manifest with the loader\'s rules and codes, SDK range included', async () => {
+    // The registry's answers as the public registry gives them: the search API leaves out peerDependencies.
+    const manifest = (name: string, extra: Record<string, unknown>) => ({
+      name,
+      version: '1.0.0',
+      keywords: ['ecma-connector'],
+      ecmahost: { connector: './index.js', apiVersion: 1 },
+      peerDependencies: SDK_PEER,
+      _npmUser: { name: 'acme' },
+      ...extra,
+    });
+    const versions: Record<string, Record<string, unknown>> = {
+      '@acme/ok': manifest('@acme/ok', {}),
+      '@acme/new-sdk': manifest('@acme/new-sdk', { peerDependencies: { '@ecmahost/sdk': '^9.0.0' } }),
+      '@acme/future': manifest('@acme/future', { ecmahost: { connector: './index.js', apiVersion: 2 } }),
+      '@acme/bare': manifest('@acme/bare', { ecmahost: undefined }),
+    };
+    const server = createHttpServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://registry');
+      if (url.pathname === '/-/v1/search') {
+        const objects = [...Object.keys(versions), '@acme/odd'].map((name) => ({ package: { name, version: '1.0.0', description: `${name} users`, keywords: ['ecma-connector'] } }));
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ objects }));
+      }
+      const name = decodeURIComponent(url.pathname.slice(1)).replace(/\/1\.0\.0$/, '');
+      // A registry answering something that is not a manifest at all.
+      if (name === '@acme/odd') return res.writeHead(200, { 'content-type': 'application/json' }).end('null');
+      const doc = versions[name];
+      return doc === undefined ? res.writeHead(404).end('{}') : res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const registry = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    try {
+      const result = await run('plugins', 'search', '--registry', registry);
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stdout.split('\n').filter((line) => line.startsWith('@acme/'));
+      expect(lines).toEqual([
+        '@acme/bare@1.0.0  by acme  INCOMPATIBLE: @acme/bare@1.0.0 is not an ecmahost connector: its package.json has no "ecmahost" manifest field [not-a-connector]',
+        expect.stringMatching(/^@acme\/future@1\.0\.0  by acme  INCOMPATIBLE: @acme\/future@1\.0\.0 was built for connector API version 2; this host supports 1\. .* \[incompatible-api-version\]$/),
+        expect.stringMatching(/^@acme\/new-sdk@1\.0\.0  by acme  INCOMPATIBLE: @acme\/new-sdk@1\.0\.0 supports @ecmahost\/sdk \^9\.0\.0; this host runs @ecmahost\/sdk 0\.1\.0\. .* \[incompatible-sdk\]$/),
+        expect.stringMatching(/^@acme\/odd@1\.0\.0  by unknown  INCOMPATIBLE: @acme\/odd@1\.0\.0 is not an ecmahost connector: its package.json has no "ecmahost" manifest field; .* \[not-a-connector\]$/),
+        '@acme/ok@1.0.0  by acme  compatible (api 1)',
+      ]);
+      expect(result.stdout).toContain('(this host supports connector API version 1):');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('search reads the registry from the npm configuration when --registry is not given', async () => {
     const registry = `http://127.0.0.1:${await closedPort()}/`;
     const result = await cli(['--data-dir', dataDir, 'plugins', 'search'], { env: { ...env, npm_config_registry: registry }, cwd: dir });
@@ -80,32 +128,40 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     expect(result.stderr).toContain(`error: cannot reach the npm registry ${registry} (ECONNREFUSED)`);
   });
 
+  it('an npm install that fails leaves nothing it created in the data directory', async () => {
+    const missing = path.join(dir, 'missing-1.0.0.tgz');
+    const result = await run('plugins', 'install', missing);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: npm install ${missing} failed:\n`);
+    expect(result.stderr).toMatch(/\nThe installation was rolled back\.\n$/);
+    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(dataDir, created)), created).toBe(false);
+  });
+
   it('install of a package that is not a connector is refused and rolled back', async () => {
     const packageJson = path.join(dataDir, 'package.json');
-    const before = existsSync(packageJson) ? await readFile(packageJson, 'utf8') : undefined;
+    expect(existsSync(packageJson)).toBe(false);
     const tarball = await packPackage(dir, 'plain', { name: 'left-pad-ish' }, 'export default function pad(s) { return ` ${s}`; }\n');
     const result = await run('plugins', 'install', tarball);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: left-pad-ish is not an ecmahost connector: its package.json has no "ecmahost" manifest field\nThe installation was rolled back.\n');
-    expect(existsSync(path.join(dataDir, 'node_modules', 'left-pad-ish'))).toBe(false);
-    expect(existsSync(packageJson) ? await readFile(packageJson, 'utf8') : undefined).toBe(before ?? `${JSON.stringify({ name: 'ecmahost-connectors', private: true }, null, 2)}\n`);
+    expect(result.stderr).toContain('error: left-pad-ish@1.0.0 is not an ecmahost connector: package.json "keywords" do not include "ecma-connector"; its package.json has no "ecmahost" manifest field; ');
+    expect(result.stderr).toMatch(/\nThe installation was rolled back\.\n$/);
+    // The first install created package.json, package-lock.json and node_modules: none is left behind.
+    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(dataDir, created)), created).toBe(false);
     expect((await run('plugins', 'list')).stdout).not.toContain('left-pad-ish');
   });
 
   it('install of a connector built for another API version is refused with the versions, and rolled back', async () => {
     const source = fixtureConnectorSource().replace("name: 'fixture-json-people',", "name: 'fixture-json-people', apiVersion: 99,");
-    const tarball = await packPackage(dir, 'future', { name: '@acme/future-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 99 } }, source);
+    const tarball = await packPackage(dir, 'future', { name: '@acme/future-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 99 }, peerDependencies: SDK_PEER }, source);
     const result = await run('plugins', 'install', tarball);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: @acme/future-connector@1.0.0 cannot be loaded by this host: built for connector API version 99; this host supports 1\nThe installation was rolled back.\n');
-    expect(existsSync(path.join(dataDir, 'node_modules', '@acme', 'future-connector'))).toBe(false);
-    const pkg = JSON.parse(await readFile(path.join(dataDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-    expect(pkg.dependencies?.['@acme/future-connector']).toBeUndefined();
+    expect(result.stderr).toContain('error: @acme/future-connector@1.0.0 was built for connector API version 99; this host supports 1. Install a version of the connector built for API 1, or a host that supports API 99. [incompatible-api-version]\nThe installation was rolled back.\n');
+    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(dataDir, created)), created).toBe(false);
   });
 
   it('install keeps a loadable connector; remove is refused while an instance uses it, then uninstalls it', async () => {
     // The fixture imports the SDK by file URL, so the package needs no dependencies from a registry.
-    const tarball = await packPackage(dir, 'people', { name: '@acme/people-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 1 } }, fixtureConnectorSource());
+    const tarball = await packPackage(dir, 'people', { name: '@acme/people-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 1 }, peerDependencies: SDK_PEER }, fixtureConnectorSource());
     const installed = await run('plugins', 'install', tarball);
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stdout).toContain('Installed @acme/people-connector@1.0.0 (JSON people file (fixture), connector API version 1).');

@@ -5,6 +5,7 @@ import { API_VERSION } from '@ecmahost/sdk';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnectorDefinition } from '../src/connectors/loader.js';
+import type { PluginLoadError } from '../src/plugins/plugin-load-error.js';
 import { createHost } from '../src/host.js';
 import { TOKEN_A, fixtureConfig } from './fixtures/fixture-host.js';
 
@@ -40,6 +41,7 @@ export default {
 
 function writePackage(name: string, pkg: Record<string, unknown>, files: Record<string, string>): void {
   const root = path.join(dir, 'node_modules', name);
+  mkdirSync(root, { recursive: true });
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), text);
@@ -47,16 +49,28 @@ function writePackage(name: string, pkg: Record<string, unknown>, files: Record<
   writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', ...pkg }));
 }
 
+/** A valid manifest for a connector module at `entry`, with `extra` fields on top. */
+function manifest(entry: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { keywords: ['ecma-connector'], ecmahost: { connector: entry, apiVersion: API_VERSION }, peerDependencies: { '@ecmahost/sdk': '^0.1.0' }, ...extra };
+}
+
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-loader-'));
-  writePackage('acme-connector', { ecmahost: { connector: './lib/connector.js' }, main: './wrong.js' }, { 'lib/connector.js': connectorSource('acme-connector', API_VERSION) });
-  writePackage('@scope/main-export', { exports: { '.': { import: './main.js' } } }, { 'main.js': connectorSource('@scope/main-export', API_VERSION) });
-  writePackage('throwing-connector', { main: './main.js' }, { 'main.js': "throw new Error('driver missing: cannot find libfoo.so');\n" });
-  writePackage('old-api-connector', { main: './main.js' }, { 'main.js': connectorSource('old-api-connector', 999) });
-  writePackage('not-a-connector', { main: './main.js' }, { 'main.js': 'export default { name: "x" };\n' });
+  writePackage('acme-connector', { ...manifest('./lib/connector.js'), main: './wrong.js' }, { 'lib/connector.js': connectorSource('acme-connector', API_VERSION) });
+  writePackage('@scope/main-export', manifest('./main.js'), { 'main.js': connectorSource('@scope/main-export', API_VERSION) });
+  writePackage('no-manifest', { exports: { '.': { import: './main.js' } } }, { 'main.js': connectorSource('no-manifest', API_VERSION) });
+  writePackage('escaping-entry', manifest('../acme-connector/lib/connector.js'), {});
+  writePackage('throwing-connector', manifest('./main.js'), { 'main.js': "throw new Error('driver missing: cannot find libfoo.so');\n" });
+  writePackage('old-api-connector', manifest('./main.js'), { 'main.js': connectorSource('old-api-connector', 999) });
+  writePackage('future-manifest', manifest('./main.js', { ecmahost: { connector: './main.js', apiVersion: 2 } }), { 'main.js': "throw new Error('must not be imported');\n" });
+  writePackage('future-sdk', manifest('./main.js', { peerDependencies: { '@ecmahost/sdk': '^9.0.0' } }), { 'main.js': "throw new Error('must not be imported');\n" });
+  writePackage('not-a-connector', manifest('./main.js'), { 'main.js': 'export default { name: "x" };\n' });
+  writePackage('broken-json', {}, {});
+  writeFileSync(path.join(dir, 'node_modules', 'broken-json', 'package.json'), '{"name": "broken-json", ');
   mkdirSync(path.join(dir, 'local', 'my-connector'), { recursive: true });
-  writeFileSync(path.join(dir, 'local', 'my-connector', 'package.json'), JSON.stringify({ name: 'my-connector', type: 'module', ecmahost: { connector: './c.js' } }));
+  writeFileSync(path.join(dir, 'local', 'my-connector', 'package.json'), JSON.stringify({ name: 'my-connector', version: '1.0.0', type: 'module', ...manifest('./c.js') }));
   writeFileSync(path.join(dir, 'local', 'my-connector', 'c.js'), connectorSource('my-connector', API_VERSION));
+  writeFileSync(path.join(dir, 'local', 'module.js'), connectorSource('plain-module', API_VERSION));
 });
 
 afterAll(() => {
@@ -68,19 +82,28 @@ describe('loadConnectorDefinition', () => {
     expect((await loadConnectorDefinition('acme-connector', dir)).name).toBe('acme-connector');
   });
 
-  it('falls back to the main export, also for scoped packages, and looks upwards from a sub-directory', async () => {
+  it('finds scoped packages, looking upwards from a sub-directory', async () => {
     expect((await loadConnectorDefinition('@scope/main-export', path.join(dir, 'local'))).name).toBe('@scope/main-export');
   });
 
-  it('loads a package directory by path', async () => {
+  it('loads a package directory by path, and a module file by path without a manifest', async () => {
     expect((await loadConnectorDefinition('./local/my-connector', dir)).name).toBe('my-connector');
+    expect((await loadConnectorDefinition('./local/module.js', dir)).name).toBe('plain-module');
   });
 
-  it('explains what is wrong', async () => {
-    await expect(loadConnectorDefinition('missing-connector', dir)).rejects.toThrow(/missing-connector is not installed/);
-    await expect(loadConnectorDefinition('throwing-connector', dir)).rejects.toThrow(/libfoo/);
-    await expect(loadConnectorDefinition('old-api-connector', dir)).rejects.toMatchObject({ code: 'unsupported-api-version' });
-    await expect(loadConnectorDefinition('not-a-connector', dir)).rejects.toThrow(/no default export made by defineConnector/);
+  it('refuses with a code and a message saying what is wrong', async () => {
+    const refusal = (spec: string) => loadConnectorDefinition(spec, dir).then(() => undefined, (error: unknown) => ({ code: (error as PluginLoadError).code, message: (error as Error).message }));
+    expect(await refusal('missing-connector')).toEqual({ code: 'not-installed', message: `connector missing-connector is not installed (looked for node_modules/missing-connector from ${dir} upwards)` });
+    expect(await refusal('./local/nothing-here')).toEqual({ code: 'not-installed', message: `connector ./local/nothing-here: ${path.join(dir, 'local', 'nothing-here')} does not exist` });
+    expect(await refusal('no-manifest')).toMatchObject({ code: 'not-a-connector', message: expect.stringContaining('no-manifest@1.0.0 is not an ecmahost connector: package.json "keywords" do not include "ecma-connector"; its package.json has no "ecmahost" manifest field;') });
+    expect(await refusal('broken-json')).toMatchObject({ code: 'not-a-connector', message: expect.stringContaining(`connector broken-json: ${path.join(dir, 'node_modules', 'broken-json', 'package.json')} cannot be read as JSON (`) });
+    expect(await refusal('escaping-entry')).toMatchObject({ code: 'not-a-connector', message: expect.stringContaining('ecmahost.connector "../acme-connector/lib/connector.js" must be a path inside the package') });
+    expect(await refusal('throwing-connector')).toMatchObject({ code: 'load-failed', message: expect.stringContaining('throwing-connector@1.0.0: loading') });
+    expect(await refusal('throwing-connector')).toMatchObject({ message: expect.stringContaining('failed: driver missing: cannot find libfoo.so') });
+    expect(await refusal('old-api-connector')).toMatchObject({ code: 'incompatible-api-version', message: expect.stringContaining('old-api-connector@1.0.0 was built for connector API version 999; this host supports 1.') });
+    expect(await refusal('future-manifest')).toMatchObject({ code: 'incompatible-api-version', message: expect.stringContaining('future-manifest@1.0.0 was built for connector API version 2;') });
+    expect(await refusal('future-sdk')).toMatchObject({ code: 'incompatible-sdk', message: expect.stringContaining('future-sdk@1.0.0 supports @ecmahost/sdk ^9.0.0; this host runs @ecmahost/sdk 0.1.0.') });
+    expect(await refusal('not-a-connector')).toEqual({ code: 'not-a-connector', message: 'not-a-connector@1.0.0 is not an ecmahost connector: its module has no default export made by defineConnector from @ecmahost/sdk' });
   });
 });
 

@@ -1,21 +1,14 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConnectorDefinition } from '@ecmahost/sdk';
-import { assertApiVersion, isConnectorDefinition } from '@ecmahost/sdk';
+import { isConnectorDefinition } from '@ecmahost/sdk';
+import { apiVersionError, checkPluginManifest } from '../plugins/compatibility.js';
+import { SDK_PACKAGE } from '../plugins/manifest.js';
+import { PluginLoadError } from '../plugins/plugin-load-error.js';
 
-/** The `ecmahost` field of a connector package's package.json. */
-export interface ConnectorManifest {
-  /** The module whose default export is the connector, relative to the package. */
-  connector?: string;
-}
-
-interface PackageJson {
-  name?: string;
-  main?: string;
-  exports?: unknown;
-  ecmahost?: ConnectorManifest;
-}
+export type { ConnectorManifest } from '../plugins/manifest.js';
 
 /** Whether a connector spec is a filesystem path rather than a package name. */
 function isPathSpec(spec: string): boolean {
@@ -37,58 +30,71 @@ function findPackageDir(name: string, from: string): string | undefined {
   }
 }
 
-/** The entry of a package: its `ecmahost.connector`, else its main export. */
-function packageEntry(dir: string): string {
-  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as PackageJson;
-  if (typeof pkg.ecmahost?.connector === 'string') return path.resolve(dir, pkg.ecmahost.connector);
-  const main = mainExport(pkg.exports);
-  if (main !== undefined) return path.resolve(dir, main);
-  return path.resolve(dir, pkg.main ?? 'index.js');
+/** The connector module of the package in `dir`, after its manifest passed the compatibility checks. */
+async function packageEntry(dir: string, spec: string): Promise<{ file: string; subject: string }> {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+  } catch (error) {
+    throw new PluginLoadError('not-a-connector', `connector ${spec}: ${path.join(dir, 'package.json')} cannot be read as JSON (${(error as Error).message})`, { cause: error });
+  }
+  const manifest = checkPluginManifest(pkg, spec);
+  return { file: path.resolve(dir, manifest.connector), subject: `${manifest.name}@${manifest.version}` };
 }
 
-function mainExport(exports: unknown): string | undefined {
-  if (typeof exports === 'string') return exports;
-  if (typeof exports !== 'object' || exports === null) return undefined;
-  const record = exports as Record<string, unknown>;
-  const dot = '.' in record ? record['.'] : record;
-  if (typeof dot === 'string') return dot;
-  if (typeof dot !== 'object' || dot === null) return undefined;
-  const conditions = dot as Record<string, unknown>;
-  for (const key of ['import', 'node', 'default']) {
-    const target = conditions[key];
-    if (typeof target === 'string') return target;
-    const nested = mainExport(target);
-    if (nested !== undefined) return nested;
+/**
+ * The connector a module exported, checked the way every connector is: made by `defineConnector`
+ * (its brand, from any SDK copy) for a connector API version this host supports.
+ *
+ * Throws `PluginLoadError('not-a-connector' | 'incompatible-api-version')` naming `subject`.
+ */
+export function checkConnectorDefinition(value: unknown, subject: string): ConnectorDefinition {
+  if (!isConnectorDefinition(value)) {
+    throw new PluginLoadError('not-a-connector', `${subject} is not an ecmahost connector: its module has no default export made by defineConnector from ${SDK_PACKAGE}`);
   }
-  return undefined;
+  const error = apiVersionError(subject, value.apiVersion);
+  if (error !== undefined) throw error;
+  return value;
+}
+
+/** Why importing the module failed, with the fix when it is the usual one (the SDK peer not installed). */
+function importFailure(subject: string, file: string, error: unknown): PluginLoadError {
+  const message = (error as Error).message;
+  const hint = message.includes(`'${SDK_PACKAGE}'`)
+    ? ` The connector imports ${SDK_PACKAGE}, which must be installed where it can find it: next to the host, or in the folder the connector was installed into (docs/admin/plugins.md).`
+    : '';
+  return new PluginLoadError('load-failed', `${subject}: loading ${file} failed: ${message}${hint}`, { cause: error });
 }
 
 /**
  * Loads a connector named by a connector instance: an installed package name (found in
- * `node_modules` from `resolveFrom` upwards, entry from the package's `ecmahost.connector` manifest
- * field or its main export) or a path to a module or a package directory (relative to
- * `resolveFrom`). The module's default export must be a connector made by `defineConnector`
- * (recognised by its brand, from any SDK copy) built for a contract version this host supports.
+ * `node_modules` from `resolveFrom` upwards) or a path to a package folder or a module file
+ * (relative to `resolveFrom`). A package must carry a valid manifest compatible with this host
+ * (`checkPluginManifest`: the `ecmahost` field, a supported `apiVersion`, an `@ecmahost/sdk` peer
+ * range including the running SDK); its `ecmahost.connector` module, like a module given by path,
+ * must default-export a connector made by `defineConnector` for a supported API version.
  *
- * Throws an `Error` naming the spec and the problem; `ConnectorError('unsupported-api-version')`
- * for a version mismatch.
+ * Throws {@link PluginLoadError} with a code saying what is wrong (`not-installed`,
+ * `not-a-connector`, `incompatible-sdk`, `incompatible-api-version`, `load-failed`).
  */
 export async function loadConnectorDefinition(spec: string, resolveFrom: string): Promise<ConnectorDefinition> {
   let file: string;
+  let subject = `connector ${spec}`;
   if (isPathSpec(spec)) {
     const target = spec.startsWith('file:') ? new URL(spec).pathname : path.resolve(resolveFrom, spec);
-    if (!existsSync(target)) throw new Error(`connector ${spec}: ${target} does not exist`);
-    file = statSync(target).isDirectory() ? packageEntry(target) : target;
+    if (!existsSync(target)) throw new PluginLoadError('not-installed', `connector ${spec}: ${target} does not exist`);
+    if (statSync(target).isDirectory()) ({ file, subject } = await packageEntry(target, spec));
+    else file = target;
   } else {
     const dir = findPackageDir(spec, resolveFrom);
-    if (dir === undefined) throw new Error(`connector ${spec} is not installed (looked for node_modules/${spec} from ${resolveFrom} upwards)`);
-    file = packageEntry(dir);
+    if (dir === undefined) throw new PluginLoadError('not-installed', `connector ${spec} is not installed (looked for node_modules/${spec} from ${resolveFrom} upwards)`);
+    ({ file, subject } = await packageEntry(dir, spec));
   }
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  const definition = module.default;
-  if (!isConnectorDefinition(definition)) {
-    throw new Error(`connector ${spec}: ${file} has no default export made by defineConnector from @ecmahost/sdk`);
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    throw importFailure(subject, file, error);
   }
-  assertApiVersion(definition);
-  return definition;
+  return checkConnectorDefinition(module.default, subject);
 }

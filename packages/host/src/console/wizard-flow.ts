@@ -2,7 +2,7 @@ import { PARAMETER_PAGES, checkParameterValues, holdsValue, normalizeParameterVa
 import type { ConnectorDefinition, ParameterDefinition, ParameterValue, Schema } from '@ecmahost/sdk';
 import { MIN_TOKEN_LENGTH, generateToken, hashToken } from '../auth/token.js';
 import type { ConnectorInstanceConfig, SelectedAttribute } from '../config/connector-config.js';
-import { withInstance } from '../cli/connector-loading.js';
+import { withInstance } from '../plugins/connector-loading.js';
 import { checkboxMarkerName, parameterFieldName } from './pages/parameter-field.js';
 import type { WizardState, WizardStep } from './wizard-state.js';
 import { stepKey } from './wizard-state.js';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { hostInstallDir } from '../cli/connector-loading.js';
+import { hostInstallDir } from './connector-loading.js';
 
 /** How an npm command ended. */
 export interface NpmResult {

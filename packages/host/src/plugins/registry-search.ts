@@ -1,8 +1,8 @@
-import { API_VERSION } from '@ecmahost/sdk';
-import { CONNECTOR_KEYWORD } from '../cli/commands/plugins.js';
+import { pluginManifestError } from './compatibility.js';
+import { CONNECTOR_KEYWORD } from './manifest.js';
+import type { PluginLoadErrorCode } from './plugin-load-error.js';
 
-/** Contract versions this host loads. */
-export const SUPPORTED_API_VERSIONS: readonly number[] = [API_VERSION];
+export { SUPPORTED_API_VERSIONS } from './compatibility.js';
 
 /** One connector package a registry offers. */
 export interface RegistryConnector {
@@ -14,6 +14,8 @@ export interface RegistryConnector {
   apiVersion?: number;
   /** Absent when this host can load the version; else why not. */
   problem?: string;
+  /** Absent when this host can load the version; else the code `plugins install` would fail with. */
+  code?: PluginLoadErrorCode;
 }
 
 interface SearchObject {
@@ -31,8 +33,11 @@ interface SearchObject {
 
 /** A version's manifest as the registry serves it (`/<name>/<version>`). */
 interface VersionDocument {
+  name?: string;
   version?: string;
+  keywords?: unknown;
   ecmahost?: { apiVersion?: unknown };
+  peerDependencies?: unknown;
   _npmUser?: { name?: string };
 }
 
@@ -63,15 +68,6 @@ async function getJson(registry: string, url: URL): Promise<unknown> {
   }
 }
 
-/** Why this host cannot load a package declaring `apiVersion`, or `undefined` when it can. */
-export function compatibilityProblem(apiVersion: number | undefined): string | undefined {
-  if (apiVersion === undefined) return 'the package does not declare ecmahost.apiVersion in its package.json';
-  if (!SUPPORTED_API_VERSIONS.includes(apiVersion)) {
-    return `built for connector API version ${apiVersion}; this host supports ${SUPPORTED_API_VERSIONS.join(', ')}`;
-  }
-  return undefined;
-}
-
 function apiVersionOf(manifest: { ecmahost?: { apiVersion?: unknown } } | undefined): number | undefined {
   const value = manifest?.ecmahost?.apiVersion;
   return typeof value === 'number' ? value : undefined;
@@ -80,8 +76,8 @@ function apiVersionOf(manifest: { ecmahost?: { apiVersion?: unknown } } | undefi
 /**
  * Asks `registry` for connector packages matching `term`. Searches by text (Verdaccio does not
  * understand the public registry's `keywords:` qualifier) and keeps only packages whose keywords
- * include {@link CONNECTOR_KEYWORD}; reads each version's manifest when the search result lacks the
- * `ecmahost` field, to tell whether this host can load it.
+ * include {@link CONNECTOR_KEYWORD}; reads each version's manifest (the search API leaves out
+ * `peerDependencies`) and judges it with the loader's own check (`checkPluginManifest`).
  */
 export async function searchRegistry(registry: string, term: string | undefined): Promise<RegistryConnector[]> {
   const url = new URL('-/v1/search', base(registry));
@@ -95,21 +91,22 @@ export async function searchRegistry(registry: string, term: string | undefined)
     if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes(CONNECTOR_KEYWORD)) continue;
     // The public registry's results carry the version; Verdaccio's only the dist-tags.
     const version = pkg.version ?? pkg['dist-tags']?.latest ?? 'latest';
-    let apiVersion = apiVersionOf(pkg);
-    let doc: VersionDocument | undefined;
-    if (apiVersion === undefined || version === 'latest') {
-      doc = (await getJson(registry, new URL(`${pkg.name.replace('/', '%2f')}/${encodeURIComponent(version)}`, base(registry)))) as VersionDocument;
-      apiVersion = apiVersionOf(doc);
-    }
+    const answered = await getJson(registry, new URL(`${pkg.name.replace('/', '%2f')}/${encodeURIComponent(version)}`, base(registry)));
+    // A registry may answer anything; what is not an object is judged as an empty manifest.
+    const doc = (typeof answered === 'object' && answered !== null && !Array.isArray(answered) ? answered : {}) as VersionDocument;
+    const apiVersion = apiVersionOf(doc) ?? apiVersionOf(pkg);
     const entry: RegistryConnector = {
       name: pkg.name,
-      version: doc?.version ?? version,
+      version: doc.version ?? version,
       description: pkg.description ?? '',
-      publisher: pkg.publisher?.username ?? pkg.maintainers?.[0]?.username ?? doc?._npmUser?.name ?? 'unknown',
+      publisher: pkg.publisher?.username ?? pkg.maintainers?.[0]?.username ?? doc._npmUser?.name ?? 'unknown',
     };
     if (apiVersion !== undefined) entry.apiVersion = apiVersion;
-    const problem = compatibilityProblem(apiVersion);
-    if (problem !== undefined) entry.problem = problem;
+    const error = pluginManifestError({ name: pkg.name, keywords: pkg.keywords, ...doc, version: entry.version }, pkg.name);
+    if (error !== undefined) {
+      entry.problem = error.message;
+      entry.code = error.code;
+    }
     found.push(entry);
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));

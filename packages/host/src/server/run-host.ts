@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createAdminRoutes } from '../admin/routes.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
-import { loadDefinition } from '../cli/connector-loading.js';
+import { loadDefinition } from '../plugins/connector-loading.js';
 import { mountConsole } from '../console/index.js';
 import { createHost } from '../host.js';
 import type { Host } from '../host.js';

@@ -5,7 +5,7 @@ import { OpsError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { loadDefinition, normalizePackageSpec, withInstance } from '../connector-loading.js';
+import { loadDefinition, normalizePackageSpec, withInstance } from '../../plugins/connector-loading.js';
 import type { ConnectorFlags } from '../connector-options.js';
 import { DEFAULT_AUTOSYNC_MINUTES, chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
 import { notifyHost } from '../notify-host.js';

@@ -8,7 +8,7 @@ import { OpsError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say, warn } from '../context.js';
-import { loadDefinition } from '../connector-loading.js';
+import { loadDefinition } from '../../plugins/connector-loading.js';
 import { parseCount } from '../connector-options.js';
 
 function progressLine(ctx: CliContext, progress: ImportProgress): void {

@@ -2,7 +2,7 @@ import { attributeOperation } from '@ecmahost/sdk';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { loadDefinition, withInstance } from '../connector-loading.js';
+import { loadDefinition, withInstance } from '../../plugins/connector-loading.js';
 
 /** `ecmahost connector test <name>`: Microsoft's "test connection" with the saved configuration. */
 export async function connectorTestCommand(ctx: CliContext, store: Store, name: string): Promise<void> {

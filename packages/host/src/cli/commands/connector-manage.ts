@@ -4,7 +4,7 @@ import type { ConnectorInstanceConfig } from '../../config/connector-config.js';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { loadDefinition, normalizePackageSpec, withInstance } from '../connector-loading.js';
+import { loadDefinition, normalizePackageSpec, withInstance } from '../../plugins/connector-loading.js';
 import type { ConnectorFlags } from '../connector-options.js';
 import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
 import { notifyHost } from '../notify-host.js';

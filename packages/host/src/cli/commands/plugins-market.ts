@@ -2,7 +2,8 @@ import { dataDirPaths } from '../../store/data-dir.js';
 import { isInitialized, openStore } from '../../store/store.js';
 import { installConnector, instancesUsing, uninstallConnector } from '../../plugins/install.js';
 import { configuredRegistry, pluginFolder } from '../../plugins/npm.js';
-import { SUPPORTED_API_VERSIONS, searchRegistry } from '../../plugins/registry-search.js';
+import { SUPPORTED_API_VERSIONS } from '../../plugins/compatibility.js';
+import { searchRegistry } from '../../plugins/registry-search.js';
 import type { CliContext } from '../context.js';
 import { say, warn } from '../context.js';
 
@@ -21,7 +22,7 @@ export async function pluginsSearchCommand(ctx: CliContext, dataDir: string, ter
   }
   say(ctx, `Connector packages on ${registry} (this host supports connector API version ${SUPPORTED_API_VERSIONS.join(', ')}):`);
   for (const p of found) {
-    const status = p.problem === undefined ? `compatible (api ${p.apiVersion ?? '?'})` : `INCOMPATIBLE: ${p.problem}`;
+    const status = p.problem === undefined ? `compatible (api ${p.apiVersion ?? '?'})` : `INCOMPATIBLE: ${p.problem}${p.code === undefined ? '' : ` [${p.code}]`}`;
     say(ctx, `${p.name}@${p.version}  by ${p.publisher}  ${status}`);
     if (p.description !== '') say(ctx, `    ${p.description}`);
   }

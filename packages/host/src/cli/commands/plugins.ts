@@ -1,91 +1,18 @@
-import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { API_VERSION } from '@ecmahost/sdk';
-import { loadConnectorDefinition } from '../../connectors/loader.js';
+import { SUPPORTED_API_VERSIONS, runningSdkVersion } from '../../plugins/compatibility.js';
+import { CONNECTOR_KEYWORD, findPlugins } from '../../plugins/find-plugins.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { connectorSearchDirs } from '../connector-loading.js';
-
-/** The npm keyword that marks a connector package (the scaffolder's template sets it). */
-export const CONNECTOR_KEYWORD = 'ecma-connector';
-
-/** One connector package found next to the host. */
-export interface PluginReport {
-  name: string;
-  version: string;
-  directory: string;
-  apiVersion?: number;
-  /** Absent when the package loads; else why it does not. */
-  problem?: string;
-}
-
-interface Manifest {
-  name?: string;
-  version?: string;
-  keywords?: string[];
-  ecmahost?: unknown;
-}
-
-async function manifest(dir: string): Promise<Manifest | undefined> {
-  try {
-    return JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as Manifest;
-  } catch {
-    return undefined;
-  }
-}
-
-async function packageDirs(nodeModules: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(nodeModules).catch(() => [] as string[])) {
-    if (entry.startsWith('.')) continue;
-    if (entry.startsWith('@')) {
-      for (const sub of await readdir(path.join(nodeModules, entry)).catch(() => [] as string[])) out.push(path.join(nodeModules, entry, sub));
-    } else out.push(path.join(nodeModules, entry));
-  }
-  return out;
-}
-
-/**
- * Finds connector packages (keyword `ecma-connector` or an `ecmahost` manifest field) in every
- * `node_modules` the host resolves connectors from, and tries to load each through the host's
- * loader, reporting its contract version or why it cannot be used.
- */
-export async function findPlugins(dataDir: string): Promise<PluginReport[]> {
-  const seen = new Map<string, PluginReport>();
-  for (const start of connectorSearchDirs(dataDir)) {
-    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-      const nodeModules = path.join(dir, 'node_modules');
-      if (existsSync(nodeModules)) {
-        for (const pkgDir of await packageDirs(nodeModules)) {
-          const pkg = await manifest(pkgDir);
-          if (!pkg?.name || seen.has(pkg.name)) continue;
-          if (!(pkg.keywords ?? []).includes(CONNECTOR_KEYWORD) && pkg.ecmahost === undefined) continue;
-          const report: PluginReport = { name: pkg.name, version: pkg.version ?? '?', directory: pkgDir };
-          try {
-            report.apiVersion = (await loadConnectorDefinition(pkgDir, dir)).apiVersion;
-          } catch (error) {
-            report.problem = (error as Error).message;
-          }
-          seen.set(pkg.name, report);
-        }
-      }
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
 
 /** `ecmahost plugins list`. */
 export async function pluginsListCommand(ctx: CliContext, dataDir: string): Promise<void> {
   const plugins = await findPlugins(dataDir);
   if (plugins.length === 0) {
-    say(ctx, `No connector packages found (packages with the "${CONNECTOR_KEYWORD}" keyword). Install one next to the host: npm install <package>.`);
+    say(ctx, `No connector packages found (packages with the "${CONNECTOR_KEYWORD}" keyword). Install one: ecmahost plugins install <package or tarball>.`);
     return;
   }
-  say(ctx, `This host supports connector API version ${API_VERSION}.`);
+  say(ctx, `This host supports connector API version ${SUPPORTED_API_VERSIONS.join(', ')}. It runs @ecmahost/sdk ${runningSdkVersion()}.`);
   for (const p of plugins) {
-    const status = p.problem === undefined ? 'loadable' : `NOT loadable: ${p.problem}`;
+    const status = p.problem === undefined ? 'loadable' : `NOT loadable: ${p.problem}${p.code === undefined ? '' : ` [${p.code}]`}`;
     say(ctx, `${p.name}@${p.version}  api ${p.apiVersion ?? '?'}  ${status}`);
   }
 }

@@ -1,6 +1,6 @@
 import { isSecret } from '@ecmahost/sdk';
 import type { ObjectTypeDefinition, ParameterDefinition, ParameterValue } from '@ecmahost/sdk';
-import type { PluginReport } from '../../cli/commands/plugins.js';
+import type { PluginReport } from '../../plugins/find-plugins.js';
 import { Csrf, FieldError, Layout } from '../layout.js';
 import type { PageContext } from '../layout.js';
 import type { WizardState } from '../wizard-state.js';

@@ -4,6 +4,7 @@ import type { ConnectorDefinition, ConnectorInstance, ParameterValues } from '@e
 import { silentLogger } from '@ecmahost/sdk';
 import { loadConnectorDefinition } from '../connectors/loader.js';
 import { OpsError, isOpsError } from '../store/errors.js';
+import { isPluginLoadError } from './plugin-load-error.js';
 
 /**
  * The directory connectors are resolved from when the host itself is the starting point: the
@@ -30,7 +31,8 @@ export function normalizePackageSpec(spec: string, cwd: string): string {
 
 /**
  * Loads a connector through the host's loader (the one third-party connectors go through),
- * trying each search directory. Throws `OpsError('connector-load-failed')` with the loader's reason.
+ * trying each search directory until one has it. Throws `OpsError('connector-load-failed')` with the
+ * loader's reason; its `cause` is the loader's `PluginLoadError`, whose `code` says what is wrong.
  */
 export async function loadDefinition(spec: string, dataDir: string): Promise<ConnectorDefinition> {
   let lastError: unknown;
@@ -39,7 +41,7 @@ export async function loadDefinition(spec: string, dataDir: string): Promise<Con
       return await loadConnectorDefinition(spec, dir);
     } catch (error) {
       lastError = error;
-      if (!/is not installed/.test((error as Error).message)) break;
+      if (!isPluginLoadError(error) || error.code !== 'not-installed') break;
     }
   }
   throw new OpsError('connector-load-failed', `cannot load connector ${spec}: ${(lastError as Error).message}`, { cause: lastError });
