@@ -1,9 +1,10 @@
 import type { Capabilities, ConnectorDefinition, ConnectorInstance } from '@ecmahost/sdk';
-import { assertApiVersion, findObjectType, instanceProblems, isConnectorDefinition } from '@ecmahost/sdk';
+import { findObjectType, instanceProblems } from '@ecmahost/sdk';
 import type { Logger } from 'pino';
 import { ConnectorCache } from '../cache/connector-cache.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { ignoredFeatures } from './ignored-features.js';
+import { checkConnectorDefinition } from './loader.js';
 import { ServedSchema } from './served-schema.js';
 
 /**
@@ -40,10 +41,8 @@ export interface OpenOptions {
  * opened; logs one warning naming the declared features this host does not use.
  */
 export async function openConnector(config: ConnectorInstanceConfig, options: OpenOptions): Promise<OpenConnector> {
-  const definition = await options.load(config.package);
-  // Also for definitions handed over by a custom loader.
-  if (!isConnectorDefinition(definition)) throw new Error(`${config.package} is not a connector made by defineConnector`);
-  assertApiVersion(definition);
+  // Checked again here for definitions handed over by a custom loader (tests, embedding apps).
+  const definition = checkConnectorDefinition(await options.load(config.package), config.package);
   const capabilities = definition.capabilities(config.parameters);
   const instance = await definition.open(config.parameters, { log: options.log, signal: options.signal });
   try {
