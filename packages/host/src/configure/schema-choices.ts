@@ -95,9 +95,10 @@ export function proposeScimMapping(type: ObjectTypeDefinition, anchor: readonly 
   return mapping;
 }
 
-/** The attributes a disable flow may set: single-valued booleans and strings. */
+/** The attributes a disable flow may set: single-valued booleans (offered first: the usual flags), then strings. */
 export function disableFlowAttributes(type: ObjectTypeDefinition): AttributeDefinition[] {
-  return type.attributes.filter((a) => !a.multiValued && (a.type === 'boolean' || a.type === 'string'));
+  const single = type.attributes.filter((a) => !a.multiValued);
+  return [...single.filter((a) => a.type === 'boolean'), ...single.filter((a) => a.type === 'string')];
 }
 
 /**
