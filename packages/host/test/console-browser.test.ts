@@ -438,7 +438,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
       await page.click('#next');
       await page.click('#next');
       expect(await heading()).toBe('Edit connector Same: Finish');
-      await screenshot('wizard-edit-finish');
+      await screenshot('wizard-edit-finish', false);
       await page.click('#next');
       expect(await heading()).toBe('Connector Same');
       expect(await page.locator('[role=status]').first().textContent()).toContain('Saved the changes to Same');
@@ -458,7 +458,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
       await page.goto(`${base}/console/connectors/Same`);
       await page.click('#remove-connector');
       expect(await heading()).toBe('Remove connector Same');
-      await screenshot('connector-remove');
+      await screenshot('connector-remove', false);
       await page.click('#confirm-remove');
       expect(await heading()).toBe('Overview');
       expect(await page.locator('[role=status]').first().textContent()).toContain('Removed connector Same');
