@@ -91,7 +91,7 @@ async function startConsoleFixture(options: { loadConnector?: (spec: string) => 
 }
 
 
-const PAGES = ['/console', '/console/settings', '/console/wizard', '/console/connectors/HR'];
+const PAGES = ['/console', '/console/settings', '/console/wizard', '/console/connectors/HR', '/console/connectors/HR/edit', '/console/connectors/HR/remove'];
 const FORMS = [
   '/console/settings',
   '/console/settings/generate-certificate',
@@ -99,6 +99,7 @@ const FORMS = [
   '/console/connectors/HR/import',
   '/console/connectors/HR/token',
   '/console/connectors/HR/test',
+  '/console/connectors/HR/remove',
   '/console/logout',
 ];
 
@@ -391,6 +392,10 @@ describe('console wizard', () => {
     expect(headingOf(html)).toBe('New connector: SCIM Mapping');
     expect(html).toMatch(/<select id="scim-0" name="scim-0" data-scim-path="userName">.*<option value="login" selected="">login<\/option>/s);
     expect(html).toMatch(/data-scim-path="emails\[type eq &quot;work&quot;\]\.value">.*?<option value="mail" selected="">mail<\/option>/s);
+    // A mapping onto an attribute that is not served (a forged form) is refused on the page.
+    const forged = await post({ nav: 'next', 'scim-0': 'login', 'scim-1': 'shoeSize' });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('externalId is mapped to shoeSize, which is not a served attribute of person.');
     await post({ nav: 'next', 'scim-0': 'login', 'scim-3': 'firstName', 'scim-5': 'mail', 'scim-2': 'objectClass' });
     html = await pageOf(w);
     expect(headingOf(html)).toBe('New connector: Deprovisioning');
@@ -431,6 +436,14 @@ describe('console wizard', () => {
     await expect.poll(() => w.host.connectorStatus('People')?.state).toBe('ready');
     const scim = await w.request('/ecma2host_People/scim/Users', { headers: { authorization: `Bearer ${token}` } });
     expect(scim.status).toBe(200);
+
+    // Edit and remove name a configured connector; any other name is a 404 page.
+    expect((await w.request('/console/connectors/Nobody/edit')).status).toBe(404);
+    expect((await w.request('/console/connectors/Nobody/remove', { method: 'POST', form: { _csrf: csrf } })).status).toBe(404);
+    const removed = await w.request('/console/connectors/People/remove', { method: 'POST', form: { _csrf: csrf } });
+    expect(removed.status).toBe(303);
+    expect(await w.store.hasConnector('People')).toBe(false);
+    expect((await w.request('/ecma2host_People/scim/Users', { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
   });
 
   it('lists connector export errors with the directory message and the last requests', async () => {
