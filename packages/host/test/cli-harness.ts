@@ -94,11 +94,6 @@ export class Terminal {
     return strip(this.#screen);
   }
 
-  /** What appeared after what earlier waits consumed. */
-  get rest(): string {
-    return this.text.slice(this.#cursor);
-  }
-
   /** Waits until `pattern` appears after what earlier waits consumed. */
   async waitFor(pattern: string | RegExp, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
