@@ -108,7 +108,8 @@ async function askSchema(prompter: Prompter, type: ObjectTypeDefinition, answers
       servedNames(next.anchor, next.attributes),
     );
     const multi = chosen.filter((name) => type.attributes.find((a) => a.name === name)?.multiValued === true);
-    const single = multi.length === 0 ? [] : await prompter.multiselect('Treat as single value (SCIM sees one value)', multi.map((name) => ({ value: name, label: name })), [], false);
+    const singleBefore = multi.filter((name) => next.attributes.some((a) => a.name === name && a.singleValue === true));
+    const single = multi.length === 0 ? [] : await prompter.multiselect('Treat as single value (SCIM sees one value)', multi.map((name) => ({ value: name, label: name })), singleBefore, false);
     next.attributes = chosen.map((name) => (single.includes(name) ? { name, singleValue: true } : { name }));
   }
   const served = servedNames(next.anchor, next.attributes);

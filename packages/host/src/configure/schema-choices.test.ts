@@ -30,10 +30,19 @@ describe('schema choices', () => {
     expect(proposeScimMapping(person, ['uid'], attributes)).toEqual({ userName: 'uid', displayName: 'displayName', 'name.familyName': 'sn', 'emails[type eq "work"].value': 'mail' });
   });
 
-  it('defaults to the declared anchor, the preselection, the delete flow "delete" and no disable action', () => {
+  it('defaults to the declared anchor, the preselection with name-like lists as single values, the delete flow "delete" and no disable action', () => {
     const answers = defaultSchemaAnswers(person);
     expect(answers).toMatchObject({ anchor: ['uid'], dn: { autogenerate: true }, deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } } });
-    expect(answers.scimMapping).toEqual({ userName: 'uid', displayName: 'displayName' });
+    expect(answers.attributes).toEqual([
+      { name: 'uid' },
+      { name: 'cn', singleValue: true },
+      { name: 'sn', singleValue: true },
+      { name: 'givenName', singleValue: true },
+      { name: 'mail', singleValue: true },
+      { name: 'displayName' },
+      { name: 'locked' },
+    ]);
+    expect(answers.scimMapping).toEqual({ userName: 'uid', displayName: 'displayName', 'name.givenName': 'givenName', 'name.familyName': 'sn', 'emails[type eq "work"].value': 'mail' });
     expect(checkSchemaAnswers(schema, answers)).toEqual([]);
   });
 

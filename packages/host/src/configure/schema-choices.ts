@@ -31,7 +31,7 @@ export interface ScimMappingTarget {
 export const SCIM_MAPPING_TARGETS: readonly ScimMappingTarget[] = [
   { path: 'userName', label: 'userName (Entra\'s matching attribute)', proposals: ['username', 'login', 'uid', 'samaccountname', 'userprincipalname'] },
   { path: 'externalId', label: 'externalId', proposals: ['externalid', 'azureid'] },
-  { path: 'displayName', label: 'displayName', proposals: ['displayname'] },
+  { path: 'displayName', label: 'displayName', proposals: ['displayname', 'cn'] },
   { path: 'name.givenName', label: 'name.givenName', proposals: ['givenname', 'firstname'] },
   { path: 'name.familyName', label: 'name.familyName', proposals: ['sn', 'surname', 'familyname', 'lastname'] },
   { path: 'emails[type eq "work"].value', label: 'emails[type eq "work"].value', proposals: ['mail', 'email', 'emailaddress', 'workemail'] },
@@ -114,10 +114,25 @@ export function servedAttributes(answers: Pick<SchemaAnswers, 'anchor' | 'attrib
   return names.map((name) => (byName.get(name)?.singleValue === true ? { name, singleValue: true } : { name }));
 }
 
-/** The answers a front-end starts from for a type: its anchor, the preselection, the proposed mapping, the default flows. */
+/**
+ * Whether a multi-valued attribute starts as "treat as single value": the ones named like a core
+ * SCIM attribute (LDAP's `cn`, `sn`, `givenName`, `mail`), which Entra reads and writes as one
+ * value; served as lists they would come back as arrays and could not be mapped.
+ */
+export function proposedSingleValue(attribute: AttributeDefinition): boolean {
+  return attribute.multiValued && attribute.type !== 'binary' && SCIM_MAPPING_TARGETS.some((t) => t.proposals.includes(attribute.name.toLowerCase()));
+}
+
+/**
+ * The answers a front-end starts from for a type: its anchor, the preselection (with name-like
+ * multi-valued attributes treated as single values), the proposed mapping, the default flows.
+ */
 export function defaultSchemaAnswers(type: ObjectTypeDefinition): SchemaAnswers {
   const anchor = defaultAnchor(type);
-  const attributes = servedNames(anchor, preselectedAttributes(type).map((name) => ({ name }))).map((name) => ({ name }));
+  const attributes = servedNames(anchor, preselectedAttributes(type).map((name) => ({ name }))).map((name) => {
+    const def = type.attributes.find((a) => a.name === name);
+    return def !== undefined && proposedSingleValue(def) ? { name, singleValue: true } : { name };
+  });
   return {
     objectType: type.name,
     anchor,

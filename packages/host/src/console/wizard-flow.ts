@@ -95,7 +95,7 @@ export function chooseType(state: WizardState, typeName: string): void {
   if (type === undefined) return;
   const defaults = defaultSchemaAnswers(type);
   state.anchor = defaults.anchor;
-  state.attributes = new Map(defaults.attributes.map((a) => [a.name, false]));
+  state.attributes = new Map(defaults.attributes.map((a) => [a.name, a.singleValue === true]));
   delete state.scimMapping;
   state.dnMode = 'autogenerate';
   delete state.dnAttribute;
