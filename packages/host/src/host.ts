@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { QueryPlan } from './cache/connector-cache.js';
 import type { ConnectorInstanceConfig } from './config/connector-config.js';
+import { connectorNameProblem } from './configure/connector-name.js';
 import { loadConnectorDefinition } from './connectors/loader.js';
 import { ConnectorRuntime } from './connectors/runtime.js';
 import type { ConnectorStatus, ImportOptions, ImportSummary } from './connectors/runtime.js';
@@ -94,7 +95,6 @@ export interface Host {
   connectorNames(): string[];
 }
 
-const NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Creates the host: the SCIM routes of every connector, `/healthz`, `/readyz`, `/metrics`, one
@@ -111,7 +111,8 @@ export function createHost(options: HostOptions): Host {
   let started = false;
 
   const entryFor = (config: ConnectorInstanceConfig): ServedConnector => {
-    if (!NAME.test(config.name)) throw new Error(`connector name ${JSON.stringify(config.name)} must use only letters, digits, _ and -`);
+    const problem = connectorNameProblem(config.name);
+    if (problem !== undefined) throw new Error(problem);
     const runtime = new ConnectorRuntime(config, { load, logger, metrics, stateDir: options.stateDir, maxValueLength });
     return { runtime, users: new UserOperations(runtime) };
   };

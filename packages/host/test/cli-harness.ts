@@ -1,6 +1,6 @@
 // Shared by the cli-*, ops-* and demo-* suites: runs the BUILT `ecmahost` binary (dist/cli.js)
 // the way an admin does, and provides a connector module a fresh data directory can load.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -55,6 +55,77 @@ export async function ensureBuilt(): Promise<void> {
   }
 }
 
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+// CSI and OSC sequences: what the prompts draw with.
+const strip = (s: string): string => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07]*\x07/g, '').replace(/\r/g, '');
+
+/** Whether util-linux `script` is there to make a pseudo-terminal. */
+export function hasScript(): boolean {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Keys as a terminal sends them. */
+export const KEYS = { ENTER: '\r', BACKSPACE: '\x7f', DOWN: '\x1b[B', SPACE: ' ', CTRL_C: '\x03' } as const;
+
+/**
+ * Drives the built CLI in a pseudo-terminal made by util-linux `script`, the way an admin types:
+ * wait for a prompt's text, then send keys.
+ */
+export class Terminal {
+  readonly #child: ChildProcess;
+  #screen = '';
+  #cursor = 0;
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
+    const command = `stty cols 160 rows 60; exec ${[process.execPath, CLI, ...args].map(quote).join(' ')}`;
+    this.#child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], { env: { ...env, TERM: 'xterm-256color' }, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child.stdout?.on('data', (d: Buffer) => (this.#screen += d.toString()));
+    this.#child.stderr?.on('data', (d: Buffer) => (this.#screen += d.toString()));
+    this.exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+  }
+
+  get text(): string {
+    return strip(this.#screen);
+  }
+
+  /** Waits until `pattern` appears after what earlier waits consumed. */
+  async waitFor(pattern: string | RegExp, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rest = this.text.slice(this.#cursor);
+      const at = typeof pattern === 'string' ? rest.indexOf(pattern) : rest.search(pattern);
+      if (at >= 0) {
+        this.#cursor += at + 1;
+        return;
+      }
+      if (this.#child.exitCode !== null || Date.now() > deadline) throw new Error(`did not see ${String(pattern)}; screen:\n${this.text.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Waits for `pattern`, then sends `keys`. */
+  async answer(pattern: string | RegExp, keys: string): Promise<void> {
+    await this.waitFor(pattern);
+    await this.type(keys);
+  }
+
+  async type(keys: string): Promise<void> {
+    // Give the prompt a moment to switch the terminal to raw mode before keys arrive.
+    await new Promise((r) => setTimeout(r, 150));
+    this.#child.stdin?.write(keys);
+  }
+
+  kill(): void {
+    if (this.#child.exitCode === null) this.#child.kill('SIGKILL');
+  }
+}
+
 /** How long a suite may wait for {@link ensureBuilt}. */
 export const BUILD_TIMEOUT_MS = 300_000;
 
@@ -90,8 +161,9 @@ export async function tempDir(prefix = 'ecmahost-cli-'): Promise<{ dir: string; 
 /**
  * A connector over a JSON file (`{"people": {"<login>": {...}}}`) written as a plain ES module, so
  * the built host loads it exactly as a third-party connector given by path. Its parameter pages use
- * every parameter type, a page series (global 1 and 2), a pattern with a message and a
- * connector-side validation; its `open` insists that the API key arrives as a Secret.
+ * every parameter type, a page series (global 1 and 2), a pattern with a message and
+ * connector-side validations (one spanning two parameters); its schema has a hidden, a binary and a
+ * multi-valued attribute; its `open` insists that the API key arrives as a Secret.
  */
 export function fixtureConnectorSource(): string {
   return `import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -104,6 +176,8 @@ const schema = { objectTypes: [{ name: 'person', anchors: ['login'], attributes:
   { name: 'mail', type: 'string', multiValued: false },
   { name: 'enabled', type: 'boolean', multiValued: false },
   { name: 'internalNote', type: 'string', multiValued: false, hidden: true },
+  { name: 'photo', type: 'binary', multiValued: false },
+  { name: 'nicknames', type: 'string', multiValued: true },
 ] }] };
 
 const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { people: {} });
@@ -120,6 +194,8 @@ export default defineConnector({
       { name: 'about', type: 'label', text: 'The data file is created when it does not exist.' },
       { name: 'region', type: 'dropdown', label: 'Region', options: ['eu', 'us'], default: 'eu' },
       { name: 'pretty', type: 'checkbox', label: 'Pretty-print the file', default: false },
+      { name: 'transport', type: 'dropdown', label: 'Transport', options: ['https', 'http'], default: 'https' },
+      { name: 'allowHttp', type: 'checkbox', label: 'Allow plain http', default: false },
     ];
     if (request.page === 'global' && request.pageNumber === 1) return [
       { name: 'prefix', type: 'string', label: 'Login prefix', pattern: '^[a-z]*$', patternMessage: 'Login prefix: lowercase letters only.' },
@@ -129,6 +205,8 @@ export default defineConnector({
   },
   validate(request) {
     if (request.page === 'connectivity' && !String(request.values.file).endsWith('.json')) return [{ parameter: 'file', message: 'The data file must end in .json.' }];
+    // A rule spanning two answers that names only the first, as the LDAP connector's security rule does.
+    if (request.page === 'connectivity' && request.values.transport === 'http' && request.values.allowHttp !== true) return [{ parameter: 'transport', message: 'Plain http must be allowed explicitly: tick "Allow plain http" or use https.' }];
     return [];
   },
   async open(values) {
@@ -187,6 +265,29 @@ export async function writeFixture(dir: string, people: Record<string, Record<st
   await writeFile(connector, fixtureConnectorSource());
   await writeFile(dataFile, JSON.stringify({ people }));
   return { connector, dataFile };
+}
+
+/** The name the fixture connector has when {@link installFixturePackage} installed it. */
+export const FIXTURE_PACKAGE = 'fixture-json-people';
+
+/**
+ * Installs the fixture connector as a package in `dataDir/node_modules`, with the keyword and
+ * manifest of a connector package, so the console lists it and `--package fixture-json-people` loads it.
+ */
+export async function installFixturePackage(dataDir: string): Promise<void> {
+  const dir = path.join(dataDir, 'node_modules', FIXTURE_PACKAGE);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'index.mjs'), fixtureConnectorSource());
+  const manifest = {
+    name: FIXTURE_PACKAGE,
+    version: '1.2.3',
+    type: 'module',
+    exports: './index.mjs',
+    keywords: ['ecma-connector'],
+    ecmahost: { connector: './index.mjs', apiVersion: 1 },
+    peerDependencies: { '@ecmahost/sdk': '>=0.0.0' },
+  };
+  await writeFile(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
 }
 
 /** The flags that add the fixture connector non-interactively. */

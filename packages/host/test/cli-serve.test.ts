@@ -44,6 +44,20 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
     expect(serve.output()).toContain(`Serving People at https://localhost:${serve.port}/ecma2host_People/scim`);
   });
 
+  it('connector set with a credential the target refuses changes nothing: the running instance keeps answering', async () => {
+    const file = path.join(dataDir, 'connectors', 'People.yaml');
+    const before = await readFile(file, 'utf8');
+    // The fixture's target refuses this API key in testConnection, as a directory refuses a wrong bind password.
+    const refused = await run('connector', 'set', 'People', '--param', 'apiKey=key-refused');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The API key was refused by the people service.');
+    expect(refused.stdout).not.toContain('Updated connector');
+    expect(await readFile(file, 'utf8')).toBe(before);
+    const found = await users('People', FILTER('alice'), token);
+    expect(found.status, found.body).toBe(200);
+    expect(found.json()).toMatchObject({ totalResults: 1, Resources: [{ userName: 'alice' }] });
+  });
+
   it('connector import goes through the running host and refreshes what SCIM sees', async () => {
     const data = JSON.parse(await readFile(fixture.dataFile, 'utf8')) as { people: Record<string, unknown> };
     data.people.carol = { login: 'carol', firstName: 'Carol', enabled: true };

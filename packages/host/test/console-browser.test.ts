@@ -2,7 +2,7 @@
 // against a real host: runHost over real HTTPS on a free loopback port, with the console wired
 // in as `ecmahost serve` wires it, the generic SQL connector on an SQLite file, and SCIM requests
 // over the same HTTPS port.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +11,13 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSecret } from '@ecmahost/sdk';
+import type { ConnectorInstanceConfig } from '../src/config/connector-config.js';
 import { runHost } from '../src/server/run-host.js';
 import type { RunningHost } from '../src/server/run-host.js';
-import { initStore } from '../src/store/store.js';
+import { ENCRYPTED_PREFIX } from '../src/store/secret-box.js';
+import { initStore, openStore } from '../src/store/store.js';
+import { BUILD_TIMEOUT_MS, FIXTURE_PACKAGE, KEYS, Terminal, cleanEnv, cli, ensureBuilt, hasScript, installFixturePackage } from './cli-harness.js';
 
 const CHROMIUM = process.env.ECMAHOST_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -31,6 +35,7 @@ if (!haveChromium && !requireLive) console.warn(`console browser test skipped: $
 
 describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipped without /usr/bin/chromium unless ECMAHOST_REQUIRE_LIVE=1)', () => {
   let dir: string;
+  let dataDir: string;
   let running: RunningHost;
   let context: BrowserContext;
   let page: Page;
@@ -58,7 +63,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-console-e2e-'));
-    const dataDir = path.join(dir, 'data');
+    dataDir = path.join(dir, 'data');
     // As "ecmahost init --host-name localhost" does.
     await initStore(dataDir, { settings: { hostName: 'localhost' }, env: {} });
     adminToken = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
@@ -79,6 +84,8 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     });
     page = context.pages()[0] ?? (await context.newPage());
   }, 120_000);
+
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await context?.close();
@@ -170,12 +177,20 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     // Object Types and Select Attributes from live schema discovery of the SQLite table.
     expect(await heading()).toBe('New connector: Object Types');
     expect(await page.inputValue('#objectType')).toBe('User');
-    expect(await page.inputValue('#anchor')).toBe('ContosoLogin');
+    expect(await page.isChecked('#anchor-ContosoLogin')).toBe(true);
     await screenshot('wizard-object-types');
     await page.click('#next');
     expect(await heading()).toBe('New connector: Select Attributes');
     for (const name of ['FirstName', 'LastName', 'Email', 'IsActive']) expect(await page.isChecked(`#attr-${name}`)).toBe(true);
     await screenshot('wizard-attributes');
+    await page.click('#next');
+    // The SCIM mapping, proposed from the served columns.
+    expect(await heading()).toBe('New connector: SCIM Mapping');
+    expect(await page.inputValue('#scim-0')).toBe('ContosoLogin');
+    expect(await page.inputValue('#scim-3')).toBe('FirstName');
+    expect(await page.inputValue('#scim-4')).toBe('LastName');
+    expect(await page.inputValue('#scim-5')).toBe('Email');
+    await screenshot('wizard-scim-mapping');
     await page.click('#next');
     expect(await heading()).toBe('New connector: Deprovisioning');
     await page.selectOption('#disable', 'attribute:IsActive');
@@ -265,4 +280,190 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     expect(await row.locator('[data-field=cache]').textContent()).toBe(String(SEEDED.length + 1 + ADDED_DIRECTLY));
     await screenshot('overview');
   });
+
+  // A configuration as a comparable value: the token hash (salted) left out, secrets decrypted.
+  function comparable(config: ConnectorInstanceConfig): unknown {
+    const parameters = Object.fromEntries(Object.entries(config.parameters).map(([k, v]) => [k, isSecret(v) ? { secret: v.reveal() } : v]));
+    return { ...config, tokenHash: 'salted', parameters };
+  }
+
+  // The stored file as text, but for the salted token hash and the encrypted secret's ciphertext.
+  function fileText(directory: string, name: string): string {
+    return readFileSync(path.join(directory, 'connectors', `${name}.yaml`), 'utf8')
+      .replace(/^tokenHash: .*$/m, 'tokenHash: salted')
+      .replace(new RegExp(`${ENCRYPTED_PREFIX}[A-Za-z0-9_-]+`, 'g'), `${ENCRYPTED_PREFIX}ciphertext`);
+  }
+
+  it.skipIf(!hasScript())(
+    'stores the same configuration from the CLI flags, the CLI prompts and the console; edits and removes it in the console',
+    { timeout: 240_000 },
+    async () => {
+      const TOKEN = 'same-token-for-three-front-ends';
+      const env = cleanEnv();
+      const dataFile = path.join(dir, 'same-people.json');
+      writeFileSync(dataFile, JSON.stringify({ people: { alice: { login: 'alice', firstName: 'Alice', lastName: 'Liddell', mail: 'alice@example.test', enabled: true, nicknames: ['Ally'] } } }));
+      // The same connector package next to each host: the console lists installed packages only.
+      const flagsDir = path.join(dir, 'flags-data');
+      const promptsDir = path.join(dir, 'prompts-data');
+      for (const d of [flagsDir, promptsDir]) expect((await cli(['-d', d, 'init', '--host-name', 'localhost'], { env })).code).toBe(0);
+      for (const d of [flagsDir, promptsDir, dataDir]) await installFixturePackage(d);
+
+      // 1. Every answer as a flag.
+      const flags = await cli(
+        [
+          '-d', flagsDir, 'connector', 'add', 'Same', '--package', FIXTURE_PACKAGE,
+          '--param', `file=${dataFile}`, '--param', 'apiKey=key-same123', '--param', 'region=us', '--param', 'prefix=emp', '--param', 'comment=same answers',
+          '--autosync', '30', '--token', TOKEN,
+          '--anchor', 'login', '--attributes', 'login,firstName,lastName,mail,enabled,nicknames:single', '--dn-attribute', 'login',
+          '--scim', 'userName=login', '--scim', 'name.givenName=firstName', '--scim', 'name.familyName=lastName', '--scim', 'emails[type eq "work"].value=mail',
+          '--disable-flow', 'attribute:enabled', '--delete-flow', 'delete',
+        ],
+        { env },
+      );
+      expect(flags.code, flags.stderr).toBe(0);
+
+      // 2. The same answers typed at the prompts (defaults accepted where the flags left them out).
+      const { ENTER, DOWN, SPACE } = KEYS;
+      const term = new Terminal(['-d', promptsDir, 'connector', 'add', 'Same', '--package', FIXTURE_PACKAGE, '--autosync', '30', '--token', TOKEN], env, dir);
+      try {
+        await term.answer('Data file', `${dataFile}${ENTER}`);
+        await term.answer('API key', `key-same123${ENTER}`);
+        await term.answer('Region', DOWN + ENTER);
+        await term.answer('Pretty-print the file', ENTER);
+        await term.answer('Transport', ENTER);
+        await term.answer('Allow plain http', ENTER);
+        await term.answer('Login prefix', `emp${ENTER}`);
+        await term.answer('Comment', `same answers${ENTER}`);
+        await term.answer('Anchor attribute(s)', ENTER);
+        await term.answer('Attributes to serve', ENTER);
+        await term.answer('Treat as single value', SPACE + ENTER);
+        await term.answer('DN source', DOWN + ENTER);
+        for (const target of ['userName', 'externalId', 'displayName', 'name.givenName', 'name.familyName', 'emails']) await term.answer(`SCIM ${target}`, ENTER);
+        await term.answer('Disable flow', DOWN + DOWN + ENTER);
+        await term.answer('Does enabled hold true', ENTER);
+        await term.answer('Delete flow', ENTER);
+        await term.waitFor('Added connector Same');
+        expect(await term.exited).toBe(0);
+      } finally {
+        term.kill();
+      }
+
+      // 3. The same answers in the console wizard.
+      await page.goto(`${base}/console/wizard?new=1`);
+      if (page.url().endsWith('/console/login')) {
+        await page.fill('#credential', adminToken);
+        await page.click('#sign-in');
+        await page.goto(`${base}/console/wizard?new=1`);
+      }
+      expect(await heading()).toBe('New connector: Properties');
+      await page.fill('#name', 'Same');
+      await page.selectOption('#package', FIXTURE_PACKAGE);
+      await page.fill('#autosync', '30');
+      await page.fill('#token', TOKEN);
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Connectivity');
+      await page.fill('#param-file', dataFile);
+      await page.fill('#param-apiKey', 'key-same123');
+      await page.selectOption('#param-region', 'us');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Global');
+      await page.fill('#param-prefix', 'emp');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Global 2');
+      await page.fill('#param-comment', 'same answers');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Object Types');
+      expect(await page.isChecked('#anchor-login')).toBe(true);
+      await page.check('input[name=dnMode][value=attribute]');
+      await page.selectOption('select[name=dnAttribute]', 'login');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Select Attributes');
+      // Preselected: neither the hidden nor the binary attribute.
+      expect(await page.isChecked('#attr-internalNote')).toBe(false);
+      expect(await page.isChecked('#attr-photo')).toBe(false);
+      expect(await page.isChecked('#attr-nicknames')).toBe(true);
+      await page.check('input[name=single][value=nicknames]');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: SCIM Mapping');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Deprovisioning');
+      expect(await page.inputValue('#deleteFlow')).toBe('delete');
+      await page.selectOption('#disable', 'attribute:enabled');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Run Profiles');
+      expect(await page.locator('#wizard-form').textContent()).not.toContain('batch');
+      await page.click('#next');
+      expect(await heading()).toBe('New connector: Finish');
+      await page.click('#next');
+      expect(await heading()).toBe('Connector Same created');
+
+      const stored = await Promise.all([openStore(flagsDir, {}), openStore(promptsDir, {})].map(async (s) => (await s).readConnector('Same')));
+      const fromConsole = await running.store.readConnector('Same');
+      expect(comparable(stored[0] as ConnectorInstanceConfig)).toEqual(comparable(fromConsole));
+      expect(comparable(stored[1] as ConnectorInstanceConfig)).toEqual(comparable(fromConsole));
+      expect(fileText(flagsDir, 'Same')).toBe(fileText(dataDir, 'Same'));
+      expect(fileText(promptsDir, 'Same')).toBe(fileText(dataDir, 'Same'));
+      expect(fromConsole.scimMapping).toEqual({ userName: 'login', 'name.givenName': 'firstName', 'name.familyName': 'lastName', 'emails[type eq "work"].value': 'mail' });
+
+      // Edit in the console: every page pre-filled, the secret never shown and kept, a parameter
+      // and the SCIM mapping changed; the running host serves the change.
+      const scim = `${base}/ecma2host_Same/scim`;
+      const bearer = { authorization: `Bearer ${TOKEN}` };
+      await expect.poll(() => running.host.connectorStatus('Same')?.state, { timeout: 30_000 }).toBe('ready');
+      await page.goto(`${base}/console/connectors/Same`);
+      await page.click('#edit-connector');
+      expect(await heading()).toBe('Edit connector Same: Properties');
+      expect(await page.inputValue('#autosync')).toBe('30');
+      await page.click('#next');
+      expect(await heading()).toBe('Edit connector Same: Connectivity');
+      expect(await page.inputValue('#param-file')).toBe(dataFile);
+      expect(await page.inputValue('#param-apiKey')).toBe('');
+      expect(await page.content()).not.toContain('key-same123');
+      expect(await page.inputValue('#param-region')).toBe('us');
+      await page.selectOption('#param-region', 'eu');
+      await page.click('#next');
+      expect(await page.inputValue('#param-prefix')).toBe('emp');
+      await page.click('#next');
+      await page.click('#next');
+      expect(await heading()).toBe('Edit connector Same: Object Types');
+      expect(await page.isChecked('input[name=dnMode][value=attribute]')).toBe(true);
+      await page.click('#next');
+      expect(await page.isChecked('input[name=single][value=nicknames]')).toBe(true);
+      await page.click('#next');
+      expect(await heading()).toBe('Edit connector Same: SCIM Mapping');
+      expect(await page.inputValue('#scim-0')).toBe('login');
+      await page.selectOption('#scim-2', 'nicknames');
+      await page.click('#next');
+      expect(await page.inputValue('#disable')).toBe('attribute:enabled');
+      await page.click('#next');
+      await page.click('#next');
+      expect(await heading()).toBe('Edit connector Same: Finish');
+      await screenshot('wizard-edit-finish', false);
+      await page.click('#next');
+      expect(await heading()).toBe('Connector Same');
+      expect(await page.locator('[role=status]').first().textContent()).toContain('Saved the changes to Same');
+      const edited = await running.store.readConnector('Same');
+      expect(edited.parameters.region).toBe('eu');
+      expect(isSecret(edited.parameters.apiKey) && edited.parameters.apiKey.reveal()).toBe('key-same123');
+      expect(edited.scimMapping).toEqual({ ...fromConsole.scimMapping, displayName: 'nicknames' });
+      expect(edited.tokenHash).toBe(fromConsole.tokenHash);
+      await expect
+        .poll(async () => {
+          const found = await context.request.get(`${scim}/Users?filter=${encodeURIComponent('userName eq "alice"')}`, { headers: bearer });
+          return found.status() === 200 ? ((await found.json()) as { Resources?: { displayName?: string }[] }).Resources?.[0]?.displayName : found.status();
+        }, { timeout: 30_000, interval: 500 })
+        .toBe('Ally');
+
+      // Remove, after a confirmation page: the file is gone and the SCIM URL answers 404.
+      await page.goto(`${base}/console/connectors/Same`);
+      await page.click('#remove-connector');
+      expect(await heading()).toBe('Remove connector Same');
+      await screenshot('connector-remove', false);
+      await page.click('#confirm-remove');
+      expect(await heading()).toBe('Overview');
+      expect(await page.locator('[role=status]').first().textContent()).toContain('Removed connector Same');
+      expect(existsSync(path.join(dataDir, 'connectors', 'Same.yaml'))).toBe(false);
+      expect((await context.request.get(`${scim}/Users`, { headers: bearer })).status()).toBe(404);
+    },
+  );
 });

@@ -91,7 +91,7 @@ async function startConsoleFixture(options: { loadConnector?: (spec: string) => 
 }
 
 
-const PAGES = ['/console', '/console/settings', '/console/wizard', '/console/connectors/HR'];
+const PAGES = ['/console', '/console/settings', '/console/wizard', '/console/connectors/HR', '/console/connectors/HR/edit', '/console/connectors/HR/remove'];
 const FORMS = [
   '/console/settings',
   '/console/settings/generate-certificate',
@@ -99,6 +99,7 @@ const FORMS = [
   '/console/connectors/HR/import',
   '/console/connectors/HR/token',
   '/console/connectors/HR/test',
+  '/console/connectors/HR/remove',
   '/console/logout',
 ];
 
@@ -326,7 +327,7 @@ describe('console wizard', () => {
     const badProps = await post({ nav: 'next', name: 'bad name!', package: '', autosync: 'x', token: 'short' });
     expect(badProps.status).toBe(400);
     const badText = await badProps.text();
-    expect(badText).toContain('Use 1 to 64 letters');
+    expect(badText).toContain('use 1 to 64 letters');
     expect(badText).toContain('Choose the connector package.');
     expect(badText).toContain('A whole number of minutes');
     expect(badText).toContain('at least 12 characters');
@@ -380,12 +381,22 @@ describe('console wizard', () => {
     html = await pageOf(w);
     expect(headingOf(html)).toBe('New connector: Object Types');
     expect(html).toContain('<option value="person" selected="">person</option>');
-    expect(html).toMatch(/<option value="login" selected="">login \(string\)<\/option>/);
+    expect(html).toMatch(/id="anchor-login" checked=""/);
     await post({ nav: 'next', objectType: 'person', anchor: 'login', dnMode: 'autogenerate' });
     html = await pageOf(w);
     expect(headingOf(html)).toBe('New connector: Select Attributes');
     expect(html).toContain('aria-label="treat objectClass as single value"');
     await post({ nav: 'next', attr: ['login', 'firstName', 'mail', 'objectClass', 'accountDisabled'], single: ['objectClass'] });
+    html = await pageOf(w);
+    // The SCIM mapping, proposed from what is served: the anchor for userName, firstName and mail.
+    expect(headingOf(html)).toBe('New connector: SCIM Mapping');
+    expect(html).toMatch(/<select id="scim-0" name="scim-0" data-scim-path="userName">.*<option value="login" selected="">login<\/option>/s);
+    expect(html).toMatch(/data-scim-path="emails\[type eq &quot;work&quot;\]\.value">.*?<option value="mail" selected="">mail<\/option>/s);
+    // A mapping onto an attribute that is not served (a forged form) is refused on the page.
+    const forged = await post({ nav: 'next', 'scim-0': 'login', 'scim-1': 'shoeSize' });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('externalId is mapped to shoeSize, which is not a served attribute of person.');
+    await post({ nav: 'next', 'scim-0': 'login', 'scim-3': 'firstName', 'scim-5': 'mail', 'scim-2': 'objectClass' });
     html = await pageOf(w);
     expect(headingOf(html)).toBe('New connector: Deprovisioning');
     expect(html).toContain('<option value="attribute:accountDisabled">Set attribute value: accountDisabled</option>');
@@ -393,8 +404,9 @@ describe('console wizard', () => {
     html = await pageOf(w);
     expect(headingOf(html)).toBe('New connector: Run Profiles');
     expect(html).toContain('This connector offers no delta import');
-    expect((await post({ nav: 'next', exportBatchSize: '0', importPageSize: '10' })).status).toBe(400);
-    await post({ nav: 'next', exportBatchSize: '50', importPageSize: '10' });
+    expect(html).not.toContain('batch');
+    expect((await post({ nav: 'next', importPageSize: '0' })).status).toBe(400);
+    await post({ nav: 'next', importPageSize: '10' });
     html = await pageOf(w);
     expect(headingOf(html)).toBe('New connector: Finish');
     expect(html).not.toContain('pw-s3cret-value');
@@ -414,7 +426,8 @@ describe('console wizard', () => {
       dn: { autogenerate: true },
       attributes: [{ name: 'login' }, { name: 'firstName' }, { name: 'mail' }, { name: 'objectClass', singleValue: true }, { name: 'accountDisabled' }],
       deprovisioning: { disable: { action: 'attribute', attribute: 'accountDisabled', activeValue: false }, delete: { action: 'none' } },
-      runProfiles: { export: { batchSize: 50 }, fullImport: { pageSize: 10 } },
+      runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 10 } },
+      scimMapping: { userName: 'login', displayName: 'objectClass', 'name.givenName': 'firstName', 'emails[type eq "work"].value': 'mail' },
       parameters: { file: storeFile, server: 'store.example.test', notes: 'two\nlines', verbose: false, mode: 'advanced', flavor: 'pistachio', extra: 'kept-value', advancedOption: 'typed-before-back' },
     });
     expect(isSecret(saved.parameters.password) && saved.parameters.password.reveal()).toBe('pw-s3cret-value');
@@ -423,6 +436,14 @@ describe('console wizard', () => {
     await expect.poll(() => w.host.connectorStatus('People')?.state).toBe('ready');
     const scim = await w.request('/ecma2host_People/scim/Users', { headers: { authorization: `Bearer ${token}` } });
     expect(scim.status).toBe(200);
+
+    // Edit and remove name a configured connector; any other name is a 404 page.
+    expect((await w.request('/console/connectors/Nobody/edit')).status).toBe(404);
+    expect((await w.request('/console/connectors/Nobody/remove', { method: 'POST', form: { _csrf: csrf } })).status).toBe(404);
+    const removed = await w.request('/console/connectors/People/remove', { method: 'POST', form: { _csrf: csrf } });
+    expect(removed.status).toBe(303);
+    expect(await w.store.hasConnector('People')).toBe(false);
+    expect((await w.request('/ecma2host_People/scim/Users', { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
   });
 
   it('lists connector export errors with the directory message and the last requests', async () => {
@@ -431,8 +452,9 @@ describe('console wizard', () => {
     await post({ nav: 'next', 'p.extra': '' });
     await post({ nav: 'next', objectType: 'person', anchor: 'login', dnMode: 'autogenerate' });
     await post({ nav: 'next', attr: ['login', 'firstName', 'mail'] });
+    await post({ nav: 'next', 'scim-0': 'login' });
     await post({ nav: 'next', disable: 'none', deleteFlow: 'delete' });
-    await post({ nav: 'next', exportBatchSize: '50', importPageSize: '10' });
+    await post({ nav: 'next', importPageSize: '10' });
     const done = await (await post({ nav: 'finish' })).text();
     expect(done).toContain('The secret token is the one you typed.');
     await expect.poll(() => w.host.connectorStatus('People')?.state).toBe('ready');

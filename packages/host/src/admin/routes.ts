@@ -40,7 +40,8 @@ function problem(c: Context, status: 400 | 401 | 403 | 404 | 500, error: string)
 
 /**
  * The `/admin` routes the CLI talks to on a running host: status, an import with streamed
- * progress, a cache query, and a reload of the connectors from the data directory. Every request
+ * progress, a cache query, and a reload of the connectors from the data directory (a connector
+ * whose new configuration does not open keeps running as it was and is listed as failed). Every request
  * needs the admin credential (never a connector's SCIM token) and, unless allowed, comes from
  * loopback.
  */
@@ -123,10 +124,17 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
       const before = loaded.get(name);
       // A connector may be running without being in `loaded` (the console adds connectors to the
       // running host itself): replace it rather than add it a second time.
-      if (!host.connectorNames().includes(name)) await host.addConnector(config);
-      else if (before === undefined || fingerprint(before) !== fingerprint(config)) await host.replaceConnector(config);
-      else if (before.tokenHash !== config.tokenHash) host.rotateToken(name, config.tokenHash);
-      else continue;
+      try {
+        if (!host.connectorNames().includes(name)) await host.addConnector(config);
+        else if (before === undefined || fingerprint(before) !== fingerprint(config)) await host.replaceConnector(config);
+        else if (before.tokenHash !== config.tokenHash) host.rotateToken(name, config.tokenHash);
+        else continue;
+      } catch (error) {
+        // The host opens a changed configuration before it stops the old instance: a refusal
+        // leaves the old one serving, and the caller hears the connector's message.
+        failed.push({ name, error: (error as Error).message });
+        continue;
+      }
       loaded.set(name, config);
       reloaded.push(name);
     }

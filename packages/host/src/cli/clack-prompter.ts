@@ -19,8 +19,11 @@ export function createClackPrompter(): Prompter {
       switch (def.type) {
         case 'checkbox':
           return answered(await p.confirm({ message, initialValue: typeof current === 'boolean' ? current : (def.default ?? false) }));
-        case 'encryptedString':
+        case 'encryptedString': {
+          // Asked again (a page refused as a whole): empty keeps what was typed, which is never shown.
+          if (typeof current === 'string' && current !== '') return answered(await p.password({ message: `${message} (empty keeps the value typed before)` })) || current;
           return answered(await p.password({ message }));
+        }
         case 'dropdown': {
           const options: { value: string | typeof OTHER; label: string }[] = def.options.map((o) => ({ value: o, label: o }));
           if (def.extensible) options.push({ value: OTHER, label: 'Other...' });
@@ -44,9 +47,9 @@ export function createClackPrompter(): Prompter {
       // clack's option type is conditional on T; the mapped choices have exactly its shape.
       return answered(await p.select<T>({ message, options: options as never, ...(initial === undefined ? {} : { initialValue: initial }) }));
     },
-    async multiselect<T>(message: string, choices: readonly Choice<T>[], initial: readonly T[]) {
+    async multiselect<T>(message: string, choices: readonly Choice<T>[], initial: readonly T[], required = true) {
       const options = choices.map((c) => ({ value: c.value, label: c.label, ...(c.hint === undefined ? {} : { hint: c.hint }) }));
-      return answered(await p.multiselect<T>({ message, options: options as never, initialValues: initial, required: true }));
+      return answered(await p.multiselect<T>({ message, options: options as never, initialValues: initial, required }));
     },
     async text(message, options = {}) {
       const opts: Parameters<typeof p.text>[0] = { message };

@@ -31,8 +31,7 @@ function addConnectorOptions(command: Command): Command {
     .option('--disable-flow <flow>', 'none | delete | attribute:<Attribute>[:inverted]')
     .option('--delete-flow <flow>', 'none | delete')
     .option('--autosync <minutes>', 'minutes between automatic imports (0 = off)')
-    .option('--scim <path=attribute>', 'map a core SCIM attribute onto a connector attribute (repeat)', collect)
-    .option('--export-batch-size <n>', 'entries per export batch')
+    .option('--scim <path=attribute>', 'map a core SCIM attribute onto a connector attribute (repeat; add: replaces the proposed mapping; set: path= removes one)', collect)
     .option('--import-page-size <n>', 'entries per full import page')
     .option('--delta-import-page-size <n>', 'entries per delta import page')
     .option('--no-delta-import', 'never run delta imports');

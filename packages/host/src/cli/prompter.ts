@@ -15,7 +15,8 @@ export interface Prompter {
   /** Asks for one connector parameter, starting from `current`; returns the raw answer. */
   parameter(definition: ParameterDefinition, current: string | boolean | undefined): Promise<string | boolean>;
   select<T>(message: string, choices: readonly Choice<T>[], initial?: T): Promise<T>;
-  multiselect<T>(message: string, choices: readonly Choice<T>[], initial: readonly T[]): Promise<T[]>;
+  /** Several choices; `required` (default true) refuses an empty answer. */
+  multiselect<T>(message: string, choices: readonly Choice<T>[], initial: readonly T[], required?: boolean): Promise<T[]>;
   text(message: string, options?: { initial?: string; placeholder?: string; validate?: (value: string) => string | undefined }): Promise<string>;
   confirm(message: string, initial: boolean): Promise<boolean>;
   /** Shows a page title, a label parameter's text or a divider. */

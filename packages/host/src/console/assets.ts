@@ -23,7 +23,7 @@ input.invalid, select.invalid, textarea.invalid { border-color:var(--bad); }
 .ok { background:#dafbe1; border:1px solid #4ac26b; padding:8px 12px; border-radius:4px; margin-bottom:16px; }
 .failure { background:#ffebe9; border:1px solid #ff8182; padding:8px 12px; border-radius:4px; margin-bottom:16px; }
 button, .button { background:var(--accent); color:#fff; border:0; padding:7px 14px; border-radius:4px; font:inherit; cursor:pointer; text-decoration:none; display:inline-block; }
-button.secondary { background:#eef2f6; color:var(--fg); border:1px solid #b7c0c9; }
+button.secondary, .button.secondary { background:#eef2f6; color:var(--fg); border:1px solid #b7c0c9; }
 .actions { margin-top:18px; display:flex; gap:8px; flex-direction:row-reverse; justify-content:flex-end; }
 .inline { display:inline; }
 .state-ready { color:var(--good); font-weight:600; } .state-failing { color:var(--bad); font-weight:600; } .state-importing, .state-loading { color:var(--warn); font-weight:600; }

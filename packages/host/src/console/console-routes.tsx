@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ConnectorDefinition } from '@ecmahost/sdk';
-import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Context, Env } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -8,13 +7,18 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { generateToken, hashToken } from '../auth/token.js';
 import { findPlugins } from '../plugins/find-plugins.js';
 import type { PluginReport } from '../plugins/find-plugins.js';
-import { loadDefinition, withInstance } from '../plugins/connector-loading.js';
+import { loadDefinition } from '../plugins/connector-loading.js';
+import { schemaAnswersOf } from '../configure/build-config.js';
+import { testAndDiscover } from '../configure/connection-test.js';
+import { checkSchemaAnswers } from '../configure/schema-choices.js';
 import type { Host } from '../host.js';
 import type { Store } from '../store/store.js';
 import { ActivityLog } from './activity-log.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { ImportTracker } from './import-tracker.js';
-import { ConnectorCreatedPage, ConnectorPage } from './pages/connector-page.js';
+import type { ConsoleDeps, ConsoleEnv } from './console-env.js';
+import { field } from './console-env.js';
+import { ConnectorPage, RemoveConnectorPage } from './pages/connector-page.js';
 import type { ConnectorView } from './pages/connector-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { OverviewPage } from './pages/overview-page.js';
@@ -25,7 +29,7 @@ import { SessionStore } from './sessions.js';
 import type { ConsoleSession } from './sessions.js';
 import { handleWizardPost, renderWizard } from './wizard-routes.js';
 import { formOf, pageContext, tenantUrl } from './request-helpers.js';
-import { field } from './wizard-flow.js';
+import { editWizard } from './wizard-state.js';
 
 /** Options of {@link consoleRoutes} and {@link mountConsole}. */
 export interface ConsoleOptions {
@@ -42,19 +46,6 @@ export interface ConsoleOptions {
   /** Loads a connector package; default: the loader `ecmahost connector add` uses. */
   loadConnector?: (spec: string) => Promise<ConnectorDefinition>;
 }
-
-/** What the console's handlers share. */
-export interface ConsoleDeps {
-  host: Host;
-  store: Store;
-  activity: ActivityLog;
-  imports: ImportTracker;
-  findPlugins: () => Promise<PluginReport[]>;
-  loadConnector: (spec: string) => Promise<ConnectorDefinition>;
-}
-
-/** The console's Hono environment. */
-export type ConsoleEnv = { Bindings: Partial<HttpBindings>; Variables: { session: ConsoleSession } };
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'ecmahost_console';
@@ -195,7 +186,11 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     return c.redirect('/console/settings', 303);
   });
 
-  app.get('/wizard', (c) => renderWizard(c, deps));
+  app.get('/wizard', (c) => {
+    // "New connector" leaves an edit that was abandoned half-way; a new connector in progress resumes.
+    if (c.req.query('new') === '1' && c.get('session').wizard?.editing !== undefined) delete c.get('session').wizard;
+    return renderWizard(c, deps);
+  });
   app.post('/wizard', (c) => handleWizardPost(c, deps));
 
   const connectorView = async (c: Context<ConsoleEnv>, name: string, extra: Partial<ConnectorView> = {}): Promise<Response> => {
@@ -265,12 +260,41 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     try {
       const config = await store.readConnector(name);
       const definition = await deps.loadConnector(config.package);
-      await withInstance(definition, config.parameters, (instance) => instance.testConnection());
-      test = { ok: true, message: `Connection succeeded (${definition.displayName}).` };
+      // What `ecmahost connector test` checks: the connector's own test, then that discovery still
+      // finds what the configuration serves.
+      const issues = checkSchemaAnswers(await testAndDiscover(definition, config.parameters), schemaAnswersOf(config));
+      test = issues.length === 0 ? { ok: true, message: `Connection succeeded (${definition.displayName}).` } : { ok: false, message: `Connected, but the schema no longer fits: ${issues.map((i) => i.message).join(' ')}` };
     } catch (error) {
       test = { ok: false, message: `Connection failed: ${(error as Error).message}` };
     }
     return connectorView(c, name, { test });
+  });
+
+  // Edit: the wizard again, every page pre-filled from the stored configuration.
+  app.get('/connectors/:name/edit', async (c) => {
+    const name = c.req.param('name');
+    if (!(await store.hasConnector(name))) return c.html(<ProblemPage ctx={pageContext(c)} title="Not found" message={`No connector named ${name} is configured.`} />, 404);
+    const config = await store.readConnector(name);
+    c.get('session').wizard = editWizard(config, await deps.loadConnector(config.package));
+    return c.redirect('/console/wizard', 303);
+  });
+
+  app.get('/connectors/:name/remove', async (c) => {
+    const name = c.req.param('name');
+    if (!(await store.hasConnector(name)) && !host.connectorNames().includes(name)) return c.html(<ProblemPage ctx={pageContext(c)} title="Not found" message={`No connector named ${name} is configured.`} />, 404);
+    return c.html(<RemoveConnectorPage ctx={pageContext(c)} name={name} tenantUrl={await tenantUrl(c, store, name)} />);
+  });
+
+  app.post('/connectors/:name/remove', async (c) => {
+    const name = c.req.param('name');
+    const configured = await store.hasConnector(name);
+    const running = host.connectorNames().includes(name);
+    if (!configured && !running) return c.html(<ProblemPage ctx={pageContext(c)} title="Not found" message={`No connector named ${name} is configured.`} />, 404);
+    // As "ecmahost connector remove" and a reload do: the file first, so a restart does not bring it back.
+    if (configured) await store.removeConnector(name);
+    if (running) await host.removeConnector(name);
+    c.get('session').flash = `Removed connector ${name}: its SCIM URL answers 404 now.`;
+    return c.redirect('/console', 303);
   });
 
   app.all('*', (c) => c.html(<ProblemPage ctx={pageContext(c)} title="Not found" message={`Nothing at ${c.req.path.slice(0, 200)}.`} />, 404));

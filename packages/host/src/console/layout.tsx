@@ -34,7 +34,7 @@ export function Layout(props: { title: string; ctx: PageContext; children?: Chil
             {props.ctx.signedIn ? (
               <>
                 <a href="/console">Overview</a>
-                <a href="/console/wizard">New connector</a>
+                <a href="/console/wizard?new=1">New connector</a>
                 <a href="/console/settings">Settings</a>
                 <form method="post" action="/console/logout">
                   <Csrf token={props.ctx.csrf} />

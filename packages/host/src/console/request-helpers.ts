@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
 import type { Store } from '../store/store.js';
-import type { ConsoleEnv } from './console-routes.js';
+import type { ConsoleEnv, FormFields } from './console-env.js';
 import type { PageContext } from './layout.js';
-import type { FormFields } from './wizard-flow.js';
 
 /** The page context of a request's session, taking its one-time message. */
 export function pageContext(c: Context<ConsoleEnv>): PageContext {
@@ -27,4 +26,3 @@ export async function tenantUrl(c: Context<ConsoleEnv>, store: Store, name: stri
 export async function formOf(c: Context<ConsoleEnv>): Promise<FormFields> {
   return (await c.req.parseBody({ all: true })) as FormFields;
 }
-

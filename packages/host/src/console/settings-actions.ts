@@ -4,8 +4,8 @@ import type { TlsSettings } from '../store/host-settings.js';
 import type { Store } from '../store/store.js';
 import { generateDataDirCertificate, loadTlsMaterial } from '../tls/load-tls.js';
 import type { SettingsView } from './pages/settings-page.js';
-import type { FormFields } from './wizard-flow.js';
-import { field } from './wizard-flow.js';
+import type { FormFields } from './console-env.js';
+import { field } from './console-env.js';
 
 /** The settings page's data: the saved settings and what their certificate says. */
 export async function settingsView(store: Store, requestUrl: string, errors: Record<string, string>): Promise<SettingsView> {

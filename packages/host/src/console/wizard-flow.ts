@@ -1,31 +1,19 @@
-import { PARAMETER_PAGES, checkParameterValues, holdsValue, normalizeParameterValues } from '@ecmahost/sdk';
-import type { ConnectorDefinition, ParameterDefinition, ParameterValue, Schema } from '@ecmahost/sdk';
+import { holdsValue, normalizeParameterValues } from '@ecmahost/sdk';
+import type { ConnectorDefinition, ParameterDefinition, ParameterValue } from '@ecmahost/sdk';
 import { MIN_TOKEN_LENGTH, generateToken, hashToken } from '../auth/token.js';
-import type { ConnectorInstanceConfig, SelectedAttribute } from '../config/connector-config.js';
-import { withInstance } from '../plugins/connector-loading.js';
+import type { ConnectorInstanceConfig, DisableFlow } from '../config/connector-config.js';
+import { buildConnectorConfig } from '../configure/build-config.js';
+import type { RunProfileAnswers } from '../configure/build-config.js';
+import { connectorNameProblem } from '../configure/connector-name.js';
+import { checkParameterPage, nextParameterPage } from '../configure/parameter-pages.js';
+import type { ParameterStep } from '../configure/parameter-pages.js';
+import type { SchemaAnswers, SchemaIssue } from '../configure/schema-choices.js';
+import { checkSchemaAnswers, defaultSchemaAnswers } from '../configure/schema-choices.js';
+import type { FormFields } from './console-env.js';
+import { field } from './console-env.js';
 import { checkboxMarkerName, parameterFieldName } from './pages/parameter-field.js';
 import type { WizardState, WizardStep } from './wizard-state.js';
 import { stepKey } from './wizard-state.js';
-
-// A connector computing pages may return a series that never ends; the CLI uses the same bound.
-const MAX_PAGES_PER_SECTION = 20;
-
-/** A posted form: field name → value (the last one when repeated). */
-export type FormFields = Record<string, string | File | (string | File)[]>;
-
-/** The string value of a form field. */
-export function field(form: FormFields, name: string): string | undefined {
-  const value = form[name];
-  const one = Array.isArray(value) ? value[value.length - 1] : value;
-  return typeof one === 'string' ? one : undefined;
-}
-
-/** Every string value of a repeated form field. */
-export function fields(form: FormFields, name: string): string[] {
-  const value = form[name];
-  const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return all.filter((v): v is string => typeof v === 'string');
-}
 
 /**
  * Keeps what was typed on a parameter page, valid or not (Back keeps it too). An empty secret
@@ -62,36 +50,23 @@ export function valuesSoFar(state: WizardState): Record<string, ParameterValue> 
 }
 
 /**
- * The parameter page after `from` (or the first one), skipping pages without parameters and ending
- * a series at its first empty page, as Microsoft's wizard asks the connector; `undefined` when the
- * connector's own pages are done. Definitions are asked with the values given so far, so pages can
- * depend on earlier answers.
+ * The parameter page after `from` (or the first one), as `configure/` sequences them (the same
+ * series rules as the CLI, repeated names included); `undefined` when the connector's pages are done.
  */
-export async function nextParameterStep(
-  definition: ConnectorDefinition,
-  from: { page: (typeof PARAMETER_PAGES)[number]; pageNumber: number } | undefined,
-  values: Record<string, ParameterValue>,
-): Promise<{ step: WizardStep; defs: readonly ParameterDefinition[] } | undefined> {
-  if (from !== undefined && from.pageNumber < MAX_PAGES_PER_SECTION) {
-    const defs = await definition.getParameters({ page: from.page, pageNumber: from.pageNumber + 1, values });
-    if (defs.length > 0) return { step: { kind: 'parameters', page: from.page, pageNumber: from.pageNumber + 1 }, defs };
-  }
-  const start = from === undefined ? 0 : PARAMETER_PAGES.indexOf(from.page) + 1;
-  for (const page of PARAMETER_PAGES.slice(start)) {
-    const defs = await definition.getParameters({ page, pageNumber: 1, values });
-    if (defs.length > 0) return { step: { kind: 'parameters', page, pageNumber: 1 }, defs };
-  }
-  return undefined;
+export async function nextParameterStep(definition: ConnectorDefinition, state: WizardState, from: ParameterStep | undefined): Promise<{ step: WizardStep; defs: readonly ParameterDefinition[] } | undefined> {
+  const path = from === undefined ? [] : [...state.history, state.step];
+  const asked = new Set(path.flatMap((step) => state.pages.get(stepKey(step)) ?? []).map((d) => d.name));
+  const next = await nextParameterPage(definition, from, from === undefined ? {} : valuesSoFar(state), asked);
+  return next === undefined ? undefined : { step: { kind: 'parameters', ...next.step }, defs: next.defs };
 }
 
 /**
- * Checks a parameter page as the wizard's Next does: the SDK's declarative rules first, then the
- * connector's own `validate`. Returns messages by parameter name (`_page` for page-wide ones).
+ * Checks a parameter page as the wizard's Next does (`configure/`'s check). Returns messages by
+ * parameter name (`_page` for page-wide ones and those naming a parameter of another page).
  */
-export async function checkParameterPage(definition: ConnectorDefinition, step: Extract<WizardStep, { kind: 'parameters' }>, defs: readonly ParameterDefinition[], state: WizardState): Promise<Record<string, string>> {
-  const pageValues = normalizeParameterValues(defs, state.raw);
-  let issues = checkParameterValues(defs, pageValues);
-  if (issues.length === 0) issues = await definition.validate({ page: step.page, pageNumber: step.pageNumber, values: { ...valuesSoFar(state), ...pageValues } });
+export async function checkParameterStep(definition: ConnectorDefinition, step: Extract<WizardStep, { kind: 'parameters' }>, defs: readonly ParameterDefinition[], state: WizardState): Promise<Record<string, string>> {
+  const before = valuesOf(state, state.history);
+  const { issues } = await checkParameterPage(definition, { step: { page: step.page, pageNumber: step.pageNumber }, defs }, state.raw, before);
   const errors: Record<string, string> = {};
   const names = new Set(defs.map((d) => d.name));
   for (const issue of issues) {
@@ -102,21 +77,57 @@ export async function checkParameterPage(definition: ConnectorDefinition, step: 
   return errors;
 }
 
-/** Opens the connector with the values given, tests the connection and discovers its schema. */
-export async function discoverSchema(definition: ConnectorDefinition, values: Record<string, ParameterValue>): Promise<Schema> {
-  return withInstance(definition, values, async (instance) => {
-    await instance.testConnection();
-    return instance.getSchema();
-  });
-}
-
 /** Checks the Properties page; returns messages by field. */
 export function checkProperties(state: WizardState): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(state.name)) errors.name = 'Use 1 to 64 letters, digits, "_" or "-": the name becomes the URL segment ecma2host_<name>.';
+  const nameProblem = connectorNameProblem(state.name);
+  if (nameProblem !== undefined) errors.name = nameProblem;
   if (state.packageSpec === '') errors.package = 'Choose the connector package.';
   if (!/^\d+$/.test(state.autosyncMinutes)) errors.autosync = 'A whole number of minutes (0 turns autosync off).';
   if (state.token !== '' && state.token.length < MIN_TOKEN_LENGTH) errors.token = `The token must be at least ${MIN_TOKEN_LENGTH} characters (Entra's rule for secret tokens).`;
+  return errors;
+}
+
+/** Starts the schema pages of a type with `configure/`'s defaults: anchor, preselection, proposed mapping, flows. */
+export function chooseType(state: WizardState, typeName: string): void {
+  const type = state.schema?.objectTypes.find((t) => t.name === typeName);
+  state.objectType = typeName;
+  if (type === undefined) return;
+  const defaults = defaultSchemaAnswers(type);
+  state.anchor = defaults.anchor;
+  state.attributes = new Map(defaults.attributes.map((a) => [a.name, a.singleValue === true]));
+  delete state.scimMapping;
+  state.dnMode = 'autogenerate';
+  delete state.dnAttribute;
+}
+
+function disableFlowOf(state: WizardState): DisableFlow {
+  if (state.disable === 'none' || state.disable === 'delete') return { action: state.disable };
+  const attribute = state.disable.slice('attribute:'.length);
+  return state.disableInverted ? { action: 'attribute', attribute, activeValue: false } : { action: 'attribute', attribute };
+}
+
+/** The schema answers the wizard holds, as `configure/` takes them. */
+export function schemaAnswersOfState(state: WizardState): SchemaAnswers {
+  return {
+    objectType: state.objectType ?? '',
+    anchor: state.anchor ?? [],
+    dn: state.dnMode === 'attribute' && state.dnAttribute !== undefined ? { attribute: state.dnAttribute } : { autogenerate: true },
+    attributes: [...(state.attributes ?? new Map<string, boolean>())].map(([name, singleValue]) => (singleValue ? { name, singleValue: true } : { name })),
+    scimMapping: state.scimMapping ?? {},
+    deprovisioning: { disable: disableFlowOf(state), delete: { action: state.deleteFlow } },
+  };
+}
+
+/** `configure/`'s schema issues as messages by form field. */
+export function schemaErrors(state: WizardState, only?: readonly SchemaIssue['field'][]): Record<string, string> {
+  if (state.schema === undefined) return { _page: 'Schema discovery has not run: go back to the connector\'s pages.' };
+  const errors: Record<string, string> = {};
+  for (const issue of checkSchemaAnswers(state.schema, schemaAnswersOfState(state))) {
+    if (only !== undefined && !only.includes(issue.field)) continue;
+    const key = issue.field === 'objectType' ? '_page' : issue.field;
+    errors[key] = errors[key] === undefined ? issue.message : `${errors[key]} ${issue.message}`;
+  }
   return errors;
 }
 
@@ -127,17 +138,17 @@ function count(text: string, min: number): number | undefined {
 /** Checks the Run Profiles page; returns messages by field. */
 export function checkRunProfiles(state: WizardState): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (count(state.exportBatchSize, 1) === undefined) errors.exportBatchSize = 'A whole number of at least 1.';
   if (count(state.importPageSize, 1) === undefined) errors.importPageSize = 'A whole number of at least 1.';
   if (state.deltaImport && count(state.deltaPageSize, 1) === undefined) errors.deltaPageSize = 'A whole number of at least 1.';
   return errors;
 }
 
 /**
- * The configuration the wizard describes, as the CLI's `connector add` builds it, and the token
- * to show once (generated when the admin left the field empty).
+ * The configuration the wizard describes, built by `configure/` as for the CLI, and the token to
+ * show once (generated when the admin left the field empty on a new connector; an edit keeps the
+ * stored token unless one was typed).
  */
-export function buildConfig(state: WizardState): { config: ConnectorInstanceConfig; token: string; generated: boolean } {
+export function buildConfig(state: WizardState): { config: ConnectorInstanceConfig; token: string | undefined } {
   const definition = state.definition;
   if (definition === undefined || state.objectType === undefined || state.anchor === undefined || state.attributes === undefined) {
     throw new Error('the wizard is incomplete: go back to the steps before Finish.');
@@ -145,33 +156,19 @@ export function buildConfig(state: WizardState): { config: ConnectorInstanceConf
   // Only the pages on the path the admin took: a page seen before a Back that changed an earlier
   // answer (another dialect, say) is not part of the configuration.
   const parameters = valuesOf(state, state.history);
-  const generated = state.token === '';
-  const token = generated ? generateToken() : state.token;
-  const attributes: SelectedAttribute[] = [...state.attributes].map(([name, singleValue]) => (singleValue ? { name, singleValue: true } : { name }));
-  if (!attributes.some((a) => a.name === state.anchor)) attributes.unshift({ name: state.anchor });
-  const disable: ConnectorInstanceConfig['deprovisioning']['disable'] =
-    state.disable === 'none' || state.disable === 'delete'
-      ? { action: state.disable }
-      : state.disableInverted
-        ? { action: 'attribute', attribute: state.disable.slice('attribute:'.length), activeValue: false }
-        : { action: 'attribute', attribute: state.disable.slice('attribute:'.length) };
-  const runProfiles: ConnectorInstanceConfig['runProfiles'] = {
-    export: { batchSize: Number(state.exportBatchSize) },
-    fullImport: { pageSize: Number(state.importPageSize) },
-  };
-  if (state.deltaImport && definition.capabilities(parameters).deltaImport) runProfiles.deltaImport = { pageSize: Number(state.deltaPageSize) };
-  const config: ConnectorInstanceConfig = {
+  const typed = state.token === '' ? undefined : state.token;
+  const token = typed ?? (state.editing === undefined ? generateToken() : undefined);
+  const runProfiles: RunProfileAnswers = { fullPageSize: Number(state.importPageSize) };
+  if (state.deltaImport) runProfiles.deltaPageSize = Number(state.deltaPageSize);
+  const config = buildConnectorConfig({
     name: state.name,
     package: state.packageSpec,
     autosyncMinutes: Number(state.autosyncMinutes),
-    tokenHash: hashToken(token),
+    tokenHash: token === undefined ? (state.editing?.tokenHash ?? '') : hashToken(token),
     parameters,
-    objectType: state.objectType,
-    anchor: [state.anchor],
-    dn: state.dnMode === 'attribute' && state.dnAttribute !== undefined ? { attribute: state.dnAttribute } : { autogenerate: true },
-    attributes,
-    deprovisioning: { disable, delete: { action: state.deleteFlow } },
+    schema: schemaAnswersOfState(state),
     runProfiles,
-  };
-  return { config, token, generated };
+    deltaSupported: definition.capabilities(parameters).deltaImport === true,
+  });
+  return { config, token: typed === undefined ? token : undefined };
 }

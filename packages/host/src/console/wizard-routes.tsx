@@ -1,11 +1,13 @@
 import type { Context } from 'hono';
-import type { ConsoleDeps, ConsoleEnv } from './console-routes.js';
+import { testAndDiscover } from '../configure/connection-test.js';
+import { SCIM_MAPPING_TARGETS, proposeScimMapping, servedAttributes } from '../configure/schema-choices.js';
+import type { ConsoleDeps, ConsoleEnv, FormFields } from './console-env.js';
+import { field, fields } from './console-env.js';
 import { formOf, pageContext, tenantUrl } from './request-helpers.js';
 import { ConnectorCreatedPage } from './pages/connector-page.js';
 import { WizardPage } from './pages/wizard-page.js';
 import type { WizardView } from './pages/wizard-page.js';
-import type { FormFields } from './wizard-flow.js';
-import { buildConfig, checkParameterPage, checkProperties, checkRunProfiles, discoverSchema, field, fields, keepParameterInput, nextParameterStep, valuesOf, valuesSoFar } from './wizard-flow.js';
+import { buildConfig, checkParameterStep, checkProperties, checkRunProfiles, chooseType, keepParameterInput, nextParameterStep, schemaAnswersOfState, schemaErrors, valuesOf, valuesSoFar } from './wizard-flow.js';
 import type { WizardState, WizardStep } from './wizard-state.js';
 import { newWizard, stepKey, stepTitle } from './wizard-state.js';
 
@@ -24,6 +26,7 @@ export async function renderWizard(c: Context<ConsoleEnv>, deps: ConsoleDeps): P
   if (step.kind === 'parameters') view.defs = state.pages.get(stepKey(step)) ?? [];
   if (step.kind === 'summary') view.values = valuesOf(state, state.history);
   if (step.kind === 'runProfiles' && state.definition) view.deltaSupported = state.definition.capabilities(valuesOf(state, state.history)).deltaImport;
+  if (step.kind === 'scimMapping') view.served = servedAttributes(schemaAnswersOfState(state)).map((a) => a.name);
   const titles = [...state.history, step].map(stepTitle);
   const status = Object.keys(state.errors).length > 0 ? 400 : 200;
   return c.html(<WizardPage ctx={pageContext(c)} state={state} view={view} titles={titles} />, status);
@@ -34,6 +37,13 @@ function keepInput(state: WizardState, form: FormFields): void {
   const step = state.step;
   switch (step.kind) {
     case 'properties': {
+      // An edited connector keeps its name and package: they are its URL and its code.
+      if (state.editing !== undefined) {
+        state.autosyncMinutes = (field(form, 'autosync') ?? state.autosyncMinutes).trim();
+        const token = field(form, 'token') ?? '';
+        if (token !== '') state.token = token;
+        break;
+      }
       state.name = (field(form, 'name') ?? state.name).trim();
       state.autosyncMinutes = (field(form, 'autosync') ?? state.autosyncMinutes).trim();
       const token = field(form, 'token') ?? '';
@@ -55,15 +65,10 @@ function keepInput(state: WizardState, form: FormFields): void {
     case 'objectTypes': {
       const type = field(form, 'objectType');
       if (type !== undefined && type !== state.objectType) {
-        state.objectType = type;
-        delete state.attributes;
-        const anchor = state.schema?.objectTypes.find((t) => t.name === type)?.anchors[0];
-        if (anchor === undefined) delete state.anchor;
-        else state.anchor = anchor;
-      } else {
-        const anchor = field(form, 'anchor');
-        if (anchor !== undefined) state.anchor = anchor;
+        chooseType(state, type);
+        break;
       }
+      state.anchor = fields(form, 'anchor');
       state.dnMode = field(form, 'dnMode') === 'attribute' ? 'attribute' : 'autogenerate';
       const dnAttribute = field(form, 'dnAttribute');
       if (dnAttribute !== undefined) state.dnAttribute = dnAttribute;
@@ -74,13 +79,25 @@ function keepInput(state: WizardState, form: FormFields): void {
       state.attributes = new Map(fields(form, 'attr').map((name) => [name, single.has(name)]));
       break;
     }
+    case 'scimMapping': {
+      const mapping: Record<string, string> = {};
+      SCIM_MAPPING_TARGETS.forEach((target, i) => {
+        const attribute = field(form, `scim-${i}`);
+        if (attribute !== undefined && attribute !== '') mapping[target.path] = attribute;
+      });
+      // Paths set outside the console (`--scim` flags) have no field: they stay as they were.
+      for (const [path, attribute] of Object.entries(state.scimMapping ?? {})) {
+        if (!SCIM_MAPPING_TARGETS.some((t) => t.path === path)) mapping[path] = attribute;
+      }
+      state.scimMapping = mapping;
+      break;
+    }
     case 'deprovisioning':
       state.disable = field(form, 'disable') ?? state.disable;
       state.disableInverted = field(form, 'disableInverted') === 'true';
       state.deleteFlow = field(form, 'deleteFlow') === 'none' ? 'none' : 'delete';
       break;
     case 'runProfiles':
-      state.exportBatchSize = (field(form, 'exportBatchSize') ?? state.exportBatchSize).trim();
       state.importPageSize = (field(form, 'importPageSize') ?? state.importPageSize).trim();
       state.deltaPageSize = (field(form, 'deltaPageSize') ?? state.deltaPageSize).trim();
       state.deltaImport = field(form, 'deltaImport') === 'true';
@@ -90,26 +107,40 @@ function keepInput(state: WizardState, form: FormFields): void {
   }
 }
 
-/** Leaves the connector's own pages: discovers the schema and picks the defaults of Object Types. */
+/** Leaves the connector's own pages: tests the connection, discovers the schema, keeps or picks the object type. */
 async function enterObjectTypes(state: WizardState): Promise<Record<string, string> | WizardStep> {
   if (state.definition === undefined) return { _page: 'Choose the connector on the Properties page first.' };
   try {
-    state.schema = await discoverSchema(state.definition, valuesSoFar(state));
+    state.schema = await testAndDiscover(state.definition, valuesSoFar(state));
   } catch (error) {
-    return { _page: `Schema discovery failed: ${(error as Error).message}` };
+    return { _page: `Connection test or schema discovery failed: ${(error as Error).message}` };
   }
   const types = state.schema.objectTypes;
-  if (types.length === 0) return { _page: 'Schema discovery found no object types: check the schema pages.' };
   const type = types.find((t) => t.name === state.objectType) ?? types[0];
-  if (type === undefined) return { _page: 'Schema discovery found no object types.' };
-  if (type.name !== state.objectType) {
-    state.objectType = type.name;
-    delete state.attributes;
-    const anchor = type.anchors[0] ?? type.attributes.find((a) => !a.multiValued)?.name;
-    if (anchor === undefined) delete state.anchor;
-    else state.anchor = anchor;
-  }
+  if (type === undefined) return { _page: 'Schema discovery found no object types: check the schema pages.' };
+  if (type.name !== state.objectType) chooseType(state, type.name);
   return { kind: 'objectTypes' };
+}
+
+/** Enters the SCIM mapping: proposed from the served attributes the first time, pruned of attributes no longer served. */
+function enterScimMapping(state: WizardState): WizardStep {
+  const type = state.schema?.objectTypes.find((t) => t.name === state.objectType);
+  const answers = schemaAnswersOfState(state);
+  if (state.scimMapping === undefined) {
+    if (type !== undefined) state.scimMapping = proposeScimMapping(type, answers.anchor, answers.attributes);
+  } else {
+    const served = new Set(servedAttributes(answers).map((a) => a.name));
+    state.scimMapping = Object.fromEntries(Object.entries(state.scimMapping).filter(([, attribute]) => served.has(attribute)));
+  }
+  return { kind: 'scimMapping' };
+}
+
+async function nameTaken(deps: ConsoleDeps, name: string): Promise<boolean> {
+  return (await deps.store.hasConnector(name)) || deps.host.connectorNames().includes(name);
+}
+
+function orNext(errors: Record<string, string>, next: WizardStep): Record<string, string> | WizardStep {
+  return Object.keys(errors).length > 0 ? errors : next;
 }
 
 /** Checks the current step and finds the next; messages by field when the step is not done. */
@@ -118,9 +149,7 @@ async function advance(state: WizardState, deps: ConsoleDeps, typeBefore: string
   switch (step.kind) {
     case 'properties': {
       const errors = checkProperties(state);
-      if (errors.name === undefined && ((await deps.store.hasConnector(state.name)) || deps.host.connectorNames().includes(state.name))) {
-        errors.name = `A connector named ${state.name} exists already.`;
-      }
+      if (state.editing === undefined && errors.name === undefined && (await nameTaken(deps, state.name))) errors.name = `A connector named ${state.name} exists already.`;
       if (errors.package === undefined && state.definition === undefined) {
         // Only the installed packages offered in the list: the form must not load any module path.
         const offered = (await deps.findPlugins()).find((p) => p.name === state.packageSpec);
@@ -137,7 +166,7 @@ async function advance(state: WizardState, deps: ConsoleDeps, typeBefore: string
       // A refused token is not kept: the field never shows it, so it could not be corrected.
       if (errors.token !== undefined) state.token = '';
       if (Object.keys(errors).length > 0 || state.definition === undefined) return errors;
-      const next = await nextParameterStep(state.definition, undefined, {});
+      const next = await nextParameterStep(state.definition, state, undefined);
       if (next === undefined) return enterObjectTypes(state);
       state.pages.set(stepKey(next.step), next.defs);
       return next.step;
@@ -146,43 +175,28 @@ async function advance(state: WizardState, deps: ConsoleDeps, typeBefore: string
       const definition = state.definition;
       if (definition === undefined) return { _page: 'Choose the connector on the Properties page first.' };
       const defs = state.pages.get(stepKey(step)) ?? [];
-      const errors = await checkParameterPage(definition, step, defs, state);
+      const errors = await checkParameterStep(definition, step, defs, state);
       if (Object.keys(errors).length > 0) return errors;
-      const next = await nextParameterStep(definition, step, valuesSoFar(state));
+      const next = await nextParameterStep(definition, state, step);
       if (next === undefined) return enterObjectTypes(state);
       state.pages.set(stepKey(next.step), next.defs);
       return next.step;
     }
-    case 'objectTypes': {
-      const type = state.schema?.objectTypes.find((t) => t.name === state.objectType);
-      if (type === undefined) return { _page: 'Choose an object type.' };
+    case 'objectTypes':
+      if (state.schema?.objectTypes.some((t) => t.name === state.objectType) !== true) return { _page: 'Choose an object type.' };
       // A new type shows its own attributes first: the same page again.
       if (typeBefore !== state.objectType) return { kind: 'objectTypes' };
-      const single = type.attributes.filter((a) => !a.multiValued).map((a) => a.name);
-      const errors: Record<string, string> = {};
-      if (state.anchor === undefined || !single.includes(state.anchor)) errors.anchor = `Choose a single-valued attribute of ${type.name}.`;
-      if (state.dnMode === 'attribute' && (state.dnAttribute === undefined || !single.includes(state.dnAttribute))) errors.dn = `Choose a single-valued attribute of ${type.name} for the DN.`;
-      return Object.keys(errors).length > 0 ? errors : { kind: 'attributes' };
-    }
+      return orNext(schemaErrors(state, ['anchor', 'dn']), { kind: 'attributes' });
     case 'attributes': {
-      const type = state.schema?.objectTypes.find((t) => t.name === state.objectType);
-      const known = new Set(type?.attributes.map((a) => a.name) ?? []);
-      const unknown = [...(state.attributes?.keys() ?? [])].filter((a) => !known.has(a));
-      if (unknown.length > 0) return { attributes: `${state.objectType ?? ''} has no attribute ${unknown.join(', ')}.` };
-      return { kind: 'deprovisioning' };
+      const errors = schemaErrors(state, ['attributes']);
+      return Object.keys(errors).length > 0 ? errors : enterScimMapping(state);
     }
-    case 'deprovisioning': {
-      if (state.disable.startsWith('attribute:')) {
-        const name = state.disable.slice('attribute:'.length);
-        const type = state.schema?.objectTypes.find((t) => t.name === state.objectType);
-        if (!type?.attributes.some((a) => a.name === name)) return { disable: `${state.objectType ?? ''} has no attribute ${name}.` };
-      } else if (state.disable !== 'none' && state.disable !== 'delete') return { disable: 'Choose a disable flow.' };
-      return { kind: 'runProfiles' };
-    }
-    case 'runProfiles': {
-      const errors = checkRunProfiles(state);
-      return Object.keys(errors).length > 0 ? errors : { kind: 'summary' };
-    }
+    case 'scimMapping':
+      return orNext(schemaErrors(state, ['scimMapping']), { kind: 'deprovisioning' });
+    case 'deprovisioning':
+      return orNext(schemaErrors(state, ['disable']), { kind: 'runProfiles' });
+    case 'runProfiles':
+      return orNext(checkRunProfiles(state), { kind: 'summary' });
     case 'summary':
       return { kind: 'summary' };
   }
@@ -202,7 +216,7 @@ export async function handleWizardPost(c: Context<ConsoleEnv>, deps: ConsoleDeps
   state.errors = {};
   if (nav === 'cancel') {
     delete c.get('session').wizard;
-    return c.redirect('/console', 303);
+    return c.redirect(state.editing === undefined ? '/console' : `/console/connectors/${encodeURIComponent(state.editing.name)}`, 303);
   }
   if (nav === 'back') {
     state.step = state.history.pop() ?? { kind: 'properties' };
@@ -228,18 +242,34 @@ export async function handleWizardPost(c: Context<ConsoleEnv>, deps: ConsoleDeps
 }
 
 async function finish(c: Context<ConsoleEnv>, deps: ConsoleDeps, state: WizardState): Promise<Response> {
+  const refuse = (message: string): Promise<Response> => {
+    state.errors = { _page: message };
+    return renderWizard(c, deps);
+  };
   let built;
   try {
     built = buildConfig(state);
   } catch (error) {
-    state.errors = { _page: (error as Error).message };
-    return renderWizard(c, deps);
+    return refuse((error as Error).message);
   }
-  const { config, token, generated } = built;
-  if ((await deps.store.hasConnector(config.name)) || deps.host.connectorNames().includes(config.name)) {
-    state.errors = { _page: `A connector named ${config.name} exists already: go back to Properties and choose another name.` };
-    return renderWizard(c, deps);
+  const problems = Object.values(schemaErrors(state));
+  if (problems.length > 0) return refuse(problems.join(' '));
+  const { config, token } = built;
+  if (state.editing !== undefined) {
+    // The running instance is replaced only once the new configuration opens; if it does not, the
+    // old one keeps serving and nothing is saved.
+    try {
+      if (deps.host.connectorNames().includes(config.name)) await deps.host.replaceConnector(config);
+      else await deps.host.addConnector(config);
+    } catch (error) {
+      return refuse(`The change was not saved: the connector did not start with it (${(error as Error).message}). ${config.name} keeps running as it was.`);
+    }
+    await deps.store.writeConnector(config);
+    delete c.get('session').wizard;
+    c.get('session').flash = `Saved the changes to ${config.name}; the running host serves them.`;
+    return c.redirect(`/console/connectors/${encodeURIComponent(config.name)}`, 303);
   }
+  if (await nameTaken(deps, config.name)) return refuse(`A connector named ${config.name} exists already: go back to Properties and choose another name.`);
   // The same file "ecmahost connector add" writes; then the running host serves it at once.
   await deps.store.writeConnector(config);
   delete c.get('session').wizard;
@@ -250,5 +280,5 @@ async function finish(c: Context<ConsoleEnv>, deps: ConsoleDeps, state: WizardSt
   } catch (error) {
     problem = `Saved, but the running host could not start it: ${(error as Error).message}. It starts with the host next time.`;
   }
-  return c.html(<ConnectorCreatedPage ctx={pageContext(c)} name={config.name} tenantUrl={url} token={generated ? token : undefined} {...(problem === undefined ? {} : { problem })} />);
+  return c.html(<ConnectorCreatedPage ctx={pageContext(c)} name={config.name} tenantUrl={url} token={token} {...(problem === undefined ? {} : { problem })} />);
 }

@@ -2,18 +2,12 @@ import { Secret, isSecret } from '@ecmahost/sdk';
 import type { ParameterValue } from '@ecmahost/sdk';
 import { parseDocument, stringify } from 'yaml';
 import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow } from '../config/connector-config.js';
+import { assertConnectorName } from '../configure/connector-name.js';
 import { OpsError } from './errors.js';
 import { decryptValue, encryptValue, isEncrypted } from './secret-box.js';
 
-/** Connector names: the URL segment after `ecma2host_`, case-sensitive. */
-export const CONNECTOR_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Throws `OpsError('invalid-name')` unless `name` can be a connector name. */
-export function assertConnectorName(name: string): void {
-  if (!CONNECTOR_NAME_PATTERN.test(name)) {
-    throw new OpsError('invalid-name', `"${name}" is not a valid connector name: use 1 to 64 letters, digits, "_" or "-" (it becomes the URL segment ecma2host_${name}).`);
-  }
-}
+// The rule lives with the configuration flow; the store keeps exporting it for its callers.
+export { CONNECTOR_NAME_PATTERN, assertConnectorName } from '../configure/connector-name.js';
 
 /** The plain-data form of a configuration, secrets encrypted under `key`. */
 export function connectorToData(config: ConnectorInstanceConfig, key: Buffer): Record<string, unknown> {

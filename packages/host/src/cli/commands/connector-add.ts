@@ -1,13 +1,15 @@
 import { generateToken, hashToken } from '../../auth/token.js';
-import type { ConnectorInstanceConfig } from '../../config/connector-config.js';
-import { assertConnectorName } from '../../store/connector-files.js';
+import { buildConnectorConfig } from '../../configure/build-config.js';
+import { testAndDiscover } from '../../configure/connection-test.js';
+import { assertConnectorName } from '../../configure/connector-name.js';
+import { DEFAULT_AUTOSYNC_MINUTES } from '../../configure/defaults.js';
 import { OpsError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { loadDefinition, normalizePackageSpec, withInstance } from '../../plugins/connector-loading.js';
+import { loadDefinition, normalizePackageSpec } from '../../plugins/connector-loading.js';
 import type { ConnectorFlags } from '../connector-options.js';
-import { DEFAULT_AUTOSYNC_MINUTES, chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
+import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
 import { notifyHost } from '../notify-host.js';
 import { collectParameters } from '../parameter-pages.js';
 import { checkToken, printTokenOnce } from './token.js';
@@ -15,8 +17,9 @@ import { checkToken, printTokenOnce } from './token.js';
 /**
  * `ecmahost connector add <name>`: Microsoft's wizard as a command. Loads the connector, walks its
  * parameter pages (from flags; on a TTY, asking what is missing and re-asking what fails
- * validation), discovers the schema to choose object type, anchor, attributes and deprovisioning,
- * then saves the instance and prints its SCIM token once.
+ * validation), tests the connection and discovers the schema, chooses object type, anchor,
+ * attributes, DN, SCIM mapping and deprovisioning, then saves the instance and prints its SCIM
+ * token once.
  */
 export async function connectorAddCommand(ctx: CliContext, store: Store, name: string, flags: ConnectorFlags): Promise<void> {
   assertConnectorName(name);
@@ -30,12 +33,9 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
   spec = normalizePackageSpec(spec, ctx.cwd);
   const definition = await loadDefinition(spec, store.paths.root);
   prompter?.note(`${definition.displayName} ${definition.version} (${definition.name})`);
-  const parameters = await collectParameters(definition, prompter ? { given: parsePairs(flags.param, '--param'), prompter } : { given: parsePairs(flags.param, '--param') });
-  const capabilities = definition.capabilities(parameters);
-  const schema = await withInstance(definition, parameters, async (instance) => {
-    await instance.testConnection();
-    return instance.getSchema();
-  });
+  const given = parsePairs(flags.param, '--param');
+  const parameters = await collectParameters(definition, prompter ? { given, prompter } : { given });
+  const schema = await testAndDiscover(definition, parameters);
   const choices = await chooseSchema(schema, flags, prompter);
   let autosync = parseCount(flags.autosync, '--autosync');
   if (autosync === undefined && prompter) {
@@ -43,19 +43,16 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
   }
   const token = flags.token ?? generateToken();
   checkToken(token);
-  const runProfiles = runProfilesFrom(flags);
-  if (!capabilities.deltaImport) delete runProfiles.deltaImport;
-  const config: ConnectorInstanceConfig = {
+  const config = buildConnectorConfig({
     name,
     package: spec,
     autosyncMinutes: autosync ?? DEFAULT_AUTOSYNC_MINUTES,
     tokenHash: hashToken(token),
     parameters,
-    ...choices,
-    runProfiles,
-  };
-  const mapping = parsePairs(flags.scim, '--scim');
-  if (Object.keys(mapping).length > 0) config.scimMapping = mapping;
+    schema: choices,
+    runProfiles: runProfilesFrom(flags),
+    deltaSupported: definition.capabilities(parameters).deltaImport === true,
+  });
   await store.writeConnector(config);
   say(ctx, `Added connector ${name} (${definition.displayName}), serving ${config.objectType} with anchor ${config.anchor.join('+')}.`);
   const settings = await store.readSettings();

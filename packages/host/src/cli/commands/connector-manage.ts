@@ -4,7 +4,9 @@ import type { ConnectorInstanceConfig } from '../../config/connector-config.js';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { loadDefinition, normalizePackageSpec, withInstance } from '../../plugins/connector-loading.js';
+import { buildConnectorConfig, runProfileAnswersOf, schemaAnswersOf } from '../../configure/build-config.js';
+import { testAndDiscover } from '../../configure/connection-test.js';
+import { loadDefinition, normalizePackageSpec } from '../../plugins/connector-loading.js';
 import type { ConnectorFlags } from '../connector-options.js';
 import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
 import { notifyHost } from '../notify-host.js';
@@ -44,11 +46,11 @@ export async function connectorRemoveCommand(ctx: CliContext, store: Store, name
   await notifyHost(ctx, store);
 }
 
-const SCHEMA_FLAGS = ['objectType', 'anchor', 'attributes', 'dnAttribute', 'dnAutogenerate', 'disableFlow', 'deleteFlow'] as const;
-
 /**
- * `ecmahost connector set <name>`: changes some settings. Parameters are validated again page by
- * page with the changed values; schema choices are checked against a fresh discovery.
+ * `ecmahost connector set <name>`: changes some settings. The changed configuration goes through
+ * the same checks as `connector add` before anything is saved: parameter pages validated again,
+ * the connection tested and the schema discovered with the new values, the schema choices checked
+ * against it. A refused change leaves the file and the running host as they were.
  */
 export async function connectorSetCommand(ctx: CliContext, store: Store, name: string, flags: ConnectorFlags): Promise<void> {
   const current = await store.readConnector(name);
@@ -56,16 +58,18 @@ export async function connectorSetCommand(ctx: CliContext, store: Store, name: s
   const definition = await loadDefinition(spec, store.paths.root);
   const given = { ...current.parameters, ...parsePairs(flags.param, '--param') };
   const parameters = await collectParameters(definition, { given });
-  let next: ConnectorInstanceConfig = { ...current, package: spec, parameters, runProfiles: runProfilesFrom(flags, current.runProfiles) };
-  if (!definition.capabilities(parameters).deltaImport) delete next.runProfiles.deltaImport;
-  if (SCHEMA_FLAGS.some((f) => flags[f] !== undefined)) {
-    const schema = await withInstance(definition, parameters, (instance) => instance.getSchema());
-    next = { ...next, ...(await chooseSchema(schema, flags, undefined, current)) };
-  }
-  const autosync = parseCount(flags.autosync, '--autosync');
-  if (autosync !== undefined) next.autosyncMinutes = autosync;
-  const mapping = parsePairs(flags.scim, '--scim');
-  if (Object.keys(mapping).length > 0) next.scimMapping = { ...current.scimMapping, ...mapping };
+  const schema = await testAndDiscover(definition, parameters);
+  const choices = await chooseSchema(schema, flags, undefined, schemaAnswersOf(current));
+  const next = buildConnectorConfig({
+    name,
+    package: spec,
+    autosyncMinutes: parseCount(flags.autosync, '--autosync') ?? current.autosyncMinutes,
+    tokenHash: current.tokenHash,
+    parameters,
+    schema: choices,
+    runProfiles: runProfilesFrom(flags, runProfileAnswersOf(current.runProfiles)),
+    deltaSupported: definition.capabilities(parameters).deltaImport === true,
+  });
   await store.writeConnector(next);
   say(ctx, `Updated connector ${name}.`);
   await notifyHost(ctx, store);

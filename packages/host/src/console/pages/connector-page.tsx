@@ -126,6 +126,12 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
               Rotate token
             </button>
           </form>
+          <a class="button secondary" href={`${base}/edit`} id="edit-connector">
+            Edit
+          </a>{' '}
+          <a class="button secondary" href={`${base}/remove`} id="remove-connector">
+            Remove
+          </a>
         </div>
       </section>
       <section>
@@ -265,6 +271,29 @@ export function ConnectorCreatedPage(props: { ctx: PageContext; name: string; te
           </a>
         </div>
       </section>
+    </Layout>
+  );
+}
+
+/** Asks to confirm removing a connector; the form posts with the session's CSRF token. */
+export function RemoveConnectorPage(props: { ctx: PageContext; name: string; tenantUrl: string }) {
+  const base = `/console/connectors/${encodeURIComponent(props.name)}`;
+  return (
+    <Layout title={`Remove connector ${props.name}`} ctx={props.ctx}>
+      <div class="failure" role="alert">
+        {`Removing ${props.name} deletes its configuration and stops serving ${props.tenantUrl}: Entra's provisioning to it fails until a connector of that name exists again. The target system is not changed.`}
+      </div>
+      <form method="post" action={`${base}/remove`} class="card">
+        <Csrf token={props.ctx.csrf} />
+        <div class="actions">
+          <button type="submit" id="confirm-remove">
+            Remove {props.name}
+          </button>
+          <a class="button secondary" href={base} id="cancel-remove">
+            Cancel
+          </a>
+        </div>
+      </form>
     </Layout>
   );
 }

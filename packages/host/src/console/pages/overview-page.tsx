@@ -14,7 +14,7 @@ export function OverviewPage(props: { ctx: PageContext; status: HostStatus; impo
     <Layout title="Overview" ctx={props.ctx}>
       {status.connectors.length === 0 ? (
         <div class="notice" id="first-run">
-          First run: check the port and certificate in <a href="/console/settings">Settings</a>, then <a href="/console/wizard">create a connector</a>.
+          First run: check the port and certificate in <a href="/console/settings">Settings</a>, then <a href="/console/wizard?new=1">create a connector</a>.
         </div>
       ) : null}
       <section>

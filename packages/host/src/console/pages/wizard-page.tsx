@@ -1,5 +1,6 @@
 import { isSecret } from '@ecmahost/sdk';
 import type { ObjectTypeDefinition, ParameterDefinition, ParameterValue } from '@ecmahost/sdk';
+import { SCIM_MAPPING_TARGETS, disableFlowAttributes } from '../../configure/schema-choices.js';
 import type { PluginReport } from '../../plugins/find-plugins.js';
 import { Csrf, FieldError, Layout } from '../layout.js';
 import type { PageContext } from '../layout.js';
@@ -17,11 +18,44 @@ export interface WizardView {
   values?: Readonly<Record<string, ParameterValue>>;
   /** Whether the connector supports delta import with these values (Run Profiles only). */
   deltaSupported?: boolean;
+  /** The attributes served, anchors first (SCIM Mapping only). */
+  served?: readonly string[];
+}
+
+function AutosyncField(props: { state: WizardState }) {
+  const error = props.state.errors.autosync;
+  return (
+    <div class="field">
+      <label for="autosync">Autosync timer (minutes)</label>
+      <p class="help">Minutes between automatic imports; 0 turns autosync off.</p>
+      <input type="number" id="autosync" name="autosync" min="0" value={props.state.autosyncMinutes} class={error ? 'invalid' : undefined} />
+      <FieldError id="autosync" message={error} />
+    </div>
+  );
 }
 
 function Properties(props: { state: WizardState; plugins: readonly PluginReport[] }) {
   const { state } = props;
   const e = state.errors;
+  if (state.editing !== undefined) {
+    return (
+      <>
+        <dl>
+          <dt>Name</dt>
+          <dd id="name">{state.name}</dd>
+          <dt>Connector</dt>
+          <dd id="package">{state.packageSpec}</dd>
+        </dl>
+        <AutosyncField state={state} />
+        <div class="field">
+          <label for="token">Secret token</label>
+          <p class="help">Leave empty to keep the current token (rotate it on the connector page to get a new one shown).</p>
+          <input type="password" id="token" name="token" value="" placeholder="unchanged" autocomplete="new-password" class={e.token ? 'invalid' : undefined} />
+          <FieldError id="token" message={e.token} />
+        </div>
+      </>
+    );
+  }
   return (
     <>
       <div class="field">
@@ -43,12 +77,7 @@ function Properties(props: { state: WizardState; plugins: readonly PluginReport[
         </select>
         <FieldError id="package" message={e.package} />
       </div>
-      <div class="field">
-        <label for="autosync">Autosync timer (minutes)</label>
-        <p class="help">Minutes between automatic imports; 0 turns autosync off.</p>
-        <input type="number" id="autosync" name="autosync" min="0" value={state.autosyncMinutes} class={e.autosync ? 'invalid' : undefined} />
-        <FieldError id="autosync" message={e.autosync} />
-      </div>
+      <AutosyncField state={state} />
       <div class="field">
         <label for="token">Secret token</label>
         <p class="help">What Entra sends as the bearer token. Leave empty to have one generated at Finish (shown once); the host keeps only its hash.</p>
@@ -79,18 +108,16 @@ function ObjectTypes(props: { state: WizardState; type: ObjectTypeDefinition | u
         </select>
         {types.length > 1 ? <p class="help">Changing the type and pressing Next shows that type's attributes.</p> : null}
       </div>
-      <div class="field">
-        <label for="anchor">Anchor</label>
-        <p class="help">The attribute that identifies an object for good; the SCIM id is derived from it.</p>
-        <select id="anchor" name="anchor">
-          {single.map((a) => (
-            <option value={a.name} selected={a.name === state.anchor}>
-              {`${a.name} (${a.type})`}
-            </option>
-          ))}
-        </select>
+      <fieldset class="field">
+        <legend>Anchor</legend>
+        <p class="help">The attribute(s) that identify an object for good; the SCIM id is derived from their values.</p>
+        {single.map((a) => (
+          <label>
+            <input type="checkbox" name="anchor" value={a.name} id={`anchor-${a.name}`} checked={state.anchor?.includes(a.name) === true} /> {`${a.name} (${a.type})`}
+          </label>
+        ))}
         <FieldError id="anchor" message={state.errors.anchor} />
-      </div>
+      </fieldset>
       <fieldset class="field">
         <legend>DN</legend>
         <label>
@@ -117,7 +144,7 @@ function Attributes(props: { state: WizardState; type: ObjectTypeDefinition | un
   const chosen = state.attributes;
   return (
     <>
-      <p class="help">Only the attributes chosen here are imported, cached and exported. The anchor is always served.</p>
+      <p class="help">Only the attributes chosen here are imported, cached and exported. The anchor is always served. Hidden (operational) and binary attributes are not preselected.</p>
       <table>
         <thead>
           <tr>
@@ -129,11 +156,11 @@ function Attributes(props: { state: WizardState; type: ObjectTypeDefinition | un
         </thead>
         <tbody>
           {(type?.attributes ?? []).map((a) => {
-            const anchor = a.name === state.anchor;
+            const anchor = state.anchor?.includes(a.name) === true;
             return (
               <tr>
                 <td>
-                  <input type="checkbox" name="attr" value={a.name} id={`attr-${a.name}`} checked={anchor || (chosen ? chosen.has(a.name) : !a.hidden)} disabled={anchor} />
+                  <input type="checkbox" name="attr" value={a.name} id={`attr-${a.name}`} checked={anchor || chosen?.has(a.name) === true} disabled={anchor} />
                   {anchor ? <input type="hidden" name="attr" value={a.name} /> : null}
                 </td>
                 <td>
@@ -154,9 +181,38 @@ function Attributes(props: { state: WizardState; type: ObjectTypeDefinition | un
   );
 }
 
+function ScimMapping(props: { state: WizardState; served: readonly string[] }) {
+  const { state } = props;
+  const mapping = state.scimMapping ?? {};
+  return (
+    <>
+      <p class="help">
+        Which served attribute Entra's core SCIM attributes read and write. userName is Entra's usual matching attribute. Every served attribute stays reachable as
+        urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User:&lt;attribute&gt;.
+      </p>
+      {SCIM_MAPPING_TARGETS.map((target, i) => (
+        <div class="field">
+          <label for={`scim-${i}`}>{target.label}</label>
+          <select id={`scim-${i}`} name={`scim-${i}`} data-scim-path={target.path}>
+            <option value="" selected={mapping[target.path] === undefined}>
+              (not mapped)
+            </option>
+            {props.served.map((name) => (
+              <option value={name} selected={mapping[target.path] === name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
+      <FieldError id="scimMapping" message={state.errors.scimMapping} />
+    </>
+  );
+}
+
 function Deprovisioning(props: { state: WizardState; type: ObjectTypeDefinition | undefined }) {
   const { state, type } = props;
-  const flags = (type?.attributes ?? []).filter((a) => !a.multiValued && (a.type === 'boolean' || a.type === 'string'));
+  const flags = type === undefined ? [] : disableFlowAttributes(type);
   return (
     <>
       <div class="field">
@@ -177,6 +233,7 @@ function Deprovisioning(props: { state: WizardState; type: ObjectTypeDefinition 
         <label>
           <input type="checkbox" name="disableInverted" value="true" checked={state.disableInverted} /> The attribute holds true for a disabled user (an "AccountDisabled" flag)
         </label>
+        <FieldError id="disable" message={state.errors.disable} />
       </div>
       <div class="field">
         <label for="deleteFlow">Delete flow (when Entra deletes the user)</label>
@@ -198,11 +255,6 @@ function RunProfiles(props: { state: WizardState; deltaSupported: boolean }) {
   const e = state.errors;
   return (
     <>
-      <div class="field">
-        <label for="exportBatchSize">Export: batch size</label>
-        <input type="number" min="1" id="exportBatchSize" name="exportBatchSize" value={state.exportBatchSize} class={e.exportBatchSize ? 'invalid' : undefined} />
-        <FieldError id="exportBatchSize" message={e.exportBatchSize} />
-      </div>
       <div class="field">
         <label for="importPageSize">Full import: page size</label>
         <input type="number" min="1" id="importPageSize" name="importPageSize" value={state.importPageSize} class={e.importPageSize ? 'invalid' : undefined} />
@@ -237,7 +289,7 @@ function Summary(props: { state: WizardState; values: Readonly<Record<string, Pa
         <dt>Autosync</dt>
         <dd>{state.autosyncMinutes === '0' ? 'off' : `every ${state.autosyncMinutes} minutes`}</dd>
         <dt>Secret token</dt>
-        <dd>{state.token === '' ? 'generated at Finish, shown once' : 'as typed (not shown)'}</dd>
+        <dd>{state.token !== '' ? 'as typed (not shown)' : state.editing === undefined ? 'generated at Finish, shown once' : 'unchanged'}</dd>
         {shown.map(([name, value]) => (
           <>
             <dt>{name}</dt>
@@ -247,17 +299,19 @@ function Summary(props: { state: WizardState; values: Readonly<Record<string, Pa
         <dt>Object type</dt>
         <dd>{state.objectType}</dd>
         <dt>Anchor</dt>
-        <dd>{state.anchor}</dd>
+        <dd>{(state.anchor ?? []).join(', ')}</dd>
         <dt>DN</dt>
         <dd>{state.dnMode === 'attribute' ? `attribute ${state.dnAttribute ?? ''}` : 'autogenerated'}</dd>
         <dt>Attributes</dt>
         <dd>{[...(state.attributes ?? new Map<string, boolean>())].map(([n, s]) => (s ? `${n} (single value)` : n)).join(', ')}</dd>
+        <dt>SCIM mapping</dt>
+        <dd>{Object.entries(state.scimMapping ?? {}).map(([path, attribute]) => `${path} → ${attribute}`).join(', ') || 'none'}</dd>
         <dt>Disable flow</dt>
         <dd>{state.disable + (state.disableInverted ? ' (inverted)' : '')}</dd>
         <dt>Delete flow</dt>
         <dd>{state.deleteFlow}</dd>
         <dt>Run profiles</dt>
-        <dd>{`export batches of ${state.exportBatchSize}, full import pages of ${state.importPageSize}${state.deltaImport ? `, delta import pages of ${state.deltaPageSize}` : ''}`}</dd>
+        <dd>{`full import pages of ${state.importPageSize}${state.deltaImport ? `, delta import pages of ${state.deltaPageSize}` : ''}`}</dd>
       </dl>
     </>
   );
@@ -283,6 +337,9 @@ export function WizardPage(props: { ctx: PageContext; state: WizardState; view: 
     case 'attributes':
       body = <Attributes state={state} type={type} />;
       break;
+    case 'scimMapping':
+      body = <ScimMapping state={state} served={view.served ?? []} />;
+      break;
     case 'deprovisioning':
       body = <Deprovisioning state={state} type={type} />;
       break;
@@ -294,7 +351,7 @@ export function WizardPage(props: { ctx: PageContext; state: WizardState; view: 
       break;
   }
   return (
-    <Layout title={`New connector: ${title}`} ctx={props.ctx}>
+    <Layout title={state.editing === undefined ? `New connector: ${title}` : `Edit connector ${state.editing.name}: ${title}`} ctx={props.ctx}>
       <ol class="steps" aria-label="wizard steps">
         {props.titles.map((t, i) => (
           <li class={i === props.titles.length - 1 ? 'current' : undefined}>{t}</li>

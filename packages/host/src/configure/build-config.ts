@@ -1,0 +1,65 @@
+import type { ParameterValue } from '@ecmahost/sdk';
+import type { ConnectorInstanceConfig, RunProfiles } from '../config/connector-config.js';
+import { LEGACY_EXPORT_PROFILE } from './defaults.js';
+import type { SchemaAnswers } from './schema-choices.js';
+import { servedAttributes } from './schema-choices.js';
+
+/** Import page sizes as answered; `deltaPageSize` absent turns delta imports off. */
+export interface RunProfileAnswers {
+  fullPageSize: number;
+  deltaPageSize?: number;
+}
+
+/** Every answer a configuration is built from, whichever front-end collected it. */
+export interface ConfigurationAnswers {
+  name: string;
+  package: string;
+  autosyncMinutes: number;
+  tokenHash: string;
+  parameters: Record<string, ParameterValue>;
+  schema: SchemaAnswers;
+  runProfiles: RunProfileAnswers;
+  /** Whether the connector offers delta import with these parameters (its capabilities). */
+  deltaSupported: boolean;
+}
+
+/** The stored run profiles; delta import only where the connector supports it. */
+export function buildRunProfiles(answers: RunProfileAnswers, deltaSupported: boolean): RunProfiles {
+  const profiles: RunProfiles = { export: { ...LEGACY_EXPORT_PROFILE }, fullImport: { pageSize: answers.fullPageSize } };
+  if (deltaSupported && answers.deltaPageSize !== undefined) profiles.deltaImport = { pageSize: answers.deltaPageSize };
+  return profiles;
+}
+
+/** The run profile answers a stored configuration holds (to start an edit from). */
+export function runProfileAnswersOf(profiles: RunProfiles): RunProfileAnswers {
+  return profiles.deltaImport === undefined ? { fullPageSize: profiles.fullImport.pageSize } : { fullPageSize: profiles.fullImport.pageSize, deltaPageSize: profiles.deltaImport.pageSize };
+}
+
+/** The schema answers a stored configuration holds. */
+export function schemaAnswersOf(config: ConnectorInstanceConfig): SchemaAnswers {
+  return { objectType: config.objectType, anchor: [...config.anchor], dn: config.dn, attributes: config.attributes.map((a) => ({ ...a })), scimMapping: { ...config.scimMapping }, deprovisioning: config.deprovisioning };
+}
+
+/**
+ * The stored configuration: the same file whichever front-end built it. Anchors are always served
+ * (first, in anchor order), attributes keep the order chosen, the disable flow's attribute is
+ * served, and an empty SCIM mapping is left out.
+ */
+export function buildConnectorConfig(answers: ConfigurationAnswers): ConnectorInstanceConfig {
+  const { schema } = answers;
+  const config: ConnectorInstanceConfig = {
+    name: answers.name,
+    package: answers.package,
+    autosyncMinutes: answers.autosyncMinutes,
+    tokenHash: answers.tokenHash,
+    parameters: answers.parameters,
+    objectType: schema.objectType,
+    anchor: [...schema.anchor],
+    dn: 'attribute' in schema.dn ? { attribute: schema.dn.attribute } : { autogenerate: true },
+    attributes: servedAttributes(schema),
+    deprovisioning: { disable: { ...schema.deprovisioning.disable }, delete: { ...schema.deprovisioning.delete } },
+    runProfiles: buildRunProfiles(answers.runProfiles, answers.deltaSupported),
+  };
+  if (Object.keys(schema.scimMapping).length > 0) config.scimMapping = { ...schema.scimMapping };
+  return config;
+}

@@ -1,0 +1,102 @@
+import { PARAMETER_PAGES, checkParameterValues, holdsValue, isSecret, normalizeParameterValues } from '@ecmahost/sdk';
+import type { ConnectorDefinition, ParameterDefinition, ParameterIssue, ParameterPage, ParameterValue, ParameterValues } from '@ecmahost/sdk';
+import { MAX_PAGES_PER_SECTION } from './defaults.js';
+
+/** One of the connector's own parameter pages: a section and its number in a series. */
+export interface ParameterStep {
+  page: ParameterPage;
+  pageNumber: number;
+}
+
+/** A parameter page to ask: where it is and what the connector defines on it. */
+export interface ParameterPageToAsk {
+  step: ParameterStep;
+  defs: readonly ParameterDefinition[];
+}
+
+/** A raw answer as a front-end holds it: typed text, a ticked box, or a value given before. */
+export type RawAnswer = string | boolean;
+
+/**
+ * The parameter page after `from` (or the first one), in the order of Microsoft's wizard
+ * (capabilities, connectivity, schema, global, partition, run step). Pages without definitions are
+ * skipped; a series ends at its first empty page, after {@link MAX_PAGES_PER_SECTION} pages, or at
+ * a page that repeats only names asked before (a connector ignoring `pageNumber`, not a new page:
+ * names are unique across pages). Definitions are asked with the values given so far, so pages
+ * can depend on earlier answers.
+ */
+export async function nextParameterPage(
+  definition: ConnectorDefinition,
+  from: ParameterStep | undefined,
+  values: Readonly<Record<string, ParameterValue>>,
+  asked: ReadonlySet<string>,
+): Promise<ParameterPageToAsk | undefined> {
+  if (from !== undefined && from.pageNumber < MAX_PAGES_PER_SECTION) {
+    const step = { page: from.page, pageNumber: from.pageNumber + 1 };
+    const defs = await definition.getParameters({ ...step, values: { ...values } });
+    if (defs.length > 0 && !defs.every((d) => asked.has(d.name))) return { step, defs };
+  }
+  const start = from === undefined ? 0 : PARAMETER_PAGES.indexOf(from.page) + 1;
+  for (const page of PARAMETER_PAGES.slice(start)) {
+    const defs = await definition.getParameters({ page, pageNumber: 1, values: { ...values } });
+    if (defs.length > 0) return { step: { page, pageNumber: 1 }, defs };
+  }
+  return undefined;
+}
+
+/** What {@link checkParameterPage} found. */
+export interface PageCheck {
+  /** The page's values, normalised (secrets as `Secret`). */
+  values: Record<string, ParameterValue>;
+  issues: ParameterIssue[];
+  /**
+   * What to ask again: the parameters a declarative rule refused, or every parameter of the page
+   * when the connector's own `validate` refused it. A connector rule relates several answers ("None
+   * needs Allow unencrypted connection"): re-asking only the parameter it names would repeat the
+   * same refusal forever.
+   */
+  reask: string[];
+}
+
+/**
+ * Checks one page as the wizard's Next does: the SDK's declarative rules first, then the
+ * connector's `validate` with the values of the earlier pages.
+ */
+export async function checkParameterPage(
+  definition: ConnectorDefinition,
+  page: ParameterPageToAsk,
+  raw: Readonly<Record<string, RawAnswer | ParameterValue>>,
+  before: Readonly<Record<string, ParameterValue>>,
+): Promise<PageCheck> {
+  const values = normalizeParameterValues(page.defs, raw);
+  const asked = page.defs.filter(holdsValue).map((d) => d.name);
+  const declarative = checkParameterValues(page.defs, values);
+  if (declarative.length > 0) {
+    const named = declarative.map((i) => i.parameter).filter((p): p is string => p !== undefined && asked.includes(p));
+    return { values, issues: declarative, reask: named.length > 0 ? [...new Set(named)] : asked };
+  }
+  const issues = await definition.validate({ ...page.step, values: { ...before, ...values } as ParameterValues });
+  return { values, issues, reask: issues.length > 0 ? asked : [] };
+}
+
+/** The issues of a page as one message, naming each parameter by its label. */
+export function describePageIssues(page: ParameterPageToAsk, issues: readonly ParameterIssue[]): string {
+  const where = page.step.pageNumber > 1 ? `${page.step.page} page ${page.step.pageNumber}` : `${page.step.page} page`;
+  const lines = issues.map((i) => {
+    const def = page.defs.find((d) => d.name === i.parameter);
+    const label = def !== undefined && 'label' in def ? def.label : undefined;
+    return `  - ${i.parameter === undefined ? '' : `${label ?? i.parameter} (${i.parameter}): `}${i.message}`;
+  });
+  return `invalid values on the ${where}:\n${lines.join('\n')}`;
+}
+
+/** A stored or given value as the raw answer a prompt or form field starts from. */
+export function rawAnswerOf(value: ParameterValue | undefined): RawAnswer | undefined {
+  if (value === undefined) return undefined;
+  return isSecret(value) ? value.reveal() : value;
+}
+
+/** The given parameter names no page on the path defined (a typo in a flag, or a stale value). */
+export function unknownParameters(given: Readonly<Record<string, unknown>>, asked: ReadonlySet<string>): string[] {
+  return Object.keys(given).filter((name) => !asked.has(name));
+}
