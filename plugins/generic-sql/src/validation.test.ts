@@ -10,8 +10,32 @@ describe('validatePage', () => {
     expect(connectivity({ dialect: 'postgresql', host: 'db' })).toEqual([]);
     expect(connectivity({ dialect: 'postgresql' })).toEqual([{ parameter: 'connectionUrl', message: expect.any(String) }]);
     expect(connectivity({ dialect: 'postgresql', connectionUrl: 'mysql://db/hr' })).toEqual([{ parameter: 'connectionUrl', message: expect.stringContaining('postgres://') }]);
-    expect(connectivity({ dialect: 'mariadb', connectionUrl: 'mysql://u:p@ss@db:3306/hr' })).toEqual([]);
+    expect(connectivity({ dialect: 'mariadb', connectionUrl: 'mysql://u@db:3306/hr' })).toEqual([]);
     expect(connectivity({ dialect: 'mariadb', connectionUrl: 'mysql://u@db:port/hr' })).toEqual([{ parameter: 'connectionUrl', message: expect.stringContaining('not a valid URL') }]);
+  });
+
+  it('refuses a password inside the connection URL, without repeating it, and points to the encrypted field', () => {
+    const refused = [
+      { parameter: 'connectionUrl', message: 'The connection URL contains a password, which would be stored and shown in clear. Remove it from the URL and put it in the Password field, which is stored encrypted.' },
+    ];
+    for (const [dialect, connectionUrl] of [
+      ['postgresql', 'postgres://ecmahost:s3cret@db:5432/hr'],
+      ['postgresql', 'postgresql://ecmahost:s3cret@db/hr?sslmode=require'],
+      ['postgresql', 'postgres://db/hr?user=ecmahost&password=s3cret'],
+      ['mariadb', 'mysql://u:p@ss@db:3306/hr'],
+      // Too malformed for URL parsing (a bad port), still a password in clear.
+      ['mysql', 'mysql://u:s3cret@db:port/hr'],
+      ['sqlite', 'sqlite://u:s3cret@/tmp/x.db'],
+    ] as const) {
+      const issues = connectivity({ dialect, connectionUrl });
+      expect(issues, connectionUrl).toEqual(refused);
+      expect(JSON.stringify(issues)).not.toContain('s3cret');
+    }
+    // A user name alone, an empty password, an IPv6 host and an @ in the path are no password.
+    expect(connectivity({ dialect: 'postgresql', connectionUrl: 'postgres://ecmahost@db:5432/hr' })).toEqual([]);
+    expect(connectivity({ dialect: 'postgresql', connectionUrl: 'postgres://ecmahost:@db:5432/hr' })).toEqual([]);
+    expect(connectivity({ dialect: 'postgresql', connectionUrl: 'postgres://ecmahost@[::1]:5432/hr' })).toEqual([]);
+    expect(connectivity({ dialect: 'sqlite', connectionUrl: './data/a:b@c.db' })).toEqual([]);
   });
 
   it('checks the whole configuration on the Run step page, naming the parameter', () => {
