@@ -13,6 +13,8 @@ import {
   P,
   PASSWORD_HASH_OPTIONS,
   PASSWORD_METHOD_OPTIONS,
+  SQLITE_JOURNAL_OPTIONS,
+  SQLITE_SYNCHRONOUS_OPTIONS,
   TLS_OPTIONS,
 } from './parameters.js';
 
@@ -81,6 +83,10 @@ export function readConfig(values: ParameterValues): SqlConfig {
     tls: choice(r.string(P.tls, 'disabled'), P.tls, TLS_OPTIONS),
     poolSize: r.integer(P.poolSize, 5),
     statementTimeoutMs: r.integer(P.statementTimeoutSeconds, 30) * 1000,
+    sqlite: {
+      journalMode: choice(r.string(P.sqliteJournalMode, 'wal'), P.sqliteJournalMode, SQLITE_JOURNAL_OPTIONS),
+      synchronous: choice(r.string(P.sqliteSynchronous, 'full'), P.sqliteSynchronous, SQLITE_SYNCHRONOUS_OPTIONS),
+    },
   };
   const optional = { url: r.optionalString(P.connectionUrl), host: r.optionalString(P.host), database: r.optionalString(P.database), user: r.optionalString(P.user) };
   for (const [key, v] of Object.entries(optional)) if (v !== undefined) (connection as unknown as Record<string, unknown>)[key] = v;

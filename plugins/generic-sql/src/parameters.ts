@@ -17,6 +17,8 @@ export const P = {
   tlsCaFile: 'tlsCaFile',
   poolSize: 'poolSize',
   statementTimeoutSeconds: 'statementTimeoutSeconds',
+  sqliteJournalMode: 'sqliteJournalMode',
+  sqliteSynchronous: 'sqliteSynchronous',
   objectTypeDetection: 'objectTypeDetection',
   objectTypes: 'objectTypes',
   objectTypeColumn: 'objectTypeColumn',
@@ -58,6 +60,10 @@ export const P = {
 export const DIALECT_OPTIONS = ['sqlite', 'postgresql', 'mysql', 'mariadb'] as const;
 /** TLS modes: `disabled`, `required` (certificate verified), `required-no-verify` (encrypted, certificate not checked). */
 export const TLS_OPTIONS = ['disabled', 'required', 'required-no-verify'] as const;
+/** SQLite journal modes: write-ahead log (the default), or the rollback journal for network filesystems. */
+export const SQLITE_JOURNAL_OPTIONS = ['wal', 'delete'] as const;
+/** SQLite `synchronous` levels: `full` survives power loss, `normal` (in WAL) a process crash only. */
+export const SQLITE_SYNCHRONOUS_OPTIONS = ['full', 'normal'] as const;
 /** Where object types come from (Microsoft's Schema 1 page). */
 export const OBJECT_TYPE_DETECTION_OPTIONS = ['fixed', 'column', 'query'] as const;
 /** Where attributes come from (Microsoft's Schema 2 page). */
@@ -97,6 +103,22 @@ const connectivity: readonly ParameterDefinition[] = [
     pattern: '^\\d{1,6}$',
     patternMessage: 'Statement timeout must be a whole number of seconds.',
     description: 'A statement running longer is cancelled and reported as a retryable error; 0 means no limit.',
+  },
+  {
+    name: P.sqliteJournalMode,
+    label: 'SQLite journal',
+    type: 'dropdown',
+    options: SQLITE_JOURNAL_OPTIONS,
+    default: 'wal',
+    description: 'SQLite only. wal: write-ahead log, many times faster writes; delete: the rollback journal, for a file on a network share.',
+  },
+  {
+    name: P.sqliteSynchronous,
+    label: 'SQLite durability',
+    type: 'dropdown',
+    options: SQLITE_SYNCHRONOUS_OPTIONS,
+    default: 'full',
+    description: 'SQLite only. full: every acknowledged write survives a power loss; normal: faster, survives a crash of the host process but may lose the last writes on power loss.',
   },
 ];
 

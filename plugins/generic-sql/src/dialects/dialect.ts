@@ -138,4 +138,18 @@ export interface ConnectionOptions {
   poolSize: number;
   /** 0 means no limit. */
   statementTimeoutMs: number;
+  /** SQLite's journal and durability settings; ignored by the network databases. */
+  sqlite: SqliteDurability;
+}
+
+/**
+ * How an SQLite file journals its writes. WAL with `synchronous=FULL` (the default) survives a
+ * process crash and a power loss; WAL with `NORMAL` survives a process crash (`kill -9`) but may
+ * lose the last commits on power loss or an OS crash, never corrupting the file
+ * (sqlite.org/pragma.html#pragma_synchronous). `delete` is SQLite's rollback journal, for files on
+ * network filesystems where WAL's shared memory does not work.
+ */
+export interface SqliteDurability {
+  journalMode: 'wal' | 'delete';
+  synchronous: 'full' | 'normal';
 }
