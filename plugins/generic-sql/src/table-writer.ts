@@ -99,13 +99,15 @@ export async function writeToTable(db: Executor, dialect: Dialect, model: Object
     if (model.dn.mode === 'column' && plan.dn !== undefined && !values.has(model.dn.column)) values.set(model.dn.column, plan.dn);
     const names = [...values.keys()];
     const insert = statementFor(model, `add\u0000${names.join('\u0000')}`, () => {
-      const returning = dialect.returning ? sql` RETURNING ${sql.join(model.anchors.map((a) => columnSql(a)), sql`, `)}` : sql``;
-      return sql`INSERT INTO ${tableSql(table)} (${sql.join(names.map((n) => columnSql(n)), sql`, `)})
-        VALUES (${sql.join(names.map((_, i) => placeholder(i)), sql`, `)})${returning}`;
+      const columns = names.map((n) => columnSql(n));
+      const params = names.map((_, i) => placeholder(i));
+      return dialect.insertReturning
+        ? dialect.insertReturning(tableSql(table), columns, params, model.anchors)
+        : sql`INSERT INTO ${tableSql(table)} (${sql.join(columns, sql`, `)}) VALUES (${sql.join(params, sql`, `)})`;
     });
     const bound = placeholderValues([...values.values()]);
     let anchor: AnchorValues = { ...plan.anchor };
-    if (dialect.returning) {
+    if (dialect.insertReturning) {
       const [row] = await db.all(insert, bound);
       for (const a of model.anchors) {
         const v = row?.[a];

@@ -39,9 +39,10 @@ function connectivityIssues(values: ParameterRequest['values']): ParameterIssue[
     return url === undefined && text(values[P.database]) === undefined ? [{ parameter: P.connectionUrl, message: 'Give the path of the SQLite database file.' }] : [];
   }
   if (url === undefined) return text(values[P.host]) === undefined ? [{ parameter: P.connectionUrl, message: 'Give a connection URL, or at least the server name.' }] : [];
-  const scheme = dialect === 'postgresql' ? /^postgres(ql)?:\/\//i : /^(mysql|mariadb):\/\//i;
+  const scheme = dialect === 'postgresql' ? /^postgres(ql)?:\/\//i : dialect === 'mssql' ? /^(mssql|sqlserver):\/\//i : /^(mysql|mariadb):\/\//i;
   if (!scheme.test(url)) {
-    const example = dialect === 'postgresql' ? 'postgres://user@host:5432/database' : 'mysql://user@host:3306/database';
+    const example =
+      dialect === 'postgresql' ? 'postgres://user@host:5432/database' : dialect === 'mssql' ? 'mssql://user@host:1433/database' : 'mysql://user@host:3306/database';
     return [{ parameter: P.connectionUrl, message: `A ${dialect} connection URL looks like ${example}.` }];
   }
   try {

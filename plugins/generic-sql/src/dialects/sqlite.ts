@@ -4,7 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, SqliteDurability, TableName } from './dialect.js';
 import { queryRenderer } from './rendered-query.js';
-import { standardLimit, standardTransactions } from './standard-sql.js';
+import { standardInsertReturning, standardLimit, standardTransactions } from './standard-sql.js';
 import { errorCode, errorMessage } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
@@ -151,7 +151,7 @@ export async function createSqliteDialect(options: ConnectionOptions): Promise<D
     watermarkQuery: "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
     transactions: standardTransactions,
     limit: standardLimit,
-    returning: true,
+    insertReturning: standardInsertReturning,
     callRoutine(): Promise<SQL> {
       return Promise.reject(new ConnectorError('not-supported', 'SQLite has no stored procedures; use the table or statement method.'));
     },
