@@ -167,7 +167,9 @@ export function describeMssqlError(error: unknown): DbError {
     const kind = BY_NUMBER[number];
     if (kind !== undefined) return withColumn(kind);
   }
-  if (code === 'ELOGIN') return { kind: /Login failed/i.test(message) ? 'authentication' : /Cannot open database/i.test(message) ? 'unknown-database' : 'authentication', message };
+  // A login error carries the server's message but not its number: 4060 reads "Cannot open database
+  // … The login failed.", 18456 "Login failed for user …".
+  if (code === 'ELOGIN') return { kind: /Cannot open database/i.test(message) ? 'unknown-database' : 'authentication', message };
   if (code === 'ETIMEOUT') return { kind: 'timeout', message };
   if (code === 'ECLOSE' || code === 'EINVALIDSTATE' || /Connection lost|connection is closed|Final state/i.test(message)) return { kind: 'connection-lost', message };
   if (code === 'EINSTLOOKUP') return { kind: 'unreachable', message };
