@@ -105,7 +105,7 @@ function yes(value: string | null): boolean | undefined {
  * (`mssql://user@host:1433/database?instanceName=SQLEXPRESS`) and the separate fields, the fields
  * winning. The `tls` setting is SQL Server's `encrypt` (`disabled` → no) and
  * `trustServerCertificate` (`required-no-verify` → yes); a URL's `encrypt` and
- * `trustServerCertificate` query values override it. A named instance replaces the port (the SQL
+ * `trustServerCertificate` query values override it, and its `appName` names the sessions. A named instance replaces the port (the SQL
  * Browser service tells it).
  */
 export function tediousConfig(options: ConnectionOptions): ConnectionConfiguration {
@@ -116,6 +116,8 @@ export function tediousConfig(options: ConnectionOptions): ConnectionConfigurati
   let instanceName = options.instanceName;
   let encrypt: boolean = options.tls !== 'disabled';
   let trust: boolean = options.tls === 'required-no-verify';
+  // Shown in sys.dm_exec_sessions, so a DBA can tell the connector's sessions apart.
+  let appName = 'ecmahost';
   if (options.url !== undefined) {
     const url = new URL(options.url);
     server ??= decodeURIComponent(url.hostname.replace(/^\[|\]$/g, ''));
@@ -128,6 +130,7 @@ export function tediousConfig(options: ConnectionOptions): ConnectionConfigurati
     database ??= query.get('database') ?? undefined;
     encrypt = yes(query.get('encrypt')) ?? encrypt;
     trust = yes(query.get('trustServerCertificate')) ?? trust;
+    appName = query.get('appName') ?? query.get('applicationName') ?? appName;
   }
   const config: ConnectionConfiguration = {
     server: server ?? 'localhost',
@@ -135,6 +138,7 @@ export function tediousConfig(options: ConnectionOptions): ConnectionConfigurati
     options: {
       encrypt,
       trustServerCertificate: trust,
+      appName,
       connectTimeout: 15_000,
       // tedious's 0 means no limit, as the connector's does.
       requestTimeout: options.statementTimeoutMs,

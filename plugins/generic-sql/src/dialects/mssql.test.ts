@@ -42,6 +42,8 @@ describe('SQL Server errors (tedious RequestError / ConnectionError shapes)', ()
     [new ConnectionError('Failed to connect to db:1433 - connect ECONNREFUSED 127.0.0.1:1433', 'ESOCKET', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), 'unreachable', 'connected-directory-error'],
     [new ConnectionError('Connection lost - read ECONNRESET', 'ESOCKET', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }), 'connection-lost', 'connected-directory-error'],
     [new RequestError('Connection closed before request completed.', 'ECLOSE'), 'connection-lost', 'connected-directory-error'],
+    // What tedious 19 reports for a port nothing listens on (recorded here against 127.0.0.1:1).
+    [new ConnectionError('Failed to connect to 127.0.0.1:1 - Could not connect (sequence)', 'ESOCKET', { cause: new AggregateError([], 'Could not connect (sequence)') }), 'unreachable', 'connected-directory-error'],
     [new ConnectionError('Failed to connect to db:1433 - self-signed certificate', 'ESOCKET', { cause: Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) }), 'tls', 'connected-directory-error'],
   ] as const)('%s → %s → %s', (error, kind, code) => {
     const described = describeMssqlError(error);
@@ -61,7 +63,7 @@ describe('the tedious adapter', () => {
     expect(tediousConfig({ ...OPTIONS, url: 'mssql://ecmahost@sql.contoso.local:14330/CONTOSO', password: 'pw' })).toEqual({
       server: 'sql.contoso.local',
       authentication: { type: 'default', options: { userName: 'ecmahost', password: 'pw' } },
-      options: { encrypt: true, trustServerCertificate: false, connectTimeout: 15_000, requestTimeout: 30_000, useUTC: true, useColumnNames: false, rowCollectionOnRequestCompletion: false, database: 'CONTOSO', port: 14330 },
+      options: { encrypt: true, trustServerCertificate: false, appName: 'ecmahost', connectTimeout: 15_000, requestTimeout: 30_000, useUTC: true, useColumnNames: false, rowCollectionOnRequestCompletion: false, database: 'CONTOSO', port: 14330 },
     });
     const named = tediousConfig({ ...OPTIONS, tls: 'required-no-verify', url: 'sqlserver://sql.contoso.local/CONTOSO?instanceName=SQLEXPRESS', user: 'CONTOSO\\svc-ecma', password: 'pw', database: 'HR' });
     expect(named.authentication).toEqual({ type: 'ntlm', options: { domain: 'CONTOSO', userName: 'svc-ecma', password: 'pw' } });

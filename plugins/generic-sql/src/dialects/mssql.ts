@@ -177,7 +177,8 @@ export function describeMssqlError(error: unknown): DbError {
   if (isTlsErrorCode(cause) || /certificate|self.signed|SSL|TLS/i.test(message)) return { kind: 'tls', message };
   const network = networkErrorKind(cause) ?? networkErrorKind(/\b(E[A-Z]+)\b/.exec(message)?.[1]);
   if (network) return { kind: network, message };
-  if (code === 'ESOCKET') return { kind: 'connection-lost', message };
+  // tedious words a socket error while connecting "Failed to connect to …", and later "Connection lost - …".
+  if (code === 'ESOCKET') return { kind: /^Failed to connect/.test(message) ? 'unreachable' : 'connection-lost', message };
   return { kind: 'other', message };
 }
 
