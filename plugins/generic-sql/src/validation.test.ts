@@ -11,6 +11,10 @@ describe('validatePage', () => {
     expect(connectivity({ dialect: 'postgresql' })).toEqual([{ parameter: 'connectionUrl', message: expect.any(String) }]);
     expect(connectivity({ dialect: 'postgresql', connectionUrl: 'mysql://db/hr' })).toEqual([{ parameter: 'connectionUrl', message: expect.stringContaining('postgres://') }]);
     expect(connectivity({ dialect: 'mariadb', connectionUrl: 'mysql://u@db:3306/hr' })).toEqual([]);
+    expect(connectivity({ dialect: 'mssql', connectionUrl: 'mssql://ecmahost@sql.contoso.local:1433/CONTOSO' })).toEqual([]);
+    expect(connectivity({ dialect: 'mssql', connectionUrl: 'sqlserver://sql.contoso.local/CONTOSO?instanceName=SQLEXPRESS' })).toEqual([]);
+    expect(connectivity({ dialect: 'mssql', connectionUrl: 'Server=sql;Database=CONTOSO' })).toEqual([{ parameter: 'connectionUrl', message: 'A SQL Server connection URL looks like mssql://user@host:1433/database.' }]);
+    expect(connectivity({ dialect: 'mssql', host: 'sql.contoso.local' })).toEqual([]);
     expect(connectivity({ dialect: 'mariadb', connectionUrl: 'mysql://u@db:port/hr' })).toEqual([{ parameter: 'connectionUrl', message: expect.stringContaining('not a valid URL') }]);
   });
 
@@ -26,6 +30,8 @@ describe('validatePage', () => {
       // Too malformed for URL parsing (a bad port), still a password in clear.
       ['mysql', 'mysql://u:s3cret@db:port/hr'],
       ['sqlite', 'sqlite://u:s3cret@/tmp/x.db'],
+      ['mssql', 'mssql://sa:s3cret@sql.contoso.local/CONTOSO'],
+      ['mssql', 'sqlserver://sql.contoso.local/CONTOSO?Password=s3cret'],
     ] as const) {
       const issues = connectivity({ dialect, connectionUrl });
       expect(issues, connectionUrl).toEqual(refused);

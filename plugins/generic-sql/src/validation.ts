@@ -43,7 +43,7 @@ function connectivityIssues(values: ParameterRequest['values']): ParameterIssue[
   if (!scheme.test(url)) {
     const example =
       dialect === 'postgresql' ? 'postgres://user@host:5432/database' : dialect === 'mssql' ? 'mssql://user@host:1433/database' : 'mysql://user@host:3306/database';
-    return [{ parameter: P.connectionUrl, message: `A ${dialect} connection URL looks like ${example}.` }];
+    return [{ parameter: P.connectionUrl, message: `A ${dialect === 'mssql' ? 'SQL Server' : dialect} connection URL looks like ${example}.` }];
   }
   try {
     new URL(url);
