@@ -7,7 +7,7 @@ import { columnSql, tableSql } from './identifiers.js';
 import { anchorKey, type ObjectModel } from './object-model.js';
 import { operationError } from './operation-error.js';
 import { readChildValues, rowToEntry } from './row-mapping.js';
-import { and, bind, keysetAfter, rowsIn, typeCondition, where } from './sql-fragments.js';
+import { allByKeys, and, bind, keysetAfter, typeCondition, where } from './sql-fragments.js';
 import { parameterNames } from './routine-parameters.js';
 import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
 import { decodeWatermark, encodeWatermark, type Watermark, watermarkOf, watermarkParameter } from './watermark.js';
@@ -166,10 +166,17 @@ function changeTableReader(
       }
       const wanted = [...latest.values()].filter((c) => !/^delete$/i.test(String(c[delta.typeColumn] ?? '').trim()));
       const columns = [...shape.single.map((c) => c.name), ...(typeColumn === undefined ? [] : [typeColumn])];
+      const table = shape.table;
       const rows = wanted.length
-        ? await dialect.all(sql`
-            SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(shape.table)}
-            ${where(rowsIn(dialect, anchors, wanted.map((c) => anchors.map((a) => c[a]))))}`)
+        ? await allByKeys(
+            dialect,
+            dialect,
+            anchors,
+            wanted.map((c) => anchors.map((a) => c[a])),
+            (condition) => sql`
+            SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(table)}
+            ${where(condition)}`,
+          )
         : [];
       const byKey = new Map(rows.map((row) => [anchorKey(anchors.map((a) => row[a])), row]));
       const children = await readChildValues(dialect, dialect, shape, rows);

@@ -202,6 +202,17 @@ describe('SQL Server dialect: golden T-SQL and bound TDS parameters', () => {
     expect(JSON.parse(watermark ?? '')).toEqual({ strategy: 'watermark', value: '2026-12-06T07:31:28.123' });
   });
 
+  it("reads the child rows of a 2,500-row page in two statements: SQL Server takes 2,100 parameters per request", async () => {
+    const logins = Array.from({ length: 2500 }, (_, i) => `user${String(i).padStart(4, '0')}`);
+    const { sent, dialect, config, models } = await open({}, (s) =>
+      s.text.includes('FROM [dbo].[Employees]') && !s.text.includes('>') ? { columns: ['ContosoLogin', 'FirstName', 'LastName'], rows: logins.map((l) => [l, 'F', 'L']) } : undefined,
+    );
+    await readAll(await openImportSession(dialect, config, models, { type: 'full', schema: schemaOf(models), pageSize: 2500 }, new AbortController().signal));
+    const children = sent.filter((s) => s.text.includes('FROM [dbo].[EmployeeProxy]'));
+    expect(children.map((s) => s.params.length)).toEqual([2084, 416]);
+    expect(children.flatMap((s) => s.params.map((p) => p.value))).toEqual(logins);
+  });
+
   it('delta import by a rowversion watermark binds the last MIN_ACTIVE_ROWVERSION back as varbinary', async () => {
     const next = Buffer.from('00000000000007d3', 'hex');
     const { sent, dialect, config, models } = await open(

@@ -109,6 +109,8 @@ export interface Dialect extends Executor {
    * `OFFSET 0 ROWS FETCH NEXT n ROWS ONLY`). `count` is our own page size, never a value from Entra.
    */
   limit(count: number): SQL;
+  /** The most bound parameters one statement may carry, where the database has a limit a page of keys can reach. */
+  readonly maxParameters?: number;
   /**
    * An INSERT whose one result row holds the `returned` columns of the new row (`RETURNING`, SQL
    * Server's `OUTPUT INSERTED`); absent where the database has none (MySQL reports `insertId`).

@@ -224,6 +224,8 @@ export async function createMssqlDialect(options: ConnectionOptions, driver?: Te
     watermarkQuery: 'SELECT CONVERT(nvarchar(23), SYSUTCDATETIME(), 126) AS watermark',
     transactions: mssqlTransactions,
     limit: mssqlLimit,
+    // sp_executesql's limit (learn.microsoft.com: "Maximum capacity specifications for SQL Server").
+    maxParameters: 2100,
     insertReturning: mssqlInsertReturning,
     callRoutine: async (name, args, _mode, names) => mssqlCall(name, args, names),
     // tedious binds booleans as bit and Buffers as varbinary by their JavaScript type.

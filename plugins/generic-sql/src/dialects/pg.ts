@@ -122,6 +122,8 @@ export function createPgDialect(options: ConnectionOptions): Dialect {
     watermarkQuery: 'SELECT CURRENT_TIMESTAMP',
     transactions: standardTransactions,
     limit: standardLimit,
+    // The protocol's Bind message counts parameters in 16 bits.
+    maxParameters: 65_535,
     insertReturning: standardInsertReturning,
     async callRoutine(name, args, mode: RoutineCall): Promise<SQL> {
       const rows = await shared.all(sql`
