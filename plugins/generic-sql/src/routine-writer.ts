@@ -53,7 +53,7 @@ export async function writeThroughRoutine(
   values.DN = plan.dn ?? entry.dn ?? null;
   const bound = (name: string): unknown => {
     const v = values[name];
-    return v === undefined || v === null ? null : driverValue(dialect, model, name, v as AttributeValue);
+    return driverValue(dialect, model, name, v === undefined || v === null ? null : (v as AttributeValue));
   };
   const kind = entry.modification === 'add' ? 'add' : entry.modification === 'delete' ? 'delete' : 'update';
   if (method.method === 'procedure') {

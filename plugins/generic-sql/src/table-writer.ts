@@ -7,10 +7,10 @@ import { findAttribute, type ObjectModel } from './object-model.js';
 import { bind, objectCondition } from './sql-fragments.js';
 import type { WritePlan } from './write-plan.js';
 
-/** A value in the driver's form: datetimes as the database reads them, booleans and binary per dialect. */
+/** A value in the driver's form: datetimes as the database reads them, booleans and binary per dialect, NULL typed where the database needs it. */
 export function driverValue(dialect: Dialect, model: ObjectModel, name: string, value: AttributeValue | null): unknown {
-  if (value === null) return null;
   const type = findAttribute(model, name)?.column.type;
+  if (value === null) return type !== undefined && dialect.nullFor ? dialect.nullFor(type) : null;
   if (type === 'datetime' && typeof value === 'string') return dialect.formatDateTime(value);
   return dialect.toDriver(value);
 }

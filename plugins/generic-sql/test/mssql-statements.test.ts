@@ -440,6 +440,17 @@ describe('SQL Server dialect: golden T-SQL and bound TDS parameters', () => {
     `);
   });
 
+  it('clears a binary column with a varbinary NULL (SQL Server will not convert an nvarchar NULL to varbinary) and any other with an nvarchar NULL', async () => {
+    const { sent, dialect, config, models } = await open({ multiValuedTable: '', multiValuedJoin: '' }, () => ({ rowCount: 1 }));
+    const [result] = await openExportSession(dialect, config, models, silentLogger).putEntries([
+      changeUser('update', { ContosoLogin: 'adele' }, [attributeChange.delete('Photo'), attributeChange.delete('Email')]),
+    ]);
+    expect(result?.error).toBeUndefined();
+    expect(statements(sent)).toEqual([
+      { text: 'UPDATE [dbo].[Employees] SET [Photo] = @p0, [Email] = @p1 WHERE [ContosoLogin] = @p2', params: ['p0 VarBinary null', 'p1 NVarChar null', 'p2 NVarChar "adele"'] },
+    ]);
+  });
+
   it('an identity anchor comes back from OUTPUT INSERTED (bigint arrives as text and is read as a number)', async () => {
     const ticketColumns: RecordedReply = { columns: EMPLOYEES_COLUMNS.columns, rows: [['Id', 'bigint', 'NO', null, 1, 0], ['Title', 'nvarchar', 'NO', null, 0, 0]] };
     const recorded = recordedTedious((s) => (s.text.includes('INFORMATION_SCHEMA') ? ticketColumns : s.text.startsWith('DECLARE') ? { columns: ['Id'], rows: [['9007199254740']] } : {}));

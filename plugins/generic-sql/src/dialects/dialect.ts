@@ -1,3 +1,4 @@
+import type { AttributeType } from '@ecmahost/sdk';
 import type { SQL } from 'drizzle-orm';
 
 /** The database products the connector speaks to. */
@@ -121,6 +122,11 @@ export interface Dialect extends Executor {
    * `names` gives each argument's parameter name (SQL Server's `@Name = value`).
    */
   callRoutine(name: TableName, args: readonly SQL[], mode: RoutineCall, names?: readonly string[]): Promise<SQL>;
+  /**
+   * The NULL to bind for an attribute of `type`, where the database types NULL parameters: SQL
+   * Server will not convert an nvarchar NULL to varbinary. Absent: a plain `null`.
+   */
+  nullFor?(type: AttributeType): unknown;
   /** The driver form of a value: booleans as 0/1 where the database has no boolean, binary as Buffer. */
   toDriver(value: unknown): unknown;
   /** A datetime (ISO 8601, UTC) in the form the database reads it: text, or a `Date` the driver binds. */

@@ -19,13 +19,20 @@ export interface TdsParameter {
 }
 
 /**
+ * A NULL for a binary column or parameter: SQL Server refuses to convert an nvarchar NULL to
+ * varbinary (error 257), so it travels as a varbinary NULL.
+ */
+export const BINARY_NULL: unique symbol = Symbol('ecmahost.mssql.binaryNull');
+
+/**
  * The TDS type a JavaScript value is sent as. Strings are `nvarchar` (Unicode, as Entra's values
  * are), whole numbers `int` when they fit and `bigint` otherwise, booleans `bit`, bytes
- * `varbinary`, dates `datetime2`; NULL travels as a typed `nvarchar` NULL, which SQL Server
- * converts to any column type.
+ * `varbinary`, dates `datetime2`; NULL travels as an `nvarchar` NULL, which SQL Server converts
+ * to every column type but binary ones ({@link BINARY_NULL}).
  */
 export function tdsParameter(index: number, value: unknown): TdsParameter {
   const name = `p${String(index)}`;
+  if (value === BINARY_NULL) return { name, type: 'VarBinary', value: null };
   if (value === null || value === undefined) return { name, type: 'NVarChar', value: null };
   if (typeof value === 'string') return { name, type: 'NVarChar', value };
   if (typeof value === 'boolean') return { name, type: 'Bit', value };

@@ -3,7 +3,7 @@ import type { Connection } from 'tedious';
 import { CasingCache } from 'drizzle-orm/casing';
 import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, PlaceholderValues, Row, TableName, TransactionStatements } from './dialect.js';
 import { errorCode, errorMessage, isTlsErrorCode, networkErrorKind } from './driver-error.js';
-import { execute, type TdsResult, tediousConfig, type TediousModule, TediousPool } from './mssql-driver.js';
+import { BINARY_NULL, execute, type TdsResult, tediousConfig, type TediousModule, TediousPool } from './mssql-driver.js';
 import { queryRenderer } from './rendered-query.js';
 
 /** A T-SQL identifier: in brackets, a closing bracket doubled (QUOTENAME's rule). */
@@ -228,6 +228,7 @@ export async function createMssqlDialect(options: ConnectionOptions, driver?: Te
     maxParameters: 2100,
     insertReturning: mssqlInsertReturning,
     callRoutine: async (name, args, _mode, names) => mssqlCall(name, args, names),
+    nullFor: (type) => (type === 'binary' ? BINARY_NULL : null),
     // tedious binds booleans as bit and Buffers as varbinary by their JavaScript type.
     toDriver: (value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value),
     // A Date, bound as datetime2 in UTC: exact for datetime and datetime2 columns, whatever the server's language settings.
