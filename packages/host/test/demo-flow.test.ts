@@ -80,7 +80,27 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
       db.close();
     }
   };
+  /** Opens the file read-write, as an admin's tool would after a crash (a read-only connection cannot recover a WAL). */
+  const withDatabase = <T>(fn: (db: Database.Database) => T): T => {
+    const db = new Database(database());
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
   const filter = (login: string) => `/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}`;
+  /** The filter answer for one user; the start-up import fills the cache from the table, so retry while it runs. */
+  const findAfterRestart = async (login: string): Promise<unknown> => {
+    let answer: unknown;
+    for (let i = 0; i < 50; i++) {
+      const res = await scim(filter(login));
+      answer = res.status === 200 ? res.json() : undefined;
+      if ((answer as { totalResults?: number } | undefined)?.totalResults === 1) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return answer;
+  };
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir('ecmahost-demo-'));
@@ -155,15 +175,7 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
     expect(await demo.stop()).toBe(0);
     demo = await startDemo(env);
     expect(demo.output()).toContain(`Secret token:  ${token}`);
-    // The start-up import fills the cache from the table; retry while it runs.
-    let answer: unknown;
-    for (let i = 0; i < 50; i++) {
-      const res = await scim(filter('bianca'));
-      answer = res.status === 200 ? res.json() : undefined;
-      if ((answer as { totalResults?: number } | undefined)?.totalResults === 1) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(answer).toMatchObject({ totalResults: 1, Resources: [{ userName: 'bianca', name: { givenName: 'Bianca' } }] });
+    expect(await findAfterRestart('bianca')).toMatchObject({ totalResults: 1, Resources: [{ userName: 'bianca', name: { givenName: 'Bianca' } }] });
   });
 
   it('a row inserted straight into the database appears after ecmahost connector import GenericSQL', async () => {
@@ -178,6 +190,18 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Full import of GenericSQL by the running host');
     expect((await scim(filter('carlos'))).json()).toMatchObject({ totalResults: 1, Resources: [{ userName: 'carlos', emails: [{ value: 'carlos@contoso.com' }] }] });
+  });
+
+  it('runs its database in WAL mode, and a user acknowledged with 201 survives kill -9 of the host', async () => {
+    expect(withDatabase((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+    const created = await scim('/Users', { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'dmitri', name: { givenName: 'Dmitri', familyName: 'Ivanov' }, active: true } });
+    expect(created.status, created.body).toBe(201);
+    demo.child.kill('SIGKILL');
+    expect(await demo.stop()).toBeNull();
+    // On disk before the host runs again: the commit was in the write-ahead log when 201 went out.
+    expect(withDatabase((db) => db.prepare('SELECT FirstName, LastName FROM Employees WHERE ContosoLogin = ?').get('dmitri'))).toEqual({ FirstName: 'Dmitri', LastName: 'Ivanov' });
+    demo = await startDemo(env);
+    expect(await findAfterRestart('dmitri')).toMatchObject({ totalResults: 1, Resources: [{ userName: 'dmitri', name: { givenName: 'Dmitri', familyName: 'Ivanov' } }] });
   });
 
   it('ECMAHOST_DEMO_TOKEN replaces the token', async () => {

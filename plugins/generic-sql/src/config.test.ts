@@ -62,4 +62,32 @@ describe('readConfig', () => {
     });
     expect(issue({ ...base, poolSize: 'lots' })).toMatchObject({ parameter: 'poolSize' });
   });
+
+  it('reads a SQL Server configuration: instance name, and [Name]:[Direction]:[Value] procedure parameters only there', () => {
+    const config = readConfig({
+      dialect: 'mssql',
+      host: 'sql.contoso.local',
+      instanceName: 'SQLEXPRESS',
+      database: 'CONTOSO',
+      table: 'dbo.Employees',
+      anchorColumns: 'ContosoLogin',
+      importMethod: 'procedure',
+      importProcedure: 'dbo.EmployeesPage',
+      importProcedureParameters: '@StartIndex:IN:@StartIndex\n@EndIndex:IN:@EndIndex',
+      exportMethod: 'procedure',
+      procedureParameters: '@ContosoLogin:INPUT:ContosoLogin, @FirstName:INPUT:FirstName',
+    });
+    expect(config.dialect).toBe('mssql');
+    expect(config.connection).toMatchObject({ host: 'sql.contoso.local', instanceName: 'SQLEXPRESS', database: 'CONTOSO' });
+    expect(config.import).toEqual({ method: 'procedure', procedure: { schema: 'dbo', name: 'EmployeesPage' }, parameters: [{ name: '@StartIndex', value: '@StartIndex' }, { name: '@EndIndex', value: '@EndIndex' }] });
+    expect(config.export).toMatchObject({ parameters: [{ name: '@ContosoLogin', value: 'ContosoLogin' }, { name: '@FirstName', value: 'FirstName' }] });
+    expect(issue({ dialect: 'postgresql', host: 'db', table: 'Employees', anchorColumns: 'a', exportMethod: 'procedure', procedureParameters: '@a:IN:a' })).toEqual({
+      parameter: 'procedureParameters',
+      message: "procedureParameters: [Name]:[Direction]:[Value] parameters are for SQL Server; list the values in the procedure's order instead.",
+    });
+    expect(issue({ dialect: 'mssql', host: 'db', table: 'Employees', anchorColumns: 'a', importMethod: 'procedure', importProcedure: 'p', importProcedureParameters: '@Id:OUT:Id' })).toMatchObject({
+      parameter: 'importProcedureParameters',
+      message: expect.stringContaining('only input parameters'),
+    });
+  });
 });

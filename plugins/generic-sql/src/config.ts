@@ -3,6 +3,7 @@ import { ConnectorError, readParameters } from '@ecmahost/sdk';
 import type { ConnectionOptions, DialectName, TableName } from './dialects/dialect.js';
 import { parseTableName, splitList } from './identifiers.js';
 import { type JoinPair, parseJoinCondition } from './join-condition.js';
+import { parseRoutineParameters, type RoutineParameter } from './routine-parameters.js';
 import {
   ATTRIBUTE_DETECTION_OPTIONS,
   DELTA_STRATEGY_OPTIONS,
@@ -13,6 +14,8 @@ import {
   P,
   PASSWORD_HASH_OPTIONS,
   PASSWORD_METHOD_OPTIONS,
+  SQLITE_JOURNAL_OPTIONS,
+  SQLITE_SYNCHRONOUS_OPTIONS,
   TLS_OPTIONS,
 } from './parameters.js';
 
@@ -38,10 +41,10 @@ export interface SqlConfig {
     | { strategy: 'watermark'; query?: string; column: string }
     | { strategy: 'changeTable'; table: TableName; typeColumn: string; sequenceColumn: string };
   password: { method: 'none' } | { method: 'procedure'; procedure: TableName } | { method: 'column'; column: string; hash: PasswordHash };
-  import: { method: 'table' } | { method: 'procedure'; procedure: TableName } | { method: 'query'; query: string };
+  import: { method: 'table' } | { method: 'procedure'; procedure: TableName; parameters?: RoutineParameter[] } | { method: 'query'; query: string };
   export:
     | { method: 'table' }
-    | { method: 'procedure'; add?: TableName; update?: TableName; delete?: TableName; parameters?: string[] }
+    | { method: 'procedure'; add?: TableName; update?: TableName; delete?: TableName; parameters?: RoutineParameter[] }
     | { method: 'statement'; add?: string; update?: string; delete?: string };
 }
 
@@ -70,6 +73,20 @@ function choice<T extends string>(value: string, parameter: string, allowed: rea
   return found;
 }
 
+/** Procedure parameters of one setting; `@Name` parameters only where calls can name them (SQL Server's EXEC). */
+function routineParameters(text: string, parameter: string, dialect: DialectName): RoutineParameter[] {
+  let parsed: RoutineParameter[];
+  try {
+    parsed = parseRoutineParameters(text);
+  } catch (error) {
+    throw invalid(parameter, `${parameter}: ${(error as Error).message}`);
+  }
+  if (dialect !== 'mssql' && parsed.some((p) => p.name !== undefined)) {
+    throw invalid(parameter, `${parameter}: [Name]:[Direction]:[Value] parameters are for SQL Server; list the values in the procedure's order instead.`);
+  }
+  return parsed;
+}
+
 /** Reads every page's values into a {@link SqlConfig}; throws `invalid-configuration` naming the parameter. */
 export function readConfig(values: ParameterValues): SqlConfig {
   const r = readParameters(values);
@@ -81,8 +98,18 @@ export function readConfig(values: ParameterValues): SqlConfig {
     tls: choice(r.string(P.tls, 'disabled'), P.tls, TLS_OPTIONS),
     poolSize: r.integer(P.poolSize, 5),
     statementTimeoutMs: r.integer(P.statementTimeoutSeconds, 30) * 1000,
+    sqlite: {
+      journalMode: choice(r.string(P.sqliteJournalMode, 'wal'), P.sqliteJournalMode, SQLITE_JOURNAL_OPTIONS),
+      synchronous: choice(r.string(P.sqliteSynchronous, 'full'), P.sqliteSynchronous, SQLITE_SYNCHRONOUS_OPTIONS),
+    },
   };
-  const optional = { url: r.optionalString(P.connectionUrl), host: r.optionalString(P.host), database: r.optionalString(P.database), user: r.optionalString(P.user) };
+  const optional = {
+    url: r.optionalString(P.connectionUrl),
+    host: r.optionalString(P.host),
+    instanceName: r.optionalString(P.instanceName),
+    database: r.optionalString(P.database),
+    user: r.optionalString(P.user),
+  };
   for (const [key, v] of Object.entries(optional)) if (v !== undefined) (connection as unknown as Record<string, unknown>)[key] = v;
   if (port !== undefined) connection.port = r.integer(P.port);
   if (password !== undefined && !password.isEmpty) connection.password = password.reveal();
@@ -155,12 +182,12 @@ export function readConfig(values: ParameterValues): SqlConfig {
         : { method: 'column', column: r.string(P.passwordColumn), hash: choice(r.string(P.passwordHash, 'none'), P.passwordHash, PASSWORD_HASH_OPTIONS) };
 
   const importMethod = choice(r.string(P.importMethod, 'table'), P.importMethod, IMPORT_METHOD_OPTIONS);
-  const importConfig: SqlConfig['import'] =
-    importMethod === 'table'
-      ? { method: 'table' }
-      : importMethod === 'procedure'
-        ? { method: 'procedure', procedure: parseTableName(r.string(P.importProcedure)) }
-        : { method: 'query', query: r.string(P.importQuery) };
+  let importConfig: SqlConfig['import'];
+  if (importMethod === 'procedure') {
+    const parametersText = r.optionalString(P.importProcedureParameters);
+    importConfig = { method: 'procedure', procedure: parseTableName(r.string(P.importProcedure)) };
+    if (parametersText !== undefined) importConfig.parameters = routineParameters(parametersText, P.importProcedureParameters, dialect);
+  } else importConfig = importMethod === 'table' ? { method: 'table' } : { method: 'query', query: r.string(P.importQuery) };
   if (importMethod === 'table' && table === undefined) throw invalid(P.table, 'table is required for the table import method.');
 
   const exportMethod = choice(r.string(P.exportMethod, 'table'), P.exportMethod, EXPORT_METHOD_OPTIONS);
@@ -175,7 +202,7 @@ export function readConfig(values: ParameterValues): SqlConfig {
       if (v !== undefined) e[key] = parseTableName(v);
     }
     const params = r.optionalString(P.procedureParameters);
-    if (params !== undefined) e.parameters = splitList(params);
+    if (params !== undefined) e.parameters = routineParameters(params, P.procedureParameters, dialect);
     exportConfig = e;
   } else {
     const e: Extract<SqlConfig['export'], { method: 'statement' }> = { method: 'statement' };

@@ -99,14 +99,14 @@ function instance(dialect: Dialect, config: SqlConfig, context: ConnectorContext
 }
 
 /**
- * Microsoft's Generic SQL connector for PostgreSQL, MySQL/MariaDB and SQLite. The default export
+ * Microsoft's Generic SQL connector for PostgreSQL, MySQL/MariaDB, SQL Server and SQLite. The default export
  * of the package, loaded by the host by package name.
  */
 const genericSql = defineConnector({
   name: pkg.name,
   displayName: 'Generic SQL',
   version: pkg.version,
-  description: 'Tables, views, stored procedures and SQL statements in PostgreSQL, MySQL/MariaDB and SQLite.',
+  description: 'Tables, views, stored procedures and SQL statements in PostgreSQL, MySQL/MariaDB, SQL Server and SQLite.',
   capabilities: capabilitiesOf,
   parameters: parameterPage,
   validate: validatePage,

@@ -7,9 +7,10 @@ import { columnSql, tableSql } from './identifiers.js';
 import { anchorKey, type ObjectModel } from './object-model.js';
 import { operationError } from './operation-error.js';
 import { readChildValues, rowToEntry } from './row-mapping.js';
-import { and, bind, keysetAfter, rowsIn, typeCondition, where } from './sql-fragments.js';
+import { allByKeys, and, bind, keysetAfter, typeCondition, where } from './sql-fragments.js';
+import { parameterNames } from './routine-parameters.js';
 import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
-import { decodeWatermark, encodeWatermark, type Watermark, watermarkText } from './watermark.js';
+import { decodeWatermark, encodeWatermark, type Watermark, watermarkOf, watermarkParameter } from './watermark.js';
 
 interface Page {
   entries: ImportEntry[];
@@ -85,7 +86,13 @@ function indexedReader(dialect: Dialect, config: SqlConfig, model: ObjectModel, 
     const end = start + pageSize - 1;
     let query: SQL;
     if (config.import.method === 'procedure') {
-      query = await dialect.callRoutine(config.import.procedure, [bind(start), bind(end)], 'rows');
+      const parameters = config.import.parameters;
+      if (parameters === undefined) query = await dialect.callRoutine(config.import.procedure, [bind(start), bind(end)], 'rows');
+      else {
+        // Microsoft's paging placeholders are the page bounds; any other value is passed as written.
+        const value = (text: string): unknown => (/^@StartIndex$/i.test(text) ? start : /^@EndIndex$/i.test(text) ? end : text);
+        query = await dialect.callRoutine(config.import.procedure, parameters.map((p) => bind(value(p.value))), 'rows', parameterNames(parameters));
+      }
     } else if (config.import.method === 'query') {
       const statements = splitStatements(config.import.query);
       const template = parseTemplate(statements[0] ?? '', ['StartIndex', 'EndIndex']);
@@ -111,11 +118,11 @@ async function currentWatermark(dialect: Dialect, config: SqlConfig): Promise<Wa
     // The time is taken before reading, so a row changed during the import is read again next time.
     const text = splitStatements(delta.query ?? dialect.watermarkQuery)[0] ?? dialect.watermarkQuery;
     const rows = await dialect.all(sql.raw(text));
-    return { strategy: 'watermark', value: watermarkText(Object.values(rows[0] ?? {})[0]) };
+    return watermarkOf('watermark', Object.values(rows[0] ?? {})[0] ?? null);
   }
   if (delta.strategy === 'changeTable') {
     const rows = await dialect.all(sql`SELECT MAX(${columnSql(delta.sequenceColumn)}) AS m FROM ${tableSql(delta.table)}`);
-    return { strategy: 'changeTable', value: watermarkText(rows[0]?.m) };
+    return watermarkOf('changeTable', rows[0]?.m ?? null);
   }
   return undefined;
 }
@@ -128,7 +135,7 @@ function changeTableReader(
   dialect: Dialect,
   models: readonly ObjectModel[],
   delta: Extract<SqlConfig['delta'], { strategy: 'changeTable' }>,
-  from: string | null,
+  from: Watermark,
   pageSize: number,
 ) {
   // Object types share the table, its anchor and its columns; a type column tells rows apart.
@@ -145,11 +152,11 @@ function changeTableReader(
       const changes = await dialect.all(sql`
         SELECT ${sql.join([delta.sequenceColumn, delta.typeColumn, ...anchors].map((c) => columnSql(c)), sql`, `)}
         FROM ${tableSql(delta.table)}
-        ${where(position === null ? undefined : sql`${seq} > ${bind(position)}`)}
+        ${where(position.value === null ? undefined : sql`${seq} > ${bind(watermarkParameter(position))}`)}
         ORDER BY ${seq} ${dialect.limit(pageSize)}`);
       done = changes.length < pageSize;
       const lastChange = changes.at(-1);
-      if (lastChange) position = watermarkText(lastChange[delta.sequenceColumn]);
+      if (lastChange) position = watermarkOf('changeTable', lastChange[delta.sequenceColumn] ?? null);
       // The last change per object wins; the row itself tells its current state.
       const latest = new Map<string, Row>();
       for (const change of changes) {
@@ -159,10 +166,17 @@ function changeTableReader(
       }
       const wanted = [...latest.values()].filter((c) => !/^delete$/i.test(String(c[delta.typeColumn] ?? '').trim()));
       const columns = [...shape.single.map((c) => c.name), ...(typeColumn === undefined ? [] : [typeColumn])];
+      const table = shape.table;
       const rows = wanted.length
-        ? await dialect.all(sql`
-            SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(shape.table)}
-            ${where(rowsIn(dialect, anchors, wanted.map((c) => anchors.map((a) => c[a]))))}`)
+        ? await allByKeys(
+            dialect,
+            dialect,
+            anchors,
+            wanted.map((c) => anchors.map((a) => c[a])),
+            (condition) => sql`
+            SELECT ${sql.join(columns.map((c) => columnSql(c)), sql`, `)} FROM ${tableSql(table)}
+            ${where(condition)}`,
+          )
         : [];
       const byKey = new Map(rows.map((row) => [anchorKey(anchors.map((a) => row[a])), row]));
       const children = await readChildValues(dialect, dialect, shape, rows);
@@ -206,14 +220,14 @@ export async function openImportSession(
     const previous = decodeWatermark(runStep.watermark, delta.strategy);
     if (delta.strategy === 'watermark') {
       const now = await currentWatermark(dialect, config);
-      const since = previous.value === null ? undefined : sql`${columnSql(delta.column)} >= ${bind(previous.value)}`;
+      const since = previous.value === null ? undefined : sql`${columnSql(delta.column)} >= ${bind(watermarkParameter(previous))}`;
       // >= rather than >: a row written in the same instant as the last watermark is read twice, never missed.
       next = keysetReader(dialect, active, pageSize, since, 'replace');
       finalWatermark = () => now;
     } else {
-      const reader = changeTableReader(dialect, active, delta, previous.value, pageSize);
+      const reader = changeTableReader(dialect, active, delta, previous, pageSize);
       next = () => reader.next();
-      finalWatermark = () => ({ strategy: 'changeTable', value: reader.position() });
+      finalWatermark = () => reader.position();
     }
   } else {
     const now = await currentWatermark(dialect, config);

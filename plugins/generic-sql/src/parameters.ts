@@ -10,6 +10,7 @@ export const P = {
   connectionUrl: 'connectionUrl',
   host: 'host',
   port: 'port',
+  instanceName: 'instanceName',
   database: 'database',
   user: 'user',
   password: 'password',
@@ -17,6 +18,8 @@ export const P = {
   tlsCaFile: 'tlsCaFile',
   poolSize: 'poolSize',
   statementTimeoutSeconds: 'statementTimeoutSeconds',
+  sqliteJournalMode: 'sqliteJournalMode',
+  sqliteSynchronous: 'sqliteSynchronous',
   objectTypeDetection: 'objectTypeDetection',
   objectTypes: 'objectTypes',
   objectTypeColumn: 'objectTypeColumn',
@@ -43,6 +46,7 @@ export const P = {
   passwordHash: 'passwordHash',
   importMethod: 'importMethod',
   importProcedure: 'importProcedure',
+  importProcedureParameters: 'importProcedureParameters',
   importQuery: 'importQuery',
   exportMethod: 'exportMethod',
   addProcedure: 'addProcedure',
@@ -54,10 +58,14 @@ export const P = {
   deleteStatement: 'deleteStatement',
 } as const;
 
-/** The dialects a configuration may name; `mariadb` is an alias of `mysql`. */
-export const DIALECT_OPTIONS = ['sqlite', 'postgresql', 'mysql', 'mariadb'] as const;
+/** The dialects a configuration may name; `mariadb` is an alias of `mysql`, `mssql` is SQL Server and Azure SQL. */
+export const DIALECT_OPTIONS = ['sqlite', 'postgresql', 'mysql', 'mariadb', 'mssql'] as const;
 /** TLS modes: `disabled`, `required` (certificate verified), `required-no-verify` (encrypted, certificate not checked). */
 export const TLS_OPTIONS = ['disabled', 'required', 'required-no-verify'] as const;
+/** SQLite journal modes: write-ahead log (the default), or the rollback journal for network filesystems. */
+export const SQLITE_JOURNAL_OPTIONS = ['wal', 'delete'] as const;
+/** SQLite `synchronous` levels: `full` survives power loss, `normal` (in WAL) a process crash only. */
+export const SQLITE_SYNCHRONOUS_OPTIONS = ['full', 'normal'] as const;
 /** Where object types come from (Microsoft's Schema 1 page). */
 export const OBJECT_TYPE_DETECTION_OPTIONS = ['fixed', 'column', 'query'] as const;
 /** Where attributes come from (Microsoft's Schema 2 page). */
@@ -74,18 +82,20 @@ export const IMPORT_METHOD_OPTIONS = ['table', 'procedure', 'query'] as const;
 export const EXPORT_METHOD_OPTIONS = ['table', 'procedure', 'statement'] as const;
 
 const connectivity: readonly ParameterDefinition[] = [
-  { name: P.dialect, label: 'Database', type: 'dropdown', options: DIALECT_OPTIONS, default: 'sqlite', description: 'The database product: SQLite (a file), PostgreSQL, MySQL or MariaDB.' },
+  { name: P.dialect, label: 'Database', type: 'dropdown', options: DIALECT_OPTIONS, default: 'sqlite', description: 'The database product: SQLite (a file), PostgreSQL, MySQL, MariaDB or SQL Server (mssql).' },
   {
     name: P.connectionUrl,
     label: 'Connection URL',
     type: 'string',
-    description: 'postgres://user@host:5432/db, mysql://user@host:3306/db, or for SQLite a file path. When empty, the fields below are used.',
+    description:
+      'postgres://user@host:5432/db, mysql://user@host:3306/db, mssql://user@host:1433/db, or for SQLite a file path; never a password (use the Password field). When empty, the fields below are used.',
   },
   { name: P.host, label: 'Server', type: 'string', description: 'Host name or address of the database server.' },
-  { name: P.port, label: 'Port', type: 'string', pattern: '^\\d{1,5}$', patternMessage: 'Port must be a number.', description: 'Defaults to 5432 (PostgreSQL) or 3306 (MySQL/MariaDB).' },
+  { name: P.port, label: 'Port', type: 'string', pattern: '^\\d{1,5}$', patternMessage: 'Port must be a number.', description: 'Defaults to 5432 (PostgreSQL), 3306 (MySQL/MariaDB) or 1433 (SQL Server).' },
+  { name: P.instanceName, label: 'Instance name', type: 'string', description: 'SQL Server only: a named instance such as SQLEXPRESS, found through the SQL Browser service instead of the port.' },
   { name: P.database, label: 'Database name', type: 'string', description: 'The database (for SQLite: the file path).' },
-  { name: P.user, label: 'User name', type: 'string' },
-  { name: P.password, label: 'Password', type: 'encryptedString', description: 'Overrides a password in the connection URL.' },
+  { name: P.user, label: 'User name', type: 'string', description: 'SQL Server: a SQL login, or DOMAIN\\account for a Windows (NTLM) login.' },
+  { name: P.password, label: 'Password', type: 'encryptedString', description: 'Stored encrypted; a connection URL may not carry one.' },
   { name: P.tls, label: 'TLS', type: 'dropdown', options: TLS_OPTIONS, default: 'disabled', description: 'Encrypt the connection; "required" also verifies the server certificate.' },
   { name: P.tlsCaFile, label: 'CA certificate file', type: 'file', description: 'PEM file of the certificate authority that signed the server certificate.' },
   { name: P.poolSize, label: 'Pool size', type: 'string', default: '5', pattern: '^[1-9]\\d{0,2}$', patternMessage: 'Pool size must be a number from 1 to 999.' },
@@ -97,6 +107,22 @@ const connectivity: readonly ParameterDefinition[] = [
     pattern: '^\\d{1,6}$',
     patternMessage: 'Statement timeout must be a whole number of seconds.',
     description: 'A statement running longer is cancelled and reported as a retryable error; 0 means no limit.',
+  },
+  {
+    name: P.sqliteJournalMode,
+    label: 'SQLite journal',
+    type: 'dropdown',
+    options: SQLITE_JOURNAL_OPTIONS,
+    default: 'wal',
+    description: 'SQLite only. wal: write-ahead log, many times faster writes; delete: the rollback journal, for a file on a network share.',
+  },
+  {
+    name: P.sqliteSynchronous,
+    label: 'SQLite durability',
+    type: 'dropdown',
+    options: SQLITE_SYNCHRONOUS_OPTIONS,
+    default: 'full',
+    description: 'SQLite only. full: every acknowledged write survives a power loss; normal: faster, survives a crash of the host process but may lose the last writes on power loss.',
   },
 ];
 
@@ -146,12 +172,18 @@ const global: readonly ParameterDefinition[] = [
 const runStep: readonly ParameterDefinition[] = [
   { name: P.importMethod, label: 'Import method', type: 'dropdown', options: IMPORT_METHOD_OPTIONS, default: 'table' },
   { name: P.importProcedure, label: 'Import procedure', type: 'string', description: 'Called with @StartIndex and @EndIndex (1-based, inclusive) for each page.' },
+  {
+    name: P.importProcedureParameters,
+    label: 'Import procedure parameters',
+    type: 'text',
+    description: 'SQL Server: one [Name]:[Direction]:[Value] per line, e.g. @Start:IN:@StartIndex; @StartIndex and @EndIndex are the page bounds, other values are passed as text. Empty: the bounds by position.',
+  },
   { name: P.importQuery, label: 'Import query', type: 'text', description: 'SQL with @StartIndex and @EndIndex placeholders, returning one page.' },
   { name: P.exportMethod, label: 'Export method', type: 'dropdown', options: EXPORT_METHOD_OPTIONS, default: 'table' },
   { name: P.addProcedure, label: 'Add procedure', type: 'string' },
   { name: P.updateProcedure, label: 'Update procedure', type: 'string' },
   { name: P.deleteProcedure, label: 'Delete procedure', type: 'string' },
-  { name: P.procedureParameters, label: 'Procedure parameters', type: 'string', description: 'Attributes passed to the add/update procedures, in order, separated by commas.' },
+  { name: P.procedureParameters, label: 'Procedure parameters', type: 'string', description: 'Attributes passed to the add/update procedures, in order, separated by commas; on SQL Server also as [Name]:[Direction]:[Value], e.g. @EmployeeName:IN:FirstName.' },
   { name: P.addStatement, label: 'Add statement', type: 'text', description: 'e.g. INSERT INTO Employees (ContosoLogin, FirstName) VALUES (@ContosoLogin, @FirstName)' },
   { name: P.updateStatement, label: 'Update statement', type: 'text' },
   { name: P.deleteStatement, label: 'Delete statement', type: 'text' },

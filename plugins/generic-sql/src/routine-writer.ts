@@ -6,6 +6,7 @@ import { EntryProblem } from './error-mapping.js';
 import { columnSql, tableSql } from './identifiers.js';
 import type { ObjectModel } from './object-model.js';
 import { bind, objectCondition } from './sql-fragments.js';
+import { parameterNames, type RoutineParameter } from './routine-parameters.js';
 import { parseTemplate, renderTemplate, splitStatements } from './statement-template.js';
 import { driverValue } from './table-writer.js';
 import { flatValues, type WritePlan } from './write-plan.js';
@@ -52,14 +53,15 @@ export async function writeThroughRoutine(
   values.DN = plan.dn ?? entry.dn ?? null;
   const bound = (name: string): unknown => {
     const v = values[name];
-    return v === undefined || v === null ? null : driverValue(dialect, model, name, v as AttributeValue);
+    return driverValue(dialect, model, name, v === undefined || v === null ? null : (v as AttributeValue));
   };
   const kind = entry.modification === 'add' ? 'add' : entry.modification === 'delete' ? 'delete' : 'update';
   if (method.method === 'procedure') {
     const routine: TableName | undefined = method[kind];
     if (routine === undefined) throw notConfigured(`${kind} procedure`);
-    const names = kind === 'delete' ? [...model.anchors] : (method.parameters ?? model.single.map((c) => c.name));
-    await db.run(await dialect.callRoutine(routine, names.map((n) => bind(bound(n))), 'statement'));
+    const parameters: RoutineParameter[] = kind === 'delete' ? model.anchors.map((value) => ({ value })) : (method.parameters ?? model.single.map((c) => ({ value: c.name })));
+    const args = parameters.map((p) => bind(bound(p.value)));
+    await db.run(await dialect.callRoutine(routine, args, 'statement', parameterNames(parameters)));
     return kind === 'add' ? { anchor: plan.anchor } : {};
   }
   if (method.method !== 'statement') throw notConfigured('procedure or statement export method');

@@ -1,6 +1,6 @@
 import type { AnchorValues } from '@ecmahost/sdk';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Dialect } from './dialects/dialect.js';
+import type { Dialect, Executor, Row } from './dialects/dialect.js';
 import { columnSql } from './identifiers.js';
 import type { ObjectModel } from './object-model.js';
 
@@ -42,6 +42,29 @@ export function rowsIn(dialect: Pick<Dialect, 'toDriver'>, columns: readonly str
   }
   const matches = rows.map((r) => sql`(${sql.join(columns.map((c, i) => sql`${columnSql(c)} = ${bind(dialect.toDriver(r[i]))}`), sql` AND `)})`);
   return sql`(${sql.join(matches, sql` OR `)})`;
+}
+
+/** Parameters left free for the rest of a statement around a key list (a type condition and the like). */
+const SPARE_PARAMETERS = 16;
+
+/**
+ * The rows `statement` reads for `keys`, in as few statements as the dialect's parameter limit
+ * allows: SQL Server takes 2,100 parameters per request, fewer than the keys of one default import
+ * page (5,000), and refuses the whole statement beyond.
+ */
+export async function allByKeys(
+  db: Executor,
+  dialect: Pick<Dialect, 'toDriver' | 'maxParameters'>,
+  columns: readonly string[],
+  keys: readonly (readonly unknown[])[],
+  statement: (condition: SQL) => SQL,
+): Promise<Row[]> {
+  const limit = dialect.maxParameters;
+  const perStatement = limit === undefined ? keys.length : Math.max(1, Math.floor((limit - SPARE_PARAMETERS) / Math.max(1, columns.length)));
+  if (keys.length <= perStatement) return db.all(statement(rowsIn(dialect, columns, keys)));
+  const rows: Row[] = [];
+  for (let i = 0; i < keys.length; i += perStatement) rows.push(...(await db.all(statement(rowsIn(dialect, columns, keys.slice(i, i + perStatement))))));
+  return rows;
 }
 
 /** Joins conditions with AND; `undefined` ones are left out. */

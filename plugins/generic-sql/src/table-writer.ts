@@ -7,10 +7,10 @@ import { findAttribute, type ObjectModel } from './object-model.js';
 import { bind, objectCondition } from './sql-fragments.js';
 import type { WritePlan } from './write-plan.js';
 
-/** A value in the driver's form: datetimes as the database reads them, booleans and binary per dialect. */
+/** A value in the driver's form: datetimes as the database reads them, booleans and binary per dialect, NULL typed where the database needs it. */
 export function driverValue(dialect: Dialect, model: ObjectModel, name: string, value: AttributeValue | null): unknown {
-  if (value === null) return null;
   const type = findAttribute(model, name)?.column.type;
+  if (value === null) return type !== undefined && dialect.nullFor ? dialect.nullFor(type) : null;
   if (type === 'datetime' && typeof value === 'string') return dialect.formatDateTime(value);
   return dialect.toDriver(value);
 }
@@ -99,13 +99,15 @@ export async function writeToTable(db: Executor, dialect: Dialect, model: Object
     if (model.dn.mode === 'column' && plan.dn !== undefined && !values.has(model.dn.column)) values.set(model.dn.column, plan.dn);
     const names = [...values.keys()];
     const insert = statementFor(model, `add\u0000${names.join('\u0000')}`, () => {
-      const returning = dialect.returning ? sql` RETURNING ${sql.join(model.anchors.map((a) => columnSql(a)), sql`, `)}` : sql``;
-      return sql`INSERT INTO ${tableSql(table)} (${sql.join(names.map((n) => columnSql(n)), sql`, `)})
-        VALUES (${sql.join(names.map((_, i) => placeholder(i)), sql`, `)})${returning}`;
+      const columns = names.map((n) => columnSql(n));
+      const params = names.map((_, i) => placeholder(i));
+      return dialect.insertReturning
+        ? dialect.insertReturning(tableSql(table), columns, params, model.anchors)
+        : sql`INSERT INTO ${tableSql(table)} (${sql.join(columns, sql`, `)}) VALUES (${sql.join(params, sql`, `)})`;
     });
     const bound = placeholderValues([...values.values()]);
     let anchor: AnchorValues = { ...plan.anchor };
-    if (dialect.returning) {
+    if (dialect.insertReturning) {
       const [row] = await db.all(insert, bound);
       for (const a of model.anchors) {
         const v = row?.[a];

@@ -29,6 +29,16 @@ describe('attributeTypeOf', () => {
     ['DATETIME', 'datetime'],
     ['interval', 'string'],
     ['point', 'string'],
+    // SQL Server, as its dialect reports them (bit as bit(1), timestamp as rowversion).
+    ['nvarchar', 'string'],
+    ['uniqueidentifier', 'string'],
+    ['bit(1)', 'boolean'],
+    ['datetime2', 'datetime'],
+    ['datetimeoffset', 'datetime'],
+    ['smalldatetime', 'datetime'],
+    ['image', 'binary'],
+    ['rowversion', 'binary'],
+    ['money', 'string'],
   ] as const)('%s → %s', (dataType, type) => {
     expect(attributeTypeOf(dataType)).toBe(type);
   });

@@ -4,6 +4,8 @@ import { ConnectorError } from '@ecmahost/sdk';
 export interface Watermark {
   strategy: 'watermark' | 'changeTable';
   value: string | null;
+  /** The value is bytes written as `0x…` hex: an SQL Server `rowversion` (binary(8)), bound back as bytes. */
+  binary?: true;
 }
 
 /** The opaque watermark text handed to the host. */
@@ -27,12 +29,27 @@ export function decodeWatermark(text: string | undefined, strategy: Watermark['s
   if (w.strategy !== strategy || (w.value !== null && typeof w.value !== 'string')) {
     throw new ConnectorError('invalid-watermark', `The watermark was made for delta strategy "${String(w.strategy)}", not "${strategy}"; run a full import.`);
   }
-  return { strategy, value: w.value ?? null };
+  if (w.binary === true && w.value !== null && w.value !== undefined && !/^0x(?:[0-9a-f]{2})*$/i.test(w.value)) {
+    throw new ConnectorError('invalid-watermark', 'The binary watermark is not hex; run a full import.');
+  }
+  return w.binary === true ? { strategy, value: w.value ?? null, binary: true } : { strategy, value: w.value ?? null };
+}
+
+/** The watermark of a database value: text, or hex for bytes (a `rowversion`). */
+export function watermarkOf(strategy: Watermark['strategy'], raw: unknown): Watermark {
+  return raw instanceof Uint8Array ? { strategy, value: watermarkText(raw), binary: true } : { strategy, value: watermarkText(raw) };
+}
+
+/** The value to compare a column with: the text, or the bytes again for a binary watermark. */
+export function watermarkParameter(watermark: Watermark): unknown {
+  if (watermark.binary === true && watermark.value !== null) return Buffer.from(watermark.value.slice(2), 'hex');
+  return watermark.value;
 }
 
 /** A database value (a time, a number) as watermark text. */
 export function watermarkText(raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
   if (raw instanceof Date) return raw.toISOString();
+  if (raw instanceof Uint8Array) return `0x${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')}`;
   return String(raw);
 }

@@ -5,9 +5,9 @@ import { beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
 import { employeesValues, useEmployeesDatabase } from './support/employees.js';
 import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
-import type { TestDatabase } from './support/targets.js';
+import type { LocalDialect, TestDatabase } from './support/targets.js';
 
-const PAGING_QUERY: Record<TestDatabase['dialect'], (p: string) => string> = {
+const PAGING_QUERY: Record<LocalDialect, (p: string) => string> = {
   // One line, as Microsoft's connector requires; ROW_NUMBER works on all three.
   postgresql: (p) => `SELECT * FROM (SELECT e.*, ROW_NUMBER() OVER (ORDER BY "ContosoLogin") AS rn FROM ${p}"Employees" e) x WHERE rn BETWEEN @StartIndex AND @EndIndex ORDER BY rn`,
   mysql: () => 'SELECT * FROM (SELECT e.*, ROW_NUMBER() OVER (ORDER BY ContosoLogin) AS rn FROM Employees e) x WHERE rn BETWEEN @StartIndex AND @EndIndex ORDER BY rn',

@@ -40,6 +40,9 @@ export async function ensureDemoDatabase(file: string): Promise<{ created: boole
   // garbage collection finalises one of its objects (see plugins/generic-sql/src/dialects/sqlite.ts).
   keptDatabases.add(db);
   try {
+    // WAL is a property of the file: set here so a fresh demo database starts in it (the connector
+    // sets it again on open, which also converts a demo database made before WAL was the default).
+    db.exec('PRAGMA journal_mode = WAL');
     db.exec(EMPLOYEES_DDL);
   } finally {
     db.close();

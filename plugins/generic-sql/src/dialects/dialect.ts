@@ -1,7 +1,8 @@
+import type { AttributeType } from '@ecmahost/sdk';
 import type { SQL } from 'drizzle-orm';
 
-/** The database products the connector speaks to; SQL Server would be one more member. */
-export type DialectName = 'postgresql' | 'mysql' | 'sqlite';
+/** The database products the connector speaks to. */
+export type DialectName = 'postgresql' | 'mysql' | 'sqlite' | 'mssql';
 
 /** One result row, by column name. */
 export type Row = Record<string, unknown>;
@@ -71,8 +72,8 @@ export interface DbError {
 }
 
 /**
- * The statements of a batch transaction. The three dialects share the SQL standard's
- * ({@link standardTransactions}); SQL Server would bring `SAVE TRANSACTION` and no release.
+ * The statements of a batch transaction. PostgreSQL, MySQL and SQLite share the SQL standard's
+ * (`standardTransactions`); SQL Server has `SAVE TRANSACTION` and no release.
  */
 export interface TransactionStatements {
   begin: SQL;
@@ -105,18 +106,31 @@ export interface Dialect extends Executor {
   /** The transaction statements of this database. */
   readonly transactions: TransactionStatements;
   /**
-   * The clause that keeps the first `count` rows of an ordered SELECT (`LIMIT n`; SQL Server's would
-   * be `OFFSET 0 ROWS FETCH NEXT n ROWS ONLY`). `count` is our own page size, never a value from Entra.
+   * The clause that keeps the first `count` rows of an ordered SELECT (`LIMIT n`; SQL Server's
+   * `OFFSET 0 ROWS FETCH NEXT n ROWS ONLY`). `count` is our own page size, never a value from Entra.
    */
   limit(count: number): SQL;
-  /** Whether `INSERT … RETURNING` is available. */
-  readonly returning: boolean;
-  /** A call of a stored procedure or function with bound arguments. */
-  callRoutine(name: TableName, args: readonly SQL[], mode: RoutineCall): Promise<SQL>;
+  /** The most bound parameters one statement may carry, where the database has a limit a page of keys can reach. */
+  readonly maxParameters?: number;
+  /**
+   * An INSERT whose one result row holds the `returned` columns of the new row (`RETURNING`, SQL
+   * Server's `OUTPUT INSERTED`); absent where the database has none (MySQL reports `insertId`).
+   */
+  insertReturning?(table: SQL, columns: readonly SQL[], values: readonly SQL[], returned: readonly string[]): SQL;
+  /**
+   * A call of a stored procedure or function with bound arguments, by position, or by name where
+   * `names` gives each argument's parameter name (SQL Server's `@Name = value`).
+   */
+  callRoutine(name: TableName, args: readonly SQL[], mode: RoutineCall, names?: readonly string[]): Promise<SQL>;
+  /**
+   * The NULL to bind for an attribute of `type`, where the database types NULL parameters: SQL
+   * Server will not convert an nvarchar NULL to varbinary. Absent: a plain `null`.
+   */
+  nullFor?(type: AttributeType): unknown;
   /** The driver form of a value: booleans as 0/1 where the database has no boolean, binary as Buffer. */
   toDriver(value: unknown): unknown;
-  /** A datetime (ISO 8601, UTC) written the way the database parses it. */
-  formatDateTime(iso: string): string;
+  /** A datetime (ISO 8601, UTC) in the form the database reads it: text, or a `Date` the driver binds. */
+  formatDateTime(iso: string): unknown;
   /** Classifies an error thrown by the driver. */
   describeError(error: unknown): DbError;
   /** Closes the pool or the database file. */
@@ -125,10 +139,12 @@ export interface Dialect extends Executor {
 
 /** Where and how to connect, read from the Connectivity page. */
 export interface ConnectionOptions {
-  /** A URL (PostgreSQL, MySQL) or a file path (SQLite). */
+  /** A URL (PostgreSQL, MySQL, SQL Server) or a file path (SQLite). */
   url?: string;
   host?: string;
   port?: number;
+  /** A SQL Server named instance, found through the SQL Browser service instead of a port. */
+  instanceName?: string;
   database?: string;
   user?: string;
   password?: string;
@@ -138,4 +154,18 @@ export interface ConnectionOptions {
   poolSize: number;
   /** 0 means no limit. */
   statementTimeoutMs: number;
+  /** SQLite's journal and durability settings; ignored by the network databases. */
+  sqlite: SqliteDurability;
+}
+
+/**
+ * How an SQLite file journals its writes. WAL with `synchronous=FULL` (the default) survives a
+ * process crash and a power loss; WAL with `NORMAL` survives a process crash (`kill -9`) but may
+ * lose the last commits on power loss or an OS crash, never corrupting the file
+ * (sqlite.org/pragma.html#pragma_synchronous). `delete` is SQLite's rollback journal, for files on
+ * network filesystems where WAL's shared memory does not work.
+ */
+export interface SqliteDurability {
+  journalMode: 'wal' | 'delete';
+  synchronous: 'full' | 'normal';
 }

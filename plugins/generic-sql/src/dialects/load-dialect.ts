@@ -2,7 +2,7 @@ import type { ConnectionOptions, Dialect, DialectName } from './dialect.js';
 
 /**
  * Opens the dialect for a configuration. Drivers load on demand, so an SQLite instance never loads
- * `pg` or `mysql2` (nor a PostgreSQL instance the native SQLite module).
+ * `pg`, `mysql2` or `tedious` (nor a PostgreSQL instance the native SQLite module).
  */
 export async function loadDialect(name: DialectName, options: ConnectionOptions): Promise<Dialect> {
   switch (name) {
@@ -12,5 +12,7 @@ export async function loadDialect(name: DialectName, options: ConnectionOptions)
       return (await import('./mysql.js')).createMysqlDialect(options);
     case 'sqlite':
       return (await import('./sqlite.js')).createSqliteDialect(options);
+    case 'mssql':
+      return (await import('./mssql.js')).createMssqlDialect(options);
   }
 }

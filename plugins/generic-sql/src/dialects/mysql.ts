@@ -165,7 +165,8 @@ export async function createMysqlDialect(options: ConnectionOptions): Promise<Di
     watermarkQuery: 'SELECT CURRENT_TIMESTAMP(6)',
     transactions: standardTransactions,
     limit: standardLimit,
-    returning: false,
+    // A prepared statement's placeholders are counted in 16 bits.
+    maxParameters: 65_535,
     async callRoutine(name, args): Promise<SQL> {
       const routine = name.schema === undefined ? sql.identifier(name.name) : sql`${sql.identifier(name.schema)}.${sql.identifier(name.name)}`;
       return sql`CALL ${routine}(${sql.join([...args], sql`, `)})`;

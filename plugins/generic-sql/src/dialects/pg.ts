@@ -5,7 +5,7 @@ import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Placeho
 import { urlWithCredentials } from './connection-url.js';
 import { withPooledConnection } from './pooled-connection.js';
 import { queryRenderer } from './rendered-query.js';
-import { standardLimit, standardTransactions } from './standard-sql.js';
+import { standardInsertReturning, standardLimit, standardTransactions } from './standard-sql.js';
 import { errorCode, errorMessage, isTlsErrorCode, networkErrorKind } from './driver-error.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -122,7 +122,9 @@ export function createPgDialect(options: ConnectionOptions): Dialect {
     watermarkQuery: 'SELECT CURRENT_TIMESTAMP',
     transactions: standardTransactions,
     limit: standardLimit,
-    returning: true,
+    // The protocol's Bind message counts parameters in 16 bits.
+    maxParameters: 65_535,
+    insertReturning: standardInsertReturning,
     async callRoutine(name, args, mode: RoutineCall): Promise<SQL> {
       const rows = await shared.all(sql`
         SELECT p.prokind AS kind FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace

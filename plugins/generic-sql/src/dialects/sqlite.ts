@@ -2,9 +2,9 @@ import { ConnectorError } from '@ecmahost/sdk';
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, TableName } from './dialect.js';
+import type { ColumnInfo, ConnectionOptions, DbError, Dialect, Executor, Row, SqliteDurability, TableName } from './dialect.js';
 import { queryRenderer } from './rendered-query.js';
-import { standardLimit, standardTransactions } from './standard-sql.js';
+import { standardInsertReturning, standardLimit, standardTransactions } from './standard-sql.js';
 import { errorCode, errorMessage } from './driver-error.js';
 import { sqlDateTime, toDriverCompact } from './value-forms.js';
 
@@ -46,6 +46,24 @@ function describe(error: unknown): DbError {
 const renderQuery = queryRenderer(new SQLiteSyncDialect());
 
 /**
+ * Sets the journal mode (kept in the file) and the durability level (per connection). Through
+ * `prepare`, not better-sqlite3's `pragma()`, whose statement would be left to the collector (see
+ * {@link retained}). The rollback journal syncs several times per commit and made the demo's
+ * writes some twenty times slower than WAL (issue 16).
+ */
+function applyDurability(database: Database.Database, prepare: (text: string) => Database.Statement, file: string, durability: SqliteDurability): void {
+  try {
+    const mode = String(Object.values((prepare(`PRAGMA journal_mode = ${durability.journalMode}`).get() as Row | undefined) ?? {})[0]).toLowerCase();
+    // SQLite answers with the mode in force; it keeps the old one when it cannot switch.
+    if (mode !== durability.journalMode) throw new Error(`the file stayed in journal mode ${mode}`);
+    prepare(`PRAGMA synchronous = ${durability.synchronous}`).run();
+  } catch (error) {
+    database.close();
+    throw new ConnectorError('connection-failed', `Cannot set the SQLite journal mode of ${file} to ${durability.journalMode}: ${errorMessage(error)}`, { cause: error, parameter: 'sqliteJournalMode' });
+  }
+}
+
+/**
  * Every database and statement object of better-sqlite3 stays reachable until the process exits.
  * better-sqlite3 12 wraps them in Node's raw `ObjectWrap`, whose destructor, since Node 24.19,
  * aborts the process ("Assertion failed: (env) != nullptr" in `RemoveEnvironmentCleanupHook`) when
@@ -85,6 +103,7 @@ export async function createSqliteDialect(options: ConnectionOptions): Promise<D
     }
     return statement;
   };
+  if (file !== ':memory:') applyDurability(database, prepare, file, options.sqlite);
   // Straight to better-sqlite3, as for PostgreSQL: drizzle's session adds nothing a raw statement needs.
   const direct: Executor = {
     all: async (query, values) => {
@@ -132,7 +151,7 @@ export async function createSqliteDialect(options: ConnectionOptions): Promise<D
     watermarkQuery: "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
     transactions: standardTransactions,
     limit: standardLimit,
-    returning: true,
+    insertReturning: standardInsertReturning,
     callRoutine(): Promise<SQL> {
       return Promise.reject(new ConnectorError('not-supported', 'SQLite has no stored procedures; use the table or statement method.'));
     },

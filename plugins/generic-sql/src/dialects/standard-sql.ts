@@ -19,3 +19,11 @@ export function standardLimit(count: number): SQL {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`a row limit must be a positive whole number, not ${String(count)}`);
   return sql.raw(`LIMIT ${String(count)}`);
 }
+
+/** `INSERT INTO t (…) VALUES (…) RETURNING …`, as PostgreSQL and SQLite write it. */
+export function standardInsertReturning(table: SQL, columns: readonly SQL[], values: readonly SQL[], returned: readonly string[]): SQL {
+  return sql`INSERT INTO ${table} (${sql.join([...columns], sql`, `)}) VALUES (${sql.join([...values], sql`, `)}) RETURNING ${sql.join(
+    returned.map((c) => sql.identifier(c)),
+    sql`, `,
+  )}`;
+}

@@ -65,6 +65,37 @@ export async function createEmployees(db: TestDatabase): Promise<void> {
       await db.exec("CREATE TRIGGER employee_update AFTER UPDATE ON Employees FOR EACH ROW INSERT INTO EmployeeChanges (ContosoLogin, ChangeType) VALUES (NEW.ContosoLogin, 'Update')");
       await db.exec("CREATE TRIGGER employee_delete AFTER DELETE ON Employees FOR EACH ROW INSERT INTO EmployeeChanges (ContosoLogin, ChangeType) VALUES (OLD.ContosoLogin, 'Delete')");
       return;
+    case 'mssql':
+      // The shipped tutorial script's shape (fixtures/mssql-contoso.sql) with a column of every
+      // attribute type; CREATE TRIGGER must start its own batch.
+      await db.exec(`
+        CREATE TABLE ${p}Employees (
+          ContosoLogin nvarchar(100) NOT NULL PRIMARY KEY,
+          FirstName nvarchar(100) NOT NULL,
+          LastName nvarchar(100) NOT NULL,
+          Email nvarchar(200),
+          InternalGUID uniqueidentifier DEFAULT NEWID(),
+          AzureID nvarchar(100),
+          textID nvarchar(100),
+          IsActive bit,
+          EmployeeNumber int CONSTRAINT EmployeeNumberPositive CHECK (EmployeeNumber IS NULL OR EmployeeNumber >= 0),
+          Photo varbinary(max),
+          HireDate datetime2,
+          PasswordHash nvarchar(200),
+          LastModified datetime2 NOT NULL DEFAULT SYSUTCDATETIME()
+        );
+        CREATE TABLE ${p}EmployeeProxy (ContosoLogin nvarchar(100) NOT NULL, ProxyAddress nvarchar(200));
+        CREATE TABLE ${p}EmployeeChanges (ChangeId bigint IDENTITY(1,1) PRIMARY KEY, ContosoLogin nvarchar(100) NOT NULL, ChangeType nvarchar(10) NOT NULL);`);
+      await db.exec(`
+        CREATE TRIGGER ${p}employee_changes ON ${p}Employees AFTER INSERT, UPDATE, DELETE AS
+        BEGIN
+          SET NOCOUNT ON;
+          INSERT INTO ${p}EmployeeChanges (ContosoLogin, ChangeType)
+            SELECT i.ContosoLogin, CASE WHEN EXISTS (SELECT 1 FROM deleted) THEN 'Update' ELSE 'Add' END FROM inserted i;
+          INSERT INTO ${p}EmployeeChanges (ContosoLogin, ChangeType)
+            SELECT d.ContosoLogin, 'Delete' FROM deleted d WHERE NOT EXISTS (SELECT 1 FROM inserted);
+        END`);
+      return;
     case 'sqlite':
       await db.exec(`
         CREATE TABLE Employees (

@@ -3,13 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ParameterValues } from '@ecmahost/sdk';
+import { secret } from '@ecmahost/sdk';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { MYSQL_URL, PG_URL, probe, type LiveServer } from './live.js';
+import * as tedious from 'tedious';
+import type { Connection } from 'tedious';
+import { execute, tediousConfig, type TediousModule } from '../../src/dialects/mssql-driver.js';
+import { MSSQL_URL, MYSQL_URL, PG_URL, probe, type LiveServer } from './live.js';
 
-/** The dialects under test. */
-export type TestDialect = 'postgresql' | 'mysql' | 'sqlite';
+/** The dialects whose servers run on this machine class: every shared suite runs on each. */
+export type LocalDialect = 'postgresql' | 'mysql' | 'sqlite';
+/** The dialects under test: the local ones, and SQL Server when `ECMAHOST_MSSQL_URL` names one. */
+export type TestDialect = LocalDialect | 'mssql';
 
 /**
  * Direct access to a test database, beside the connector: to create tables, write "behind the
@@ -47,6 +53,79 @@ export function probeMysql(): Promise<LiveServer> {
     const connection = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 3000 });
     await connection.end();
   });
+}
+
+/**
+ * `ECMAHOST_MSSQL_URL` split as an admin configures it: the URL without its password, and the
+ * password for the encrypted field.
+ */
+function mssqlTarget(url: string, appName?: string): { connectionUrl: string; password: string } {
+  const parsed = new URL(url);
+  const password = decodeURIComponent(parsed.password);
+  parsed.password = '';
+  if (appName !== undefined) parsed.searchParams.set('appName', appName);
+  return { connectionUrl: parsed.toString(), password };
+}
+
+async function mssqlConnection(url: string): Promise<Connection> {
+  const target = mssqlTarget(url);
+  const connection = new tedious.Connection(tediousConfig({ url: target.connectionUrl, password: target.password, tls: 'required', poolSize: 1, statementTimeoutMs: 30_000, sqlite: { journalMode: 'wal', synchronous: 'full' } }));
+  connection.on('error', () => {});
+  await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+  return connection;
+}
+
+/** Probes SQL Server once per test file, only when `ECMAHOST_MSSQL_URL` is set. */
+export function probeMssql(): Promise<LiveServer> {
+  const url = MSSQL_URL;
+  if (url === undefined || url === '') {
+    return Promise.resolve({ name: 'SQL Server', url: 'ECMAHOST_MSSQL_URL', available: false, optional: true, reason: 'ECMAHOST_MSSQL_URL is not set (no SQL Server runs on this machine class; mssql-statements.test.ts proves the dialect offline)' });
+  }
+  return probe('SQL Server', url, async () => {
+    const connection = await mssqlConnection(url);
+    connection.close();
+  });
+}
+
+/** A schema of its own in the `ECMAHOST_MSSQL_URL` database, its tables dropped afterwards. */
+async function mssqlDatabase(): Promise<TestDatabase> {
+  const url = MSSQL_URL ?? '';
+  const schema = unique();
+  const connection = await mssqlConnection(url);
+  const driver = tedious as unknown as TediousModule;
+  const send = (text: string, params: readonly unknown[] = []) => {
+    let n = 0;
+    return execute(driver, connection, text.replace(/\?/g, () => `@p${String(n++)}`), params);
+  };
+  await send(`CREATE SCHEMA ${schema}`);
+  const target = mssqlTarget(url, schema);
+  return {
+    dialect: 'mssql',
+    // The application name tags the connector's sessions, so a test kills only its own.
+    connection: { dialect: 'mssql', connectionUrl: target.connectionUrl, password: secret(target.password) },
+    prefix: `${schema}.`,
+    id: (name) => `[${name}]`,
+    async query(text, params = []) {
+      return (await send(text, params)).rows;
+    },
+    async exec(text) {
+      await send(text);
+    },
+    async killOtherSessions() {
+      const { rows } = await send('SELECT session_id AS id FROM sys.dm_exec_sessions WHERE program_name = ? AND session_id <> @@SPID', [schema]);
+      for (const row of rows) await send(`KILL ${String(Number(row.id))}`);
+    },
+    async drop() {
+      // Tables (their triggers with them) then procedures, then the schema itself.
+      const { rows } = await send("SELECT name, type FROM sys.objects WHERE schema_id = SCHEMA_ID(?) AND type IN ('U', 'P', 'V') ORDER BY CASE type WHEN 'U' THEN 1 ELSE 0 END", [schema]);
+      for (const row of rows) {
+        const kind = String(row.type).trim() === 'U' ? 'TABLE' : String(row.type).trim() === 'V' ? 'VIEW' : 'PROCEDURE';
+        await send(`DROP ${kind} [${schema}].[${String(row.name).replace(/]/g, ']]')}]`);
+      }
+      await send(`DROP SCHEMA ${schema}`);
+      connection.close();
+    },
+  };
 }
 
 async function pgDatabase(): Promise<TestDatabase> {
@@ -141,9 +220,10 @@ function sqliteDatabase(): TestDatabase {
   };
 }
 
-/** A fresh, empty database (PostgreSQL schema, MariaDB database, SQLite file) for one test. */
+/** A fresh, empty database (PostgreSQL or SQL Server schema, MariaDB database, SQLite file) for one test. */
 export function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
   if (dialect === 'postgresql') return pgDatabase();
   if (dialect === 'mysql') return mysqlDatabase();
+  if (dialect === 'mssql') return mssqlDatabase();
   return Promise.resolve(sqliteDatabase());
 }
