@@ -67,6 +67,9 @@ describe.skipIf(skip !== undefined)(liveTitle('generic-ldap conformance', skip),
       // inetOrgPerson needs sn and cn: an entry without them is an objectClassViolation.
       invalid: () => ({ attributes: { objectClass: ['inetOrgPerson'], uid: 'broken', displayName: 'No surname' } }),
       pageSize: 2,
+      // The host sends one-entry exports and no partition; the connector also supports batches and partitions for other hosts.
+      exportBatchSize: 3,
+      partitions: true,
     });
   }
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_PAGE_SIZE, LEGACY_EXPORT_PROFILE } from '../configure/defaults.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 
 /** The demo connector's name: the URL segment of Microsoft's tutorial. */
@@ -41,7 +42,7 @@ export function demoConnectorConfig(databaseFile: string, tokenHash: string): Co
     // IsActive is served too: the host reads and writes the disable flow's attribute like any other.
     attributes: ['ContosoLogin', 'FirstName', 'LastName', 'Email', 'InternalGUID', 'AzureID', 'textID', 'IsActive'].map((name) => ({ name })),
     deprovisioning: { disable: { action: 'attribute', attribute: 'IsActive' }, delete: { action: 'delete' } },
-    runProfiles: { export: { batchSize: 100 }, fullImport: { pageSize: 5000 } },
+    runProfiles: { export: LEGACY_EXPORT_PROFILE, fullImport: { pageSize: DEFAULT_PAGE_SIZE } },
     scimMapping: {
       userName: 'ContosoLogin',
       externalId: 'AzureID',
