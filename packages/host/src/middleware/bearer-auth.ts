@@ -30,14 +30,18 @@ export function requireBearer(header: string | undefined, tokenHash: string | un
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (match === null) throw new ScimError(401, undefined, `Authentication required: send the secret token of connector ${connector} as "Authorization: Bearer <token>".`);
   const token = match[1]!;
-  const refused = new ScimError(401, undefined, `The bearer token is not valid for connector ${connector}.`);
-  if (tokenHash === undefined) throw refused;
+  if (tokenHash === undefined) throw notValid(connector);
   const known = knownVerification(token, tokenHash);
   if (known === undefined && !takeSlowCheck()) {
     throw new ScimError(503, undefined, 'Too many new bearer tokens are being checked; retry in a second.', { retryAfter: 1 });
   }
-  if (!(known ?? verifyToken(token, tokenHash))) throw refused;
+  if (!(known ?? verifyToken(token, tokenHash))) throw notValid(connector);
   if (onRehash !== undefined && needsRehash(tokenHash)) onRehash(hashToken(token));
+}
+
+/** The same refusal for a wrong token and for a name that is no connector. */
+function notValid(connector: string): ScimError {
+  return new ScimError(401, undefined, `The bearer token is not valid for connector ${connector}.`);
 }
 
 /**
