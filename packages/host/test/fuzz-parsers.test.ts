@@ -6,12 +6,12 @@ import type { ScimType } from '../src/scim/errors.js';
 import { formatFilter, formatPath } from '../src/scim/filter-ast.js';
 import type { Filter } from '../src/scim/filter-ast.js';
 import { evaluateFilter } from '../src/scim/filter-evaluate.js';
-import { MAX_FILTER_TERMS, parseFilter, parsePath } from '../src/scim/filter-parser.js';
+import { MAX_FILTER_LENGTH, MAX_FILTER_TERMS, MAX_PATH_LENGTH, parseFilter, parsePath } from '../src/scim/filter-parser.js';
 import { applyPatch, normalizePatch } from '../src/scim/patch.js';
 import { anyText, filterLikeText, filterTree, fuzzParameters, patchPath } from './fixtures/fuzz.js';
 
 // Property-based fuzzing of the host's parsers (issue 15): any input gives a value or a SCIM 400
-// of the right type, never another exception; valid input round-trips exactly.
+// of the right type, never another exception; valid input (within the limits) round-trips exactly.
 
 /** Runs `parse`; returns 'ok' or the ScimError's "status scimType", and rethrows anything else. */
 function outcome(parse: () => unknown): string {
@@ -58,7 +58,7 @@ describe('the SCIM filter parser', () => {
   it('reads back every filter it can format, exactly', () => {
     fc.assert(
       fc.property(
-        filterTree.filter((f) => terms(f) <= MAX_FILTER_TERMS),
+        filterTree.filter((f) => terms(f) <= MAX_FILTER_TERMS && formatFilter(f).length <= MAX_FILTER_LENGTH),
         (filter) => {
           expect(parseFilter(formatFilter(filter))).toEqual(filter);
         },
@@ -81,7 +81,7 @@ describe('the PATCH path parser and engine', () => {
   it('reads back every path it can format, exactly', () => {
     fc.assert(
       fc.property(
-        patchPath.filter((p) => p.filter === undefined || terms(p.filter) <= MAX_FILTER_TERMS),
+        patchPath.filter((p) => (p.filter === undefined || terms(p.filter) <= MAX_FILTER_TERMS) && formatPath(p).length <= MAX_PATH_LENGTH),
         (path) => {
           expect(parsePath(formatPath(path))).toEqual(path);
         },
