@@ -10,15 +10,27 @@ import { FUZZ_SCALE, anyText, filterLikeText, fuzzParameters } from './fixtures/
 // (8,500 single requests, 1,500 sequences of up to six), ten times as many under `npm run fuzz`.
 
 let f: FixtureHost;
+/** The id of a user that exists, so PATCH, PUT and DELETE reach the engine and the connector. */
+let targetId: string;
 beforeAll(async () => {
   // Info level: a debug line per request body would dominate the run.
   f = await startFixtureHost({ level: 'info', host: { bodyLimitBytes: 64 * 1024 } });
+  targetId = await createTarget();
 });
+
+async function createTarget(): Promise<string> {
+  const res = await f.request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: `fuzz-target-${Date.now()}`, name: { givenName: 'Target' }, displayName: 'Target' }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
 afterAll(async () => {
   await f.cleanup();
 });
 
 const BASE = '/ecma2host_A/scim';
+/** Stands for the existing user's path until the request is sent (arbitraries are built before it exists). */
+const TARGET = 'Users/{target}';
+
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -78,6 +90,7 @@ const request: fc.Arbitrary<FuzzRequest> = fc.record(
         }),
       ),
       fc.tuple(fc.constantFrom('Users', 'Groups', 'nope'), anyText).map(([r, id]) => `${r}/${encodeURIComponent(wellFormed(id))}`),
+      fc.constant(TARGET),
     ),
     token: fc.oneof(fc.constant(TOKEN_A), fc.constant(TOKEN_A), fc.constant(TOKEN_B), fc.constant(null)),
     body,
@@ -92,7 +105,11 @@ function wellFormed(text: string): string {
 
 async function send(r: FuzzRequest): Promise<Response> {
   const hasBody = r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD';
-  return f.request(`${BASE}/${r.path}`, { method: r.method, token: r.token, ...(hasBody ? { body: r.body } : {}) });
+  const path = r.path === TARGET ? `Users/${targetId}` : r.path;
+  const res = await f.request(`${BASE}/${path}`, { method: r.method, token: r.token, ...(hasBody ? { body: r.body } : {}) });
+  // A DELETE or a PUT that renamed it took the target away: the next cases get a new one.
+  if (r.path === TARGET && (r.method === 'DELETE' || r.method === 'PUT') && res.status < 300) targetId = await createTarget();
+  return res;
 }
 
 describe('any request to a running host', () => {
