@@ -109,6 +109,13 @@ async function send(r: FuzzRequest): Promise<Response> {
   const res = await f.request(`${BASE}/${path}`, { method: r.method, token: r.token, ...(hasBody ? { body: r.body } : {}) });
   // A DELETE or a PUT that renamed it took the target away: the next cases get a new one.
   if (r.path === TARGET && (r.method === 'DELETE' || r.method === 'PUT') && res.status < 300) targetId = await createTarget();
+  // Users the fuzzer created are removed again, so the target's file (rewritten on every write) stays small.
+  if (r.method === 'POST' && res.status === 201) {
+    const { id } = (await res.clone().json()) as { id: string };
+    // An empty userName is accepted today and gets the id "", which no URL addresses (found by this
+    // suite; the fix belongs to the user operations): such a user stays.
+    if (id !== '') expect((await f.request(`${BASE}/Users/${id}`, { method: 'DELETE' })).status).toBe(204);
+  }
   return res;
 }
 
