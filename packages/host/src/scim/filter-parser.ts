@@ -26,7 +26,9 @@ const WORD_END = /[\s()[\]"]/;
  * An unquoted word as a comparison value is taken as a string, as in Microsoft's older
  * documentation (`externalId eq jyoung`).
  *
- * Throws `ScimError(400, 'invalidFilter')` naming the position of the first problem.
+ * Throws `ScimError(400, 'invalidFilter')` naming the position of the first problem, also past
+ * {@link MAX_FILTER_LENGTH} characters, {@link MAX_FILTER_TERMS} terms or {@link MAX_FILTER_DEPTH}
+ * levels. The filter carries its evaluation budget (`withEvaluationBudget`): one request's worth.
  */
 export function parseFilter(text: string): Filter {
   if (text.length > MAX_FILTER_LENGTH) throw new ScimError(400, 'invalidFilter', `The filter is longer than ${MAX_FILTER_LENGTH} characters.`);
@@ -39,7 +41,8 @@ export function parseFilter(text: string): Filter {
 
 /**
  * Parses an attribute path as used in PATCH operations (RFC 7644 §3.5.2): `attr`, `attr.sub`,
- * `urn:...:attr`, `attr[filter]`, `attr[filter].sub`. Throws `ScimError(400, 'invalidPath')`.
+ * `urn:...:attr`, `attr[filter]`, `attr[filter].sub`. Throws `ScimError(400, 'invalidPath')`, also
+ * past {@link MAX_PATH_LENGTH} characters and for a value filter over the filter limits.
  */
 export function parsePath(text: string): AttrPath {
   if (text.length > MAX_PATH_LENGTH) throw new ScimError(400, 'invalidPath', `The path is longer than ${MAX_PATH_LENGTH} characters.`);
