@@ -117,7 +117,6 @@ function trimChangeLog(): void {
 }
 
 async function send(r: FuzzRequest): Promise<Response> {
-  trimChangeLog();
   const hasBody = r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD';
   const path = r.path === TARGET ? `Users/${targetId}` : r.path;
   const res = await f.request(`${BASE}/${path}`, { method: r.method, token: r.token, ...(hasBody ? { body: r.body } : {}) });
@@ -137,6 +136,7 @@ describe('any request to a running host', () => {
   it('is answered below 500 with a SCIM body, and a refused write changes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
+        trimChangeLog();
         const write = ['POST', 'PATCH', 'PUT', 'DELETE'].includes(r.method);
         const before = write ? f.store('A') : undefined;
         const res = await send(r);
