@@ -17,7 +17,7 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
   let serve: ServeProcess;
   let ca: string;
   const env = cleanEnv();
-  const token = 'people-token-0123456789';
+  const token = 'people-token-0123456789-abcdefghijkl';
   const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
   const users = (name: string, query: string, bearer: string) => httpsRequest(`https://localhost:${serve.port}/ecma2host_${name}/scim/Users?${query}`, { ca, token: bearer });
 
