@@ -23,7 +23,7 @@ describe('ecmahost config export / import (built binary)', () => {
   let cleanup: () => Promise<void>;
   let source: string;
   let exportFile: string;
-  const token = 'export-token-0123456789';
+  const token = 'export-token-0123456789-abcdefghijkl';
   const env = cleanEnv();
   const secret = 'key-s3cretvalue';
 

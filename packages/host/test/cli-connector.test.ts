@@ -77,10 +77,10 @@ describe('ecmahost connector commands (built binary)', () => {
     expect(dup.stderr).toContain('a connector named "People" exists already');
   });
 
-  it('connector add refuses a token shorter than 12 characters and a bad name', async () => {
+  it('connector add refuses a token shorter than 32 characters and a bad name', async () => {
     const short = await run(...fixtureAddArgs('Short', fixture, ['--token', 'abc']));
     expect(short.code).toBe(1);
-    expect(short.stderr).toContain('at least 12 characters');
+    expect(short.stderr).toContain('at least 32 characters');
     const badName = await run(...fixtureAddArgs('no spaces', fixture));
     expect(badName.code).toBe(1);
     expect(badName.stderr).toContain('is not a valid connector name');
@@ -168,9 +168,9 @@ describe('ecmahost connector commands (built binary)', () => {
     const after = await readFile(path.join(dataDir, 'connectors', 'People.yaml'), 'utf8');
     expect(after).not.toBe(before);
     expect(after).not.toContain(token);
-    const given = await run('token', 'rotate', 'People', '--token', 'my-own-token-123');
+    const given = await run('token', 'rotate', 'People', '--token', 'my-own-token-0123456789-abcdefghij');
     expect(given.code).toBe(0);
-    expect(given.stdout).not.toContain('my-own-token-123');
+    expect(given.stdout).not.toContain('my-own-token-0123456789-abcdefghij');
   });
 
   it('plugins list shows connector packages installed next to the host and whether they load', async () => {

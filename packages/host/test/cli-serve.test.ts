@@ -17,7 +17,7 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
   let serve: ServeProcess;
   let ca: string;
   const env = cleanEnv();
-  const token = 'people-token-0123456789';
+  const token = 'people-token-0123456789-abcdefghijkl';
   const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
   const users = (name: string, query: string, bearer: string) => httpsRequest(`https://localhost:${serve.port}/ecma2host_${name}/scim/Users?${query}`, { ca, token: bearer });
 
@@ -86,19 +86,19 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
   });
 
   it('connector add and remove take effect on the running host without a restart', async () => {
-    const added = await run(...fixtureAddArgs('Second', fixture, ['--token', 'second-token-0123456']));
+    const added = await run(...fixtureAddArgs('Second', fixture, ['--token', 'second-token-0123456789-abcdefghijkl']));
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('The running host reloaded its connectors (Second).');
-    expect((await users('Second', FILTER('alice'), 'second-token-0123456')).status).toBe(200);
+    expect((await users('Second', FILTER('alice'), 'second-token-0123456789-abcdefghijkl')).status).toBe(200);
     const removed = await run('connector', 'remove', 'Second');
     expect(removed.code).toBe(0);
-    expect((await users('Second', FILTER('alice'), 'second-token-0123456')).status).toBe(404);
+    expect((await users('Second', FILTER('alice'), 'second-token-0123456789-abcdefghijkl')).status).toBe(404);
   });
 
   it('the admin API wants the admin credential, never a connector token', async () => {
     const url = `https://localhost:${serve.port}/admin/status`;
     expect((await httpsRequest(url, { ca })).status).toBe(401);
-    expect((await httpsRequest(url, { ca, token: 'second-token-0123456' })).status).toBe(401);
+    expect((await httpsRequest(url, { ca, token: 'second-token-0123456789-abcdefghijkl' })).status).toBe(401);
     const admin = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
     const status = await httpsRequest(url, { ca, token: admin });
     expect(status.status).toBe(200);

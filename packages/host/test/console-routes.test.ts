@@ -330,7 +330,7 @@ describe('console wizard', () => {
     expect(badText).toContain('use 1 to 64 letters');
     expect(badText).toContain('Choose the connector package.');
     expect(badText).toContain('A whole number of minutes');
-    expect(badText).toContain('at least 12 characters');
+    expect(badText).toContain('at least 32 characters');
     // A module path posted instead of a listed package is never loaded.
     const modulePath = await post({ nav: 'next', name: 'People', package: '/tmp/evil-module.js', autosync: '0', token: '' });
     expect(modulePath.status).toBe(400);
@@ -447,7 +447,7 @@ describe('console wizard', () => {
   });
 
   it('lists connector export errors with the directory message and the last requests', async () => {
-    await post({ nav: 'next', name: 'People', package: 'all-types', autosync: '0', token: 'a-typed-token-1234' });
+    await post({ nav: 'next', name: 'People', package: 'all-types', autosync: '0', token: 'a-typed-token-0123456789-abcdefghij' });
     await post({ nav: 'next', 'p.file': storeFile, 'present.verbose': '1', 'p.mode': 'simple' });
     await post({ nav: 'next', 'p.extra': '' });
     await post({ nav: 'next', objectType: 'person', anchor: 'login', dnMode: 'autogenerate' });
@@ -458,7 +458,7 @@ describe('console wizard', () => {
     const done = await (await post({ nav: 'finish' })).text();
     expect(done).toContain('The secret token is the one you typed.');
     await expect.poll(() => w.host.connectorStatus('People')?.state).toBe('ready');
-    const bearer = { authorization: 'Bearer a-typed-token-1234', 'content-type': 'application/scim+json' };
+    const bearer = { authorization: 'Bearer a-typed-token-0123456789-abcdefghij', 'content-type': 'application/scim+json' };
     const ext = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
     const noFirst = await w.request('/ecma2host_People/scim/Users', { method: 'POST', headers: bearer, body: JSON.stringify({ schemas: [ext], [ext]: { login: 'nofirst' } }) });
     expect(noFirst.status).toBeGreaterThanOrEqual(400);
@@ -470,7 +470,7 @@ describe('console wizard', () => {
     expect(errors).toContain('Cannot insert the value NULL into column &#39;firstName&#39;.');
     const requests = /<table id="requests">([\s\S]*?)<\/table>/.exec(page)?.[1] ?? '';
     expect(requests).toContain('<td>201</td>');
-    expect(requests).not.toContain('a-typed-token-1234');
+    expect(requests).not.toContain('a-typed-token-0123456789-abcdefghij');
     // The cache browser finds the created user and refuses a malformed filter with its message.
     const found = await (await w.request(`/console/connectors/People?filter=${encodeURIComponent(`${ext}:login eq "ann"`)}`)).text();
     expect(found).toContain('1 matching objects');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ActivityLog } from './activity-log.js';
+import { ACTIVITY_MAX_CONNECTORS, ActivityLog } from './activity-log.js';
 
 const scimError = (status: number, detail: string): Response => new Response(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail }), { status });
 
 describe('ActivityLog', () => {
   it('records connector requests newest first, without query strings, within its bound', async () => {
-    const log = new ActivityLog(3);
+    const log = new ActivityLog({ limit: 3 });
     for (let i = 1; i <= 5; i++) await log.record(new Request(`https://h/ecma2host_HR/scim/Users?filter=userName+eq+%22u${i}%22`), new Response('{}', { status: 200 }), i);
     const requests = log.requests('HR');
     expect(requests.map((r) => r.latencyMs)).toEqual([5, 4, 3]);
@@ -33,5 +33,23 @@ describe('ActivityLog', () => {
     expect(((await res.json()) as { detail: string }).detail).toBe('bad filter');
     expect(log.requests('HR')).toHaveLength(1);
     expect(log.exportErrors('HR')[0]?.message).toBe('bad filter');
+  });
+
+  it('records only served connectors, never a request the token check refused', async () => {
+    const log = new ActivityLog({ isServed: (name) => name === 'HR' });
+    await log.record(new Request('https://h/ecma2host_HR/scim/Users', { method: 'POST' }), scimError(401, 'no token'), 1);
+    await log.record(new Request('https://h/ecma2host_Nope/scim/Users', { method: 'POST' }), scimError(404, 'no connector'), 1);
+    await log.record(new Request('https://h/ecma2host_HR/scim/Users'), new Response('{}'), 1);
+    expect(log.requests('HR')).toEqual([expect.objectContaining({ method: 'GET', status: 200 })]);
+    expect(log.exportErrors('HR')).toEqual([]);
+    expect(log.requests('Nope')).toEqual([]);
+  });
+
+  it(`keeps at most ${ACTIVITY_MAX_CONNECTORS} names, dropping the one recorded longest ago`, async () => {
+    const log = new ActivityLog();
+    for (let i = 0; i <= ACTIVITY_MAX_CONNECTORS; i++) await log.record(new Request(`https://h/ecma2host_c${i}/scim/Users`), new Response('{}'), 1);
+    expect(log.requests('c0')).toEqual([]);
+    expect(log.requests('c1')).toHaveLength(1);
+    expect(log.requests(`c${ACTIVITY_MAX_CONNECTORS}`)).toHaveLength(1);
   });
 });

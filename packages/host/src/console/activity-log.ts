@@ -20,6 +20,23 @@ export interface ExportErrorRecord {
 
 /** How many entries of each kind are kept per connector. */
 export const ACTIVITY_LIMIT = 50;
+/**
+ * Most connector names the log keeps entries for; past it the name recorded longest ago is
+ * dropped. Far above the connectors a host serves, it bounds the log even when no
+ * {@link ActivityLogOptions.isServed} check is given.
+ */
+export const ACTIVITY_MAX_CONNECTORS = 256;
+
+/** Options of {@link ActivityLog}. */
+export interface ActivityLogOptions {
+  /** Entries of each kind kept per connector (default {@link ACTIVITY_LIMIT}). */
+  limit?: number;
+  /**
+   * Whether a connector of this name is served. Requests to other names are not recorded: the
+   * name in the path is the caller's, and without the check each distinct name would keep a buffer.
+   */
+  isServed?: (connector: string) => boolean;
+}
 
 const CONNECTOR_PATH = /^\/ecma2host_([A-Za-z0-9_-]+)\/scim(\/.*)?$/i;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -42,15 +59,18 @@ type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
 /**
  * The last SCIM requests and failed exports of every connector, in bounded ring buffers. Filled by
  * wrapping the server's fetch handler, so the core's routes stay untouched and every request is
- * seen, whichever handler answered it.
+ * seen, whichever handler answered it. Only requests to a served connector that passed its token
+ * check are recorded (a 401 is not): anyone who reaches the port can send the others.
  */
 export class ActivityLog {
   readonly #requests = new Map<string, Ring<RequestRecord>>();
   readonly #exportErrors = new Map<string, Ring<ExportErrorRecord>>();
   readonly #limit: number;
+  readonly #isServed: (connector: string) => boolean;
 
-  constructor(limit: number = ACTIVITY_LIMIT) {
-    this.#limit = limit;
+  constructor(options: ActivityLogOptions = {}) {
+    this.#limit = options.limit ?? ACTIVITY_LIMIT;
+    this.#isServed = options.isServed ?? (() => true);
   }
 
   /** The last requests to a connector's endpoint, newest first. */
@@ -68,12 +88,12 @@ export class ActivityLog {
     const url = new URL(request.url);
     const match = CONNECTOR_PATH.exec(url.pathname);
     const connector = match?.[1];
-    if (connector === undefined) return;
+    // 401 is the token check refusing the caller: the request never reached the connector.
+    if (connector === undefined || response.status === 401 || !this.#isServed(connector)) return;
     const at = new Date().toISOString();
     const path = url.pathname.slice(0, 300);
     this.#ring(this.#requests, connector).push({ at, method: request.method, path, status: response.status, latencyMs: Math.round(latencyMs * 10) / 10 });
-    // 401 is a caller without a token, not an export the directory refused.
-    if (WRITES.has(request.method) && response.status >= 400 && response.status !== 401) {
+    if (WRITES.has(request.method) && response.status >= 400) {
       this.#ring(this.#exportErrors, connector).push({ at, method: request.method, path, status: response.status, message: await detailOf(response) });
     }
   }
@@ -92,6 +112,8 @@ export class ActivityLog {
   #ring<T>(map: Map<string, Ring<T>>, connector: string): Ring<T> {
     let ring = map.get(connector);
     if (ring === undefined) {
+      // A Map iterates in insertion order: the first key is the name recorded longest ago.
+      if (map.size >= ACTIVITY_MAX_CONNECTORS) map.delete(map.keys().next().value!);
       ring = new Ring<T>(this.#limit);
       map.set(connector, ring);
     }

@@ -1,4 +1,5 @@
 import type { AttrPath, CompareOperator, CompareValue, Filter } from './filter-ast.js';
+import { ScimError } from './errors.js';
 import { containerOf, getAttribute, isPlainObject } from './resource-path.js';
 import type { ScimResource } from './resource-path.js';
 
@@ -12,28 +13,69 @@ export interface EvaluateOptions {
 }
 
 /**
+ * Most term evaluations (one attribute expression against one resource or element) one parsed
+ * filter may cost in total. A query without an index evaluates the filter on every cached object,
+ * so without a budget its cost grows with terms times cache size while the event loop waits; the
+ * value lets a one-term scan cover half a million objects and keeps a scan to a few hundred
+ * milliseconds.
+ */
+export const MAX_FILTER_EVALUATIONS = 500_000;
+
+interface Budget {
+  readonly limit: number;
+  remaining: number;
+}
+
+/** What is left of each request filter's budget, keyed by the filter's root (see {@link withEvaluationBudget}). */
+const budgets = new WeakMap<Filter, Budget>();
+
+/**
+ * Gives a parsed filter its evaluation budget: once `evaluations` term evaluations have been spent
+ * across every {@link evaluateFilter} call on it, the next throws `ScimError(400, 'invalidFilter')`.
+ * `parseFilter` calls it, as each request parses its own filter, so the budget is one request's.
+ * Filters built in code (mapping paths) have none.
+ */
+export function withEvaluationBudget(filter: Filter, evaluations: number = MAX_FILTER_EVALUATIONS): Filter {
+  budgets.set(filter, { limit: evaluations, remaining: evaluations });
+  return filter;
+}
+
+/**
  * Evaluates a filter against a resource (RFC 7644 §3.4.2.2). Attribute names are matched
  * case-insensitively. An attribute the resource does not have has no value: every comparison on it
  * is false (so Entra's `PLACEHOLDER eq "..."` probe matches nothing), `pr` is false.
+ *
+ * Throws `ScimError(400, 'invalidFilter')` when the filter's evaluation budget is spent.
  */
 export function evaluateFilter(filter: Filter, resource: ScimResource, options: EvaluateOptions = {}): boolean {
+  return evaluate(filter, resource, options, budgets.get(filter));
+}
+
+function evaluate(filter: Filter, resource: ScimResource, options: EvaluateOptions, budget: Budget | undefined): boolean {
+  if (budget !== undefined && filter.kind !== 'and' && filter.kind !== 'or' && filter.kind !== 'not' && --budget.remaining < 0) {
+    throw new ScimError(
+      400,
+      'invalidFilter',
+      `The filter needs more than ${budget.limit} term evaluations over the cached objects; filter with "eq" on an indexed attribute (such as userName or externalId) or use fewer terms.`,
+    );
+  }
   switch (filter.kind) {
     case 'and':
-      return evaluateFilter(filter.left, resource, options) && evaluateFilter(filter.right, resource, options);
+      return evaluate(filter.left, resource, options, budget) && evaluate(filter.right, resource, options, budget);
     case 'or':
-      return evaluateFilter(filter.left, resource, options) || evaluateFilter(filter.right, resource, options);
+      return evaluate(filter.left, resource, options, budget) || evaluate(filter.right, resource, options, budget);
     case 'not':
-      return !evaluateFilter(filter.filter, resource, options);
+      return !evaluate(filter.filter, resource, options, budget);
     case 'present': {
       // A complex attribute (`name pr`) is present when it has any sub-attribute value.
-      const values = filter.path.sub === undefined ? elementsAt(resource, filter.path, options) : valuesAt(resource, filter.path, options);
+      const values = filter.path.sub === undefined ? elementsAt(resource, filter.path, options, budget) : valuesOf(resource, filter.path, options, budget);
       return values.some((v) => v !== null && v !== '' && !(isPlainObject(v) && Object.keys(v).length === 0));
     }
     case 'has':
-      return elementsAt(resource, filter.path, options).length > 0;
+      return elementsAt(resource, filter.path, options, budget).length > 0;
     case 'compare': {
       const caseExact = options.caseExact?.(filter.path) ?? false;
-      const values = valuesAt(resource, filter.path, options);
+      const values = valuesOf(resource, filter.path, options, budget);
       if (filter.op === 'ne') return !values.some((v) => compare(v, 'eq', filter.value, caseExact));
       if (filter.op === 'eq' && filter.value === null) return values.length === 0;
       return values.some((v) => compare(v, filter.op, filter.value, caseExact));
@@ -42,7 +84,7 @@ export function evaluateFilter(filter: Filter, resource: ScimResource, options: 
 }
 
 /** Elements of a multi-valued attribute (after the path's value filter). */
-function elementsAt(resource: ScimResource, path: AttrPath, options: EvaluateOptions): unknown[] {
+function elementsAt(resource: ScimResource, path: AttrPath, options: EvaluateOptions, budget: Budget | undefined): unknown[] {
   const container = containerOf(resource, path);
   if (container === undefined) return [];
   const raw = getAttribute(container, path.attr);
@@ -50,7 +92,7 @@ function elementsAt(resource: ScimResource, path: AttrPath, options: EvaluateOpt
   const elements = Array.isArray(raw) ? raw : [raw];
   if (path.filter === undefined) return elements;
   const inner = path.filter;
-  return elements.filter((e) => isPlainObject(e) && evaluateFilter(inner, e, options));
+  return elements.filter((e) => isPlainObject(e) && evaluate(inner, e, options, budget));
 }
 
 /**
@@ -59,8 +101,12 @@ function elementsAt(resource: ScimResource, path: AttrPath, options: EvaluateOpt
  * (RFC 7644 §3.4.2.2: "emails eq x" compares the primary value sub-attribute).
  */
 export function valuesAt(resource: ScimResource, path: AttrPath, options: EvaluateOptions = {}): unknown[] {
+  return valuesOf(resource, path, options, undefined);
+}
+
+function valuesOf(resource: ScimResource, path: AttrPath, options: EvaluateOptions, budget: Budget | undefined): unknown[] {
   const out: unknown[] = [];
-  for (const element of elementsAt(resource, path, options)) {
+  for (const element of elementsAt(resource, path, options, budget)) {
     let value: unknown = element;
     if (path.sub !== undefined) value = isPlainObject(element) ? getAttribute(element, path.sub) : undefined;
     else if (isPlainObject(element)) value = getAttribute(element, 'value');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFilter } from './filter-ast.js';
-import { parseFilter, parsePath } from './filter-parser.js';
+import { evaluateFilter, withEvaluationBudget } from './filter-evaluate.js';
+import { MAX_FILTER_DEPTH, MAX_FILTER_TERMS, MAX_PATH_LENGTH, parseFilter, parsePath } from './filter-parser.js';
 
 const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 
@@ -66,6 +67,23 @@ describe('parseFilter', () => {
     expect(() => parseFilter(`${'('.repeat(500)}a eq 1${')'.repeat(500)}`)).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }));
     expect(() => parseFilter(`a eq "${'x'.repeat(20_000)}"`)).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }));
   });
+
+  it(`accepts ${MAX_FILTER_TERMS} terms and ${MAX_FILTER_DEPTH} levels, and refuses one more of either`, () => {
+    const terms = (n: number): string => Array.from({ length: n }, () => 'a pr').join(' and ');
+    const nested = (n: number): string => `${'('.repeat(n)}a pr${')'.repeat(n)}`;
+    expect(() => parseFilter(terms(MAX_FILTER_TERMS))).not.toThrow();
+    expect(() => parseFilter(terms(MAX_FILTER_TERMS + 1))).toThrow(expect.objectContaining({ scimType: 'invalidFilter', detail: expect.stringContaining(`more than ${MAX_FILTER_TERMS} terms`) }));
+    expect(() => parseFilter(nested(MAX_FILTER_DEPTH))).not.toThrow();
+    expect(() => parseFilter(nested(MAX_FILTER_DEPTH + 1))).toThrow(expect.objectContaining({ scimType: 'invalidFilter', detail: expect.stringContaining(`more than ${MAX_FILTER_DEPTH} levels`) }));
+  });
+
+  it('stops evaluating a filter once its budget is spent', () => {
+    const filter = withEvaluationBudget(parseFilter('a eq 1 or b eq 2'), 4);
+    expect(evaluateFilter(filter, { a: 2, b: 2 })).toBe(true);
+    // Two terms, then one: `or` stops at a match.
+    expect(evaluateFilter(filter, { a: 1 })).toBe(true);
+    expect(() => evaluateFilter(filter, { a: 2 })).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidFilter', detail: expect.stringContaining('more than 4 term evaluations') }));
+  });
 });
 
 describe('parsePath', () => {
@@ -79,5 +97,12 @@ describe('parsePath', () => {
   it('refuses a bad path with invalidPath', () => {
     expect(() => parsePath('emails[type eq')).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidPath' }));
     expect(() => parsePath('a b')).toThrow(expect.objectContaining({ scimType: 'invalidPath' }));
+  });
+
+  it(`refuses a path over ${MAX_PATH_LENGTH} characters or with a value filter over the term limit`, () => {
+    expect(() => parsePath(`a${'b'.repeat(MAX_PATH_LENGTH)}`)).toThrow(expect.objectContaining({ scimType: 'invalidPath', detail: expect.stringContaining(`longer than ${MAX_PATH_LENGTH}`) }));
+    expect(() => parsePath(`emails[${Array.from({ length: MAX_FILTER_TERMS + 1 }, () => 'a pr').join(' or ')}]`)).toThrow(
+      expect.objectContaining({ scimType: 'invalidPath', detail: expect.stringContaining(`more than ${MAX_FILTER_TERMS} terms`) }),
+    );
   });
 });

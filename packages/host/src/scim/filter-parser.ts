@@ -1,11 +1,20 @@
 import type { AttrPath, CompareOperator, CompareValue, Filter } from './filter-ast.js';
 import { ScimError } from './errors.js';
+import { withEvaluationBudget } from './filter-evaluate.js';
 
 const COMPARE_OPERATORS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 /** Longest filter accepted; Entra's are a few hundred characters at most. */
 export const MAX_FILTER_LENGTH = 10_000;
-/** Deepest nesting accepted, so a hostile filter cannot exhaust the stack. */
-const MAX_DEPTH = 32;
+/** Longest PATCH path accepted; Entra's are under a hundred characters. */
+export const MAX_PATH_LENGTH = 1_000;
+/**
+ * Most attribute expressions (terms) in one filter or path. Entra sends one; the cap bounds the
+ * work per evaluated resource and the depth of the tree an `and`/`or` chain builds, which every
+ * recursive walk of the filter (evaluation, formatting) descends.
+ */
+export const MAX_FILTER_TERMS = 100;
+/** Deepest nesting of parentheses, `not` and value filters, so a hostile filter cannot exhaust the stack. */
+export const MAX_FILTER_DEPTH = 32;
 const WORD_END = /[\s()[\]"]/;
 
 /**
@@ -17,7 +26,9 @@ const WORD_END = /[\s()[\]"]/;
  * An unquoted word as a comparison value is taken as a string, as in Microsoft's older
  * documentation (`externalId eq jyoung`).
  *
- * Throws `ScimError(400, 'invalidFilter')` naming the position of the first problem.
+ * Throws `ScimError(400, 'invalidFilter')` naming the position of the first problem, also past
+ * {@link MAX_FILTER_LENGTH} characters, {@link MAX_FILTER_TERMS} terms or {@link MAX_FILTER_DEPTH}
+ * levels. The filter carries its evaluation budget (`withEvaluationBudget`): one request's worth.
  */
 export function parseFilter(text: string): Filter {
   if (text.length > MAX_FILTER_LENGTH) throw new ScimError(400, 'invalidFilter', `The filter is longer than ${MAX_FILTER_LENGTH} characters.`);
@@ -25,14 +36,16 @@ export function parseFilter(text: string): Filter {
   const filter = parser.parseOr(0);
   parser.skipSpace();
   if (!parser.atEnd()) parser.fail('unexpected text');
-  return filter;
+  return withEvaluationBudget(filter);
 }
 
 /**
  * Parses an attribute path as used in PATCH operations (RFC 7644 §3.5.2): `attr`, `attr.sub`,
- * `urn:...:attr`, `attr[filter]`, `attr[filter].sub`. Throws `ScimError(400, 'invalidPath')`.
+ * `urn:...:attr`, `attr[filter]`, `attr[filter].sub`. Throws `ScimError(400, 'invalidPath')`, also
+ * past {@link MAX_PATH_LENGTH} characters and for a value filter over the filter limits.
  */
 export function parsePath(text: string): AttrPath {
+  if (text.length > MAX_PATH_LENGTH) throw new ScimError(400, 'invalidPath', `The path is longer than ${MAX_PATH_LENGTH} characters.`);
   const parser = new Parser(text.trim());
   try {
     const path = parser.parsePath(0);
@@ -59,6 +72,7 @@ function truncate(text: string): string {
 
 class Parser {
   #pos = 0;
+  #terms = 0;
   constructor(readonly text: string) {}
 
   atEnd(): boolean {
@@ -107,7 +121,7 @@ class Parser {
   }
 
   #parseUnary(depth: number): Filter {
-    if (depth > MAX_DEPTH) this.fail('the filter is nested too deeply');
+    if (depth > MAX_FILTER_DEPTH) this.fail(`the filter nests parentheses, "not" and value filters more than ${MAX_FILTER_DEPTH} levels deep`);
     this.skipSpace();
     if (this.#peek() === '(') {
       this.#pos++;
@@ -156,6 +170,7 @@ class Parser {
   }
 
   #parseAttrExp(depth: number): Filter {
+    if (++this.#terms > MAX_FILTER_TERMS) this.fail(`the filter has more than ${MAX_FILTER_TERMS} terms`);
     const path = this.parsePath(depth);
     this.skipSpace();
     const save = this.#pos;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { createAdminRoutes } from '../admin/routes.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { loadDefinition } from '../plugins/connector-loading.js';
-import { mountConsole } from '../console/index.js';
+import { ActivityLog, mountConsole } from '../console/index.js';
 import { createHost } from '../host.js';
 import type { Host } from '../host.js';
 import { createDefaultLogger } from '../logging/default-logger.js';
@@ -92,7 +92,9 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     '/admin',
     createAdminRoutes({ host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, loaded: connectors }),
   );
-  const adminConsole = mountConsole(host.app, { host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote });
+  // Activity is kept only for the connectors this host serves (now, after rotations and removals).
+  const activity = new ActivityLog({ isServed: (name) => host.connectorNames().includes(name) });
+  const adminConsole = mountConsole(host.app, { host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, activity });
   await host.start();
   let server: RunningServer;
   try {

@@ -2,6 +2,7 @@ import { Secret, isSecret } from '@ecmahost/sdk';
 import type { ParameterValue } from '@ecmahost/sdk';
 import { parseDocument, stringify } from 'yaml';
 import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow } from '../config/connector-config.js';
+import { isTokenHash } from '../auth/token.js';
 import { assertConnectorName } from '../configure/connector-name.js';
 import { OpsError } from './errors.js';
 import { decryptValue, encryptValue, isEncrypted } from './secret-box.js';
@@ -82,7 +83,7 @@ export function connectorFromData(data: unknown, key: Buffer, origin: string): C
   if (typeof name !== 'string') fail(origin, 'name is required');
   assertConnectorName(name);
   if (typeof data.package !== 'string' || data.package === '') fail(origin, 'package is required');
-  if (typeof data.tokenHash !== 'string' || !data.tokenHash.startsWith('sha256:')) fail(origin, 'tokenHash is missing (rotate the token with "ecmahost token rotate")');
+  if (typeof data.tokenHash !== 'string' || !isTokenHash(data.tokenHash)) fail(origin, 'tokenHash is missing (rotate the token with "ecmahost token rotate")');
   if (typeof data.objectType !== 'string' || data.objectType === '') fail(origin, 'objectType is required');
   const anchor = data.anchor;
   if (!Array.isArray(anchor) || anchor.length === 0 || !anchor.every((a) => typeof a === 'string')) fail(origin, 'anchor must be a list of attribute names');
