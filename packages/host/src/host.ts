@@ -47,6 +47,8 @@ export interface HostOptions {
   bodyLimitBytes?: number;
   /** Longest attribute value in characters accepted from SCIM (default 8192); longer ones get 400. */
   maxValueLength?: number;
+  /** Called after a request verified a connector's token against an old hash format, with a stronger hash to store. */
+  onTokenRehash?: (name: string, tokenHash: string) => void;
 }
 
 /** What `host.queryCache` returns. */
@@ -166,7 +168,12 @@ export function createHost(options: HostOptions): Host {
     },
     metrics,
   );
-  registerScimRoutes(app, { lookup: (name) => served.get(name), logger, bodyLimitBytes });
+  registerScimRoutes(app, {
+    lookup: (name) => served.get(name),
+    logger,
+    bodyLimitBytes,
+    ...(options.onTokenRehash ? { onTokenRehash: options.onTokenRehash } : {}),
+  });
   app.notFound((c) => scimJson(new ScimError(404, undefined, `Nothing at ${c.req.path.slice(0, 200)}; connectors are served at /ecma2host_<name>/scim.`).toJSON(), 404));
   app.onError(handleError(logger));
 

@@ -9,10 +9,12 @@ import type { FixtureHost } from './fixtures/fixture-host.js';
 
 const LEGACY_TOKEN = 'token-set-by-an-earlier-version';
 let f: FixtureHost;
+/** The stronger hashes the host handed back to be stored, by connector. */
+const rehashed: Array<{ name: string; tokenHash: string }> = [];
 beforeAll(async () => {
   const salt = randomBytes(16);
   const tokenHash = `sha256:${salt.toString('base64url')}:${createHash('sha256').update(salt).update(LEGACY_TOKEN).digest('base64url')}`;
-  f = await startFixtureHost({ names: ['A', 'B'], overrides: { tokenHash } });
+  f = await startFixtureHost({ names: ['A', 'B'], overrides: { tokenHash }, host: { onTokenRehash: (name, hash) => void rehashed.push({ name, tokenHash: hash }) } });
 });
 afterAll(async () => {
   await f.cleanup();
@@ -22,6 +24,18 @@ describe('stored token hashes', () => {
   it('accepts the token of a connector stored under an earlier SHA-256 hash, and refuses others', async () => {
     expect((await f.request('/ecma2host_A/scim/Users', { token: LEGACY_TOKEN })).status).toBe(200);
     expect((await f.request('/ecma2host_A/scim/Users', { token: `${LEGACY_TOKEN}x` })).status).toBe(401);
+  });
+
+  it('hands back a scrypt hash of a token verified against an old hash, once the token was presented', () => {
+    // The first request above verified LEGACY_TOKEN; the wrong one must not have produced a hash.
+    expect(rehashed.map((r) => r.name)).toEqual(['A']);
+    expect(rehashed[0]!.tokenHash).toMatch(/^scrypt:/);
+    f.host.rotateToken('A', rehashed[0]!.tokenHash);
+  });
+
+  it('accepts the token under its upgraded hash', async () => {
+    expect((await f.request('/ecma2host_A/scim/Users', { token: LEGACY_TOKEN })).status).toBe(200);
+    expect(rehashed).toHaveLength(1);
   });
 
   it('accepts a token stored under a scrypt hash on every request', async () => {

@@ -119,6 +119,16 @@ describe('SCIM attributes that no mapping reads', () => {
   });
 });
 
+describe('an empty anchor', () => {
+  it('is refused with 400 and writes nothing (it got the id "", which no URL reaches)', async () => {
+    f = await startFixtureHost();
+    const res = await post(f, { userName: '', name: { givenName: 'G' } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ schemas: [ERROR], status: '400', scimType: 'invalidValue', detail: 'The anchor attribute login must not be empty.' });
+    expect(f.store('A').objects).toEqual({});
+  });
+});
+
 describe('a connector attribute named id', () => {
   it('is found by userName eq when mapped and by its extension attribute filter, like any other anchor', async () => {
     generated = await generatedHost(

@@ -71,9 +71,13 @@ describe('authentication', () => {
     expect((await f.request('/ecma2host_B/scim/Users', { token: TOKEN_A })).status).toBe(401);
   });
 
-  it('matches connector names case-sensitively and answers unknown connectors with 404', async () => {
-    await expectScimError(await f.request('/ecma2host_a/scim/Users'), 404);
-    await expectScimError(await f.request('/ecma2host_Nope/scim/Users'), 404);
+  it('matches connector names case-sensitively and answers unknown connectors with the 401 of a wrong token (names cannot be probed)', async () => {
+    const body = await expectScimError(await f.request('/ecma2host_a/scim/Users'), 401);
+    expect(body.detail).toBe('The bearer token is not valid for connector a.');
+    await expectScimError(await f.request('/ecma2host_Nope/scim/Users'), 401);
+    await expectScimError(await f.request('/ecma2host_Nope/scim/Users', { token: '' }), 401);
+    const long = await expectScimError(await f.request(`/ecma2host_${'x'.repeat(8000)}/scim/Users`), 401);
+    expect(long.detail).toBe(`The bearer token is not valid for connector ${'x'.repeat(100)}….`);
   });
 });
 

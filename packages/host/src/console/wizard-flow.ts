@@ -84,7 +84,7 @@ export function checkProperties(state: WizardState): Record<string, string> {
   if (nameProblem !== undefined) errors.name = nameProblem;
   if (state.packageSpec === '') errors.package = 'Choose the connector package.';
   if (!/^\d+$/.test(state.autosyncMinutes)) errors.autosync = 'A whole number of minutes (0 turns autosync off).';
-  if (state.token !== '' && state.token.length < MIN_TOKEN_LENGTH) errors.token = `The token must be at least ${MIN_TOKEN_LENGTH} characters (Entra's rule for secret tokens).`;
+  if (state.token !== '' && state.token.length < MIN_TOKEN_LENGTH) errors.token = `The token must be at least ${MIN_TOKEN_LENGTH} characters (Entra accepts 12, but a token this host stores must resist guessing: docs/admin/security.md).`;
   return errors;
 }
 

@@ -28,7 +28,7 @@ function takeSlowCheck(): boolean {
  */
 export function requireBearer(header: string | undefined, tokenHash: string | undefined, connector: string, onRehash?: (tokenHash: string) => void): void {
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match === null) throw new ScimError(401, undefined, `Authentication required: send the secret token of connector ${connector} as "Authorization: Bearer <token>".`);
+  if (match === null) throw new ScimError(401, undefined, `Authentication required: send the secret token of connector ${shown(connector)} as "Authorization: Bearer <token>".`);
   const token = match[1]!;
   if (tokenHash === undefined) throw notValid(connector);
   const known = knownVerification(token, tokenHash);
@@ -41,7 +41,12 @@ export function requireBearer(header: string | undefined, tokenHash: string | un
 
 /** The same refusal for a wrong token and for a name that is no connector. */
 function notValid(connector: string): ScimError {
-  return new ScimError(401, undefined, `The bearer token is not valid for connector ${connector}.`);
+  return new ScimError(401, undefined, `The bearer token is not valid for connector ${shown(connector)}.`);
+}
+
+/** A connector name as an answer quotes it: the name comes from the URL, so it may be anything and of any length. */
+function shown(connector: string): string {
+  return connector.length > 100 ? `${connector.slice(0, 100)}…` : connector;
 }
 
 /**

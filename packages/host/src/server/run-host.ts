@@ -86,6 +86,14 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     logger,
     loadConnector: (spec) => loadDefinition(spec, store.paths.root),
     stateDir: store.paths.state,
+    // A token hash of an older format is replaced by a scrypt one the first time the token is presented.
+    onTokenRehash: (name, tokenHash) => {
+      host.rotateToken(name, tokenHash);
+      void store
+        .readConnector(name)
+        .then((config) => store.writeConnector({ ...config, tokenHash }))
+        .catch((error: unknown) => logger.warn({ connector: name, err: { message: (error as Error).message } }, 'could not store the upgraded token hash'));
+    },
     ...(material ? { certificate: { notAfter: material.certificate.validTo } } : {}),
   });
   host.app.route(

@@ -7,7 +7,7 @@ import { notifyHost } from '../notify-host.js';
 
 /** Checks a token given with `--token`. */
 export function checkToken(token: string): void {
-  if (token.length < MIN_TOKEN_LENGTH) throw new OpsError('invalid-argument', `the token must be at least ${MIN_TOKEN_LENGTH} characters (Entra's rule for secret tokens).`);
+  if (token.length < MIN_TOKEN_LENGTH) throw new OpsError('invalid-argument', `the token must be at least ${MIN_TOKEN_LENGTH} characters (Entra accepts 12, but a token this host stores must resist guessing: docs/admin/security.md).`);
 }
 
 /** Prints the tenant URL and, when the host generated it, the token (shown this once only). */
