@@ -2,7 +2,7 @@
 // an admin meets it: the built CLI, the Generic LDAP connector by package name, a private slapd
 // without the accesslog overlay and one with it. The default delta method (accesslog) on a server
 // that has no accesslog used to pass the test and then fail every import.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer } from '../../../../plugins/generic-ldap/test/ldap-target.js';
@@ -72,6 +72,19 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
     expect(await readFile(file, 'utf8')).toBe(stored);
     const tested = await run('connector', 'test', 'Plain');
     expect(tested.code, tested.stderr).toBe(0);
+  }, 60_000);
+
+  it('fails connector test for a stored configuration that uses the accesslog the server lacks (the file edited by hand, or the overlay removed since)', async () => {
+    const ou = await freshContainer(plain, 'edited');
+    expect((await run(...addArgs('Edited', plain, ou, ['--param', 'deltaMethod=none']))).code).toBe(0);
+    const file = path.join(dataDir, 'connectors', 'Edited.yaml');
+    const stored = await readFile(file, 'utf8');
+    expect(stored).toMatch(/deltaMethod: none/);
+    await writeFile(file, stored.replace(/deltaMethod: none/, 'deltaMethod: accesslog'));
+    const tested = await run('connector', 'test', 'Edited');
+    expect(tested.code).not.toBe(0);
+    expect(tested.stderr).toContain('The accesslog database cn=accesslog is not readable');
+    expect(tested.stderr).toContain('or choose another delta method (Delta import)');
   }, 60_000);
 
   it('adds and tests the same connector on a server with the accesslog overlay', async () => {
