@@ -111,6 +111,13 @@ describe('/admin/connectors', () => {
     expect(JSON.parse(await readFile(fixture.dataFile, 'utf8'))).toMatchObject({ people: { cy: { lastName: 'Young' } } });
   });
 
+  it('takes two requests for one name one after the other: the second PUT changes what the first created', async () => {
+    const [first, second] = await Promise.all([put('People', answers()), put('People', answers())]);
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(host.connectorNames()).toEqual(['People']);
+    expect(await storedFiles()).toEqual(['People.yaml']);
+  });
+
   it('deletes a connector: 204, its SCIM URL answers 404 and its file is gone; a second delete is 404', async () => {
     const token = await create();
     expect((await admin('DELETE', 'People')).status).toBe(204);

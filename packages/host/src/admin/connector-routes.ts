@@ -10,6 +10,7 @@ import type { RunProfileAnswers } from '../configure/build-config.js';
 import { testAndDiscover } from '../configure/connection-test.js';
 import { connectorNameProblem } from '../configure/connector-name.js';
 import { DEFAULT_AUTOSYNC_MINUTES, DEFAULT_PAGE_SIZE } from '../configure/defaults.js';
+import { KeyedLock } from '../connectors/keyed-lock.js';
 import { parametersFromGiven } from '../configure/parameter-pages.js';
 import { applySchemaChoices, checkSchemaAnswers, objectTypeOf } from '../configure/schema-choices.js';
 import type { Host } from '../host.js';
@@ -153,6 +154,9 @@ function refusalOf(error: unknown): Refusal {
 export function createConnectorRoutes(options: ConnectorRoutesOptions): Hono<AdminEnv> {
   const { host, store, loaded } = options;
   const routes = new Hono<AdminEnv>();
+  // Two requests for one name (a retried PUT, a PUT racing a DELETE) run one after the other: each
+  // reads what the other stored, and the host never gets the same name added twice.
+  const changes = new KeyedLock(4);
 
   routes.put(
     '/connectors/:name',
@@ -169,30 +173,34 @@ export function createConnectorRoutes(options: ConnectorRoutesOptions): Hono<Adm
       }
       const parsed = parseConnectorRequest(body);
       if (!parsed.ok) return refuse(c, new Refusal(400, 'the request is not valid', parsed.problems));
-      const current = (await store.hasConnector(name)) ? await store.readConnector(name) : undefined;
-      let built: { config: ConnectorInstanceConfig; token?: string };
-      try {
-        built = await buildRequested(store, name, parsed.request, current);
-        await openOnHost(host, built.config);
-      } catch (error) {
-        return refuse(c, refusalOf(error));
-      }
-      await store.writeConnector(built.config);
-      loaded.set(name, built.config);
-      const answer = { connector: maskedConfig(built.config), ...(built.token === undefined ? {} : { token: built.token }) };
-      return c.json(answer, current === undefined ? 201 : 200);
+      return changes.run(name, async () => {
+        const current = (await store.hasConnector(name)) ? await store.readConnector(name) : undefined;
+        let built: { config: ConnectorInstanceConfig; token?: string };
+        try {
+          built = await buildRequested(store, name, parsed.request, current);
+          await openOnHost(host, built.config);
+        } catch (error) {
+          return refuse(c, refusalOf(error));
+        }
+        await store.writeConnector(built.config);
+        loaded.set(name, built.config);
+        const answer = { connector: maskedConfig(built.config), ...(built.token === undefined ? {} : { token: built.token }) };
+        return c.json(answer, current === undefined ? 201 : 200);
+      });
     },
   );
 
   routes.delete('/connectors/:name', async (c) => {
     const name = c.req.param('name');
-    const stored = connectorNameProblem(name) === undefined && (await store.hasConnector(name));
-    const running = host.connectorNames().includes(name);
-    if (!stored && !running) return refuse(c, new Refusal(404, `no connector named ${name}.`));
-    if (running) await host.removeConnector(name);
-    if (stored) await store.removeConnector(name);
-    loaded.delete(name);
-    return c.body(null, 204);
+    return changes.run(name, async () => {
+      const stored = connectorNameProblem(name) === undefined && (await store.hasConnector(name));
+      const running = host.connectorNames().includes(name);
+      if (!stored && !running) return refuse(c, new Refusal(404, `no connector named ${name}.`));
+      if (running) await host.removeConnector(name);
+      if (stored) await store.removeConnector(name);
+      loaded.delete(name);
+      return c.body(null, 204);
+    });
   });
 
   return routes;
