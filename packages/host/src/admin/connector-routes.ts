@@ -33,16 +33,19 @@ export const MAX_CONNECTOR_BODY_BYTES = 256 * 1024;
 
 type AdminEnv = { Bindings: Partial<HttpBindings> };
 
-/** Why a request was refused: the status and what the caller is told. */
-class Refusal {
+/** Why a request was refused: the status, and the message and problems the caller is told. */
+class Refusal extends Error {
   constructor(
     readonly status: 400 | 404 | 422,
-    readonly error: string,
+    message: string,
     readonly problems?: readonly string[],
-  ) {}
+  ) {
+    super(message);
+    this.name = 'Refusal';
+  }
 }
 
-const refuse = (c: Context, refusal: Refusal): Response => c.json(refusal.problems === undefined ? { error: refusal.error } : { error: refusal.error, problems: refusal.problems }, refusal.status);
+const refuse = (c: Context, refusal: Refusal): Response => c.json(refusal.problems === undefined ? { error: refusal.message } : { error: refusal.message, problems: refusal.problems }, refusal.status);
 
 /** The stored configuration as the API shows it: secrets masked, no token hash. */
 function maskedConfig(config: ConnectorInstanceConfig): Record<string, unknown> {
