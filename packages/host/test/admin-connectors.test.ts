@@ -105,6 +105,10 @@ describe('/admin/connectors', () => {
     expect(((await res.json()) as { connector: { scimMapping: Record<string, string> } }).connector.scimMapping).toEqual({ userName: 'login', 'name.givenName': 'firstName', 'name.familyName': 'lastName' });
     const stored = await store.readConnector('People');
     expect((stored.parameters.apiKey as { reveal(): string }).reveal()).toBe('key-s3cretvalue');
+    const newToken = await put('People', { token: 'a-token-of-my-own-123' });
+    expect(newToken.status).toBe(400);
+    expect(await newToken.json()).toEqual({ error: 'the request is not valid', problems: ['token: a change keeps the SCIM token; make a new one with "ecmahost token rotate".'] });
+    expect((await store.readConnector('People')).tokenHash).toBe(stored.tokenHash);
     await host.runImport('People');
     const created = await scim('People', token, '/Users', { method: 'POST', body: JSON.stringify({ userName: 'cy', name: { givenName: 'Cy', familyName: 'Young' } }) });
     expect(created.status).toBe(201);
@@ -185,8 +189,8 @@ describe('/admin/connectors', () => {
     expect(missing.status).toBe(422);
     expect(((await missing.json()) as { error: string }).error).toContain('cannot load connector');
 
-    const changeWithToken = await put('People', { token: 'a-token-of-my-own-123' });
-    expect(await changeWithToken.json()).toEqual({ error: 'the request is incomplete', problems: ['package is required for a new connector.'] });
+    const incomplete = await put('People', { token: 'a-token-of-my-own-123' });
+    expect(await incomplete.json()).toEqual({ error: 'the request is incomplete', problems: ['package is required for a new connector.'] });
     expect(await storedFiles()).toEqual([]);
     expect(host.connectorNames()).toEqual([]);
   });
