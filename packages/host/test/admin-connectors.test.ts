@@ -178,6 +178,10 @@ describe('/admin/connectors', () => {
     expect(pages.status).toBe(400);
     expect(await pages.json()).toEqual({ error: 'invalid values on the connectivity page', problems: ['Data file (file): The data file must end in .json.'] });
 
+    const unknown = await put('People', { ...answers(), parameters: { ...answers().parameters, colour: 'blue' } });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { problems: string[] }).problems).toEqual(['fixture-json-people has no parameter colour (its parameters: file, apiKey, about, region, pretty, transport, allowHttp, prefix, sep, comment).']);
+
     const schema = await put('People', { ...answers(), anchor: ['nope'], scimMapping: { userName: 'nicknamez' } });
     expect(schema.status).toBe(400);
     expect(((await schema.json()) as { problems: string[] }).problems).toEqual([
