@@ -390,3 +390,14 @@ export function httpsRequest(
     req.end(payload);
   });
 }
+
+/** Polls `probe` until it returns a value (the first import runs in the background after a start or a change). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

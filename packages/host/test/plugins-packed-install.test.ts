@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer } from '../../../plugins/generic-ldap/test/ldap-target.js';
 import { type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
-import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, fixtureConnectorSource, httpsRequest, startServe, tempDir } from './cli-harness.js';
+import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, eventually, fixtureConnectorSource, httpsRequest, startServe, tempDir } from './cli-harness.js';
 import type { ServeProcess } from './cli-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -50,17 +50,6 @@ async function folderState(folder: string): Promise<{ packageJson: string | unde
     else packages.push(entry);
   }
   return { packageJson: await read('package.json'), lock: await read('package-lock.json'), packages: packages.sort() };
-}
-
-/** Polls `probe` until it returns a value (the first import runs in the background after start). */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('packed first-party plugins installed with ecmahost plugins install', () => {

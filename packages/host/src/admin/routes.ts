@@ -7,6 +7,7 @@ import { stream } from 'hono/streaming';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import type { Host } from '../host.js';
 import type { Store } from '../store/store.js';
+import { createConnectorRoutes } from './connector-routes.js';
 
 /** Options of {@link createAdminRoutes}. */
 export interface AdminRoutesOptions {
@@ -40,8 +41,9 @@ function problem(c: Context, status: 400 | 401 | 403 | 404 | 500, error: string)
 
 /**
  * The `/admin` routes the CLI talks to on a running host: status, an import with streamed
- * progress, a cache query, and a reload of the connectors from the data directory (a connector
- * whose new configuration does not open keeps running as it was and is listed as failed). Every request
+ * progress, a cache query, a reload of the connectors from the data directory (a connector
+ * whose new configuration does not open keeps running as it was and is listed as failed), and
+ * creating, changing and removing a connector (see `connector-routes.ts`). Every request
  * needs the admin credential (never a connector's SCIM token) and, unless allowed, comes from
  * loopback.
  */
@@ -63,6 +65,8 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
   });
 
   admin.get('/status', (c) => c.json(host.status()));
+
+  admin.route('/', createConnectorRoutes({ host, store, loaded }));
 
   admin.post('/connectors/:name/import', (c) => {
     const name = c.req.param('name');

@@ -2,11 +2,11 @@ import type { ObjectTypeDefinition, Schema } from '@ecmahost/sdk';
 import type { DeleteFlow, DisableFlow, SelectedAttribute } from '../config/connector-config.js';
 import type { RunProfileAnswers } from '../configure/build-config.js';
 import { DEFAULT_PAGE_SIZE } from '../configure/defaults.js';
-import type { SchemaAnswers } from '../configure/schema-choices.js';
+import type { GivenSchemaChoices, SchemaAnswers } from '../configure/schema-choices.js';
 import {
   SCIM_MAPPING_TARGETS,
+  applySchemaChoices,
   checkSchemaAnswers,
-  defaultSchemaAnswers,
   disableFlowAttributes,
   objectTypeOf,
   proposeScimMapping,
@@ -177,25 +177,15 @@ export async function chooseSchema(schema: Schema, flags: ConnectorFlags, prompt
   }
   const type = objectTypeOf(schema, typeName ?? '');
   if (!type) bad(`--object-type: discovery found no object type ${String(typeName)} (found: ${types.map((t) => t.name).join(', ')}).`);
-  let answers: SchemaAnswers = current?.objectType === type.name ? current : defaultSchemaAnswers(type);
-  if (flags.anchor !== undefined) answers = { ...answers, anchor: listOf(flags.anchor) };
-  if (flags.attributes !== undefined) answers = { ...answers, attributes: parseAttributes(flags.attributes) };
-  if (flags.dnAttribute !== undefined) answers = { ...answers, dn: { attribute: flags.dnAttribute } };
-  else if (flags.dnAutogenerate === true) answers = { ...answers, dn: { autogenerate: true } };
-  if (flags.disableFlow !== undefined) answers = { ...answers, deprovisioning: { ...answers.deprovisioning, disable: parseDisableFlow(flags.disableFlow) } };
-  if (flags.deleteFlow !== undefined) answers = { ...answers, deprovisioning: { ...answers.deprovisioning, delete: parseDeleteFlow(flags.deleteFlow) } };
-  if (flags.scim !== undefined) {
-    // On a new configuration the flags replace the proposals; on a change they amend the mapping,
-    // and an empty value (`--scim displayName=`) removes a path.
-    const mapping = current === undefined ? {} : { ...answers.scimMapping };
-    for (const [path, attribute] of Object.entries(parsePairs(flags.scim, '--scim'))) {
-      if (attribute === '') delete mapping[path];
-      else mapping[path] = attribute;
-    }
-    answers = { ...answers, scimMapping: mapping };
-  } else if (current === undefined && (flags.anchor !== undefined || flags.attributes !== undefined)) {
-    answers = { ...answers, scimMapping: proposeScimMapping(type, answers.anchor, answers.attributes) };
-  }
+  const given: GivenSchemaChoices = {};
+  if (flags.anchor !== undefined) given.anchor = listOf(flags.anchor);
+  if (flags.attributes !== undefined) given.attributes = parseAttributes(flags.attributes);
+  if (flags.dnAttribute !== undefined) given.dn = { attribute: flags.dnAttribute };
+  else if (flags.dnAutogenerate === true) given.dn = { autogenerate: true };
+  if (flags.disableFlow !== undefined) given.disable = parseDisableFlow(flags.disableFlow);
+  if (flags.deleteFlow !== undefined) given.delete = parseDeleteFlow(flags.deleteFlow);
+  if (flags.scim !== undefined) given.scimMapping = parsePairs(flags.scim, '--scim');
+  let answers = applySchemaChoices(type, given, current);
   if (prompter && current === undefined) answers = await askSchema(prompter, type, answers, flags);
   const issues = checkSchemaAnswers(schema, answers);
   if (issues.length > 0) bad(`the schema choices do not fit ${type.name}:\n${issues.map((i) => `  - ${i.field}: ${i.message}`).join('\n')}`);

@@ -1,5 +1,6 @@
 import { PARAMETER_PAGES, checkParameterValues, holdsValue, isSecret, normalizeParameterValues } from '@ecmahost/sdk';
 import type { ConnectorDefinition, ParameterDefinition, ParameterIssue, ParameterPage, ParameterValue, ParameterValues } from '@ecmahost/sdk';
+import { OpsError } from '../store/errors.js';
 import { MAX_PAGES_PER_SECTION } from './defaults.js';
 
 /** One of the connector's own parameter pages: a section and its number in a series. */
@@ -99,4 +100,28 @@ export function rawAnswerOf(value: ParameterValue | undefined): RawAnswer | unde
 /** The given parameter names no page on the path defined (a typo in a flag, or a stale value). */
 export function unknownParameters(given: Readonly<Record<string, unknown>>, asked: ReadonlySet<string>): string[] {
   return Object.keys(given).filter((name) => !asked.has(name));
+}
+
+/**
+ * Walks every parameter page with the given values only, as a front-end without prompts does (the
+ * `/admin` API): the first refused page throws `OpsError('invalid-argument')` listing each of its
+ * issues, and so do given names that no page on the path defines. Secrets come back as `Secret`.
+ */
+export async function parametersFromGiven(definition: ConnectorDefinition, given: Readonly<Record<string, RawAnswer | ParameterValue>>): Promise<Record<string, ParameterValue>> {
+  const values: Record<string, ParameterValue> = {};
+  const asked = new Set<string>();
+  for (let page = await nextParameterPage(definition, undefined, values, asked); page !== undefined; page = await nextParameterPage(definition, page.step, values, asked)) {
+    const raw: Record<string, RawAnswer> = {};
+    for (const def of page.defs) {
+      asked.add(def.name);
+      const value = holdsValue(def) ? rawAnswerOf(given[def.name]) : undefined;
+      if (value !== undefined) raw[def.name] = value;
+    }
+    const check = await checkParameterPage(definition, page, raw, values);
+    if (check.issues.length > 0) throw new OpsError('invalid-argument', describePageIssues(page, check.issues));
+    Object.assign(values, check.values);
+  }
+  const unknown = unknownParameters(given, asked);
+  if (unknown.length > 0) throw new OpsError('invalid-argument', `${definition.name} has no parameter ${unknown.join(', ')} (its parameters: ${[...asked].join(', ') || 'none'}).`);
+  return values;
 }

@@ -186,3 +186,43 @@ export function checkSchemaAnswers(schema: Schema, answers: SchemaAnswers): Sche
   }
   return issues;
 }
+
+/** Schema choices given up front (CLI flags, an `/admin` body); each replaces the starting answer. */
+export interface GivenSchemaChoices {
+  anchor?: string[];
+  attributes?: SelectedAttribute[];
+  dn?: ConnectorInstanceConfig['dn'];
+  disable?: DisableFlow;
+  delete?: DeleteFlow;
+  /**
+   * On a new configuration the given paths replace the proposals; on a change they amend the
+   * current mapping, and an empty attribute (`displayName: ""`) removes a path.
+   */
+  scimMapping?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The schema answers for `type` from the given choices over `current` (a change of the same type)
+ * or the type's defaults. A new configuration that chooses its own anchor or attributes without a
+ * SCIM mapping gets the mapping proposed for them. Not checked: see {@link checkSchemaAnswers}.
+ */
+export function applySchemaChoices(type: ObjectTypeDefinition, given: GivenSchemaChoices, current?: SchemaAnswers): SchemaAnswers {
+  const isChange = current !== undefined;
+  let answers: SchemaAnswers = current?.objectType === type.name ? current : defaultSchemaAnswers(type);
+  if (given.anchor !== undefined) answers = { ...answers, anchor: [...given.anchor] };
+  if (given.attributes !== undefined) answers = { ...answers, attributes: given.attributes.map((a) => ({ ...a })) };
+  if (given.dn !== undefined) answers = { ...answers, dn: given.dn };
+  if (given.disable !== undefined) answers = { ...answers, deprovisioning: { ...answers.deprovisioning, disable: given.disable } };
+  if (given.delete !== undefined) answers = { ...answers, deprovisioning: { ...answers.deprovisioning, delete: given.delete } };
+  if (given.scimMapping !== undefined) {
+    const mapping = isChange ? { ...answers.scimMapping } : {};
+    for (const [path, attribute] of Object.entries(given.scimMapping)) {
+      if (attribute === '') delete mapping[path];
+      else mapping[path] = attribute;
+    }
+    answers = { ...answers, scimMapping: mapping };
+  } else if (!isChange && (given.anchor !== undefined || given.attributes !== undefined)) {
+    answers = { ...answers, scimMapping: proposeScimMapping(type, answers.anchor, answers.attributes) };
+  }
+  return answers;
+}

@@ -51,6 +51,8 @@ export interface ConnectorStatus {
   cacheSize: number;
   lastImport?: { type: 'full' | 'delta'; at: string; durationMs: number; objects: number };
   lastError?: string;
+  /** The `ConnectorError` code of {@link lastError} when the connector threw one: its message is then written for admins. */
+  lastErrorCode?: string;
   exportErrors: number;
 }
 
@@ -94,6 +96,7 @@ export class ConnectorRuntime {
   #running: Promise<ImportSummary> | undefined;
   #lastImport: ConnectorStatus['lastImport'];
   #lastError: string | undefined;
+  #lastErrorCode: string | undefined;
 
   constructor(config: ConnectorInstanceConfig, deps: RuntimeDependencies) {
     this.#config = config;
@@ -206,7 +209,8 @@ export class ConnectorRuntime {
   #fail(error: unknown, message: string): void {
     if (this.#state !== 'stopped') this.#state = this.#opened?.serving.open.cache.state === 'ready' ? 'ready' : 'failing';
     this.#lastError = describeError(error);
-    this.#log.error({ err: { message: this.#lastError, code: errorCode(error) } }, message);
+    this.#lastErrorCode = errorCode(error);
+    this.#log.error({ err: { message: this.#lastError, code: this.#lastErrorCode } }, message);
   }
 
   /** Closes timers, sessions and the instance. */
@@ -234,6 +238,7 @@ export class ConnectorRuntime {
     const status: ConnectorStatus = { name: this.name, state: this.#state, cacheSize: serving?.open.cache.size ?? 0, exportErrors: serving?.gateway.errors ?? 0 };
     if (this.#lastImport) status.lastImport = this.#lastImport;
     if (this.#lastError !== undefined) status.lastError = this.#lastError;
+    if (this.#lastErrorCode !== undefined) status.lastErrorCode = this.#lastErrorCode;
     return status;
   }
 
@@ -263,6 +268,7 @@ export class ConnectorRuntime {
       this.#deps.metrics.imports.inc({ connector: this.name, type, result: 'success' });
       this.#lastImport = { type, at: new Date().toISOString(), durationMs: summary.durationMs, objects: summary.objects };
       this.#lastError = undefined;
+      this.#lastErrorCode = undefined;
       if (this.#state !== 'stopped') this.#state = 'ready';
       this.#log.info({ ...summary }, 'import finished');
       return summary;

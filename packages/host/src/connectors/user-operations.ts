@@ -340,8 +340,12 @@ function unavailable(runtime: ConnectorRuntime): never {
       retryAfter: RETRY_AFTER_SECONDS,
     });
   }
-  // The reason stays in the log and the admin status: it may quote a driver or a configuration.
-  throw new ScimError(503, undefined, `Connector ${runtime.name} is not available (${runtime.state}); see the host log.`, { retryAfter: RETRY_AFTER_SECONDS });
+  // A ConnectorError's message is written for admins and says what to fix (passed on for export
+  // failures too, see export-errors.ts); any other reason stays in the log and the admin status, as
+  // it may quote a driver or a configuration.
+  const { lastError, lastErrorCode } = runtime.status();
+  const reason = lastError !== undefined && lastErrorCode !== undefined ? `: ${lastError} [${lastErrorCode}]` : '; see the host log.';
+  throw new ScimError(503, undefined, `Connector ${runtime.name} is not available (${runtime.state})${reason}`, { retryAfter: RETRY_AFTER_SECONDS });
 }
 
 /** For an anchor no SCIM attribute is mapped to, how Entra's matching attribute can reach it. */
