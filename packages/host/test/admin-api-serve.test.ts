@@ -40,7 +40,7 @@ describe('PUT and DELETE /admin/connectors on ecmahost serve', () => {
       scimMapping: { userName: 'login', 'name.givenName': 'firstName' },
       deprovisioning: { disable: { action: 'attribute', attribute: 'enabled' }, delete: { action: 'delete' } },
       autosyncMinutes: 0,
-      token: 'people-token-of-my-own-0123',
+      token: 'people-token-of-my-own-0123456789abcdef',
     };
     const created = await call('PUT', '/admin/connectors/People', adminToken, body);
     expect(created.status, created.body).toBe(201);
@@ -63,7 +63,7 @@ describe('PUT and DELETE /admin/connectors on ecmahost serve', () => {
     expect((await call('PUT', '/admin/connectors/People', body.token, { autosyncMinutes: 5 })).status).toBe(401);
 
     expect((await call('DELETE', '/admin/connectors/People', adminToken)).status).toBe(204);
-    expect((await call('GET', '/ecma2host_People/scim/Users', body.token)).status).toBe(404);
+    expect((await call('GET', '/ecma2host_People/scim/Users', body.token)).status).toBe(401);
     const listed = await run('connector', 'list');
     expect(listed.stdout).not.toContain('People');
   });

@@ -105,7 +105,7 @@ describe('/admin/connectors', () => {
     expect(((await res.json()) as { connector: { scimMapping: Record<string, string> } }).connector.scimMapping).toEqual({ userName: 'login', 'name.givenName': 'firstName', 'name.familyName': 'lastName' });
     const stored = await store.readConnector('People');
     expect((stored.parameters.apiKey as { reveal(): string }).reveal()).toBe('key-s3cretvalue');
-    const newToken = await put('People', { token: 'a-token-of-my-own-123' });
+    const newToken = await put('People', { token: 'a-token-of-my-own-0123456789abcdefghij' });
     expect(newToken.status).toBe(400);
     expect(await newToken.json()).toEqual({ error: 'the request is not valid', problems: ['token: a change keeps the SCIM token; make a new one with "ecmahost token rotate".'] });
     expect((await store.readConnector('People')).tokenHash).toBe(stored.tokenHash);
@@ -122,10 +122,10 @@ describe('/admin/connectors', () => {
     expect(await storedFiles()).toEqual(['People.yaml']);
   });
 
-  it('deletes a connector: 204, its SCIM URL answers 404 and its file is gone; a second delete is 404', async () => {
+  it('deletes a connector: 204, its SCIM URL answers 401 to its old token (as for any unknown name) and its file is gone; a second delete is 404', async () => {
     const token = await create();
     expect((await admin('DELETE', 'People')).status).toBe(204);
-    expect((await scim('People', token, '/Users')).status).toBe(404);
+    expect((await scim('People', token, '/Users')).status).toBe(401);
     expect(await storedFiles()).toEqual([]);
     const again = await admin('DELETE', 'People');
     expect(again.status).toBe(404);
@@ -193,7 +193,7 @@ describe('/admin/connectors', () => {
     expect(missing.status).toBe(422);
     expect(((await missing.json()) as { error: string }).error).toContain('cannot load connector');
 
-    const incomplete = await put('People', { token: 'a-token-of-my-own-123' });
+    const incomplete = await put('People', { token: 'a-token-of-my-own-0123456789abcdefghij' });
     expect(await incomplete.json()).toEqual({ error: 'the request is incomplete', problems: ['package is required for a new connector.'] });
     expect(await storedFiles()).toEqual([]);
     expect(host.connectorNames()).toEqual([]);

@@ -92,7 +92,7 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
     expect((await users('Second', FILTER('alice'), 'second-token-0123456789-abcdefghijkl')).status).toBe(200);
     const removed = await run('connector', 'remove', 'Second');
     expect(removed.code).toBe(0);
-    expect((await users('Second', FILTER('alice'), 'second-token-0123456789-abcdefghijkl')).status).toBe(404);
+    expect((await users('Second', FILTER('alice'), 'second-token-0123456789-abcdefghijkl')).status).toBe(401);
   });
 
   it('the admin API wants the admin credential, never a connector token', async () => {

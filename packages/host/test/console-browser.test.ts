@@ -454,7 +454,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
         }, { timeout: 30_000, interval: 500 })
         .toBe('Ally');
 
-      // Remove, after a confirmation page: the file is gone and the SCIM URL answers 404.
+      // Remove, after a confirmation page: the file is gone and the SCIM URL answers 401 (an unknown name answers like a wrong token).
       await page.goto(`${base}/console/connectors/Same`);
       await page.click('#remove-connector');
       expect(await heading()).toBe('Remove connector Same');
@@ -463,7 +463,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
       expect(await heading()).toBe('Overview');
       expect(await page.locator('[role=status]').first().textContent()).toContain('Removed connector Same');
       expect(existsSync(path.join(dataDir, 'connectors', 'Same.yaml'))).toBe(false);
-      expect((await context.request.get(`${scim}/Users`, { headers: bearer })).status()).toBe(404);
+      expect((await context.request.get(`${scim}/Users`, { headers: bearer })).status()).toBe(401);
     },
   );
 });

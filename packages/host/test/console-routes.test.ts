@@ -443,7 +443,7 @@ describe('console wizard', () => {
     const removed = await w.request('/console/connectors/People/remove', { method: 'POST', form: { _csrf: csrf } });
     expect(removed.status).toBe(303);
     expect(await w.store.hasConnector('People')).toBe(false);
-    expect((await w.request('/ecma2host_People/scim/Users', { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    expect((await w.request('/ecma2host_People/scim/Users', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
   it('lists connector export errors with the directory message and the last requests', async () => {

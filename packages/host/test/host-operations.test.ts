@@ -107,7 +107,7 @@ describe('host operations', () => {
     await f.host.runImport('C');
     expect((await f.request('/ecma2host_C/scim/Users')).status).toBe(200);
     await f.host.removeConnector('C');
-    expect((await f.request('/ecma2host_C/scim/Users')).status).toBe(404);
+    expect((await f.request('/ecma2host_C/scim/Users')).status).toBe(401);
     expect(f.host.connectorNames()).toEqual(['A']);
   });
 

@@ -1,4 +1,4 @@
-import { isSecret } from '@ecmahost/sdk';
+import { shownParameters } from '../configure/shown-parameters.js';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
@@ -50,8 +50,7 @@ const refuse = (c: Context, refusal: Refusal): Response => c.json(refusal.proble
 /** The stored configuration as the API shows it: secrets masked, no token hash. */
 function maskedConfig(config: ConnectorInstanceConfig): Record<string, unknown> {
   const { tokenHash: _hash, ...rest } = config;
-  const parameters = Object.fromEntries(Object.entries(config.parameters).map(([k, v]) => [k, isSecret(v) ? '[secret]' : v]));
-  return { ...rest, parameters };
+  return { ...rest, parameters: shownParameters(config.parameters) };
 }
 
 /** Run profile answers from the request over `current` (or the defaults). */
@@ -73,7 +72,7 @@ function runProfilesOf(request: ConnectorRequest, current: RunProfileAnswers | u
 async function buildRequested(store: Store, name: string, request: ConnectorRequest, current: ConnectorInstanceConfig | undefined): Promise<{ config: ConnectorInstanceConfig; token?: string }> {
   if (current === undefined && request.package === undefined) throw new Refusal(400, 'the request is incomplete', ['package is required for a new connector.']);
   if (current !== undefined && request.token !== undefined) throw new Refusal(400, 'the request is not valid', ['token: a change keeps the SCIM token; make a new one with "ecmahost token rotate".']);
-  if (request.token !== undefined && request.token.length < MIN_TOKEN_LENGTH) throw new Refusal(400, 'the request is not valid', [`token must be at least ${MIN_TOKEN_LENGTH} characters (Entra's rule for secret tokens).`]);
+  if (request.token !== undefined && request.token.length < MIN_TOKEN_LENGTH) throw new Refusal(400, 'the request is not valid', [`token must be at least ${MIN_TOKEN_LENGTH} characters (Entra accepts 12, but a token this host stores must resist guessing: docs/admin/security.md).`]);
   const spec = request.package === undefined ? (current?.package ?? '') : normalizePackageSpec(request.package, store.paths.root);
   const definition = await loadDefinition(spec, store.paths.root);
   const parameters = await parametersFromGiven(definition, { ...current?.parameters, ...request.parameters });

@@ -1,4 +1,4 @@
-import { isSecret } from '@ecmahost/sdk';
+import { shownParameters } from '../../configure/shown-parameters.js';
 import { stringify } from 'yaml';
 import type { ConnectorInstanceConfig } from '../../config/connector-config.js';
 import type { Store } from '../../store/store.js';
@@ -33,8 +33,7 @@ export async function connectorListCommand(ctx: CliContext, store: Store): Promi
 /** `ecmahost connector show <name>`: the configuration, secrets masked, the token as "set". */
 export async function connectorShowCommand(ctx: CliContext, store: Store, name: string): Promise<void> {
   const config = await store.readConnector(name);
-  const parameters: Record<string, string | boolean> = {};
-  for (const [key, value] of Object.entries(config.parameters)) parameters[key] = isSecret(value) ? '[secret]' : value;
+  const parameters = shownParameters(config.parameters);
   const { tokenHash: _hash, ...rest } = config;
   say(ctx, stringify({ ...rest, token: 'set (only its hash is stored; "ecmahost token rotate" makes a new one)', parameters, deprovisioning: { disable: describeDisable(config), delete: config.deprovisioning.delete.action } }).trimEnd());
 }
