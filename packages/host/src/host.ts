@@ -157,7 +157,7 @@ export function createHost(options: HostOptions): Host {
           s.connectors.map((c) => [
             c.name,
             // No lastError here: /readyz needs no token, and an error may quote a driver or a configuration.
-            { state: c.state, cacheSize: c.cacheSize, ...(c.lastImport ? { lastImport: c.lastImport } : {}) },
+            { state: c.state, cacheSize: c.cacheSize, ...(c.lastImport ? { lastImport: c.lastImport } : {}), ...(c.nextImports ? { nextImports: c.nextImports } : {}) },
           ]),
         ),
       };

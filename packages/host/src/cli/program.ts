@@ -30,7 +30,8 @@ function addConnectorOptions(command: Command): Command {
     .option('--dn-autogenerate', 'autogenerate the DN as CN=<anchor>,OBJECT=<type> (default)')
     .option('--disable-flow <flow>', 'none | delete | attribute:<Attribute>[:inverted]')
     .option('--delete-flow <flow>', 'none | delete')
-    .option('--autosync <minutes>', 'minutes between automatic imports (0 = off)')
+    .option('--autosync <minutes>', 'minutes between automatic imports, delta when possible (0 = off)')
+    .option('--full-import-hours <hours>', 'hours between scheduled full imports, which see deletions (0 = never; default 24)')
     .option('--scim <path=attribute>', 'map a core SCIM attribute onto a connector attribute (repeat; add: replaces the proposed mapping; set: path= removes one)', collect)
     .option('--import-page-size <n>', 'entries per full import page')
     .option('--delta-import-page-size <n>', 'entries per delta import page')
@@ -100,7 +101,8 @@ export function createProgram(ctx: CliContext): Command {
   connector
     .command('import <name>')
     .description('run an import now (through the running host, else standalone)')
-    .option('--delta', 'delta import instead of full')
+    .addOption(new Option('--full', 'full import (the default): sees deletions').conflicts('delta'))
+    .addOption(new Option('--delta', 'delta import: only the changes since the last import'))
     .action(async (name: string, flags, command: Command) => connectorImportCommand(ctx, await storeOf(command), name, flags));
 
   program
