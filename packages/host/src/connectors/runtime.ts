@@ -50,7 +50,11 @@ export interface ImportSummary extends ImportCounts {
 
 /** Options of an import. */
 export interface ImportOptions {
-  /** Run a delta import (falls back to full when not supported or the watermark is refused). */
+  /**
+   * `true`: a delta import (falls back to full when not supported or the watermark is refused).
+   * `false`: a full import, even when a delta is running (it waits for it). Absent: a full import,
+   * or the import running, whichever it is.
+   */
   delta?: boolean;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -102,7 +106,7 @@ export class ConnectorRuntime {
   readonly #watermarkFile: WatermarkFile;
   #opened: Opened | undefined;
   #watermark: string | undefined;
-  readonly #schedules = new Map<'autosync' | 'full', { timer: NodeJS.Timeout; at: number }>();
+  readonly #schedules = new Map<'autosync' | 'full', { timer: NodeJS.Timeout | undefined; at: number }>();
   #retry: NodeJS.Timeout | undefined;
   #running: { run: Promise<ImportSummary>; full: boolean } | undefined;
   #unreachable = false;
@@ -211,16 +215,17 @@ export class ConnectorRuntime {
    */
   #schedule(kind: 'autosync' | 'full', intervalMs: number): void {
     if (intervalMs <= 0 || this.#state === 'stopped') return;
-    const timer = setTimeout(() => {
-      this.#schedule(kind, intervalMs);
+    const schedule = { timer: undefined as NodeJS.Timeout | undefined, at: Date.now() + intervalMs };
+    schedule.timer = setInterval(() => {
+      schedule.at = Date.now() + intervalMs;
       if (kind === 'autosync' && this.#running !== undefined) {
         this.#log.info('autosync skipped: an import is running');
         return;
       }
       this.runImport({ delta: kind === 'autosync' }).catch(() => undefined);
     }, intervalMs);
-    timer.unref();
-    this.#schedules.set(kind, { timer, at: Date.now() + intervalMs });
+    schedule.timer.unref();
+    this.#schedules.set(kind, schedule);
   }
 
   /** The type the autosync timer's next run will have. */
@@ -252,7 +257,7 @@ export class ConnectorRuntime {
 
   /** Closes timers, sessions and the instance. */
   async stop(): Promise<void> {
-    for (const { timer } of this.#schedules.values()) clearTimeout(timer);
+    for (const { timer } of this.#schedules.values()) clearInterval(timer);
     this.#schedules.clear();
     if (this.#retry) clearTimeout(this.#retry);
     this.#abort.abort();
@@ -299,13 +304,13 @@ export class ConnectorRuntime {
 
   /**
    * Runs an import now. Imports never overlap: a call while one runs joins it, except a full import
-   * asked for while a delta runs, which waits for the delta and then runs (a delta cannot stand in
-   * for a full import, which is the one that sees deletions).
+   * asked for by `delta: false` while a delta runs, which waits for the delta and then runs (a delta
+   * cannot stand in for a full import, the one that sees deletions).
    */
   runImport(options: ImportOptions): Promise<ImportSummary> {
     const full = options.delta !== true;
     if (this.#running) {
-      if (full && !this.#running.full) return this.#running.run.catch(() => undefined).then(() => this.runImport(options));
+      if (options.delta === false && !this.#running.full) return this.#running.run.catch(() => undefined).then(() => this.runImport(options));
       return this.#running.run;
     }
     const run = this.#import(options).finally(() => {
