@@ -2,11 +2,16 @@
 // and a full import every few hours, with imports slower than the autosync interval, so that every
 // tick finds one running. What the admin sees: the imports that ran (never two at once, the full
 // one not lost behind a delta) and the next scheduled runs in the status /readyz shows.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { ConnectorDefinition, ImportEntry } from '@ecmahost/sdk';
 import { attributeChange, defineConnector } from '@ecmahost/sdk';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHost } from '../src/host.js';
+import { initStore } from '../src/store/store.js';
 import { TOKEN_A, fixtureConfig } from './fixtures/fixture-host.js';
 
 const MINUTE = 60_000;
@@ -131,5 +136,29 @@ describe('run profile schedules', () => {
     await host.stop();
     expect(never.log.map((r) => r.type)).toEqual(['full']);
     expect(daily.log.map((r) => new Date(r.start).toISOString())).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z', '2026-03-04T00:00:00.000Z']);
+  });
+
+  it('loads a configuration file saved before the full import schedule existed with the daily default, and refuses a bad schedule naming the field', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-ops-old-config-'));
+    try {
+      const { store } = await initStore(path.join(dir, 'data'), { settings: { hostName: 'localhost' }, env: {} });
+      // As an earlier version wrote it: no runProfiles.fullImport.everyHours.
+      const old = (schedule: string) =>
+        `name: Old\npackage: old\nautosyncMinutes: 0\ntokenHash: sha256:a:b\nparameters: {}\nobjectType: person\nanchor: [login]\ndn: {autogenerate: true}\nattributes: [login, firstName]\ndeprovisioning: {disable: {action: none}, delete: {action: delete}}\nrunProfiles: {export: {batchSize: 50}, fullImport: {pageSize: 100${schedule}}}\n`;
+      await writeFile(path.join(store.paths.connectors, 'Old.yaml'), old(''));
+      const config = await store.readConnector('Old');
+      const runs: Runs = { log: [], running: 0, most: 0 };
+      const host = createHost({ connectors: [config], loadConnector: async () => slowConnector(MINUTE, runs), logger: pino({ level: 'silent' }) });
+      await host.start();
+      expect(host.connectorStatus('Old')?.nextImports).toEqual([{ type: 'full', at: '2026-03-03T00:00:00.000Z' }]);
+      await vi.advanceTimersByTimeAsync(24 * HOUR + MINUTE);
+      await host.stop();
+      expect(runs.log.map((r) => r.type)).toEqual(['full', 'full']);
+
+      await writeFile(path.join(store.paths.connectors, 'Old.yaml'), old(', everyHours: -1'));
+      await expect(store.readConnector('Old')).rejects.toThrow('runProfiles.fullImport.everyHours must be a whole number >= 0');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
