@@ -58,6 +58,7 @@ export interface CacheQueryResult {
 
 /** What `host.status()` returns. */
 export interface HostStatus {
+  /** Every connector is `ready`: none loading, importing its first import, degraded or failing. */
   ready: boolean;
   connectors: ConnectorStatus[];
   certificate?: { notAfter: string; daysLeft: number };

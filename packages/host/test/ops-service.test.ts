@@ -122,6 +122,15 @@ describe('ecmahost --version and ecmahost service (built binary)', () => {
     expect((await ecmahost('service', 'status', '--dir', units)).stdout).toBe(`ecmahost is not installed (no ${unitFile}).\n`);
   });
 
+  it('connector import runs a full import with --full (the default) or a delta with --delta, never both', async () => {
+    const full = await ecmahost('connector', 'import', 'People', '--full');
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stdout).toMatch(/^Full import of People \(standalone: no host is running\): 1 object\(s\) imported/);
+    const both = await ecmahost('connector', 'import', 'People', '--full', '--delta');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("option '--full' cannot be used with option '--delta'");
+  });
+
   it('refuses to install a service for a directory that is not initialised, and writes nothing', async () => {
     const units = path.join(dir, 'refused units');
     const refused = await cli(['--data-dir', path.join(dir, 'nothing here'), 'service', 'install', '--dir', units], { env, cwd: dir });

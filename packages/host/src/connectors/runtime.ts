@@ -95,7 +95,8 @@ interface Opened {
 /**
  * The life of one configured connector instance: opens it (see {@link openConnector}), fills its
  * cache by import (full at start, retried until one succeeds; delta on the autosync timer when
- * possible) and closes it. What it serves is the immutable {@link ServingConnector}.
+ * possible; full on the full import schedule), tells whether its target answers (`degraded` when
+ * not) and closes it. What it serves is the immutable {@link ServingConnector}.
  */
 export class ConnectorRuntime {
   #state: ConnectorState = 'loading';
