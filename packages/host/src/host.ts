@@ -60,6 +60,7 @@ export interface CacheQueryResult {
 
 /** What `host.status()` returns. */
 export interface HostStatus {
+  /** Every connector is `ready`: none loading, importing its first import, degraded or failing. */
   ready: boolean;
   connectors: ConnectorStatus[];
   certificate?: { notAfter: string; daysLeft: number };
@@ -159,7 +160,7 @@ export function createHost(options: HostOptions): Host {
           s.connectors.map((c) => [
             c.name,
             // No lastError here: /readyz needs no token, and an error may quote a driver or a configuration.
-            { state: c.state, cacheSize: c.cacheSize, ...(c.lastImport ? { lastImport: c.lastImport } : {}) },
+            { state: c.state, cacheSize: c.cacheSize, ...(c.lastImport ? { lastImport: c.lastImport } : {}), ...(c.nextImports ? { nextImports: c.nextImports } : {}) },
           ]),
         ),
       };

@@ -28,6 +28,7 @@ export interface ConnectorFlags {
   disableFlow?: string;
   deleteFlow?: string;
   autosync?: string;
+  fullImportHours?: string;
   token?: string;
   scim?: string[];
   importPageSize?: string;
@@ -195,6 +196,8 @@ export async function chooseSchema(schema: Schema, flags: ConnectorFlags, prompt
 /** Run profile answers from flags over `current` (or the defaults). */
 export function runProfilesFrom(flags: ConnectorFlags, current: RunProfileAnswers = { fullPageSize: DEFAULT_PAGE_SIZE, deltaPageSize: DEFAULT_PAGE_SIZE }): RunProfileAnswers {
   const answers: RunProfileAnswers = { fullPageSize: parseCount(flags.importPageSize, '--import-page-size', 1) ?? current.fullPageSize };
+  const fullImportHours = parseCount(flags.fullImportHours, '--full-import-hours') ?? current.fullImportHours;
+  if (fullImportHours !== undefined) answers.fullImportHours = fullImportHours;
   const delta = parseCount(flags.deltaImportPageSize, '--delta-import-page-size', 1) ?? current.deltaPageSize ?? DEFAULT_PAGE_SIZE;
   if (flags.deltaImport !== false) answers.deltaPageSize = delta;
   return answers;

@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isConnectorError } from '@ecmahost/sdk';
 import { resolveDataDir } from '../store/data-dir.js';
+import { runningSdkVersion } from '../plugins/compatibility.js';
+import { hostPackage } from '../service/host-package.js';
 import { isOpsError } from '../store/errors.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/store.js';
@@ -15,9 +17,30 @@ import { initCommand } from './commands/init.js';
 import { pluginsListCommand } from './commands/plugins.js';
 import { pluginsInstallCommand, pluginsRemoveCommand, pluginsSearchCommand } from './commands/plugins-market.js';
 import { serveCommand } from './commands/serve.js';
+import { serviceInstallCommand, serviceStatusCommand, serviceUninstallCommand } from './commands/service.js';
+import type { ServiceFlags } from './commands/service.js';
 import { tokenRotateCommand } from './commands/token.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** What `ecmahost --version` prints: the host's version, and the SDK's its connectors load against. */
+function versionText(): string {
+  const version = (read: () => string): string => {
+    try {
+      return read();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return `ecmahost ${version(() => hostPackage().version)} (@ecmahost/sdk ${version(runningSdkVersion)}, Node.js ${process.version})`;
+}
+
+function addServiceOptions(command: Command): Command {
+  return command
+    .option('--name <name>', 'service name (default ecmahost)')
+    .option('--platform <platform>', 'linux | macos | windows (default: this machine\'s); another platform with --print only shows its definition')
+    .option('--dir <directory>', 'where the definition is written (default: /etc/systemd/system, /Library/LaunchDaemons, or <data dir>/service for WinSW)');
+}
 
 function addConnectorOptions(command: Command): Command {
   return command
@@ -30,7 +53,8 @@ function addConnectorOptions(command: Command): Command {
     .option('--dn-autogenerate', 'autogenerate the DN as CN=<anchor>,OBJECT=<type> (default)')
     .option('--disable-flow <flow>', 'none | delete | attribute:<Attribute>[:inverted]')
     .option('--delete-flow <flow>', 'none | delete')
-    .option('--autosync <minutes>', 'minutes between automatic imports (0 = off)')
+    .option('--autosync <minutes>', 'minutes between automatic imports, delta when possible (0 = off)')
+    .option('--full-import-hours <hours>', 'hours between scheduled full imports, which see deletions (0 = never; default 24)')
     .option('--scim <path=attribute>', 'map a core SCIM attribute onto a connector attribute (repeat; add: replaces the proposed mapping; set: path= removes one)', collect)
     .option('--import-page-size <n>', 'entries per full import page')
     .option('--delta-import-page-size <n>', 'entries per delta import page')
@@ -45,6 +69,7 @@ export function createProgram(ctx: CliContext): Command {
   const program = new Command('ecmahost')
     .description('ecmahost: a cross-platform ECMA Connector Host serving SCIM 2.0 to Microsoft Entra provisioning')
     .option('-d, --data-dir <dir>', 'data directory (default: $ECMAHOST_DATA_DIR or ./.ecmahost)')
+    .version(versionText(), '-V, --version', 'print the host\'s version and the SDK\'s')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
@@ -70,6 +95,16 @@ export function createProgram(ctx: CliContext): Command {
     .option('--bind <address>', 'address to listen on (default: all)')
     .option('--insecure-http', 'serve plain HTTP (also ECMAHOST_INSECURE_HTTP=1); only behind a TLS proxy')
     .action((flags, command: Command) => serveCommand(ctx, dataDirOf(command), flags));
+
+  const service = program.command('service').description('run the host as a service of the operating system (systemd, launchd, WinSW)');
+  addServiceOptions(service.command('install').description('write the service definition running "ecmahost serve" on the data directory, and enable and start it where its manager runs'))
+    .option('--user <account>', 'the dedicated account the service runs as')
+    .option('--print', 'only print the definition')
+    .action((flags: ServiceFlags, command: Command) => serviceInstallCommand(ctx, dataDirOf(command), flags));
+  addServiceOptions(service.command('uninstall').description('stop and disable the service, and remove its definition'))
+    .action((flags: ServiceFlags, command: Command) => serviceUninstallCommand(ctx, dataDirOf(command), flags));
+  addServiceOptions(service.command('status').description('whether the service is installed, and its state'))
+    .action((flags: ServiceFlags, command: Command) => serviceStatusCommand(ctx, dataDirOf(command), flags));
 
   const connector = program.command('connector').description('configure connector instances');
   addConnectorOptions(connector.command('add <name>').description('add a connector instance (asks on a TTY for what flags leave out)'))
@@ -100,7 +135,8 @@ export function createProgram(ctx: CliContext): Command {
   connector
     .command('import <name>')
     .description('run an import now (through the running host, else standalone)')
-    .option('--delta', 'delta import instead of full')
+    .addOption(new Option('--full', 'full import (the default): sees deletions').conflicts('delta'))
+    .addOption(new Option('--delta', 'delta import: only the changes since the last import'))
     .action(async (name: string, flags, command: Command) => connectorImportCommand(ctx, await storeOf(command), name, flags));
 
   program

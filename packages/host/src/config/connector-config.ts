@@ -31,7 +31,14 @@ export interface RunProfiles {
      */
     batchSize: number;
   };
-  fullImport: { pageSize: number };
+  fullImport: {
+    pageSize: number;
+    /**
+     * Hours between scheduled full imports, the only imports that see objects deleted in the
+     * target; 0 = never. Absent (configurations of earlier versions): the host's default, 24.
+     */
+    everyHours?: number;
+  };
   /** Absent: no delta import; autosync always runs a full import. */
   deltaImport?: { pageSize: number };
 }

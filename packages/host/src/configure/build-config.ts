@@ -1,13 +1,15 @@
 import type { ParameterValue } from '@ecmahost/sdk';
 import type { ConnectorInstanceConfig, RunProfiles } from '../config/connector-config.js';
-import { LEGACY_EXPORT_PROFILE } from './defaults.js';
+import { DEFAULT_FULL_IMPORT_HOURS, LEGACY_EXPORT_PROFILE } from './defaults.js';
 import type { SchemaAnswers } from './schema-choices.js';
 import { servedAttributes } from './schema-choices.js';
 
-/** Import page sizes as answered; `deltaPageSize` absent turns delta imports off. */
+/** Import page sizes and the full import schedule as answered; `deltaPageSize` absent turns delta imports off. */
 export interface RunProfileAnswers {
   fullPageSize: number;
   deltaPageSize?: number;
+  /** Hours between scheduled full imports (0 = never); absent: {@link DEFAULT_FULL_IMPORT_HOURS}. */
+  fullImportHours?: number;
 }
 
 /** Every answer a configuration is built from, whichever front-end collected it. */
@@ -25,14 +27,21 @@ export interface ConfigurationAnswers {
 
 /** The stored run profiles; delta import only where the connector supports it. */
 export function buildRunProfiles(answers: RunProfileAnswers, deltaSupported: boolean): RunProfiles {
-  const profiles: RunProfiles = { export: { ...LEGACY_EXPORT_PROFILE }, fullImport: { pageSize: answers.fullPageSize } };
+  const profiles: RunProfiles = { export: { ...LEGACY_EXPORT_PROFILE }, fullImport: { pageSize: answers.fullPageSize, everyHours: answers.fullImportHours ?? DEFAULT_FULL_IMPORT_HOURS } };
   if (deltaSupported && answers.deltaPageSize !== undefined) profiles.deltaImport = { pageSize: answers.deltaPageSize };
   return profiles;
 }
 
 /** The run profile answers a stored configuration holds (to start an edit from). */
 export function runProfileAnswersOf(profiles: RunProfiles): RunProfileAnswers {
-  return profiles.deltaImport === undefined ? { fullPageSize: profiles.fullImport.pageSize } : { fullPageSize: profiles.fullImport.pageSize, deltaPageSize: profiles.deltaImport.pageSize };
+  const answers: RunProfileAnswers = { fullPageSize: profiles.fullImport.pageSize, fullImportHours: fullImportHoursOf(profiles) };
+  if (profiles.deltaImport !== undefined) answers.deltaPageSize = profiles.deltaImport.pageSize;
+  return answers;
+}
+
+/** Hours between scheduled full imports of stored run profiles: the default where they name none. */
+export function fullImportHoursOf(profiles: RunProfiles): number {
+  return profiles.fullImport.everyHours ?? DEFAULT_FULL_IMPORT_HOURS;
 }
 
 /** The schema answers a stored configuration holds. */

@@ -3,6 +3,12 @@ import type { DeleteFlow, DisableFlow, RunProfiles } from '../config/connector-c
 /** Microsoft's wizard's autosync default (minutes). */
 export const DEFAULT_AUTOSYNC_MINUTES = 120;
 
+/**
+ * Hours between scheduled full imports when a configuration names none: deltas (watermark,
+ * modifyTimestamp) cannot report deletions, so once a day a full import drops what the target lost.
+ */
+export const DEFAULT_FULL_IMPORT_HOURS = 24;
+
 /** Import page size when none is given (Microsoft's exported sample uses 5000). */
 export const DEFAULT_PAGE_SIZE = 5000;
 

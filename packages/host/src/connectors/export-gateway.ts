@@ -51,10 +51,13 @@ export class ExportGateway {
   readonly #metrics: HostMetrics;
   readonly #writes: KeyedLock;
   readonly #serial: boolean;
+  readonly #onReach: (error: unknown) => void;
   #errors = 0;
 
-  constructor(open: OpenConnector, connector: string, log: Logger, metrics: HostMetrics) {
+  /** `onReach` hears whether each write reached the target: `undefined` when it did, else the error thrown. */
+  constructor(open: OpenConnector, connector: string, log: Logger, metrics: HostMetrics, onReach: (error: unknown) => void) {
     this.#open = open;
+    this.#onReach = onReach;
     this.#connector = connector;
     this.#log = log;
     this.#metrics = metrics;
@@ -93,6 +96,7 @@ export class ExportGateway {
     } catch (error) {
       return this.#thrown(error, 'export failed', 'export');
     }
+    this.#onReach(undefined);
     const result = results.find((r) => r.identifier === change.identifier);
     if (result === undefined) {
       this.#count('connected-directory-error');
@@ -123,6 +127,7 @@ export class ExportGateway {
     } catch (thrown) {
       return this.#thrown(thrown, 'password call failed', 'set the password');
     }
+    this.#onReach(undefined);
     if (error) {
       this.#count(error.code);
       return { ok: false, failure: { kind: 'rejected', error } };
@@ -132,6 +137,7 @@ export class ExportGateway {
 
   #thrown(error: unknown, logMessage: string, action: 'export' | 'set the password'): { ok: false; failure: GatewayFailure } {
     this.#count('connected-directory-error');
+    this.#onReach(error);
     this.#log.error({ err: { message: describeError(error), code: errorCode(error) } }, logMessage);
     // A ConnectorError's message is written for admins; any other error may be a raw driver
     // message (connection strings, SQL), which stays in the log.

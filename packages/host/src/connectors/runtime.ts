@@ -6,6 +6,7 @@ import type { ImportCounts } from '../cache/import-applier.js';
 import type { Generation } from '../cache/generation.js';
 import { WatermarkFile } from '../cache/watermark-file.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
+import { fullImportHoursOf } from '../configure/build-config.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { describeError, errorCode } from './describe-error.js';
 import { ExportGateway } from './export-gateway.js';
@@ -19,8 +20,18 @@ const MAX_FIRST_IMPORT_RETRY_MS = 10 * 60_000;
 /** How long `stop()` waits for a running import to end. */
 const STOP_GRACE_MS = 2000;
 
-/** Where a connector instance is in its life. */
-export type ConnectorState = 'loading' | 'importing' | 'ready' | 'failing' | 'stopped';
+/**
+ * Where a connector instance is in its life. `degraded`: it answers from its cache, but its last
+ * import or write could not reach the target (see {@link isUnreachable}).
+ */
+export type ConnectorState = 'loading' | 'importing' | 'ready' | 'degraded' | 'failing' | 'stopped';
+
+/** A run the schedules will start: the autosync timer's (a delta when possible) or the full import's. */
+export interface ScheduledImport {
+  type: 'full' | 'delta';
+  /** ISO time. */
+  at: string;
+}
 
 /** Progress of a running import. */
 export interface ImportProgress {
@@ -39,7 +50,11 @@ export interface ImportSummary extends ImportCounts {
 
 /** Options of an import. */
 export interface ImportOptions {
-  /** Run a delta import (falls back to full when not supported or the watermark is refused). */
+  /**
+   * `true`: a delta import (falls back to full when not supported or the watermark is refused).
+   * `false`: a full import, even when a delta is running (it waits for it). Absent: a full import,
+   * or the import running, whichever it is.
+   */
   delta?: boolean;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -54,6 +69,8 @@ export interface ConnectorStatus {
   /** The `ConnectorError` code of {@link lastError} when the connector threw one: its message is then written for admins. */
   lastErrorCode?: string;
   exportErrors: number;
+  /** The next scheduled imports, soonest first; absent when nothing is scheduled. */
+  nextImports?: ScheduledImport[];
 }
 
 /** What a runtime needs from the host. */
@@ -80,7 +97,8 @@ interface Opened {
 /**
  * The life of one configured connector instance: opens it (see {@link openConnector}), fills its
  * cache by import (full at start, retried until one succeeds; delta on the autosync timer when
- * possible) and closes it. What it serves is the immutable {@link ServingConnector}.
+ * possible; full on the full import schedule), tells whether its target answers (`degraded` when
+ * not) and closes it. What it serves is the immutable {@link ServingConnector}.
  */
 export class ConnectorRuntime {
   #state: ConnectorState = 'loading';
@@ -91,9 +109,10 @@ export class ConnectorRuntime {
   readonly #watermarkFile: WatermarkFile;
   #opened: Opened | undefined;
   #watermark: string | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #schedules = new Map<'autosync' | 'full', { timer: NodeJS.Timeout | undefined; at: number }>();
   #retry: NodeJS.Timeout | undefined;
-  #running: Promise<ImportSummary> | undefined;
+  #running: { run: Promise<ImportSummary>; full: boolean } | undefined;
+  #unreachable = false;
   #lastImport: ConnectorStatus['lastImport'];
   #lastError: string | undefined;
   #lastErrorCode: string | undefined;
@@ -128,7 +147,8 @@ export class ConnectorRuntime {
   /** The open connector while it can answer from its cache: ready, with a complete first import. */
   get ready(): ServingConnector | undefined {
     const serving = this.#opened?.serving;
-    return this.#state === 'ready' && serving?.open.cache.state === 'ready' ? serving : undefined;
+    // A degraded connector still answers reads from its cache; its writes fail as the target does.
+    return (this.#state === 'ready' || this.#state === 'degraded') && serving?.open.cache.state === 'ready' ? serving : undefined;
   }
 
   /** Replaces the token hash without touching the running connector. */
@@ -147,7 +167,7 @@ export class ConnectorRuntime {
         await open.instance.close().catch(() => undefined);
         throw new Error(`connector ${this.name} was stopped while it opened`);
       }
-      this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics) }), applier: new ImportApplier(open.schema, this.#log) };
+      this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), applier: new ImportApplier(open.schema, this.#log) };
       this.#watermark = await this.#watermarkFile.read();
       this.#state = 'importing';
       this.#log.info({ package: open.package.name, version: open.package.version }, 'connector opened');
@@ -157,19 +177,18 @@ export class ConnectorRuntime {
     }
   }
 
-  /** Starts serving the open connector: the first full import with its retries and the autosync timer. */
+  /**
+   * Starts serving the open connector: the first full import with its retries, the autosync timer
+   * (a delta import when possible) and the full import schedule.
+   */
   begin(): void {
     const opened = this.#opened;
     if (opened === undefined || this.#state === 'stopped') return;
     const { capabilities, cache } = opened.serving.open;
     if (capabilities.import) {
       this.#firstImport(FIRST_IMPORT_RETRY_MS);
-      if (this.#config.autosyncMinutes > 0) {
-        this.#timer = setInterval(() => {
-          this.runImport({ delta: true }).catch(() => undefined);
-        }, this.#config.autosyncMinutes * 60_000);
-        this.#timer.unref();
-      }
+      this.#schedule('autosync', this.#config.autosyncMinutes * 60_000);
+      this.#schedule('full', fullImportHoursOf(this.#config.runProfiles) * 3_600_000);
     } else {
       // Without import the host cannot know what exists; it starts from an empty space, as
       // Microsoft's host does for export-only connectors (and warns, since duplicates may follow).
@@ -193,6 +212,33 @@ export class ConnectorRuntime {
   }
 
   /**
+   * Runs `kind` every `intervalMs` (0: never). Scheduled runs never overlap another import: an
+   * autosync tick that finds one running is skipped (the next tick catches up), and a scheduled
+   * full import waits for a running delta and then runs, since only a full import sees deletions;
+   * one that finds a full import running is that run.
+   */
+  #schedule(kind: 'autosync' | 'full', intervalMs: number): void {
+    if (intervalMs <= 0 || this.#state === 'stopped') return;
+    const schedule = { timer: undefined as NodeJS.Timeout | undefined, at: Date.now() + intervalMs };
+    schedule.timer = setInterval(() => {
+      schedule.at = Date.now() + intervalMs;
+      if (kind === 'autosync' && this.#running !== undefined) {
+        this.#log.info('autosync skipped: an import is running');
+        return;
+      }
+      this.runImport({ delta: kind === 'autosync' }).catch(() => undefined);
+    }, intervalMs);
+    schedule.timer.unref();
+    this.#schedules.set(kind, schedule);
+  }
+
+  /** The type the autosync timer's next run will have. */
+  #autosyncType(): 'full' | 'delta' {
+    const open = this.#opened?.serving.open;
+    return open?.capabilities.deltaImport === true && this.#config.runProfiles.deltaImport !== undefined ? 'delta' : 'full';
+  }
+
+  /**
    * The start-up full import. Until one succeeds the connector cannot answer, so a failure (the
    * target down while the host starts) is retried with a doubling delay rather than left for an
    * autosync that may be hours away or off.
@@ -207,7 +253,8 @@ export class ConnectorRuntime {
   }
 
   #fail(error: unknown, message: string): void {
-    if (this.#state !== 'stopped') this.#state = this.#opened?.serving.open.cache.state === 'ready' ? 'ready' : 'failing';
+    this.#unreachable = isUnreachable(error);
+    if (this.#state !== 'stopped') this.#state = this.#opened?.serving.open.cache.state !== 'ready' ? 'failing' : this.#unreachable ? 'degraded' : 'ready';
     this.#lastError = describeError(error);
     this.#lastErrorCode = errorCode(error);
     this.#log.error({ err: { message: this.#lastError, code: this.#lastErrorCode } }, message);
@@ -215,7 +262,8 @@ export class ConnectorRuntime {
 
   /** Closes timers, sessions and the instance. */
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
+    for (const { timer } of this.#schedules.values()) clearInterval(timer);
+    this.#schedules.clear();
     if (this.#retry) clearTimeout(this.#retry);
     this.#abort.abort();
     this.#state = 'stopped';
@@ -226,7 +274,7 @@ export class ConnectorRuntime {
         timer = setTimeout(resolve, STOP_GRACE_MS);
         timer.unref();
       });
-      await Promise.race([this.#running.catch(() => undefined), grace]);
+      await Promise.race([this.#running.run.catch(() => undefined), grace]);
       clearTimeout(timer);
     }
     await this.#opened?.serving.open.instance.close().catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'close failed'));
@@ -239,16 +287,42 @@ export class ConnectorRuntime {
     if (this.#lastImport) status.lastImport = this.#lastImport;
     if (this.#lastError !== undefined) status.lastError = this.#lastError;
     if (this.#lastErrorCode !== undefined) status.lastErrorCode = this.#lastErrorCode;
+    const next = [...this.#schedules].map(([kind, { at }]): ScheduledImport => ({ type: kind === 'full' ? 'full' : this.#autosyncType(), at: new Date(at).toISOString() }));
+    if (next.length > 0) status.nextImports = next.sort((a, b) => a.at.localeCompare(b.at));
     return status;
   }
 
-  /** Runs an import now (or joins the one running). */
+  /**
+   * Records whether a write reached the target (the export gateway calls it): a connection failure
+   * makes a connector with a cache `degraded`; a write that reached it clears that.
+   */
+  #recordWrite(error: unknown): void {
+    if (this.#state === 'stopped' || this.#state === 'failing') return;
+    if (error === undefined) {
+      if (this.#unreachable && this.#state === 'degraded') this.#state = 'ready';
+      this.#unreachable = false;
+    } else if (isUnreachable(error)) {
+      this.#unreachable = true;
+      this.#lastError = describeError(error);
+      if (this.#state === 'ready') this.#state = 'degraded';
+    }
+  }
+
+  /**
+   * Runs an import now. Imports never overlap: a call while one runs joins it, except a full import
+   * asked for by `delta: false` while a delta runs, which waits for the delta and then runs (a delta
+   * cannot stand in for a full import, the one that sees deletions).
+   */
   runImport(options: ImportOptions): Promise<ImportSummary> {
-    if (this.#running) return this.#running;
+    const full = options.delta !== true;
+    if (this.#running) {
+      if (options.delta === false && !this.#running.full) return this.#running.run.catch(() => undefined).then(() => this.runImport(options));
+      return this.#running.run;
+    }
     const run = this.#import(options).finally(() => {
       this.#running = undefined;
     });
-    this.#running = run;
+    this.#running = { run, full };
     return run;
   }
 
@@ -269,6 +343,7 @@ export class ConnectorRuntime {
       this.#lastImport = { type, at: new Date().toISOString(), durationMs: summary.durationMs, objects: summary.objects };
       this.#lastError = undefined;
       this.#lastErrorCode = undefined;
+      this.#unreachable = false;
       if (this.#state !== 'stopped') this.#state = 'ready';
       this.#log.info({ ...summary }, 'import finished');
       return summary;
@@ -323,4 +398,22 @@ export class ConnectorRuntime {
     this.#deps.metrics.importedObjects.inc({ connector: this.name, type }, counts.objects);
     return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cache.size };
   }
+}
+
+/** Error codes of Node's sockets that mean the target could not be reached or dropped the connection. */
+const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+
+/**
+ * Whether an error says the target could not be reached: a `ConnectorError` coded
+ * `connection-failed` or `server-down`, or a socket error code anywhere in its cause chain (a
+ * connector that lets a driver error through).
+ */
+export function isUnreachable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (isConnectorError(e) && (e.code === 'connection-failed' || e.code === 'server-down')) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE_SOCKET_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }

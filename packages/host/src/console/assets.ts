@@ -26,7 +26,7 @@ button, .button { background:var(--accent); color:#fff; border:0; padding:7px 14
 button.secondary, .button.secondary { background:#eef2f6; color:var(--fg); border:1px solid #b7c0c9; }
 .actions { margin-top:18px; display:flex; gap:8px; flex-direction:row-reverse; justify-content:flex-end; }
 .inline { display:inline; }
-.state-ready { color:var(--good); font-weight:600; } .state-failing { color:var(--bad); font-weight:600; } .state-importing, .state-loading { color:var(--warn); font-weight:600; }
+.state-ready { color:var(--good); font-weight:600; } .state-failing { color:var(--bad); font-weight:600; } .state-importing, .state-loading, .state-degraded { color:var(--warn); font-weight:600; }
 .steps { display:flex; flex-wrap:wrap; gap:4px; margin-bottom:16px; padding:0; list-style:none; }
 .steps li { padding:3px 10px; border-radius:12px; background:#eef2f6; font-size:13px; color:var(--muted); }
 .steps li.current { background:var(--accent); color:#fff; }

@@ -139,6 +139,7 @@ function count(text: string, min: number): number | undefined {
 export function checkRunProfiles(state: WizardState): Record<string, string> {
   const errors: Record<string, string> = {};
   if (count(state.importPageSize, 1) === undefined) errors.importPageSize = 'A whole number of at least 1.';
+  if (count(state.fullImportHours, 0) === undefined) errors.fullImportHours = 'A whole number of hours (0 = never).';
   if (state.deltaImport && count(state.deltaPageSize, 1) === undefined) errors.deltaPageSize = 'A whole number of at least 1.';
   return errors;
 }
@@ -158,7 +159,7 @@ export function buildConfig(state: WizardState): { config: ConnectorInstanceConf
   const parameters = valuesOf(state, state.history);
   const typed = state.token === '' ? undefined : state.token;
   const token = typed ?? (state.editing === undefined ? generateToken() : undefined);
-  const runProfiles: RunProfileAnswers = { fullPageSize: Number(state.importPageSize) };
+  const runProfiles: RunProfileAnswers = { fullPageSize: Number(state.importPageSize), fullImportHours: Number(state.fullImportHours) };
   if (state.deltaImport) runProfiles.deltaPageSize = Number(state.deltaPageSize);
   const config = buildConnectorConfig({
     name: state.name,

@@ -99,6 +99,7 @@ function keepInput(state: WizardState, form: FormFields): void {
       break;
     case 'runProfiles':
       state.importPageSize = (field(form, 'importPageSize') ?? state.importPageSize).trim();
+      state.fullImportHours = (field(form, 'fullImportHours') ?? state.fullImportHours).trim();
       state.deltaPageSize = (field(form, 'deltaPageSize') ?? state.deltaPageSize).trim();
       state.deltaImport = field(form, 'deltaImport') === 'true';
       break;

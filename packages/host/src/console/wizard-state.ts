@@ -1,6 +1,7 @@
 import type { ConnectorDefinition, ParameterDefinition, ParameterPage, Schema } from '@ecmahost/sdk';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
-import { DEFAULT_AUTOSYNC_MINUTES, DEFAULT_DELETE_FLOW, DEFAULT_DISABLE_FLOW, DEFAULT_PAGE_SIZE } from '../configure/defaults.js';
+import { fullImportHoursOf } from '../configure/build-config.js';
+import { DEFAULT_AUTOSYNC_MINUTES, DEFAULT_DELETE_FLOW, DEFAULT_DISABLE_FLOW, DEFAULT_FULL_IMPORT_HOURS, DEFAULT_PAGE_SIZE } from '../configure/defaults.js';
 import { rawAnswerOf } from '../configure/parameter-pages.js';
 
 /** A step of the connector wizard, in Microsoft's order (the SCIM mapping after the attributes). */
@@ -51,6 +52,8 @@ export interface WizardState {
   disableInverted: boolean;
   deleteFlow: 'none' | 'delete';
   importPageSize: string;
+  /** Hours between scheduled full imports, as typed. */
+  fullImportHours: string;
   deltaImport: boolean;
   deltaPageSize: string;
 }
@@ -72,6 +75,7 @@ export function newWizard(): WizardState {
     disableInverted: false,
     deleteFlow: DEFAULT_DELETE_FLOW.action,
     importPageSize: String(DEFAULT_PAGE_SIZE),
+    fullImportHours: String(DEFAULT_FULL_IMPORT_HOURS),
     deltaImport: true,
     deltaPageSize: String(DEFAULT_PAGE_SIZE),
   };
@@ -105,6 +109,7 @@ export function editWizard(config: ConnectorInstanceConfig, definition: Connecto
   state.disableInverted = disable.action === 'attribute' && disable.activeValue === false;
   state.deleteFlow = config.deprovisioning.delete.action;
   state.importPageSize = String(config.runProfiles.fullImport.pageSize);
+  state.fullImportHours = String(fullImportHoursOf(config.runProfiles));
   state.deltaImport = config.runProfiles.deltaImport !== undefined;
   if (config.runProfiles.deltaImport !== undefined) state.deltaPageSize = String(config.runProfiles.deltaImport.pageSize);
   return state;

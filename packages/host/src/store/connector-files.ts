@@ -116,6 +116,8 @@ export function connectorFromData(data: unknown, key: Buffer, origin: string): C
     export: { batchSize: positiveInt(exportProfile.batchSize, origin, 'runProfiles.export.batchSize') },
     fullImport: { pageSize: positiveInt(fullImport.pageSize, origin, 'runProfiles.fullImport.pageSize') },
   };
+  // Absent in configurations of earlier versions: the runtime applies the default schedule.
+  if (fullImport.everyHours !== undefined) runProfiles.fullImport.everyHours = positiveInt(fullImport.everyHours, origin, 'runProfiles.fullImport.everyHours');
   if (isRecord(rp.deltaImport)) runProfiles.deltaImport = { pageSize: positiveInt(rp.deltaImport.pageSize, origin, 'runProfiles.deltaImport.pageSize') };
   const config: ConnectorInstanceConfig = {
     name,

@@ -2,7 +2,7 @@ import { generateToken, hashToken } from '../../auth/token.js';
 import { buildConnectorConfig } from '../../configure/build-config.js';
 import { testAndDiscover } from '../../configure/connection-test.js';
 import { assertConnectorName } from '../../configure/connector-name.js';
-import { DEFAULT_AUTOSYNC_MINUTES } from '../../configure/defaults.js';
+import { DEFAULT_AUTOSYNC_MINUTES, DEFAULT_FULL_IMPORT_HOURS } from '../../configure/defaults.js';
 import { OpsError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
@@ -13,6 +13,8 @@ import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connec
 import { notifyHost } from '../notify-host.js';
 import { collectParameters } from '../parameter-pages.js';
 import { checkToken, printTokenOnce } from './token.js';
+
+const wholeNumber = (unit: string) => (value: string): string | undefined => (/^\d+$/.test(value) ? undefined : `a whole number of ${unit}`);
 
 /**
  * `ecmahost connector add <name>`: Microsoft's wizard as a command. Loads the connector, walks its
@@ -38,8 +40,11 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
   const schema = await testAndDiscover(definition, parameters);
   const choices = await chooseSchema(schema, flags, prompter);
   let autosync = parseCount(flags.autosync, '--autosync');
-  if (autosync === undefined && prompter) {
-    autosync = Number(await prompter.text('Autosync timer (minutes, 0 = off)', { initial: String(DEFAULT_AUTOSYNC_MINUTES), validate: (v) => (/^\d+$/.test(v) ? undefined : 'a whole number of minutes') }));
+  const runProfiles = runProfilesFrom(flags);
+  // The two schedules are one question: a schedule flag answers it, and the other keeps its default.
+  if (autosync === undefined && flags.fullImportHours === undefined && prompter) {
+    autosync = Number(await prompter.text('Autosync timer (minutes between imports, delta when possible; 0 = off)', { initial: String(DEFAULT_AUTOSYNC_MINUTES), validate: wholeNumber('minutes') }));
+    runProfiles.fullImportHours = Number(await prompter.text('Full import schedule (hours between full imports, which see deletions; 0 = never)', { initial: String(DEFAULT_FULL_IMPORT_HOURS), validate: wholeNumber('hours') }));
   }
   const token = flags.token ?? generateToken();
   checkToken(token);
@@ -50,7 +55,7 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
     tokenHash: hashToken(token),
     parameters,
     schema: choices,
-    runProfiles: runProfilesFrom(flags),
+    runProfiles,
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });
   await store.writeConnector(config);

@@ -42,10 +42,10 @@ async function withStandaloneHost<T>(store: Store, name: string, use: (host: Hos
 }
 
 /**
- * `ecmahost connector import <name> [--delta]`: through the running host (its cache is refreshed)
+ * `ecmahost connector import <name> [--full | --delta]`: through the running host (its cache is refreshed)
  * or, when none runs, standalone (the counts are reported; the cache lives only in a host).
  */
-export async function connectorImportCommand(ctx: CliContext, store: Store, name: string, flags: { delta?: boolean }): Promise<void> {
+export async function connectorImportCommand(ctx: CliContext, store: Store, name: string, flags: { full?: boolean; delta?: boolean }): Promise<void> {
   await store.readConnector(name);
   const delta = flags.delta === true;
   const client = await connectRunningHost(store);

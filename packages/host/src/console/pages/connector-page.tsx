@@ -97,8 +97,18 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
           </dd>
           <dt>Cache</dt>
           <dd id="cache-size">{`${status.cacheSize} objects`}</dd>
+          {status.state === 'degraded' ? (
+            <>
+              <dt>Target</dt>
+              <dd class="state-degraded" id="connector-degraded">
+                unreachable: SCIM reads are answered from the cache of the last import; writes fail until the target answers again
+              </dd>
+            </>
+          ) : null}
           <dt>Last import</dt>
           <dd>{status.lastImport ? `${status.lastImport.type} at ${status.lastImport.at}, ${status.lastImport.objects} objects in ${status.lastImport.durationMs} ms` : 'never'}</dd>
+          <dt>Next imports</dt>
+          <dd id="next-imports">{status.nextImports === undefined ? 'none scheduled' : status.nextImports.map((next) => `${next.type} at ${next.at}`).join('; ')}</dd>
           {status.lastError !== undefined ? (
             <>
               <dt>Last error</dt>

@@ -260,6 +260,12 @@ function RunProfiles(props: { state: WizardState; deltaSupported: boolean }) {
         <input type="number" min="1" id="importPageSize" name="importPageSize" value={state.importPageSize} class={e.importPageSize ? 'invalid' : undefined} />
         <FieldError id="importPageSize" message={e.importPageSize} />
       </div>
+      <div class="field">
+        <label for="fullImportHours">Full import schedule (hours)</label>
+        <p class="help">Hours between scheduled full imports, the only imports that see objects deleted in the target; 0 = never.</p>
+        <input type="number" min="0" id="fullImportHours" name="fullImportHours" value={state.fullImportHours} class={e.fullImportHours ? 'invalid' : undefined} />
+        <FieldError id="fullImportHours" message={e.fullImportHours} />
+      </div>
       {props.deltaSupported ? (
         <div class="field">
           <label>
@@ -312,6 +318,8 @@ function Summary(props: { state: WizardState; values: Readonly<Record<string, Pa
         <dd>{state.deleteFlow}</dd>
         <dt>Run profiles</dt>
         <dd>{`full import pages of ${state.importPageSize}${state.deltaImport ? `, delta import pages of ${state.deltaPageSize}` : ''}`}</dd>
+        <dt>Full import schedule</dt>
+        <dd>{state.fullImportHours === '0' ? 'never' : `every ${state.fullImportHours} hours`}</dd>
       </dl>
     </>
   );
