@@ -298,7 +298,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     'stores the same configuration from the CLI flags, the CLI prompts and the console; edits and removes it in the console',
     { timeout: 240_000 },
     async () => {
-      const TOKEN = 'same-token-for-three-front-ends';
+      const TOKEN = 'same-token-for-all-three-front-ends';
       const env = cleanEnv();
       const dataFile = path.join(dir, 'same-people.json');
       writeFileSync(dataFile, JSON.stringify({ people: { alice: { login: 'alice', firstName: 'Alice', lastName: 'Liddell', mail: 'alice@example.test', enabled: true, nicknames: ['Ally'] } } }));

@@ -19,7 +19,7 @@ import { initStore } from '../src/store/store.js';
 import { TOKEN_A, fixtureConfig } from './fixtures/fixture-host.js';
 import { generatedConnector } from './fixtures/generated-connector.js';
 
-const TOKEN = 'ops-degraded-token-0123456789';
+const TOKEN = 'ops-degraded-token-0123456789-abcdef';
 const LDAP_CONNECTOR = fileURLToPath(new URL('../../../plugins/generic-ldap/dist/index.js', import.meta.url));
 const skip = slapdSkipReason();
 

@@ -36,7 +36,7 @@ describe('ecmahost --version and ecmahost service (built binary)', () => {
   let dataDir: string;
   let port: number;
   const env = cleanEnv();
-  const token = 'service-token-0123456789';
+  const token = 'service-token-0123456789-abcdefghij';
   const ecmahost = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
 
   beforeAll(async () => {

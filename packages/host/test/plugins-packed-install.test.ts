@@ -17,8 +17,8 @@ import type { ServeProcess } from './cli-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PG_URL = process.env.ECMAHOST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SQL_TOKEN = 'packed-sql-token-0123456789';
-const LDAP_TOKEN = 'packed-ldap-token-0123456789';
+const SQL_TOKEN = 'packed-sql-token-0123456789-abcdefgh';
+const LDAP_TOKEN = 'packed-ldap-token-0123456789-abcdefg';
 const ldapSkip = slapdSkipReason();
 
 /** `npm <args>` in `cwd`; rejects with npm's output when it fails. */
