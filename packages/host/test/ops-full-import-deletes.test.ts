@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freshContainer, rootClient, valuesFor } from '../../../plugins/generic-ldap/test/ldap-target.js';
+import { freshContainer, rootClient } from '../../../plugins/generic-ldap/test/ldap-target.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
 import { hashToken } from '../src/auth/token.js';
 import type { ConnectorInstanceConfig } from '../src/config/connector-config.js';
 import { createHost, type Host } from '../src/host.js';
+import { ldapInstanceConfig } from './fixtures/ldap-instance.js';
 
 const TOKEN = 'ops-full-import-token-0123456789';
 const HOST_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -47,23 +48,6 @@ function sqlConfig(file: string): ConnectorInstanceConfig {
     deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
     runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 100, everyHours: 1 }, deltaImport: { pageSize: 100 } },
     scimMapping: { userName: 'ContosoLogin', 'name.givenName': 'FirstName' },
-  };
-}
-
-function ldapConfig(slapd: Slapd, ou: string): ConnectorInstanceConfig {
-  return {
-    name: 'LDAP',
-    package: '@ecmahost/connector-generic-ldap',
-    autosyncMinutes: 0,
-    tokenHash: hashToken(TOKEN),
-    parameters: { ...valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, anchor: 'entryUUID', deltaMethod: 'modifyTimestamp' }) },
-    objectType: 'inetOrgPerson',
-    anchor: ['entryUUID'],
-    dn: { attribute: '-dn-' },
-    attributes: [{ name: '-dn-' }, { name: 'entryUUID' }, { name: 'uid', singleValue: true }, { name: 'cn', singleValue: true }, { name: 'sn', singleValue: true }],
-    deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
-    runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 100, everyHours: 1 }, deltaImport: { pageSize: 100 } },
-    scimMapping: { userName: 'uid', displayName: 'cn' },
   };
 }
 
@@ -102,7 +86,7 @@ describe.skipIf(skip !== undefined)(liveTitle('the scheduled full import removes
     // Only the timers created from here on are fake; the clock also runs on by itself, so the
     // drivers' own timeouts work, and one jump of an hour brings the full import schedule due.
     vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    host = createHost({ connectors: [sqlConfig(path.join(dir, 'employees.db')), ldapConfig(slapd, ou)], logger: pino({ level: 'silent' }), resolveFrom: HOST_DIR });
+    host = createHost({ connectors: [sqlConfig(path.join(dir, 'employees.db')), ldapInstanceConfig(slapd, ou, { name: 'LDAP', token: TOKEN, deltaMethod: 'modifyTimestamp', fullImportEveryHours: 1 })], logger: pino({ level: 'silent' }), resolveFrom: HOST_DIR });
     await host.start();
     for (const name of ['SQL', 'LDAP']) expect(await host.runImport(name)).toMatchObject({ type: 'full', cacheSize: 2 });
     const sqlBob = await idOf('SQL', 'bob');

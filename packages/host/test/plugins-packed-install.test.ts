@@ -14,6 +14,7 @@ import { freshContainer } from '../../../plugins/generic-ldap/test/ldap-target.j
 import { type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
 import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, eventually, fixtureConnectorSource, httpsRequest, startServe, tempDir } from './cli-harness.js';
 import type { ServeProcess } from './cli-harness.js';
+import { ldapConnectorAddArgs } from './fixtures/ldap-instance.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PG_URL = process.env.ECMAHOST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -135,14 +136,7 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
       await root.bind(slapd.bindDn, slapd.bindPassword);
       await root.add(`uid=bkim,${ou}`, { objectClass: ['inetOrgPerson'], uid: 'bkim', cn: 'Bo Kim', sn: 'Kim' });
       await root.unbind();
-      const ldapAdd = await run(
-        'connector', 'add', 'LDAP', '--package', '@ecmahost/connector-generic-ldap',
-        '--param', 'host=127.0.0.1', '--param', `port=${slapd.port}`, '--param', 'security=StartTLS', '--param', `caCertificate=${slapd.caFile}`,
-        '--param', 'binding=Simple', '--param', `bindDn=${slapd.bindDn}`, '--param', `bindPassword=${slapd.bindPassword}`,
-        '--param', 'objectClasses=inetOrgPerson', '--param', 'anchor=entryUUID', '--param', `containers=${ou}`, '--param', 'deltaMethod=none',
-        '--object-type', 'inetOrgPerson', '--anchor', 'entryUUID', '--dn-attribute=-dn-', '--attributes=-dn-,entryUUID,uid:single,cn:single,sn:single',
-        '--scim', 'userName=uid', '--delete-flow', 'delete', '--autosync', '0', '--token', LDAP_TOKEN,
-      );
+      const ldapAdd = await run(...ldapConnectorAddArgs('LDAP', slapd, ou, LDAP_TOKEN, ['--param', 'deltaMethod=none']));
       expect(ldapAdd.code, ldapAdd.stderr).toBe(0);
     } else {
       console.warn(`generic-ldap part skipped: ${ldapSkip}`);

@@ -8,21 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer } from '../../../../plugins/generic-ldap/test/ldap-target.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
 import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, tempDir } from '../cli-harness.js';
+import { ldapConnectorAddArgs } from '../fixtures/ldap-instance.js';
 
 const skip = slapdSkipReason();
 const TOKEN = 'ldap-connector-test-token-0123456789';
-
-/** The non-interactive `connector add` flags for `slapd`, with the delta method left to its default unless given. */
-function addArgs(name: string, slapd: Slapd, ou: string, extraParams: string[] = []): string[] {
-  return [
-    'connector', 'add', name, '--package', '@ecmahost/connector-generic-ldap',
-    '--param', 'host=127.0.0.1', '--param', `port=${slapd.port}`, '--param', 'security=StartTLS', '--param', `caCertificate=${slapd.caFile}`,
-    '--param', 'binding=Simple', '--param', `bindDn=${slapd.bindDn}`, '--param', `bindPassword=${slapd.bindPassword}`,
-    '--param', 'objectClasses=inetOrgPerson', '--param', 'anchor=entryUUID', '--param', `containers=${ou}`, ...extraParams,
-    '--object-type', 'inetOrgPerson', '--anchor', 'entryUUID', '--dn-attribute=-dn-', '--attributes=-dn-,entryUUID,uid:single,cn:single,sn:single',
-    '--scim', 'userName=uid', '--delete-flow', 'delete', '--autosync', '0', '--token', TOKEN,
-  ];
-}
 
 describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP delta source (slapd with and without accesslog)', skip), () => {
   let plain: Slapd;
@@ -52,7 +41,7 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
   it('refuses to add a connector whose default accesslog delta method the server lacks, naming the log and the fix, and stores nothing', async () => {
     const ou = await freshContainer(plain, 'nolog');
     const before = await connectorFiles();
-    const added = await run(...addArgs('NoLog', plain, ou));
+    const added = await run(...ldapConnectorAddArgs('NoLog', plain, ou, TOKEN));
     expect(added.code).not.toBe(0);
     expect(added.stderr).toContain('The accesslog database cn=accesslog is not readable');
     expect(added.stderr).toContain("Enable OpenLDAP's accesslog overlay with olcAccessLogDB: cn=accesslog");
@@ -62,7 +51,7 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
 
   it('refuses to switch a working connector to the accesslog method there, and keeps its file', async () => {
     const ou = await freshContainer(plain, 'switch');
-    const added = await run(...addArgs('Plain', plain, ou, ['--param', 'deltaMethod=none']));
+    const added = await run(...ldapConnectorAddArgs('Plain', plain, ou, TOKEN, ['--param', 'deltaMethod=none']));
     expect(added.code, added.stderr).toBe(0);
     const file = path.join(dataDir, 'connectors', 'Plain.yaml');
     const stored = await readFile(file, 'utf8');
@@ -76,7 +65,7 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
 
   it('fails connector test for a stored configuration that uses the accesslog the server lacks (the file edited by hand, or the overlay removed since)', async () => {
     const ou = await freshContainer(plain, 'edited');
-    expect((await run(...addArgs('Edited', plain, ou, ['--param', 'deltaMethod=none']))).code).toBe(0);
+    expect((await run(...ldapConnectorAddArgs('Edited', plain, ou, TOKEN, ['--param', 'deltaMethod=none']))).code).toBe(0);
     const file = path.join(dataDir, 'connectors', 'Edited.yaml');
     const stored = await readFile(file, 'utf8');
     expect(stored).toMatch(/deltaMethod: none/);
@@ -89,7 +78,7 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
 
   it('adds and tests the same connector on a server with the accesslog overlay', async () => {
     const ou = await freshContainer(logged, 'withlog');
-    const added = await run(...addArgs('WithLog', logged, ou));
+    const added = await run(...ldapConnectorAddArgs('WithLog', logged, ou, TOKEN));
     expect(added.code, added.stderr).toBe(0);
     expect(await readFile(path.join(dataDir, 'connectors', 'WithLog.yaml'), 'utf8')).toMatch(/deltaMethod: accesslog/);
     const tested = await run('connector', 'test', 'WithLog');

@@ -7,9 +7,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer, rootClient, valuesFor } from '../../../../plugins/generic-ldap/test/ldap-target.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
-import { hashToken } from '../../src/auth/token.js';
 import type { ConnectorInstanceConfig } from '../../src/config/connector-config.js';
 import { createHost, type Host } from '../../src/host.js';
+import { ldapInstanceConfig } from '../fixtures/ldap-instance.js';
 
 const TOKEN = 'generic-ldap-e2e-token-0123456789';
 const BASE = '/ecma2host_OpenLDAP/scim';
@@ -23,15 +23,10 @@ const skip = slapdSkipReason();
  * keeps the SCIM id), accesslog deltas, and uid, cn, sn, mail treated as single values.
  */
 function openldapConfig(slapd: Slapd, ou: string): ConnectorInstanceConfig {
-  return {
+  return ldapInstanceConfig(slapd, ou, {
     name: 'OpenLDAP',
-    package: '@ecmahost/connector-generic-ldap',
-    autosyncMinutes: 0,
-    tokenHash: hashToken(TOKEN),
-    parameters: { ...valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, anchor: 'entryUUID', deltaMethod: 'accesslog' }) },
-    objectType: 'inetOrgPerson',
-    anchor: ['entryUUID'],
-    dn: { attribute: '-dn-' },
+    token: TOKEN,
+    deltaMethod: 'accesslog',
     attributes: [
       { name: '-dn-' },
       { name: 'objectClass' },
@@ -44,10 +39,9 @@ function openldapConfig(slapd: Slapd, ou: string): ConnectorInstanceConfig {
       { name: 'gidNumber' },
       { name: 'homeDirectory' },
     ],
-    deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
-    runProfiles: { export: { batchSize: 10 }, fullImport: { pageSize: 100 }, deltaImport: { pageSize: 100 } },
+    exportBatchSize: 10,
     scimMapping: { userName: 'uid', displayName: 'cn', 'name.familyName': 'sn', 'emails[type eq "work"].value': 'mail' },
-  };
+  });
 }
 
 async function canBind(slapd: Slapd, dn: string, password: string): Promise<boolean> {
