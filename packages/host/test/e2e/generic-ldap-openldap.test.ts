@@ -9,6 +9,7 @@ import { freshContainer, rootClient, valuesFor } from '../../../../plugins/gener
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
 import type { ConnectorInstanceConfig } from '../../src/config/connector-config.js';
 import { createHost, type Host } from '../../src/host.js';
+import { scimRequest } from '../fixtures/fixture-host.js';
 import { ldapInstanceConfig } from '../fixtures/ldap-instance.js';
 
 const TOKEN = 'generic-ldap-e2e-token-0123456789';
@@ -61,12 +62,7 @@ describe.skipIf(skip !== undefined)(liveTitle('OpenLDAP tutorial through SCIM (G
   let slapd: Slapd;
   let host: Host;
   let ou: string;
-  const request = (url: string, init: RequestInit = {}): Promise<Response> => {
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${TOKEN}`);
-    if (init.body !== undefined) headers.set('content-type', 'application/scim+json');
-    return Promise.resolve(host.app.request(url, { ...init, headers }));
-  };
+  const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, url, init);
   const count = async (userName: string): Promise<number> =>
     ((await (await request(`${BASE}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)).json()) as { totalResults: number }).totalResults;
   const patch = (id: string, operations: unknown[]) =>

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectorInstanceConfig } from '../../src/config/connector-config.js';
 import { createHost, type Host } from '../../src/host.js';
+import { scimRequest } from '../fixtures/fixture-host.js';
 import { employeesInstanceConfig } from '../fixtures/sql-instance.js';
 
 const PG_URL = process.env.ECMAHOST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -150,12 +151,7 @@ for (const dialect of ['sqlite', 'postgresql', 'mysql'] as const) {
   describe(title, () => {
     let db: EmployeesDb;
     let host: Host;
-    const request = (url: string, init: RequestInit = {}): Promise<Response> => {
-      const headers = new Headers(init.headers);
-      headers.set('authorization', `Bearer ${TOKEN}`);
-      if (init.body !== undefined) headers.set('content-type', 'application/scim+json');
-      return Promise.resolve(host.app.request(url, { ...init, headers }));
-    };
+    const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, url, init);
     const row = async (login: string): Promise<Record<string, unknown> | undefined> =>
       (await db.query(`SELECT ${['FirstName', 'LastName', 'Email', 'AzureID', 'IsActive'].map((c) => db.id(c)).join(', ')} FROM ${db.id('Employees')} WHERE ${db.id('ContosoLogin')} = ?`, [login]))[0];
     const count = async (login: string): Promise<number> =>
