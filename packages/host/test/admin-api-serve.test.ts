@@ -4,33 +4,26 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from './cli-harness.js';
-import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, eventually, httpsRequest, startServe, tempDir, writeFixture } from './cli-harness.js';
+import { eventually, httpsRequest, startServe, useCliWorkspace, writeFixture } from './cli-harness.js';
 
 describe('PUT and DELETE /admin/connectors on ecmahost serve', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let dataDir: string;
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-admin-serve-' });
+  const { env, run } = workspace;
   let fixture: { connector: string; dataFile: string };
   let serve: ServeProcess;
   let ca: string;
   let adminToken: string;
-  const env = cleanEnv();
-  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
   const call = (method: string, url: string, token: string, body?: unknown) => httpsRequest(`https://localhost:${serve.port}${url}`, { ca, token, method, ...(body === undefined ? {} : { body }) });
 
   beforeAll(async () => {
-    await ensureBuilt();
-    ({ dir, cleanup } = await tempDir('ecmahost-admin-serve-'));
-    dataDir = path.join(dir, 'data');
-    fixture = await writeFixture(dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
+    fixture = await writeFixture(workspace.dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
     expect((await run('init', '--host-name', 'localhost')).code).toBe(0);
-    serve = await startServe(dataDir, env);
-    ca = await readFile(path.join(dataDir, 'tls', 'self-signed.crt'), 'utf8');
-    adminToken = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
-  }, BUILD_TIMEOUT_MS);
+    serve = await startServe(workspace.dataDir, env);
+    ca = await readFile(path.join(workspace.dataDir, 'tls', 'self-signed.crt'), 'utf8');
+    adminToken = (await readFile(path.join(workspace.dataDir, 'admin-token'), 'utf8')).trim();
+  });
   afterAll(async () => {
     await serve?.stop();
-    await cleanup?.();
   });
 
   it('creates a connector that SCIM serves and the CLI shows, refuses a SCIM token for the admin API, and deletes it', async () => {

@@ -1,42 +1,35 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_TIMEOUT_MS, ensureBuilt, cleanEnv, cli, fixtureAddArgs, printedToken, tempDir, writeFixture } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, fixtureAddArgs, printedToken, useCliWorkspace, writeFixture } from './cli-harness.js';
 
 describe('ecmahost connector commands (built binary)', () => {
-  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let dataDir: string;
+  const workspace = useCliWorkspace();
+  const { env, run } = workspace;
   let fixture: { connector: string; dataFile: string };
-  const env = cleanEnv();
-  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    dataDir = path.join(dir, 'data');
-    fixture = await writeFixture(dir, {
+    fixture = await writeFixture(workspace.dir, {
       alice: { login: 'alice', firstName: 'Alice', lastName: 'Smith', mail: 'alice@contoso.com', enabled: true },
       bob: { login: 'bob', firstName: 'Bob', lastName: 'Jones', enabled: false },
     });
   });
-  afterAll(async () => cleanup());
 
   it('init creates the data directory with owner-only key and admin credential, and refuses a second init', async () => {
     const first = await run('init', '--host-name', 'ecma.contoso.test');
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain(`Initialized ${dataDir}`);
+    expect(first.stdout).toContain(`Initialized ${workspace.dataDir}`);
     expect(first.stdout).toContain('host name ecma.contoso.test');
-    expect((await stat(path.join(dataDir, 'host.key'))).mode & 0o777).toBe(0o600);
-    expect((await stat(path.join(dataDir, 'admin-token'))).mode & 0o777).toBe(0o600);
-    expect(await readFile(path.join(dataDir, 'host.yaml'), 'utf8')).toMatch(/port: 8585/);
+    expect((await stat(path.join(workspace.dataDir, 'host.key'))).mode & 0o777).toBe(0o600);
+    expect((await stat(path.join(workspace.dataDir, 'admin-token'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(path.join(workspace.dataDir, 'host.yaml'), 'utf8')).toMatch(/port: 8585/);
     const again = await run('init');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('is already an ecmahost data directory');
   });
 
   it('commands on a directory that was never initialised say so', async () => {
-    const result = await cli(['--data-dir', path.join(dir, 'nothing-here'), 'connector', 'list'], { env });
+    const result = await cli(['--data-dir', path.join(workspace.dir, 'nothing-here'), 'connector', 'list'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is not an ecmahost data directory');
     expect(result.stderr).toContain('ecmahost init');
@@ -66,12 +59,12 @@ describe('ecmahost connector commands (built binary)', () => {
     expect(result.stdout).toContain('Tenant URL:   https://ecma.contoso.test:8585/ecma2host_People/scim');
     const token = printedToken(result.stdout);
     expect(token.length).toBeGreaterThanOrEqual(12);
-    const file = await readFile(path.join(dataDir, 'connectors', 'People.yaml'), 'utf8');
+    const file = await readFile(path.join(workspace.dataDir, 'connectors', 'People.yaml'), 'utf8');
     expect(file).not.toContain('key-s3cretvalue');
     expect(file).not.toContain(token);
     expect(file).toMatch(/apiKey: enc:v1:/);
     expect(file).toContain('autosyncMinutes: 30');
-    expect((await stat(path.join(dataDir, 'connectors', 'People.yaml'))).mode & 0o777).toBe(0o600);
+    expect((await stat(path.join(workspace.dataDir, 'connectors', 'People.yaml'))).mode & 0o777).toBe(0o600);
     const dup = await run(...fixtureAddArgs('People', fixture));
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('a connector named "People" exists already');
@@ -160,12 +153,12 @@ describe('ecmahost connector commands (built binary)', () => {
   });
 
   it('token rotate prints a new token once and stores only its hash', async () => {
-    const before = await readFile(path.join(dataDir, 'connectors', 'People.yaml'), 'utf8');
+    const before = await readFile(path.join(workspace.dataDir, 'connectors', 'People.yaml'), 'utf8');
     const result = await run('token', 'rotate', 'People');
     expect(result.code, result.stderr).toBe(0);
     const token = printedToken(result.stdout);
     expect(result.stdout).toContain('The host is not running; the change applies when it starts.');
-    const after = await readFile(path.join(dataDir, 'connectors', 'People.yaml'), 'utf8');
+    const after = await readFile(path.join(workspace.dataDir, 'connectors', 'People.yaml'), 'utf8');
     expect(after).not.toBe(before);
     expect(after).not.toContain(token);
     const given = await run('token', 'rotate', 'People', '--token', 'my-own-token-0123456789-abcdefghij');

@@ -8,6 +8,7 @@ import { request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = path.join(PACKAGE_DIR, 'dist', 'cli.js');
@@ -156,6 +157,62 @@ export function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv;
 export async function tempDir(prefix = 'ecmahost-cli-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A temporary directory with a data directory path inside it, where a suite runs the built CLI. */
+export interface CliWorkspace {
+  /** The temporary directory: fixtures go here and the CLI runs in it. */
+  readonly dir: string;
+  /** `<dir>/data` unless named otherwise; the CLI creates it on `init`. */
+  readonly dataDir: string;
+  /** The environment every {@link CliWorkspace.run} gets. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Runs `ecmahost --data-dir <dataDir> <args>` in `dir`. */
+  run: (...args: string[]) => Promise<CliResult>;
+}
+
+/** Where {@link useCliWorkspace} puts its directories and what the CLI runs with. */
+export interface CliWorkspaceOptions {
+  /** The temporary directory's name prefix; default `ecmahost-cli-`. */
+  prefix?: string;
+  /** The data directory's name inside the temporary directory; default `data`. */
+  dataDirName?: string;
+  /** Default {@link cleanEnv}(). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Registers, in the calling `describe`, hooks that build the binary and make a fresh workspace before
+ * its tests and remove it after them. Its `afterAll` is registered first, so it runs after the
+ * suite's own (vitest runs after-hooks as a stack): a server the suite started stops before its data
+ * directory goes.
+ */
+export function useCliWorkspace(options: CliWorkspaceOptions = {}): CliWorkspace {
+  const env = options.env ?? cleanEnv();
+  let made: { dir: string; dataDir: string; cleanup: () => Promise<void> } | undefined;
+  const current = () => {
+    if (made === undefined) throw new Error('the CLI workspace exists only while its suite runs (in its hooks and tests)');
+    return made;
+  };
+  beforeAll(async () => {
+    await ensureBuilt();
+    const { dir, cleanup } = await tempDir(options.prefix);
+    made = { dir, dataDir: path.join(dir, options.dataDirName ?? 'data'), cleanup };
+  }, BUILD_TIMEOUT_MS);
+  afterAll(async () => {
+    await made?.cleanup();
+    made = undefined;
+  });
+  return {
+    get dir() {
+      return current().dir;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    env,
+    run: (...args) => cli(['--data-dir', current().dataDir, ...args], { env, cwd: current().dir }),
+  };
 }
 
 /**

@@ -6,8 +6,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, fixtureConnectorSource, tempDir } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, cli, fixtureConnectorSource, useCliWorkspace } from './cli-harness.js';
 
 /** The fixtures import the SDK by file URL, yet declare the peer range as every connector package must. */
 const SDK_PEER = { '@ecmahost/sdk': '^0.1.0' };
@@ -36,20 +36,13 @@ async function packPackage(dir: string, folder: string, manifest: Record<string,
 }
 
 describe('ecmahost plugins search / install / remove (built binary, no registry)', () => {
-  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let dataDir: string;
-  const env = cleanEnv();
-  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-plugins-' });
+  const { env, run } = workspace;
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir('ecmahost-plugins-'));
-    dataDir = path.join(dir, 'data');
     const init = await run('init');
     expect(init.code, init.stderr).toBe(0);
   });
-  afterAll(async () => cleanup());
 
   it('search names the unreachable registry and exits 1', async () => {
     const registry = `http://127.0.0.1:${await closedPort()}/`;
@@ -123,83 +116,83 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
 
   it('search reads the registry from the npm configuration when --registry is not given', async () => {
     const registry = `http://127.0.0.1:${await closedPort()}/`;
-    const result = await cli(['--data-dir', dataDir, 'plugins', 'search'], { env: { ...env, npm_config_registry: registry }, cwd: dir });
+    const result = await cli(['--data-dir', workspace.dataDir, 'plugins', 'search'], { env: { ...env, npm_config_registry: registry }, cwd: workspace.dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`error: cannot reach the npm registry ${registry} (ECONNREFUSED)`);
   });
 
   it('an npm install that fails leaves nothing it created in the data directory', async () => {
-    const missing = path.join(dir, 'missing-1.0.0.tgz');
+    const missing = path.join(workspace.dir, 'missing-1.0.0.tgz');
     const result = await run('plugins', 'install', missing);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`error: npm install ${missing} failed:\n`);
     expect(result.stderr).toMatch(/\nThe installation was rolled back\.\n$/);
-    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(dataDir, created)), created).toBe(false);
+    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(workspace.dataDir, created)), created).toBe(false);
   });
 
   it('install of a package that is not a connector is refused and rolled back', async () => {
-    const packageJson = path.join(dataDir, 'package.json');
+    const packageJson = path.join(workspace.dataDir, 'package.json');
     expect(existsSync(packageJson)).toBe(false);
-    const tarball = await packPackage(dir, 'plain', { name: 'left-pad-ish' }, 'export default function pad(s) { return ` ${s}`; }\n');
+    const tarball = await packPackage(workspace.dir, 'plain', { name: 'left-pad-ish' }, 'export default function pad(s) { return ` ${s}`; }\n');
     const result = await run('plugins', 'install', tarball);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: left-pad-ish@1.0.0 is not an ecmahost connector: package.json "keywords" do not include "ecma-connector"; its package.json has no "ecmahost" manifest field; ');
     expect(result.stderr).toMatch(/\nThe installation was rolled back\.\n$/);
     // The first install created package.json, package-lock.json and node_modules: none is left behind.
-    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(dataDir, created)), created).toBe(false);
+    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(workspace.dataDir, created)), created).toBe(false);
     expect((await run('plugins', 'list')).stdout).not.toContain('left-pad-ish');
   });
 
   it('install of a connector built for another API version is refused with the versions, and rolled back', async () => {
     const source = fixtureConnectorSource().replace("name: 'fixture-json-people',", "name: 'fixture-json-people', apiVersion: 99,");
-    const tarball = await packPackage(dir, 'future', { name: '@acme/future-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 99 }, peerDependencies: SDK_PEER }, source);
+    const tarball = await packPackage(workspace.dir, 'future', { name: '@acme/future-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 99 }, peerDependencies: SDK_PEER }, source);
     const result = await run('plugins', 'install', tarball);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: @acme/future-connector@1.0.0 was built for connector API version 99; this host supports 1. Install a version of the connector built for API 1, or a host that supports API 99. [incompatible-api-version]\nThe installation was rolled back.\n');
-    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(dataDir, created)), created).toBe(false);
+    for (const created of ['package.json', 'package-lock.json', 'node_modules']) expect(existsSync(path.join(workspace.dataDir, created)), created).toBe(false);
   });
 
   it('install keeps a loadable connector; remove is refused while an instance uses it, then uninstalls it', async () => {
     // The fixture imports the SDK by file URL, so the package needs no dependencies from a registry.
-    const tarball = await packPackage(dir, 'people', { name: '@acme/people-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 1 }, peerDependencies: SDK_PEER }, fixtureConnectorSource());
+    const tarball = await packPackage(workspace.dir, 'people', { name: '@acme/people-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 1 }, peerDependencies: SDK_PEER }, fixtureConnectorSource());
     const installed = await run('plugins', 'install', tarball);
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stdout).toContain('Installed @acme/people-connector@1.0.0 (JSON people file (fixture), connector API version 1).');
     const list = await run('plugins', 'list');
     expect(list.stdout).toContain('@acme/people-connector@1.0.0  api 1  loadable');
 
-    const dataFile = path.join(dir, 'people.json');
+    const dataFile = path.join(workspace.dir, 'people.json');
     await writeFile(dataFile, JSON.stringify({ people: {} }));
     const add = await run('connector', 'add', 'People', '--package', '@acme/people-connector', '--param', `file=${dataFile}`, '--param', 'apiKey=key-abc123', '--scim', 'userName=login');
     expect(add.code, add.stderr).toBe(0);
 
     const refused = await run('plugins', 'remove', '@acme/people-connector');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe(`error: @acme/people-connector is still used by connector instance People in ${dataDir}. Remove it first: ecmahost connector remove <Name>.\n`);
-    expect(existsSync(path.join(dataDir, 'node_modules', '@acme', 'people-connector', 'package.json'))).toBe(true);
+    expect(refused.stderr).toBe(`error: @acme/people-connector is still used by connector instance People in ${workspace.dataDir}. Remove it first: ecmahost connector remove <Name>.\n`);
+    expect(existsSync(path.join(workspace.dataDir, 'node_modules', '@acme', 'people-connector', 'package.json'))).toBe(true);
 
     expect((await run('connector', 'remove', 'People')).code).toBe(0);
     const removed = await run('plugins', 'remove', '@acme/people-connector');
     expect(removed.code, removed.stderr).toBe(0);
-    expect(removed.stdout).toBe(`Removed @acme/people-connector from ${dataDir}.\n`);
-    expect(existsSync(path.join(dataDir, 'node_modules', '@acme', 'people-connector'))).toBe(false);
+    expect(removed.stdout).toBe(`Removed @acme/people-connector from ${workspace.dataDir}.\n`);
+    expect(existsSync(path.join(workspace.dataDir, 'node_modules', '@acme', 'people-connector'))).toBe(false);
     expect((await run('plugins', 'list')).stdout).not.toContain('@acme/people-connector');
   });
 
   it('refuses an install spec npm would read as an option, and a remove name that is not a package name', async () => {
-    const packageJson = await readFile(path.join(dataDir, 'package.json'), 'utf8');
+    const packageJson = await readFile(path.join(workspace.dataDir, 'package.json'), 'utf8');
     const option = await run('plugins', 'install', '--', '--prefix=/tmp/elsewhere');
     expect(option.code).toBe(1);
     expect(option.stderr).toContain('error: "--prefix=/tmp/elsewhere" is not a package to install: give a name (optionally @version), a tarball or a folder\n');
     const traversal = await run('plugins', 'remove', '../../etc');
     expect(traversal.code).toBe(1);
     expect(traversal.stderr).toBe('error: "../../etc" is not a package name\n');
-    expect(await readFile(path.join(dataDir, 'package.json'), 'utf8')).toBe(packageJson);
+    expect(await readFile(path.join(workspace.dataDir, 'package.json'), 'utf8')).toBe(packageJson);
   });
 
   it('remove of a package that is not installed says so', async () => {
     const result = await run('plugins', 'remove', '@acme/never-installed');
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`error: @acme/never-installed is not installed in ${dataDir} (not in its package.json dependencies)\n`);
+    expect(result.stderr).toBe(`error: @acme/never-installed is not installed in ${workspace.dataDir} (not in its package.json dependencies)\n`);
   });
 });

@@ -4,36 +4,29 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from './cli-harness.js';
-import { BUILD_TIMEOUT_MS, ensureBuilt, cleanEnv, cli, fixtureAddArgs, httpsRequest, printedToken, startServe, tempDir, writeFixture } from './cli-harness.js';
+import { fixtureAddArgs, httpsRequest, printedToken, startServe, useCliWorkspace, writeFixture } from './cli-harness.js';
 
 const FILTER = (login: string) => `filter=${encodeURIComponent(`userName eq "${login}"`)}`;
 
 describe('ecmahost serve and the commands that talk to it (built binary)', () => {
-  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let dataDir: string;
+  const workspace = useCliWorkspace();
+  const { env, run } = workspace;
   let fixture: { connector: string; dataFile: string };
   let serve: ServeProcess;
   let ca: string;
-  const env = cleanEnv();
   const token = 'people-token-0123456789-abcdefghijkl';
-  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
   const users = (name: string, query: string, bearer: string) => httpsRequest(`https://localhost:${serve.port}/ecma2host_${name}/scim/Users?${query}`, { ca, token: bearer });
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    dataDir = path.join(dir, 'data');
-    fixture = await writeFixture(dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
+    fixture = await writeFixture(workspace.dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
     expect((await run('init', '--host-name', 'localhost')).code).toBe(0);
     const added = await run(...fixtureAddArgs('People', fixture, ['--token', token]));
     expect(added.code, added.stderr).toBe(0);
-    serve = await startServe(dataDir, env);
-    ca = await readFile(path.join(dataDir, 'tls', 'self-signed.crt'), 'utf8');
+    serve = await startServe(workspace.dataDir, env);
+    ca = await readFile(path.join(workspace.dataDir, 'tls', 'self-signed.crt'), 'utf8');
   });
   afterAll(async () => {
     await serve?.stop();
-    await cleanup();
   });
 
   it('serves SCIM over HTTPS with the generated certificate, for the connector\'s token only', async () => {
@@ -45,7 +38,7 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
   });
 
   it('connector set with a credential the target refuses changes nothing: the running instance keeps answering', async () => {
-    const file = path.join(dataDir, 'connectors', 'People.yaml');
+    const file = path.join(workspace.dataDir, 'connectors', 'People.yaml');
     const before = await readFile(file, 'utf8');
     // The fixture's target refuses this API key in testConnection, as a directory refuses a wrong bind password.
     const refused = await run('connector', 'set', 'People', '--param', 'apiKey=key-refused');
@@ -99,7 +92,7 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
     const url = `https://localhost:${serve.port}/admin/status`;
     expect((await httpsRequest(url, { ca })).status).toBe(401);
     expect((await httpsRequest(url, { ca, token: 'second-token-0123456789-abcdefghijkl' })).status).toBe(401);
-    const admin = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+    const admin = (await readFile(path.join(workspace.dataDir, 'admin-token'), 'utf8')).trim();
     const status = await httpsRequest(url, { ca, token: admin });
     expect(status.status).toBe(200);
     expect(status.json()).toMatchObject({ connectors: [{ name: 'People', state: 'ready' }], certificate: { daysLeft: 729 } });
@@ -112,17 +105,17 @@ describe('ecmahost serve and the commands that talk to it (built binary)', () =>
   });
 
   it('SIGTERM stops the host gracefully and removes its run record', async () => {
-    expect(existsSync(path.join(dataDir, 'run', 'host.json'))).toBe(true);
+    expect(existsSync(path.join(workspace.dataDir, 'run', 'host.json'))).toBe(true);
     expect(await serve.stop()).toBe(0);
-    expect(existsSync(path.join(dataDir, 'run', 'host.json'))).toBe(false);
+    expect(existsSync(path.join(workspace.dataDir, 'run', 'host.json'))).toBe(false);
     const after = await run('cache', 'show', 'People', 'userName eq "alice"');
     expect(after.stderr).toContain('No host is running');
   });
 
   it('serves plain HTTP only with --insecure-http', async () => {
-    const plain = await startServe(dataDir, env, ['--port', '0', '--insecure-http']);
+    const plain = await startServe(workspace.dataDir, env, ['--port', '0', '--insecure-http']);
     try {
-      const admin = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+      const admin = (await readFile(path.join(workspace.dataDir, 'admin-token'), 'utf8')).trim();
       const status = await new Promise<number>((resolve, reject) => {
         httpRequest({ host: '127.0.0.1', port: plain.port, path: '/admin/status', headers: { authorization: `Bearer ${admin}` } }, (res) => {
           res.resume();

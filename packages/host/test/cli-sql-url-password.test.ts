@@ -1,25 +1,18 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, tempDir } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCliWorkspace } from './cli-harness.js';
 
 // Hardening review, finding 2: only secret-typed parameters are encrypted, so a password inside
 // connectionUrl would be written in clear to connectors/<name>.yaml.
 describe('ecmahost connector add with a password inside the connection URL (built binary)', () => {
-  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let dataDir: string;
-  const env = cleanEnv();
-  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
+  const workspace = useCliWorkspace();
+  const { run } = workspace;
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    dataDir = path.join(dir, 'data');
     expect((await run('init')).code).toBe(0);
   });
-  afterAll(async () => cleanup());
 
   it('exits non-zero, says to use the encrypted password field, never echoes the password and writes no file', async () => {
     const result = await run(
@@ -35,8 +28,8 @@ describe('ecmahost connector add with a password inside the connection URL (buil
       'Connection URL (connectionUrl): The connection URL contains a password, which would be stored and shown in clear. Remove it from the URL and put it in the Password field, which is stored encrypted.',
     );
     expect(result.stdout + result.stderr).not.toContain('s3cret-pw');
-    expect(existsSync(path.join(dataDir, 'connectors', 'Hr.yaml'))).toBe(false);
-    const files = existsSync(path.join(dataDir, 'connectors')) ? await readdir(path.join(dataDir, 'connectors')) : [];
+    expect(existsSync(path.join(workspace.dataDir, 'connectors', 'Hr.yaml'))).toBe(false);
+    const files = existsSync(path.join(workspace.dataDir, 'connectors')) ? await readdir(path.join(workspace.dataDir, 'connectors')) : [];
     expect(files).toEqual([]);
   });
 });

@@ -1,32 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isSecret } from '@ecmahost/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/store.js';
-import { BUILD_TIMEOUT_MS, KEYS, Terminal, cleanEnv, cli, ensureBuilt, hasScript, printedToken, tempDir, writeFixture } from './cli-harness.js';
+import { KEYS, Terminal, hasScript, printedToken, useCliWorkspace, writeFixture } from './cli-harness.js';
 
 const { ENTER, BACKSPACE, DOWN, SPACE } = KEYS;
 
 describe.skipIf(!hasScript())(
   `ecmahost connector add on a TTY walks the connector's own pages${hasScript() ? '' : ' — skipped: util-linux "script" is needed for a pseudo-terminal'}`,
   () => {
-    beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
-    let dir: string;
-    let cleanup: () => Promise<void>;
-    let dataDir: string;
+    const workspace = useCliWorkspace({ prefix: 'ecmahost-wizard-' });
+    const { env, run } = workspace;
     let fixture: { connector: string; dataFile: string };
-    const env = cleanEnv();
 
     beforeAll(async () => {
-      ({ dir, cleanup } = await tempDir('ecmahost-wizard-'));
-      dataDir = path.join(dir, 'data');
-      fixture = await writeFixture(dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
-      expect((await cli(['-d', dataDir, 'init', '--host-name', 'localhost'], { env })).code).toBe(0);
+      fixture = await writeFixture(workspace.dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
+      expect((await run('init', '--host-name', 'localhost')).code).toBe(0);
     });
-    afterAll(async () => cleanup());
 
     it('asks every page, re-asks what is refused without looping, then asks the schema choices, SCIM mapping and DN', async () => {
-      const term = new Terminal(['-d', dataDir, 'connector', 'add', 'Wizard', '--package', fixture.connector, '--autosync', '30'], env, dir);
+      const term = new Terminal(['-d', workspace.dataDir, 'connector', 'add', 'Wizard', '--package', fixture.connector, '--autosync', '30'], env, workspace.dir);
       try {
         await term.waitFor('JSON people file (fixture) 1.2.3');
         await term.waitFor('connectivity parameters');
@@ -91,10 +85,10 @@ describe.skipIf(!hasScript())(
         term.kill();
       }
       const token = printedToken(term.text);
-      const file = await readFile(path.join(dataDir, 'connectors', 'Wizard.yaml'), 'utf8');
+      const file = await readFile(path.join(workspace.dataDir, 'connectors', 'Wizard.yaml'), 'utf8');
       expect(file).not.toContain('key-abc123');
       expect(file).not.toContain(token);
-      const saved = await (await openStore(dataDir, env)).readConnector('Wizard');
+      const saved = await (await openStore(workspace.dataDir, env)).readConnector('Wizard');
       expect(saved.parameters).toMatchObject({ file: fixture.dataFile, region: 'us', pretty: false, transport: 'http', allowHttp: true, prefix: 'emp', comment: 'typed in a terminal' });
       expect(isSecret(saved.parameters.apiKey) && saved.parameters.apiKey.reveal()).toBe('key-abc123');
       expect(saved).toMatchObject({
@@ -106,12 +100,12 @@ describe.skipIf(!hasScript())(
         deprovisioning: { disable: { action: 'attribute', attribute: 'enabled' }, delete: { action: 'delete' } },
         runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 5000 } },
       });
-      const test = await cli(['-d', dataDir, 'connector', 'test', 'Wizard'], { env });
+      const test = await run('connector', 'test', 'Wizard');
       expect(test.stdout).toContain('succeeded');
     });
 
     it('Ctrl+C at a prompt cancels without saving anything', async () => {
-      const term = new Terminal(['-d', dataDir, 'connector', 'add', 'Cancelled', '--package', fixture.connector], env, dir);
+      const term = new Terminal(['-d', workspace.dataDir, 'connector', 'add', 'Cancelled', '--package', fixture.connector], env, workspace.dir);
       try {
         await term.waitFor('Data file');
         await term.type(KEYS.CTRL_C);
@@ -120,7 +114,7 @@ describe.skipIf(!hasScript())(
       } finally {
         term.kill();
       }
-      expect((await cli(['-d', dataDir, 'connector', 'list'], { env })).stdout).not.toContain('Cancelled');
+      expect((await run('connector', 'list')).stdout).not.toContain('Cancelled');
     });
   },
 );

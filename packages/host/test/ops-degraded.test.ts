@@ -9,36 +9,18 @@ import { fileURLToPath } from 'node:url';
 import { ConnectorError } from '@ecmahost/sdk';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshContainer, rootClient, valuesFor } from '../../../plugins/generic-ldap/test/ldap-target.js';
+import { freshContainer, rootClient } from '../../../plugins/generic-ldap/test/ldap-target.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
-import { hashToken } from '../src/auth/token.js';
-import type { ConnectorInstanceConfig } from '../src/config/connector-config.js';
 import { createHost } from '../src/host.js';
 import { runHost, type RunningHost } from '../src/server/run-host.js';
 import { initStore } from '../src/store/store.js';
 import { TOKEN_A, fixtureConfig } from './fixtures/fixture-host.js';
 import { generatedConnector } from './fixtures/generated-connector.js';
+import { ldapInstanceConfig } from './fixtures/ldap-instance.js';
 
 const TOKEN = 'ops-degraded-token-0123456789-abcdef';
 const LDAP_CONNECTOR = fileURLToPath(new URL('../../../plugins/generic-ldap/dist/index.js', import.meta.url));
 const skip = slapdSkipReason();
-
-function ldapConfig(name: string, slapd: Slapd, ou: string): ConnectorInstanceConfig {
-  return {
-    name,
-    package: LDAP_CONNECTOR,
-    autosyncMinutes: 0,
-    tokenHash: hashToken(TOKEN),
-    parameters: { ...valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, anchor: 'entryUUID', deltaMethod: 'modifyTimestamp', connectTimeout: '2', operationTimeout: '3' }) },
-    objectType: 'inetOrgPerson',
-    anchor: ['entryUUID'],
-    dn: { attribute: '-dn-' },
-    attributes: [{ name: '-dn-' }, { name: 'entryUUID' }, { name: 'uid', singleValue: true }, { name: 'cn', singleValue: true }, { name: 'sn', singleValue: true }],
-    deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
-    runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 100 }, deltaImport: { pageSize: 100 } },
-    scimMapping: { userName: 'uid', displayName: 'cn' },
-  };
-}
 
 describe.skipIf(skip !== undefined)(liveTitle('a connector whose target is down is degraded, alone', skip), () => {
   const slapds: Record<'X' | 'Y', Slapd | undefined> = { X: undefined, Y: undefined };
@@ -79,7 +61,7 @@ describe.skipIf(skip !== undefined)(liveTitle('a connector whose target is down 
       const client = await rootClient(slapd);
       await client.add(`uid=alice,${ou}`, { objectClass: ['inetOrgPerson'], uid: 'alice', cn: 'Alice', sn: 'Test' });
       await client.unbind();
-      await store.writeConnector(ldapConfig(name, slapd, ou));
+      await store.writeConnector(ldapInstanceConfig(slapd, ou, { name, token: TOKEN, package: LDAP_CONNECTOR, deltaMethod: 'modifyTimestamp', parameters: { connectTimeout: '2', operationTimeout: '3' } }));
     }
     started = Date.now();
     running = await runHost({ dataDir: store.paths.root, env: {}, port: 0, bind: '127.0.0.1', insecureHttp: true, logger: pino({ level: 'silent' }) });

@@ -8,8 +8,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_TIMEOUT_MS, PACKAGE_DIR, cleanEnv, cli, ensureBuilt, fixtureAddArgs, httpsRequest, tempDir, writeFixture } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_DIR, cli, fixtureAddArgs, httpsRequest, useCliWorkspace, writeFixture } from './cli-harness.js';
 
 const run = promisify(execFile);
 const FILTER = `filter=${encodeURIComponent('userName eq "alice"')}`;
@@ -31,25 +31,18 @@ function systemdWords(line: string): string[] {
 }
 
 describe('ecmahost --version and ecmahost service (built binary)', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let dataDir: string;
+  const workspace = useCliWorkspace({ prefix: 'ecmahost service ', dataDirName: 'data dir' });
+  const { env, run: ecmahost } = workspace;
   let port: number;
-  const env = cleanEnv();
   const token = 'service-token-0123456789-abcdefghij';
-  const ecmahost = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
 
   beforeAll(async () => {
-    await ensureBuilt();
-    ({ dir, cleanup } = await tempDir('ecmahost service '));
-    dataDir = path.join(dir, 'data dir');
     port = await freePort();
-    const fixture = await writeFixture(dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
+    const fixture = await writeFixture(workspace.dir, { alice: { login: 'alice', firstName: 'Alice', enabled: true } });
     expect((await ecmahost('init', '--host-name', 'localhost', '--port', String(port))).code).toBe(0);
     const added = await ecmahost(...fixtureAddArgs('People', fixture, ['--token', token]));
     expect(added.code, added.stderr).toBe(0);
-  }, BUILD_TIMEOUT_MS);
-  afterAll(async () => cleanup());
+  });
 
   it('--version prints the host\'s and the SDK\'s versions', async () => {
     const result = await cli(['--version'], { env });
@@ -62,15 +55,15 @@ describe('ecmahost --version and ecmahost service (built binary)', () => {
     expect(printed.code, printed.stderr).toBe(0);
     const unit = printed.stdout;
     expect(unit).toContain('Restart=on-failure');
-    expect(unit).toContain(`ReadWritePaths="${dataDir}"`);
+    expect(unit).toContain(`ReadWritePaths="${workspace.dataDir}"`);
     for (const line of ['Type=exec', 'User=ecmahost', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'PrivateTmp=yes']) expect(unit.split('\n')).toContain(line);
     const execStart = unit.split('\n').find((l) => l.startsWith('ExecStart='));
     const words = systemdWords(execStart ?? '');
-    expect(words).toEqual([process.execPath, path.join(PACKAGE_DIR, 'dist', 'cli.js'), '--data-dir', dataDir, 'serve']);
+    expect(words).toEqual([process.execPath, path.join(PACKAGE_DIR, 'dist', 'cli.js'), '--data-dir', workspace.dataDir, 'serve']);
 
     const skip = await analyzer();
     if (skip !== undefined) context.skip(skip);
-    const unitFile = path.join(dir, 'units', 'ecmahost.service');
+    const unitFile = path.join(workspace.dir, 'units', 'ecmahost.service');
     await mkdir(path.dirname(unitFile), { recursive: true });
     await writeFile(unitFile, unit);
     const verified = await run('systemd-analyze', ['verify', unitFile]).then(
@@ -82,14 +75,14 @@ describe('ecmahost --version and ecmahost service (built binary)', () => {
     // The exact command line, in the unit's working directory, as systemd would start it.
     const [file = '', ...args] = words;
     const workingDirectory = unit.split('\n').find((l) => l.startsWith('WorkingDirectory='))?.slice('WorkingDirectory='.length);
-    expect(workingDirectory).toBe(dataDir);
+    expect(workingDirectory).toBe(workspace.dataDir);
     const child = spawn(file, args, { cwd: workingDirectory, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      const ca = await readFile(path.join(dataDir, 'tls', 'self-signed.crt'), 'utf8');
+      const ca = await readFile(path.join(workspace.dataDir, 'tls', 'self-signed.crt'), 'utf8');
       const url = `https://localhost:${port}/ecma2host_People/scim/Users?${FILTER}`;
       let answer: Awaited<ReturnType<typeof httpsRequest>> | undefined;
       for (let tries = 0; answer?.status !== 200; tries++) {
@@ -105,7 +98,7 @@ describe('ecmahost --version and ecmahost service (built binary)', () => {
   });
 
   it.skipIf(systemdRunsHere())('install writes the unit and says how to start it where systemd does not run; status and uninstall follow it', async () => {
-    const units = path.join(dir, 'installed units');
+    const units = path.join(workspace.dir, 'installed units');
     const installed = await ecmahost('service', 'install', '--dir', units, '--user', 'nobody');
     expect(installed.code, installed.stderr).toBe(0);
     const unitFile = path.join(units, 'ecmahost.service');
@@ -132,8 +125,8 @@ describe('ecmahost --version and ecmahost service (built binary)', () => {
   });
 
   it('refuses to install a service for a directory that is not initialised, and writes nothing', async () => {
-    const units = path.join(dir, 'refused units');
-    const refused = await cli(['--data-dir', path.join(dir, 'nothing here'), 'service', 'install', '--dir', units], { env, cwd: dir });
+    const units = path.join(workspace.dir, 'refused units');
+    const refused = await cli(['--data-dir', path.join(workspace.dir, 'nothing here'), 'service', 'install', '--dir', units], { env, cwd: workspace.dir });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is not an ecmahost data directory (no host.yaml): run "ecmahost init');
     expect(existsSync(units)).toBe(false);

@@ -12,8 +12,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer } from '../../../plugins/generic-ldap/test/ldap-target.js';
 import { type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
-import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, eventually, fixtureConnectorSource, httpsRequest, startServe, tempDir } from './cli-harness.js';
+import { BUILD_TIMEOUT_MS, cleanEnv, eventually, fixtureConnectorSource, httpsRequest, startServe, useCliWorkspace } from './cli-harness.js';
 import type { ServeProcess } from './cli-harness.js';
+import { ldapConnectorAddArgs } from './fixtures/ldap-instance.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PG_URL = process.env.ECMAHOST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,24 +54,18 @@ async function folderState(folder: string): Promise<{ packageJson: string | unde
 }
 
 describe('packed first-party plugins installed with ecmahost plugins install', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let dataDir: string;
+  // better-sqlite3 would compile from source here (over 1.5 min) and this test uses PostgreSQL, which
+  // the connector loads without it; registry packages come from npm's cache when it has them.
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-packed-', env: cleanEnv({ npm_config_ignore_scripts: 'true', npm_config_prefer_offline: 'true' }) });
+  const { env, run } = workspace;
   let tarballs: { sdk: string; sql: string; ldap: string };
   let schema: string;
   let db: pg.Client;
   let slapd: Slapd | undefined;
   let serve: ServeProcess | undefined;
-  // better-sqlite3 would compile from source here (over 1.5 min) and this test uses PostgreSQL, which
-  // the connector loads without it; registry packages come from npm's cache when it has them.
-  const env = cleanEnv({ npm_config_ignore_scripts: 'true', npm_config_prefer_offline: 'true' });
-  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env, cwd: dir });
 
   beforeAll(async () => {
-    await ensureBuilt();
-    ({ dir, cleanup } = await tempDir('ecmahost-packed-'));
-    dataDir = path.join(dir, 'data');
-    const [sdk, sql, ldap] = await Promise.all(['packages/sdk', 'plugins/generic-sql', 'plugins/generic-ldap'].map((folder) => packWorkspace(folder, dir, env)));
+    const [sdk, sql, ldap] = await Promise.all(['packages/sdk', 'plugins/generic-sql', 'plugins/generic-ldap'].map((folder) => packWorkspace(folder, workspace.dir, env)));
     tarballs = { sdk: sdk as string, sql: sql as string, ldap: ldap as string };
     const init = await run('init', '--host-name', 'localhost');
     expect(init.code, init.stderr).toBe(0);
@@ -81,29 +76,28 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
     if (schema !== undefined) await db.query(`DROP SCHEMA ${schema} CASCADE`);
     await db?.end();
     await slapd?.stop();
-    await cleanup?.();
   });
 
   it('refuses a connector that cannot find @ecmahost/sdk, naming it, and leaves nothing behind', async () => {
-    const before = await folderState(dataDir);
+    const before = await folderState(workspace.dataDir);
     const refused = await run('plugins', 'install', tarballs.sql);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("Cannot find package '@ecmahost/sdk'");
     expect(refused.stderr).toMatch(/The connector imports @ecmahost\/sdk, which must be installed where it can find it: .*\[load-failed\]\nThe installation was rolled back\.\n$/);
-    expect(await folderState(dataDir)).toEqual(before);
+    expect(await folderState(workspace.dataDir)).toEqual(before);
     expect(before).toEqual({ packageJson: undefined, lock: undefined, packages: [] });
   }, 120_000);
 
   it('installs both tarballs once the SDK is in the data directory, and lists them loadable', async () => {
     // The documented step for a host run from a source checkout: connectors find the SDK peer here.
-    await npm(['install', '--prefix', dataDir, '--no-audit', '--no-fund', tarballs.sdk], dir, env);
+    await npm(['install', '--prefix', workspace.dataDir, '--no-audit', '--no-fund', tarballs.sdk], workspace.dir, env);
     const sql = await run('plugins', 'install', tarballs.sql);
     expect(sql.code, sql.stderr).toBe(0);
     expect(sql.stdout).toContain('Installed @ecmahost/connector-generic-sql@0.1.0 (Generic SQL, connector API version 1).');
     const ldap = await run('plugins', 'install', tarballs.ldap);
     expect(ldap.code, ldap.stderr).toBe(0);
     expect(ldap.stdout).toContain('Installed @ecmahost/connector-generic-ldap@0.1.0 (Generic LDAP, connector API version 1).');
-    const pkg = JSON.parse(await readFile(path.join(dataDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(await readFile(path.join(workspace.dataDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['@ecmahost/connector-generic-ldap', '@ecmahost/connector-generic-sql', '@ecmahost/sdk']);
     const list = await run('plugins', 'list');
     expect(list.stdout).toContain('@ecmahost/connector-generic-sql@0.1.0  api 1  loadable');
@@ -135,21 +129,14 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
       await root.bind(slapd.bindDn, slapd.bindPassword);
       await root.add(`uid=bkim,${ou}`, { objectClass: ['inetOrgPerson'], uid: 'bkim', cn: 'Bo Kim', sn: 'Kim' });
       await root.unbind();
-      const ldapAdd = await run(
-        'connector', 'add', 'LDAP', '--package', '@ecmahost/connector-generic-ldap',
-        '--param', 'host=127.0.0.1', '--param', `port=${slapd.port}`, '--param', 'security=StartTLS', '--param', `caCertificate=${slapd.caFile}`,
-        '--param', 'binding=Simple', '--param', `bindDn=${slapd.bindDn}`, '--param', `bindPassword=${slapd.bindPassword}`,
-        '--param', 'objectClasses=inetOrgPerson', '--param', 'anchor=entryUUID', '--param', `containers=${ou}`, '--param', 'deltaMethod=none',
-        '--object-type', 'inetOrgPerson', '--anchor', 'entryUUID', '--dn-attribute=-dn-', '--attributes=-dn-,entryUUID,uid:single,cn:single,sn:single',
-        '--scim', 'userName=uid', '--delete-flow', 'delete', '--autosync', '0', '--token', LDAP_TOKEN,
-      );
+      const ldapAdd = await run(...ldapConnectorAddArgs('LDAP', slapd, ou, LDAP_TOKEN, ['--param', 'deltaMethod=none']));
       expect(ldapAdd.code, ldapAdd.stderr).toBe(0);
     } else {
       console.warn(`generic-ldap part skipped: ${ldapSkip}`);
     }
 
-    serve = await startServe(dataDir, env);
-    const ca = await readFile(path.join(dataDir, 'tls', 'self-signed.crt'), 'utf8');
+    serve = await startServe(workspace.dataDir, env);
+    const ca = await readFile(path.join(workspace.dataDir, 'tls', 'self-signed.crt'), 'utf8');
     const users = (name: string, token: string, query = '', init: { method?: string; body?: unknown } = {}) =>
       httpsRequest(`https://localhost:${serve?.port ?? 0}/ecma2host_${name}/scim/Users${query}`, { ca, token, ...init });
 
@@ -172,7 +159,7 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
   }, 120_000);
 
   it('refuses a plugin whose @ecmahost/sdk range excludes the running SDK, and leaves the folder as it was', async () => {
-    const fixture = path.join(dir, 'future-sdk');
+    const fixture = path.join(workspace.dir, 'future-sdk');
     await mkdir(fixture, { recursive: true });
     const manifest = {
       name: '@acme/future-sdk-connector',
@@ -184,15 +171,15 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
     };
     await writeFile(path.join(fixture, 'package.json'), JSON.stringify(manifest, null, 2));
     await writeFile(path.join(fixture, 'index.js'), fixtureConnectorSource());
-    const tarball = await pack(fixture, dir, env);
-    const before = await folderState(dataDir);
+    const tarball = await pack(fixture, workspace.dir, env);
+    const before = await folderState(workspace.dataDir);
     const refused = await run('plugins', 'install', tarball);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       '\nerror: @acme/future-sdk-connector@2.0.0 supports @ecmahost/sdk ^9.0.0; this host runs @ecmahost/sdk 0.1.0. ' +
         'Install a version of the connector that supports @ecmahost/sdk 0.1.0, or a host whose SDK is in ^9.0.0. [incompatible-sdk]\nThe installation was rolled back.\n',
     );
-    expect(await folderState(dataDir)).toEqual(before);
+    expect(await folderState(workspace.dataDir)).toEqual(before);
     expect((await run('plugins', 'list')).stdout).not.toContain('future-sdk-connector');
   }, 120_000);
 });

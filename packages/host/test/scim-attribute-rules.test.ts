@@ -4,7 +4,7 @@ import { createHost } from '../src/host.js';
 import type { Host } from '../src/host.js';
 import { generatedConnector } from './fixtures/generated-connector.js';
 import type { GeneratedOptions } from './fixtures/generated-connector.js';
-import { EXT, TOKEN_A, fixtureConfig, startFixtureHost } from './fixtures/fixture-host.js';
+import { EXT, TOKEN_A, fixtureConfig, scimRequest, startFixtureHost } from './fixtures/fixture-host.js';
 import type { FixtureHost } from './fixtures/fixture-host.js';
 import type { ConnectorInstanceConfig } from '../src/config/connector-config.js';
 
@@ -42,10 +42,7 @@ async function generatedHost(options: GeneratedOptions, overrides: Partial<Conne
 }
 
 function request(host: Host, url: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${TOKEN_A}`);
-  if (init.body !== undefined) headers.set('content-type', 'application/scim+json');
-  return Promise.resolve(host.app.request(url, { ...init, headers }));
+  return scimRequest(host, TOKEN_A, url, init);
 }
 
 describe('SCIM attributes that no mapping reads', () => {

@@ -7,52 +7,34 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer } from '../../../../plugins/generic-ldap/test/ldap-target.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
-import { BUILD_TIMEOUT_MS, cleanEnv, cli, ensureBuilt, tempDir } from '../cli-harness.js';
+import { useCliWorkspace } from '../cli-harness.js';
+import { ldapConnectorAddArgs } from '../fixtures/ldap-instance.js';
 
 const skip = slapdSkipReason();
 const TOKEN = 'ldap-connector-test-token-0123456789';
 
-/** The non-interactive `connector add` flags for `slapd`, with the delta method left to its default unless given. */
-function addArgs(name: string, slapd: Slapd, ou: string, extraParams: string[] = []): string[] {
-  return [
-    'connector', 'add', name, '--package', '@ecmahost/connector-generic-ldap',
-    '--param', 'host=127.0.0.1', '--param', `port=${slapd.port}`, '--param', 'security=StartTLS', '--param', `caCertificate=${slapd.caFile}`,
-    '--param', 'binding=Simple', '--param', `bindDn=${slapd.bindDn}`, '--param', `bindPassword=${slapd.bindPassword}`,
-    '--param', 'objectClasses=inetOrgPerson', '--param', 'anchor=entryUUID', '--param', `containers=${ou}`, ...extraParams,
-    '--object-type', 'inetOrgPerson', '--anchor', 'entryUUID', '--dn-attribute=-dn-', '--attributes=-dn-,entryUUID,uid:single,cn:single,sn:single',
-    '--scim', 'userName=uid', '--delete-flow', 'delete', '--autosync', '0', '--token', TOKEN,
-  ];
-}
-
 describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP delta source (slapd with and without accesslog)', skip), () => {
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-ldap-test-' });
+  const { run } = workspace;
   let plain: Slapd;
   let logged: Slapd;
-  let dataDir: string;
-  let cleanup: () => Promise<void>;
-  const env = cleanEnv();
-  const run = (...args: string[]) => cli(['--data-dir', dataDir, ...args], { env });
-  const connectorFiles = () => readdir(path.join(dataDir, 'connectors')).catch(() => [] as string[]);
+  const connectorFiles = () => readdir(path.join(workspace.dataDir, 'connectors')).catch(() => [] as string[]);
 
   beforeAll(async () => {
-    await ensureBuilt();
     [plain, logged] = await Promise.all([startSlapd({ accesslog: false }), startSlapd()]);
-    let dir: string;
-    ({ dir, cleanup } = await tempDir('ecmahost-ldap-test-'));
-    dataDir = path.join(dir, 'data');
     const init = await run('init', '--host-name', 'localhost');
     expect(init.code, init.stderr).toBe(0);
-  }, BUILD_TIMEOUT_MS);
+  });
 
   afterAll(async () => {
     await plain?.stop();
     await logged?.stop();
-    await cleanup?.();
   });
 
   it('refuses to add a connector whose default accesslog delta method the server lacks, naming the log and the fix, and stores nothing', async () => {
     const ou = await freshContainer(plain, 'nolog');
     const before = await connectorFiles();
-    const added = await run(...addArgs('NoLog', plain, ou));
+    const added = await run(...ldapConnectorAddArgs('NoLog', plain, ou, TOKEN));
     expect(added.code).not.toBe(0);
     expect(added.stderr).toContain('The accesslog database cn=accesslog is not readable');
     expect(added.stderr).toContain("Enable OpenLDAP's accesslog overlay with olcAccessLogDB: cn=accesslog");
@@ -62,9 +44,9 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
 
   it('refuses to switch a working connector to the accesslog method there, and keeps its file', async () => {
     const ou = await freshContainer(plain, 'switch');
-    const added = await run(...addArgs('Plain', plain, ou, ['--param', 'deltaMethod=none']));
+    const added = await run(...ldapConnectorAddArgs('Plain', plain, ou, TOKEN, ['--param', 'deltaMethod=none']));
     expect(added.code, added.stderr).toBe(0);
-    const file = path.join(dataDir, 'connectors', 'Plain.yaml');
+    const file = path.join(workspace.dataDir, 'connectors', 'Plain.yaml');
     const stored = await readFile(file, 'utf8');
     const set = await run('connector', 'set', 'Plain', '--param', 'deltaMethod=accesslog');
     expect(set.code).not.toBe(0);
@@ -76,8 +58,8 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
 
   it('fails connector test for a stored configuration that uses the accesslog the server lacks (the file edited by hand, or the overlay removed since)', async () => {
     const ou = await freshContainer(plain, 'edited');
-    expect((await run(...addArgs('Edited', plain, ou, ['--param', 'deltaMethod=none']))).code).toBe(0);
-    const file = path.join(dataDir, 'connectors', 'Edited.yaml');
+    expect((await run(...ldapConnectorAddArgs('Edited', plain, ou, TOKEN, ['--param', 'deltaMethod=none']))).code).toBe(0);
+    const file = path.join(workspace.dataDir, 'connectors', 'Edited.yaml');
     const stored = await readFile(file, 'utf8');
     expect(stored).toMatch(/deltaMethod: none/);
     await writeFile(file, stored.replace(/deltaMethod: none/, 'deltaMethod: accesslog'));
@@ -89,9 +71,9 @@ describe.skipIf(skip !== undefined)(liveTitle('connector test checks the LDAP de
 
   it('adds and tests the same connector on a server with the accesslog overlay', async () => {
     const ou = await freshContainer(logged, 'withlog');
-    const added = await run(...addArgs('WithLog', logged, ou));
+    const added = await run(...ldapConnectorAddArgs('WithLog', logged, ou, TOKEN));
     expect(added.code, added.stderr).toBe(0);
-    expect(await readFile(path.join(dataDir, 'connectors', 'WithLog.yaml'), 'utf8')).toMatch(/deltaMethod: accesslog/);
+    expect(await readFile(path.join(workspace.dataDir, 'connectors', 'WithLog.yaml'), 'utf8')).toMatch(/deltaMethod: accesslog/);
     const tested = await run('connector', 'test', 'WithLog');
     expect(tested.code, tested.stderr).toBe(0);
     expect(tested.stdout).toContain('Connection test of WithLog (Generic LDAP');

@@ -8,13 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshContainer, valuesFor } from '../../../../plugins/generic-ldap/test/ldap-target.js';
+import { freshContainer } from '../../../../plugins/generic-ldap/test/ldap-target.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
 import { createAdminRoutes } from '../../src/admin/routes.js';
-import { hashToken } from '../../src/auth/token.js';
-import type { ConnectorInstanceConfig } from '../../src/config/connector-config.js';
 import { createHost, type Host } from '../../src/host.js';
 import { initStore } from '../../src/store/store.js';
+import { ldapInstanceConfig } from '../fixtures/ldap-instance.js';
 
 const TOKEN = 'ldap-failing-import-token-0123456789';
 const HOST_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,20 +29,7 @@ describe.skipIf(skip !== undefined)(liveTitle('a first import failing on configu
   beforeAll(async () => {
     slapd = await startSlapd({ accesslog: false });
     const ou = await freshContainer(slapd, 'nolog');
-    const config: ConnectorInstanceConfig = {
-      name: 'NoLog',
-      package: '@ecmahost/connector-generic-ldap',
-      autosyncMinutes: 0,
-      tokenHash: hashToken(TOKEN),
-      parameters: { ...valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, anchor: 'entryUUID', deltaMethod: 'accesslog' }) },
-      objectType: 'inetOrgPerson',
-      anchor: ['entryUUID'],
-      dn: { attribute: '-dn-' },
-      attributes: [{ name: '-dn-' }, { name: 'entryUUID' }, { name: 'uid', singleValue: true }, { name: 'cn', singleValue: true }, { name: 'sn', singleValue: true }],
-      deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
-      runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 100 }, deltaImport: { pageSize: 100 } },
-      scimMapping: { userName: 'uid' },
-    };
+    const config = ldapInstanceConfig(slapd, ou, { name: 'NoLog', token: TOKEN, deltaMethod: 'accesslog', scimMapping: { userName: 'uid' } });
     dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-failing-import-'));
     const { store } = await initStore(path.join(dir, 'data'));
     adminToken = await store.readAdminToken();

@@ -7,9 +7,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshContainer, rootClient, valuesFor } from '../../../../plugins/generic-ldap/test/ldap-target.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
-import { hashToken } from '../../src/auth/token.js';
 import type { ConnectorInstanceConfig } from '../../src/config/connector-config.js';
 import { createHost, type Host } from '../../src/host.js';
+import { scimRequest } from '../fixtures/fixture-host.js';
+import { ldapInstanceConfig } from '../fixtures/ldap-instance.js';
 
 const TOKEN = 'generic-ldap-e2e-token-0123456789';
 const BASE = '/ecma2host_OpenLDAP/scim';
@@ -23,15 +24,10 @@ const skip = slapdSkipReason();
  * keeps the SCIM id), accesslog deltas, and uid, cn, sn, mail treated as single values.
  */
 function openldapConfig(slapd: Slapd, ou: string): ConnectorInstanceConfig {
-  return {
+  return ldapInstanceConfig(slapd, ou, {
     name: 'OpenLDAP',
-    package: '@ecmahost/connector-generic-ldap',
-    autosyncMinutes: 0,
-    tokenHash: hashToken(TOKEN),
-    parameters: { ...valuesFor(slapd, { objectClasses: 'inetOrgPerson', containers: ou, anchor: 'entryUUID', deltaMethod: 'accesslog' }) },
-    objectType: 'inetOrgPerson',
-    anchor: ['entryUUID'],
-    dn: { attribute: '-dn-' },
+    token: TOKEN,
+    deltaMethod: 'accesslog',
     attributes: [
       { name: '-dn-' },
       { name: 'objectClass' },
@@ -44,10 +40,9 @@ function openldapConfig(slapd: Slapd, ou: string): ConnectorInstanceConfig {
       { name: 'gidNumber' },
       { name: 'homeDirectory' },
     ],
-    deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
-    runProfiles: { export: { batchSize: 10 }, fullImport: { pageSize: 100 }, deltaImport: { pageSize: 100 } },
+    exportBatchSize: 10,
     scimMapping: { userName: 'uid', displayName: 'cn', 'name.familyName': 'sn', 'emails[type eq "work"].value': 'mail' },
-  };
+  });
 }
 
 async function canBind(slapd: Slapd, dn: string, password: string): Promise<boolean> {
@@ -67,12 +62,7 @@ describe.skipIf(skip !== undefined)(liveTitle('OpenLDAP tutorial through SCIM (G
   let slapd: Slapd;
   let host: Host;
   let ou: string;
-  const request = (url: string, init: RequestInit = {}): Promise<Response> => {
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${TOKEN}`);
-    if (init.body !== undefined) headers.set('content-type', 'application/scim+json');
-    return Promise.resolve(host.app.request(url, { ...init, headers }));
-  };
+  const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, url, init);
   const count = async (userName: string): Promise<number> =>
     ((await (await request(`${BASE}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)).json()) as { totalResults: number }).totalResults;
   const patch = (id: string, operations: unknown[]) =>
