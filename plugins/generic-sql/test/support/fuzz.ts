@@ -13,7 +13,7 @@ export const FUZZ_SEED = Number(process.env.ECMAHOST_FUZZ_SEED ?? 20_261_206);
 
 /** fast-check parameters for a property run `cases` times at scale 1. */
 export function fuzzParameters<T>(cases: number): fc.Parameters<T> {
-  return { seed: FUZZ_SEED, numRuns: Math.max(1, Math.round(cases * FUZZ_SCALE)), endOnFailure: true };
+  return { seed: FUZZ_SEED, numRuns: Math.max(1, Math.round(cases * FUZZ_SCALE)) };
 }
 
 /**
