@@ -1,9 +1,9 @@
-import type { ImportEntry } from '@ecmahost/sdk';
+import type { ConnectorInstance, ImportEntry } from '@ecmahost/sdk';
 import { attributeChange } from '@ecmahost/sdk';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
-import { fuzzParameters, importedValues, unicodeText } from './support/fuzz.js';
+import { FUZZ_TIMEOUT_MS, fuzzParameters, importedValues, unicodeText } from './support/fuzz.js';
 import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
 import { createTestDatabase, type LocalDialect, type TestDatabase } from './support/targets.js';
 
@@ -28,7 +28,9 @@ function quoted(dialect: LocalDialect, name: string): string {
 function accepted(dialect: LocalDialect, name: string): boolean {
   if (name.includes('\0')) return false;
   if (dialect === 'postgresql') return Buffer.byteLength(name, 'utf8') <= 63;
-  if (dialect === 'mysql') return [...name].length <= 64 && [...name].every((c) => (c.codePointAt(0) ?? 0) <= 0xffff) && !name.endsWith(' ');
+  // mysql2 refuses to read a column named `__proto__` at all: the import fails with its message
+  // ("The field name (__proto__) can't be the same as an object's private property"), storing nothing wrong.
+  if (dialect === 'mysql') return name !== '__proto__' && [...name].length <= 64 && [...name].every((c) => (c.codePointAt(0) ?? 0) <= 0xffff) && !name.endsWith(' ');
   return true;
 }
 
@@ -37,7 +39,7 @@ function accepted(dialect: LocalDialect, name: string): boolean {
  * typed when nothing in it needs quotes (no dot, no space at its ends, no opening quote first).
  */
 const QUOTING = {
-  plain: (name: string) => (/^[^\s"`[][^.]*$/u.test(name) && name.trim() === name ? name : QUOTING.double(name)),
+  plain: (name: string) => (/^[^\s"`[.][^.]*$/u.test(name) && name.trim() === name ? name : QUOTING.double(name)),
   double: (name: string) => `"${name.replace(/"/g, '""')}"`,
   backtick: (name: string) => `\`${name.replace(/`/g, '``')}\``,
   bracket: (name: string) => `[${name.replace(/]/g, ']]')}]`,
@@ -57,6 +59,12 @@ const REGRESSIONS: [Names, string, number][] = [
   [{ table: 'my.table', anchor: 'a"b', label: '`x`', count: '[y]', quoting: 'bracket' }, 'v', 1],
   [{ table: 'a"b`c]d', anchor: 'a b', label: '"', count: '.', quoting: 'double' }, "'", -1],
   [{ table: '`', anchor: 'x', label: 'y', count: 'z', quoting: 'backtick' }, 'w', 2],
+  // Shrunk on SQLite: columns named `__proto__` were read as "[object Object]" (better-sqlite3's row
+  // objects) and dropped from the imported anchor (assigned, so setting its prototype).
+  [{ table: '\u0001', anchor: '__proto__', label: ' ', count: '\u0001', quoting: 'plain' }, "'", 0],
+  [{ table: 'p', anchor: 'constructor', label: '__proto__', count: 'toString', quoting: 'plain' }, 'hasOwnProperty', 3],
+  // Shrunk on MariaDB: a name starting with a dot, typed without quotes, is an empty schema part.
+  [{ table: '.?arguments', anchor: '_\uFD3E', label: '\\\u202E', count: 'é`', quoting: 'plain' }, 'x', 4],
 ];
 
 function names(dialect: LocalDialect): fc.Arbitrary<Names> {
@@ -126,17 +134,18 @@ describeEachDialect('identifier quoting (property-based)', (dialect) => {
         }
         // PostgreSQL text cannot hold NUL (fuzz-sql-values.test.ts covers that refusal).
         const v = dialect === 'postgresql' ? value.replace(/\0/g, '\u2400') : value;
-        const instance = await openInstance({
-          ...db.connection,
-          objectTypeDetection: 'fixed',
-          objectTypes: 'User',
-          attributeDetection: 'table',
-          table: `${db.prefix}${QUOTING[n.quoting](n.table)}`,
-          anchorColumns: n.anchor,
-          importMethod: 'table',
-          exportMethod: 'table',
-        });
+        let instance: ConnectorInstance | undefined;
         try {
+          instance = await openInstance({
+            ...db.connection,
+            objectTypeDetection: 'fixed',
+            objectTypes: 'User',
+            attributeDetection: 'table',
+            table: `${db.prefix}${QUOTING[n.quoting](n.table)}`,
+            anchorColumns: n.anchor,
+            importMethod: 'table',
+            exportMethod: 'table',
+          });
           const [added] = await exportBatch(instance, [addUser({ [n.anchor]: v, [n.label]: v, [n.count]: count }, { [n.anchor]: v })]);
           expect(added?.error).toBeUndefined();
           const first = await importAll(instance);
@@ -154,11 +163,11 @@ describeEachDialect('identifier quoting (property-based)', (dialect) => {
           expect(deleted?.error).toBeUndefined();
           expect(await rowCount(n.table)).toBe(0);
         } finally {
-          await instance.close();
+          await instance?.close();
           await db.exec(`DROP TABLE ${quoted(dialect, n.table)}`);
         }
       }),
-      { ...fuzzParameters(CASES), examples: REGRESSIONS },
+      { ...fuzzParameters(CASES), examples: REGRESSIONS.filter(([n]) => [n.table, n.anchor, n.label, n.count].every((name) => accepted(dialect, name))) },
     );
-  }, 120_000);
+  }, FUZZ_TIMEOUT_MS);
 });

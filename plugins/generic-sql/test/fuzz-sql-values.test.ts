@@ -3,7 +3,7 @@ import { attributeChange } from '@ecmahost/sdk';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
-import { fuzzParameters, importedValues, unicodeText } from './support/fuzz.js';
+import { FUZZ_TIMEOUT_MS, fuzzParameters, importedValues, unicodeText } from './support/fuzz.js';
 import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
 import { createTestDatabase, type LocalDialect, type TestDatabase } from './support/targets.js';
 
@@ -136,5 +136,5 @@ describeEachDialect('value binding round trip (property-based)', (dialect) => {
       }),
       fuzzParameters(CASES),
     );
-  }, 120_000);
+  }, FUZZ_TIMEOUT_MS);
 });

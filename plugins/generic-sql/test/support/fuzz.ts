@@ -1,5 +1,4 @@
 import type { AttributeValue, ImportEntry } from '@ecmahost/sdk';
-import { applyAttributeChanges } from '@ecmahost/sdk';
 import fc from 'fast-check';
 
 /**
@@ -10,6 +9,9 @@ import fc from 'fast-check';
  */
 export const FUZZ_SCALE = Number(process.env.ECMAHOST_FUZZ_SCALE ?? (process.env.MODE === 'fuzz' ? 10 : 1));
 export const FUZZ_SEED = Number(process.env.ECMAHOST_FUZZ_SEED ?? 20_261_206);
+
+/** A property's vitest timeout: two minutes at scale 1, longer for larger campaigns. */
+export const FUZZ_TIMEOUT_MS = 120_000 * Math.max(1, FUZZ_SCALE);
 
 /** fast-check parameters for a property run `cases` times at scale 1. */
 export function fuzzParameters<T>(cases: number): fc.Parameters<T> {
@@ -29,8 +31,13 @@ export function unicodeText(constraints: { minLength?: number; maxLength: number
   return fc.string({ unit, ...constraints });
 }
 
-/** An imported entry's attributes as comparable data: every value a list, binary values as hex. */
+/**
+ * A full import's entry as comparable data: every attribute's added values as a list, binary
+ * values as hex. Its own properties, defined rather than assigned, so that an attribute named
+ * `__proto__` is kept like any other.
+ */
 export function importedValues(entry: ImportEntry): Record<string, (Exclude<AttributeValue, Uint8Array> | { hex: string })[]> {
-  const values = applyAttributeChanges({}, entry.attributeChanges);
-  return Object.fromEntries(Object.entries(values).map(([name, list]) => [name, list.map((v) => (v instanceof Uint8Array ? { hex: Buffer.from(v).toString('hex') } : v))]));
+  return Object.fromEntries(
+    entry.attributeChanges.map((change) => [change.name, change.valueChanges.map(({ value }) => (value instanceof Uint8Array ? { hex: Buffer.from(value).toString('hex') } : value))]),
+  );
 }
