@@ -13,7 +13,8 @@ import { createTestDatabase, type LocalDialect, type TestDatabase } from './supp
 // carrying quotes, backticks, brackets, dots or comment markers is only ever an identifier.
 //
 // The names are those each database accepts: no NUL anywhere; PostgreSQL at most 63 bytes;
-// MariaDB at most 64 characters, all in the Basic Multilingual Plane, not ending in a space;
+// MariaDB at most 64 characters, all in the Basic Multilingual Plane, not ending in a space, and
+// not `__proto__` (its driver refuses to read that column);
 // SQLite no table named `sqlite_…`. A name the database still refuses to create (two columns
 // that its collation takes for the same name) is skipped, since the connector never creates tables.
 
