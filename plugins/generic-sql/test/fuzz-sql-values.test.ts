@@ -17,7 +17,7 @@ import { createTestDatabase, type LocalDialect, type TestDatabase } from './supp
 // (utf8mb4) and SQLite store every code point, NUL included. Dates are those all three hold at
 // millisecond precision: years 1000 to 9999 (MariaDB's DATETIME range).
 
-const CASES = 100;
+const CASES = 80;
 
 /** A table of one column per attribute type, the anchor a text column too. */
 async function createPeople(db: TestDatabase): Promise<void> {
@@ -44,7 +44,7 @@ const person = fc.record({
   Count: fc.maxSafeInteger(),
   Active: fc.boolean(),
   Since: fc.date({ min: new Date('1000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString()),
-  Photo: fc.uint8Array({ minLength: 1, maxLength: 32 }),
+  Photo: fc.uint8Array({ maxLength: 32 }),
 });
 type Person = typeof person extends fc.Arbitrary<infer T> ? T : never;
 
