@@ -67,6 +67,15 @@ function lines<T extends string>(text: string | undefined, parameter: string, al
   return out;
 }
 
+/** A table or routine name of one setting, read by {@link parseTableName}. */
+function tableName(text: string, parameter: string): TableName {
+  try {
+    return parseTableName(text);
+  } catch (error) {
+    throw invalid(parameter, `${parameter}: ${(error as Error).message}`);
+  }
+}
+
 function choice<T extends string>(value: string, parameter: string, allowed: readonly T[]): T {
   const found = allowed.find((a) => a === value);
   if (found === undefined) throw invalid(parameter, `${parameter} must be one of ${allowed.join(', ')}, not "${value}"`);
@@ -123,7 +132,7 @@ export function readConfig(values: ParameterValues): SqlConfig {
   }
 
   const tableText = r.optionalString(P.table);
-  const table = tableText === undefined ? undefined : parseTableName(tableText);
+  const table = tableText === undefined ? undefined : tableName(tableText, P.table);
   const typeMode = choice(r.string(P.objectTypeDetection, 'fixed'), P.objectTypeDetection, OBJECT_TYPE_DETECTION_OPTIONS);
   const objectTypes: SqlConfig['objectTypes'] =
     typeMode === 'fixed'
@@ -144,7 +153,7 @@ export function readConfig(values: ParameterValues): SqlConfig {
   let multiValued: SqlConfig['multiValued'];
   const mvTable = r.optionalString(P.multiValuedTable);
   if (mvTable !== undefined) {
-    const mv = parseTableName(mvTable);
+    const mv = tableName(mvTable, P.multiValuedTable);
     try {
       const join = parseJoinCondition(r.string(P.multiValuedJoin), mv);
       const notAnchor = join.find((p) => !anchors.includes(p.parent));
@@ -168,7 +177,7 @@ export function readConfig(values: ParameterValues): SqlConfig {
         ? { strategy, column: r.string(P.watermarkColumn), ...(watermarkQuery === undefined ? {} : { query: watermarkQuery }) }
         : {
             strategy,
-            table: parseTableName(r.string(P.changeTable)),
+            table: tableName(r.string(P.changeTable), P.changeTable),
             typeColumn: r.string(P.changeTypeColumn, 'ChangeType'),
             sequenceColumn: r.string(P.changeSequenceColumn, 'ChangeId'),
           };
@@ -178,14 +187,14 @@ export function readConfig(values: ParameterValues): SqlConfig {
     passwordMethod === 'none'
       ? { method: 'none' }
       : passwordMethod === 'procedure'
-        ? { method: 'procedure', procedure: parseTableName(r.string(P.setPasswordProcedure)) }
+        ? { method: 'procedure', procedure: tableName(r.string(P.setPasswordProcedure), P.setPasswordProcedure) }
         : { method: 'column', column: r.string(P.passwordColumn), hash: choice(r.string(P.passwordHash, 'none'), P.passwordHash, PASSWORD_HASH_OPTIONS) };
 
   const importMethod = choice(r.string(P.importMethod, 'table'), P.importMethod, IMPORT_METHOD_OPTIONS);
   let importConfig: SqlConfig['import'];
   if (importMethod === 'procedure') {
     const parametersText = r.optionalString(P.importProcedureParameters);
-    importConfig = { method: 'procedure', procedure: parseTableName(r.string(P.importProcedure)) };
+    importConfig = { method: 'procedure', procedure: tableName(r.string(P.importProcedure), P.importProcedure) };
     if (parametersText !== undefined) importConfig.parameters = routineParameters(parametersText, P.importProcedureParameters, dialect);
   } else importConfig = importMethod === 'table' ? { method: 'table' } : { method: 'query', query: r.string(P.importQuery) };
   if (importMethod === 'table' && table === undefined) throw invalid(P.table, 'table is required for the table import method.');
@@ -199,7 +208,7 @@ export function readConfig(values: ParameterValues): SqlConfig {
     const e: Extract<SqlConfig['export'], { method: 'procedure' }> = { method: 'procedure' };
     for (const [key, name] of [['add', P.addProcedure], ['update', P.updateProcedure], ['delete', P.deleteProcedure]] as const) {
       const v = r.optionalString(name);
-      if (v !== undefined) e[key] = parseTableName(v);
+      if (v !== undefined) e[key] = tableName(v, name);
     }
     const params = r.optionalString(P.procedureParameters);
     if (params !== undefined) e.parameters = routineParameters(params, P.procedureParameters, dialect);

@@ -135,7 +135,7 @@ const schemaPages: readonly (readonly ParameterDefinition[])[] = [
   ],
   [
     { name: P.attributeDetection, label: 'Attribute detection', type: 'dropdown', options: ATTRIBUTE_DETECTION_OPTIONS, default: 'table' },
-    { name: P.table, label: 'Table or view', type: 'string', description: 'The table or view holding the objects, optionally as schema.table.' },
+    { name: P.table, label: 'Table or view', type: 'string', description: 'The table or view holding the objects, optionally as schema.table. Quote a name holding a dot, a quote or edge spaces as in SQL: "my.table", the closing quote doubled inside.' },
     { name: P.attributeQuery, label: 'Attribute query', type: 'text', description: 'SQL returning one column of attribute names.' },
     { name: P.multiValuedTable, label: 'Multi-valued table', type: 'string', description: 'A child table whose other columns are multi-valued attributes.' },
     { name: P.multiValuedJoin, label: 'Join condition', type: 'string', description: 'e.g. Employees.ContosoLogin = EmployeeMail.ContosoLogin (parent columns must be anchor columns).' },

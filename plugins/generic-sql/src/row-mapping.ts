@@ -32,7 +32,8 @@ export async function readChildValues(db: Executor, dialect: Dialect, model: Obj
   );
   for (const row of rows) {
     const key = anchorKey(childColumns.map((c) => row[c]));
-    const values = out.get(key) ?? {};
+    // No prototype: a child column named `__proto__` is a key like any other.
+    const values = out.get(key) ?? (Object.create(null) as Record<string, AttributeValue[]>);
     for (const attribute of multi.attributes) {
       if (attribute.operation === 'exportOnly') continue;
       const v = fromDatabase(row[attribute.name], attribute.type);
@@ -91,13 +92,15 @@ export function rowToEntry(model: ObjectModel, row: Row, children: ChildValues, 
   if (model.multi) {
     for (const [name, multiValues] of Object.entries(children.get(parentKey(model, row)) ?? {})) attributeChanges.push(attributeChange.add(name, multiValues));
   }
-  const anchor: AnchorValues = {};
+  const anchorPairs: [string, AttributeValue][] = [];
   let anchored = true;
   for (const [i, a] of model.anchors.entries()) {
     const v = values[anchorAt[i] ?? -1];
     if (v === undefined) anchored = false;
-    else anchor[a] = v;
+    else anchorPairs.push([a, v]);
   }
+  // Defined, not assigned: an anchor column named `__proto__` would otherwise set the prototype.
+  const anchor: AnchorValues = Object.fromEntries(anchorPairs);
   if (!anchored) {
     return {
       objectType: model.objectType,

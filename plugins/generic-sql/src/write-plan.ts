@@ -57,7 +57,8 @@ export function planWrite(model: ObjectModel, entry: CSEntryChange): WritePlan {
     const value = change.modification === 'delete' ? null : (adds[0] ?? null);
     if (model.anchors.includes(change.name)) {
       if (whole) {
-        if (value !== null) plan.anchor[change.name] = value;
+        // Defined, not assigned: an anchor column named `__proto__` would otherwise set the prototype.
+        if (value !== null) Object.defineProperty(plan.anchor, change.name, { value, enumerable: true, writable: true, configurable: true });
         continue;
       }
       const current = entry.anchor[change.name];

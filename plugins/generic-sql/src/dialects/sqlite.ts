@@ -108,7 +108,12 @@ export async function createSqliteDialect(options: ConnectionOptions): Promise<D
   const direct: Executor = {
     all: async (query, values) => {
       const { text, params } = renderQuery(query, values);
-      return prepare(text).all(...params) as Row[];
+      const statement = prepare(text);
+      if (!statement.reader) return statement.all(...params) as Row[];
+      // Rows come as arrays and become objects here: better-sqlite3 assigns each column to a plain
+      // object, where a column named `__proto__` would set the row's prototype instead of a value.
+      const names = statement.columns().map((c) => c.name);
+      return (statement.raw(true).all(...params) as unknown[][]).map((cells) => Object.fromEntries(names.map((name, i) => [name, cells[i]])));
     },
     run: async (query, values) => {
       const { text, params } = renderQuery(query, values);
