@@ -1,0 +1,134 @@
+import { fileURLToPath } from 'node:url';
+import type { ParameterValues } from '@ecmahost/sdk';
+import { attributeChange, isConnectorError, secret } from '@ecmahost/sdk';
+import type { Client } from 'ldapts';
+import { Attribute } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rootClient, valuesFor } from './ldap-target.js';
+import { exportBatch, importAll } from './sessions.js';
+import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
+import { withInstance } from './with-instance.js';
+
+// AD LDS's paths on a slapd loaded with AD LDS's attribute names and syntaxes
+// (test/fixtures/adlds-schema.ldif): the bytes the connector writes and the text it reads back.
+// slapd cannot assign objectGUID or uSNChanged: the tests write them as AD LDS would have.
+
+const skip = slapdSkipReason();
+const SCHEMA = fileURLToPath(new URL('./fixtures/adlds-schema.ldif', import.meta.url));
+// Microsoft's documented System.Guid pair: the text form and the bytes AD stores.
+const ADA_GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
+const ADA_BYTES = Buffer.from('C98B91356D19EA409779889D79B753F0', 'hex');
+const GONE_GUID = '00112233-4455-6677-8899-aabbccddeeff';
+const GONE_BYTES = Buffer.from('33221100554477668899AABBCCDDEEFF', 'hex');
+
+async function read(client: Client, dn: string, attribute: string): Promise<Buffer[]> {
+  const { searchEntries } = await client.search(dn, { scope: 'base', attributes: [attribute], explicitBufferAttributes: [attribute] });
+  const values = searchEntries[0]?.[attribute] ?? [];
+  return (Array.isArray(values) ? values : [values]).map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v))));
+}
+
+describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with the AD LDS schema', skip), () => {
+  let slapd: Slapd;
+  let root: Client;
+  let users: string;
+  let values: ParameterValues;
+  const ada = () => `cn=Ada Lovelace,${users}`;
+
+  beforeAll(async () => {
+    slapd = await startSlapd({ schemaLdifFile: SCHEMA, accesslog: false });
+    root = await rootClient(slapd);
+    users = `cn=Users,${slapd.baseDn}`;
+    await root.add(users, { objectClass: 'container', cn: 'Users', uSNChanged: '2' });
+    await root.add(`CN=Deleted Objects,${slapd.baseDn}`, { objectClass: 'container', cn: 'Deleted Objects', uSNChanged: '3', isDeleted: 'TRUE' });
+    await root.add(ada(), [
+      new Attribute({ type: 'objectClass', values: ['user'] }),
+      new Attribute({ type: 'cn', values: ['Ada Lovelace'] }),
+      new Attribute({ type: 'displayName', values: ['Ada'] }),
+      new Attribute({ type: 'objectGUID', values: [ADA_BYTES] }),
+      new Attribute({ type: 'uSNChanged', values: ['10'] }),
+    ]);
+    values = valuesFor(slapd, { directoryType: 'adlds', containers: users });
+  });
+  afterAll(async () => {
+    await root?.unbind();
+    await slapd?.stop();
+  });
+
+  it('imports objectGUID as the GUID text AD tools show, and offers it as a server-set anchor', async () => {
+    await withInstance(values, async (instance) => {
+      const type = (await instance.getSchema()).objectTypes.find((t) => t.name === 'user');
+      expect(type?.anchors).toEqual(['objectGUID']);
+      expect(type?.attributes.find((a) => a.name === 'objectGUID')).toMatchObject({ type: 'string', operation: 'importOnly' });
+      const { entries } = await importAll(instance, 'full');
+      const entry = entries.find((e) => e.dn === ada());
+      expect(entry?.anchor).toEqual({ objectGUID: ADA_GUID });
+      expect(entry?.attributeChanges.find((c) => c.name === 'objectGUID')?.valueChanges).toEqual([{ modification: 'add', value: ADA_GUID }]);
+    });
+  });
+
+  it('finds the object by its GUID in braces and upper case, and in place by DN with the GUID asserted as bytes', async () => {
+    await withInstance(values, async (instance) => {
+      const [byGuid] = await exportBatch(instance, 'user', [{ modification: 'update', anchor: { objectGUID: `{${ADA_GUID.toUpperCase()}}` }, attributeChanges: [attributeChange.replace('displayName', 'Countess')] }]);
+      expect(byGuid?.error).toBeUndefined();
+      expect((await read(root, ada(), 'displayName'))[0]?.toString()).toBe('Countess');
+      const [inPlace] = await exportBatch(instance, 'user', [{ modification: 'update', dn: ada(), anchor: { objectGUID: ADA_GUID }, attributeChanges: [attributeChange.replace('mail', 'ada@contoso.lab')] }]);
+      expect(inPlace).toMatchObject({ dn: ada() });
+      expect((await read(root, ada(), 'mail'))[0]?.toString()).toBe('ada@contoso.lab');
+      // Another object's GUID at Ada's DN: the assertion fails, the search finds nothing, Ada is untouched.
+      const [other] = await exportBatch(instance, 'user', [{ modification: 'update', dn: ada(), anchor: { objectGUID: GONE_GUID }, attributeChanges: [attributeChange.replace('mail', 'x@contoso.lab')] }]);
+      expect(other?.error?.code).toBe('missing-object');
+      expect((await read(root, ada(), 'mail'))[0]?.toString()).toBe('ada@contoso.lab');
+    });
+  });
+
+  it('refuses an anchor that is not a GUID for that entry alone', async () => {
+    await withInstance(values, async (instance) => {
+      const [result] = await exportBatch(instance, 'user', [{ modification: 'update', anchor: { objectGUID: 'Ada' }, attributeChanges: [attributeChange.replace('displayName', 'x')] }]);
+      expect(result?.error).toMatchObject({ code: 'invalid-provisioning-value', message: expect.stringContaining('"Ada" is not a GUID') as unknown });
+    });
+  });
+
+  it('writes unicodePwd as the quoted UTF-16LE password on add, on the second call and on update', async () => {
+    const grace = `cn=Grace Hopper,${users}`;
+    const bytes = (password: string) => Buffer.from(`"${password}"`, 'utf16le');
+    await withInstance(values, async (instance) => {
+      const [added] = await exportBatch(instance, 'user', [{ modification: 'add', anchor: {}, attributeChanges: [attributeChange.add('-dn-', grace), attributeChange.add('unicodePwd', 'Pa55"wörd')] }]);
+      expect(added?.error).toBeUndefined();
+      expect((await read(root, grace, 'unicodePwd'))[0]?.toString('hex')).toBe(bytes('Pa55"wörd').toString('hex'));
+      const passwords = await instance.openPassword!({});
+      expect(await passwords.setPassword({ objectType: 'user', anchor: {}, dn: grace }, secret('Second-call1'), {})).toBeUndefined();
+      expect((await read(root, grace, 'unicodePwd'))[0]?.equals(bytes('Second-call1'))).toBe(true);
+      const [updated] = await exportBatch(instance, 'user', [{ modification: 'update', dn: grace, anchor: {}, attributeChanges: [attributeChange.replace('unicodePwd', 'Reset-2')] }]);
+      expect(updated?.error).toBeUndefined();
+      expect((await read(root, grace, 'unicodePwd'))[0]?.equals(bytes('Reset-2'))).toBe(true);
+    });
+  });
+
+  it('refuses unicodePwd in clear text, per entry, before anything is written', async () => {
+    const clear = { ...values, security: 'None', allowUnencrypted: true };
+    const linus = `cn=Linus,${users}`;
+    await withInstance(clear, async (instance) => {
+      const [added] = await exportBatch(instance, 'user', [{ modification: 'add', anchor: {}, attributeChanges: [attributeChange.add('-dn-', linus), attributeChange.add('unicodePwd', 'secret-1')] }]);
+      expect(added?.error).toEqual({
+        code: 'invalid-provisioning-value',
+        message: 'unicodePwd is only sent over an encrypted connection (AD LDS refuses it in clear text): choose StartTLS or LDAPS as the connection security',
+        attribute: 'unicodePwd',
+      });
+      await expect(root.search(linus, { scope: 'base' })).rejects.toMatchObject({ code: 32 });
+      const passwords = await instance.openPassword!({});
+      expect(await passwords.setPassword({ objectType: 'user', anchor: {}, dn: ada() }, secret('secret-2'), {})).toMatchObject({ code: 'invalid-provisioning-value' });
+      expect(await read(root, ada(), 'unicodePwd')).toEqual([]);
+    });
+  });
+
+  it('disables and enables through msDS-UserAccountDisabled TRUE and FALSE', async () => {
+    await withInstance(values, async (instance) => {
+      await exportBatch(instance, 'user', [{ modification: 'update', anchor: { objectGUID: ADA_GUID }, attributeChanges: [attributeChange.replace('msDS-UserAccountDisabled', true)] }]);
+      expect((await read(root, ada(), 'msDS-UserAccountDisabled'))[0]?.toString()).toBe('TRUE');
+      const { entries } = await importAll(instance, 'full');
+      expect(entries.find((e) => e.dn === ada())?.attributeChanges.find((c) => c.name === 'msDS-UserAccountDisabled')?.valueChanges).toEqual([{ modification: 'add', value: true }]);
+      await exportBatch(instance, 'user', [{ modification: 'update', anchor: { objectGUID: ADA_GUID }, attributeChanges: [attributeChange.replace('msDS-UserAccountDisabled', false)] }]);
+      expect((await read(root, ada(), 'msDS-UserAccountDisabled'))[0]?.toString()).toBe('FALSE');
+    });
+  });
+});
