@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { ParameterValues } from '@ecmahost/sdk';
 import { attributeChange, isConnectorError, secret } from '@ecmahost/sdk';
 import type { Client } from 'ldapts';
-import { Attribute } from 'ldapts';
+import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootClient, valuesFor } from './ldap-target.js';
 import { exportBatch, importAll } from './sessions.js';
@@ -129,6 +129,52 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
       expect(entries.find((e) => e.dn === ada())?.attributeChanges.find((c) => c.name === 'msDS-UserAccountDisabled')?.valueChanges).toEqual([{ modification: 'add', value: true }]);
       await exportBatch(instance, 'user', [{ modification: 'update', anchor: { objectGUID: ADA_GUID }, attributeChanges: [attributeChange.replace('msDS-UserAccountDisabled', false)] }]);
       expect((await read(root, ada(), 'msDS-UserAccountDisabled'))[0]?.toString()).toBe('FALSE');
+    });
+  });
+
+  it('imports changes by uSNChanged watermark and deletes from the tombstones in CN=Deleted Objects', async () => {
+    const tombstone = async (name: string, guid: Buffer, usn: string, parent: string) =>
+      root.add(`cn=${name},cn=Deleted Objects,${slapd.baseDn}`, [
+        new Attribute({ type: 'objectClass', values: ['user'] }),
+        new Attribute({ type: 'cn', values: [name] }),
+        new Attribute({ type: 'isDeleted', values: ['TRUE'] }),
+        new Attribute({ type: 'objectGUID', values: [guid] }),
+        new Attribute({ type: 'uSNChanged', values: [usn] }),
+        new Attribute({ type: 'lastKnownParent', values: [parent] }),
+      ]);
+    await withInstance(values, async (instance) => {
+      await instance.testConnection();
+      const full = await importAll(instance, 'full');
+      // slapd's Root DSE has no highestCommittedUSN: the highest uSNChanged the import read.
+      expect(JSON.parse(full.watermark ?? '')).toEqual({ v: 1, method: 'usnChanged', position: '10' });
+      await root.modify(ada(), [
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'displayName', values: ['Changed'] }) }),
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'uSNChanged', values: ['20'] }) }),
+      ]);
+      await tombstone(`Gone DEL:${GONE_GUID}`, GONE_BYTES, '21', users);
+      await tombstone('Elsewhere DEL:1', Buffer.alloc(16, 7), '22', `ou=people,${slapd.baseDn}`);
+      await tombstone('Before DEL:2', Buffer.alloc(16, 9), '5', users);
+      const delta = await importAll(instance, 'delta', full.watermark);
+      expect(delta.entries.map((e) => [e.modification, e.anchor])).toEqual([
+        ['replace', { objectGUID: ADA_GUID }],
+        ['delete', { objectGUID: GONE_GUID }],
+      ]);
+      expect(delta.entries[0]?.attributeChanges.find((c) => c.name === 'displayName')?.valueChanges).toEqual([{ modification: 'add', value: 'Changed' }]);
+      expect(JSON.parse(delta.watermark ?? '')).toMatchObject({ position: '22' });
+      expect((await importAll(instance, 'delta', delta.watermark)).entries).toEqual([]);
+    });
+  });
+
+  it('fails the connection test naming the delta method when a container has no readable uSNChanged', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const failure = await withInstance({ ...values, containers: people }, (i) => i.testConnection()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isConnectorError(failure) && { code: failure.code, parameter: failure.parameter, message: failure.message }).toEqual({
+      code: 'invalid-configuration',
+      parameter: 'deltaMethod',
+      message: `uSNChanged is not readable on ${people}: the entry came back without it. AD LDS keeps uSNChanged on every object: give the bind identity read access to it (Read Property), or check that the server is AD LDS, or choose another delta method (Delta import).`,
     });
   });
 });
