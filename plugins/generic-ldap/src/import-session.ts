@@ -9,6 +9,7 @@ import type { Discovery } from './discovery.js';
 import { anchorOf, createEntryMapper, requestedAttributes } from './entry-mapping.js';
 import { connectorErrorOf, isLdapOperationError } from './errors.js';
 import { equalityFilter, escapeFilterValue, isUnder, keysUnder, rdnKeys } from './escape.js';
+import { completeRanges, hasRanges } from './range-retrieval.js';
 import { OID } from './root-dse.js';
 import { toGeneralizedTime } from './syntax.js';
 import { deletedFilter, deletedObjectsContainers, usnFilter } from './usn-delta.js';
@@ -136,22 +137,35 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
     if (tracked !== undefined && trackSeen) for (const e of page) position = later(position, firstValue(e, tracked) ?? '');
   };
 
+  // AD cuts a large multi-valued attribute (a group's member) into ranges: each entry is
+  // completed with follow-up reads before it is mapped (range-retrieval.ts).
+  const readRange = async (dn: string, request: string) =>
+    (await connection.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [request], binaryAttributes: binary }))[0];
+  const completed = async <T extends LdapEntry | undefined>(entry: T): Promise<T> => {
+    if (entry !== undefined && hasRanges(entry)) await completeRanges(entry, readRange);
+    return entry;
+  };
+
   async function* search(base: string, searchFilter: string, scope: 'sub' | 'one', attrs: string[], showDeleted = false): AsyncGenerator<LdapEntry[]> {
     const options = { scope, filter: searchFilter, attributes: attrs, binaryAttributes: binary, ...(showDeleted ? { showDeleted } : {}) };
     if (paged) {
-      yield* connection.searchPages(base, options, pageSize);
+      for await (const page of connection.searchPages(base, options, pageSize)) {
+        for (const entry of page) if (hasRanges(entry)) await completeRanges(entry, readRange);
+        yield page;
+      }
       return;
     }
     // Without the paged results control the server sends everything at once (Microsoft's
     // connector does the same); the entries are still handed to the host page by page.
     const all = await connection.search(base, options);
+    for (const entry of all) if (hasRanges(entry)) await completeRanges(entry, readRange);
     for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
   }
 
   const read = async (dn: string): Promise<LdapEntry | undefined> => {
     try {
       const [entry] = await connection.search(dn, { scope: 'base', filter: filter, attributes, binaryAttributes: binary });
-      return entry;
+      return await completed(entry);
     } catch (error) {
       if (isLdapOperationError(error) && error.resultCode === 32) return undefined;
       throw error;
