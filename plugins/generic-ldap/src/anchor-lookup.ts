@@ -3,17 +3,19 @@ import { DN_ATTRIBUTE } from '@ecmahost/sdk';
 import type { LdapConnection } from './client.js';
 import { isLdapOperationError, LdapOperationError, ProvisioningError } from './errors.js';
 import { checkAttributeName } from './escape.js';
-import { guidFromText, isGuidAttribute } from './guid.js';
+import { textFormOf } from './binary-text.js';
 
 /**
- * The value an anchor is compared with in the directory: an objectGUID's text form as its 16 bytes,
- * any other value as given. A GUID that does not parse is the entry's `invalid-provisioning-value`.
+ * The value an anchor is compared with in the directory: an objectGUID's or objectSid's text form
+ * as its bytes, any other value as given. A text that does not parse is the entry's
+ * `invalid-provisioning-value`.
  */
 export function anchorMatchValue(anchorName: string, value: string | Uint8Array): string | Buffer {
   if (typeof value !== 'string') return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (!isGuidAttribute(anchorName)) return value;
+  const form = textFormOf(anchorName);
+  if (form === undefined) return value;
   try {
-    return guidFromText(value);
+    return form.fromText(value);
   } catch (error) {
     throw new ProvisioningError(`anchor ${anchorName}: ${(error as Error).message}`, { attribute: anchorName });
   }

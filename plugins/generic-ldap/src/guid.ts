@@ -10,11 +10,6 @@ const GUID_TEXT = /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-(
 /** The byte positions of each hex pair of the text form, in the order the text shows them. */
 const TEXT_ORDER = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15] as const;
 
-/** Whether an attribute name is AD's `objectGUID`, whose values the connector shows as GUID text. */
-export function isGuidAttribute(name: string): boolean {
-  return name.toLowerCase() === 'objectguid';
-}
-
 /** The text form of 16 GUID bytes, lower case without braces as PowerShell's `Get-ADUser` shows it. */
 export function guidToText(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new TypeError(`a GUID is 16 bytes, not ${String(bytes.length)}`);

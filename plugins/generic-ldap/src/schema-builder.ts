@@ -1,6 +1,6 @@
 import type { AttributeDefinition, AttributeType, ObjectTypeDefinition, Schema } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE } from '@ecmahost/sdk';
-import { isGuidAttribute } from './guid.js';
+import { textFormOf } from './binary-text.js';
 import type { AttributeTypeDescription, ObjectClassDescription } from './schema-parser.js';
 import { parseAttributeType, parseObjectClass } from './schema-parser.js';
 import { typeOfSyntax } from './syntax.js';
@@ -85,8 +85,8 @@ export function indexSchema(objectClassValues: readonly string[], attributeTypeV
     const name = at.names[0] ?? at.oid;
     attributes.set(key, {
       name,
-      // objectGUID's Octet String travels as the GUID text AD tools show (guid.ts).
-      type: isGuidAttribute(name) ? 'string' : typeOfSyntax(inherited(at, (a) => a.syntax)),
+      // objectGUID's and objectSid's Octet Strings travel as the text AD tools show (binary-text.ts).
+      type: textFormOf(name) !== undefined ? 'string' : typeOfSyntax(inherited(at, (a) => a.syntax)),
       multiValued: !at.singleValue,
       importOnly: at.noUserModification,
       caseExact: equality !== undefined && CASE_EXACT_MATCHES.has(equality),
@@ -167,8 +167,8 @@ export function buildSchema(directory: DirectorySchema, options: SchemaOptions):
   // entryUUID, nsUniqueId, objectGUID are set by the server; a user attribute (employeeNumber)
   // may be an anchor too, given by the host on add.
   const anchorAttribute = anchorIsDn ? undefined : (directory.attribute(options.anchor) ?? { name: options.anchor, type: 'string' as const, multiValued: false, importOnly: true, caseExact: false, operational: true });
-  // AD marks objectGUID system-only whatever its subschema entry says: the server always assigns it.
-  const serverGenerated = anchorAttribute !== undefined && (anchorAttribute.importOnly || anchorAttribute.operational || isGuidAttribute(anchorAttribute.name));
+  // AD assigns objectGUID and objectSid whatever its subschema entry says.
+  const serverGenerated = anchorAttribute !== undefined && (anchorAttribute.importOnly || anchorAttribute.operational || textFormOf(anchorAttribute.name) !== undefined);
 
   const objectTypes: ObjectTypeDefinition[] = chosen
     .map((oc) => {

@@ -18,6 +18,9 @@ const SCHEMA = fileURLToPath(new URL('./fixtures/adlds-schema.ldif', import.meta
 // Microsoft's documented System.Guid pair: the text form and the bytes AD stores.
 const ADA_GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
 const ADA_BYTES = Buffer.from('C98B91356D19EA409779889D79B753F0', 'hex');
+// An AD LDS principal's SID, in MS-DTYP §2.4.2.2's layout (sub-authorities little-endian).
+const ADA_SID = 'S-1-5-21-3623811015-3361044348-30300820-1013';
+const ADA_SID_BYTES = Buffer.from('010500000000000515000000c7f7fed77c7755c8945ace01f5030000', 'hex');
 const GONE_GUID = '00112233-4455-6677-8899-aabbccddeeff';
 const GONE_BYTES = Buffer.from('33221100554477668899AABBCCDDEEFF', 'hex');
 
@@ -45,6 +48,7 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
       new Attribute({ type: 'cn', values: ['Ada Lovelace'] }),
       new Attribute({ type: 'displayName', values: ['Ada'] }),
       new Attribute({ type: 'objectGUID', values: [ADA_BYTES] }),
+      new Attribute({ type: 'objectSid', values: [ADA_SID_BYTES] }),
       new Attribute({ type: 'uSNChanged', values: ['10'] }),
     ]);
     values = valuesFor(slapd, { directoryType: 'adlds', containers: users });
@@ -54,7 +58,7 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
     await slapd?.stop();
   });
 
-  it('imports objectGUID as the GUID text AD tools show, and offers it as a server-set anchor', async () => {
+  it('imports objectGUID and objectSid as the text AD tools show, and offers objectGUID as a server-set anchor', async () => {
     await withInstance(values, async (instance) => {
       const type = (await instance.getSchema()).objectTypes.find((t) => t.name === 'user');
       expect(type?.anchors).toEqual(['objectGUID']);
@@ -63,6 +67,7 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
       const entry = entries.find((e) => e.dn === ada());
       expect(entry?.anchor).toEqual({ objectGUID: ADA_GUID });
       expect(entry?.attributeChanges.find((c) => c.name === 'objectGUID')?.valueChanges).toEqual([{ modification: 'add', value: ADA_GUID }]);
+      expect(entry?.attributeChanges.find((c) => c.name === 'objectSid')?.valueChanges).toEqual([{ modification: 'add', value: ADA_SID }]);
     });
   });
 
