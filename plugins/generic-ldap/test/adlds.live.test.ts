@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { ParameterValues } from '@ecmahost/sdk';
-import { attributeChange, isConnectorError, secret } from '@ecmahost/sdk';
+import { attributeChange, isConnectorError, secret, silentLogger } from '@ecmahost/sdk';
 import type { Client } from 'ldapts';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import connector from '../src/index.js';
 import { rootClient, valuesFor } from './ldap-target.js';
 import { exportBatch, importAll } from './sessions.js';
 import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
@@ -21,6 +22,7 @@ const ADA_BYTES = Buffer.from('C98B91356D19EA409779889D79B753F0', 'hex');
 // An AD LDS principal's SID, in MS-DTYP §2.4.2.2's layout (sub-authorities little-endian).
 const ADA_SID = 'S-1-5-21-3623811015-3361044348-30300820-1013';
 const ADA_SID_BYTES = Buffer.from('010500000000000515000000c7f7fed77c7755c8945ace01f5030000', 'hex');
+const SERVICE = 'cn=svc,dc=example,dc=com';
 const GONE_GUID = '00112233-4455-6677-8899-aabbccddeeff';
 const GONE_BYTES = Buffer.from('33221100554477668899AABBCCDDEEFF', 'hex');
 
@@ -38,7 +40,8 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
   const ada = () => `cn=Ada Lovelace,${users}`;
 
   beforeAll(async () => {
-    slapd = await startSlapd({ schemaLdifFile: SCHEMA, accesslog: false });
+    // The root DN reads everything whatever the rules; the service account below may not read the tombstones.
+    slapd = await startSlapd({ schemaLdifFile: SCHEMA, accesslog: false, access: ['to dn.subtree="cn=Deleted Objects,dc=example,dc=com" by * none'] });
     root = await rootClient(slapd);
     users = `cn=Users,${slapd.baseDn}`;
     await root.add(users, { objectClass: 'container', cn: 'Users', uSNChanged: '2' });
@@ -52,6 +55,7 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
       new Attribute({ type: 'uSNChanged', values: ['10'] }),
     ]);
     values = valuesFor(slapd, { directoryType: 'adlds', containers: users });
+    await root.add(SERVICE, { objectClass: ['organizationalRole', 'simpleSecurityObject'], cn: 'svc', userPassword: 'svc-password' });
   });
   afterAll(async () => {
     await root?.unbind();
@@ -181,5 +185,29 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
       parameter: 'deltaMethod',
       message: `uSNChanged is not readable on ${people}: the entry came back without it. AD LDS keeps uSNChanged on every object: give the bind identity read access to it (Read Property), or check that the server is AD LDS, or choose another delta method (Delta import).`,
     });
+  });
+
+  it('reports changes but no deletes, with a warning, when the bind account may not read CN=Deleted Objects', async () => {
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (_: object | string, message?: string) => void warnings.push(message ?? '') };
+    const instance = await connector.open({ ...values, bindDn: SERVICE, bindPassword: secret('svc-password') }, { log, signal: new AbortController().signal });
+    try {
+      const full = await importAll(instance, 'full');
+      await root.modify(ada(), [new Change({ operation: 'replace', modification: new Attribute({ type: 'uSNChanged', values: ['100'] }) })]);
+      await root.add(`cn=Hidden DEL:3,cn=Deleted Objects,${slapd.baseDn}`, [
+        new Attribute({ type: 'objectClass', values: ['user'] }),
+        new Attribute({ type: 'cn', values: ['Hidden DEL:3'] }),
+        new Attribute({ type: 'isDeleted', values: ['TRUE'] }),
+        new Attribute({ type: 'objectGUID', values: [Buffer.alloc(16, 3)] }),
+        new Attribute({ type: 'uSNChanged', values: ['101'] }),
+      ]);
+      const delta = await importAll(instance, 'delta', full.watermark);
+      expect(delta.entries.map((e) => [e.modification, e.anchor])).toEqual([['replace', { objectGUID: ADA_GUID }]]);
+      expect(warnings.filter((w) => w.includes('Deleted Objects'))).toEqual([
+        `deleted objects are not readable in CN=Deleted Objects,dc=example,dc=com (search CN=Deleted Objects,dc=example,dc=com: noSuchObject (32)); deletes are found by full imports only`,
+      ]);
+    } finally {
+      await instance.close();
+    }
   });
 });
