@@ -9,7 +9,7 @@ import { OID } from './root-dse.js';
 export class AssertionControl extends Control {
   readonly #filter: EqualityFilter;
 
-  constructor(attribute: string, value: string) {
+  constructor(attribute: string, value: string | Buffer) {
     super(OID.assertion, { critical: true });
     // Built from the value rather than parsed from filter text: no escaping to get wrong.
     this.#filter = new EqualityFilter({ attribute, value });

@@ -5,8 +5,8 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Control, SearchEntry, SearchResponse } from 'ldapts';
-import { Attribute, BerWriter, Change, Client, FilterParser, MessageResponseStatus, ModifyDNRequest, PagedResultsControl, ResultCodeError, SearchRequest, StatusCodeParser } from 'ldapts';
+import type { Filter, SearchEntry, SearchResponse } from 'ldapts';
+import { Attribute, BerWriter, Change, Client, Control, EqualityFilter, FilterParser, MessageResponseStatus, ModifyDNRequest, PagedResultsControl, ResultCodeError, SearchRequest, StatusCodeParser } from 'ldapts';
 import { AssertionControl } from './assertion-control.js';
 import type { LdapConfig } from './config.js';
 import { LdapOperationError } from './errors.js';
@@ -26,14 +26,34 @@ export interface LdapModification {
   values: (string | Buffer)[];
 }
 
+/**
+ * An equality filter built from its value rather than from filter text, for binary values such as
+ * an objectGUID: ldapts' filter parser reads each escaped byte (`\c9`) as a character and sends
+ * its UTF-8 encoding, so bytes of 0x80 and above would not match.
+ */
+export interface LdapEquality {
+  attribute: string;
+  equals: string | Buffer;
+}
+
 /** Search parameters. */
 export interface LdapSearch {
   scope: 'base' | 'one' | 'sub';
-  filter: string;
+  /** RFC 4515 filter text, or an equality built from its value. */
+  filter: string | LdapEquality;
   attributes: string[];
   /** Attributes whose values are returned as bytes. */
   binaryAttributes?: string[];
   sizeLimit?: number;
+  /**
+   * Sends AD's show-deleted control, not critical: AD then returns deleted objects too, and a
+   * server that does not know it answers as without it.
+   */
+  showDeleted?: boolean;
+}
+
+function filterOf(filter: string | LdapEquality): Filter {
+  return typeof filter === 'string' ? FilterParser.parseString(filter) : new EqualityFilter({ attribute: filter.attribute, value: filter.equals });
 }
 
 /** The operations of one bound connection. */
@@ -43,7 +63,7 @@ export interface LdapConnection {
   searchPages(base: string, search: LdapSearch, pageSize: number): AsyncGenerator<LdapEntry[]>;
   add(dn: string, attributes: Record<string, (string | Buffer)[]>): Promise<void>;
   /** A modify; with `assertion`, applied only when the entry has that attribute value (RFC 4528), else assertionFailed (122). */
-  modify(dn: string, modifications: LdapModification[], assertion?: { attribute: string; value: string }): Promise<void>;
+  modify(dn: string, modifications: LdapModification[], assertion?: { attribute: string; value: string | Buffer }): Promise<void>;
   /** Renames or moves an entry (RFC 4511 §4.9); `deleteOldRdn` removes the old naming value. */
   modifyDn(dn: string, newDn: string, deleteOldRdn: boolean): Promise<void>;
   delete(dn: string): Promise<void>;
@@ -209,16 +229,17 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
       throw translated;
     }
   };
+  const extraControls = (s: LdapSearch): Control[] => (s.showDeleted === true ? [new Control(OID.showDeleted, { critical: false })] : []);
   const searchOptions = (s: LdapSearch) => ({
     scope: s.scope,
-    filter: s.filter,
+    filter: filterOf(s.filter),
     attributes: s.attributes,
     ...(s.binaryAttributes === undefined ? {} : { explicitBufferAttributes: s.binaryAttributes }),
     ...(s.sizeLimit === undefined ? {} : { sizeLimit: s.sizeLimit }),
   });
   return {
     search: (base, s) =>
-      guard(`search ${base}`, async () => (await client.search(base, searchOptions(s))).searchEntries.map((e) => toEntry(e))),
+      guard(`search ${base}`, async () => (await client.search(base, searchOptions(s), extraControls(s))).searchEntries.map((e) => toEntry(e))),
     async *searchPages(base, s, pageSize) {
       // The pages are asked for through the message path ldapts' own searchPaginated uses, with
       // the same paged results control (RFC 2696), so that each entry is built once (entryOf).
@@ -228,11 +249,11 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
         messageId: -1,
         baseDN: base,
         scope: s.scope,
-        filter: FilterParser.parseString(s.filter),
+        filter: filterOf(s.filter),
         attributes: s.attributes,
         explicitBufferAttributes: s.binaryAttributes ?? [],
         ...(s.sizeLimit === undefined ? {} : { sizeLimit: s.sizeLimit }),
-        controls: [paging],
+        controls: [paging, ...extraControls(s)],
       });
       const binary = new Set(s.binaryAttributes ?? []);
       for (;;) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ParameterValues, Secret } from '@ecmahost/sdk';
 import { ConnectorError, readParameters } from '@ecmahost/sdk';
 import { validateParameters, DELTA_METHODS, PASSWORD_METHODS } from './parameters.js';
+import { withPresetDefaults } from './presets.js';
 
 /** Everything the connector needs from its configuration, read and checked once at `open`. */
 export interface LdapConfig {
@@ -38,7 +39,8 @@ async function readPem(path: string | undefined, parameter: string): Promise<str
 }
 
 /** Reads and checks the configured values; throws `ConnectorError('invalid-configuration')` naming the parameter. */
-export async function readConfig(values: ParameterValues): Promise<LdapConfig> {
+export async function readConfig(given: ParameterValues): Promise<LdapConfig> {
+  const values = withPresetDefaults(given);
   for (const page of ['connectivity', 'global'] as const) {
     const [issue] = validateParameters({ page, pageNumber: 1, values });
     if (issue !== undefined) throw new ConnectorError('invalid-configuration', issue.message, issue.parameter === undefined ? {} : { parameter: issue.parameter });

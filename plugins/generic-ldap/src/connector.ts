@@ -6,6 +6,7 @@ import { readableChangeLogs } from './delta-source.js';
 import { readRootDse } from './discovery.js';
 import { createInstance } from './instance.js';
 import { parametersOf, validateParameters } from './parameters.js';
+import { withPresetDefaults } from './presets.js';
 import { OID, featureWarnings } from './root-dse.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -57,21 +58,25 @@ export const genericLdap = defineConnector({
   displayName: 'Generic LDAP',
   version: '0.1.0',
   description: 'LDAP v3 directories (OpenLDAP, 389 DS, AD LDS): schema discovery, paged and delta import, export with rename, passwords.',
-  capabilities: (values) => ({
-    import: true,
-    deltaImport: str(values.deltaMethod) !== 'none',
-    export: true,
-    exportType: 'attributeUpdate',
-    dnStyle: 'ldap',
-    dnAsAnchor: (str(values.anchor) || '-dn-') === '-dn-',
-    objectRename: true,
-    password: true,
-    partitions: true,
-    hierarchy: true,
-    concurrentOperations: true,
-    ...poolBound(values),
-    deleteAddAsReplace: false,
-  }),
+  capabilities: (given) => {
+    // The AD LDS preset decides the anchor and delta method when they are left out.
+    const values = withPresetDefaults(given);
+    return {
+      import: true,
+      deltaImport: str(values.deltaMethod) !== 'none',
+      export: true,
+      exportType: 'attributeUpdate',
+      dnStyle: 'ldap',
+      dnAsAnchor: (str(values.anchor) || '-dn-') === '-dn-',
+      objectRename: true,
+      password: true,
+      partitions: true,
+      hierarchy: true,
+      concurrentOperations: true,
+      ...poolBound(values),
+      deleteAddAsReplace: false,
+    };
+  },
   async parameters(request: ParameterRequest) {
     const definitions = parametersOf(request);
     if (request.page === 'global' && request.pageNumber === 1 && str(request.values.host) !== '') return [await serverLabel(request.values), ...definitions];

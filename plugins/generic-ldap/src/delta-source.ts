@@ -81,11 +81,17 @@ async function checkChangeLog(connection: LdapConnection, config: LdapConfig, se
   }
 }
 
+/** The attribute a delta method reads on every entry, and how to make it readable. */
+const ENTRY_MARKS: Partial<Record<LdapConfig['deltaMethod'], { attribute: string; fix: string }>> = {
+  modifyTimestamp: { attribute: 'modifyTimestamp', fix: 'Give the bind identity read access to modifyTimestamp' },
+  usnChanged: { attribute: 'uSNChanged', fix: 'AD LDS keeps uSNChanged on every object: give the bind identity read access to it (Read Property), or check that the server is AD LDS' },
+};
+
 async function checkContainer(connection: LdapConnection, config: LdapConfig, base: string): Promise<void> {
-  const timestamps = config.deltaMethod === 'modifyTimestamp';
+  const mark = ENTRY_MARKS[config.deltaMethod];
   let entries;
   try {
-    entries = await connection.search(base, { scope: 'base', filter: '(objectClass=*)', attributes: [timestamps ? 'modifyTimestamp' : '1.1'] });
+    entries = await connection.search(base, { scope: 'base', filter: '(objectClass=*)', attributes: [mark?.attribute ?? '1.1'] });
   } catch (error) {
     if (isUnreadable(error)) {
       throw new ConnectorError('invalid-configuration', `the container ${base} does not exist on the server or cannot be read by the bind identity (${error.message})`, { parameter: 'containers', cause: error });
@@ -94,10 +100,10 @@ async function checkContainer(connection: LdapConnection, config: LdapConfig, ba
   }
   const [entry] = entries;
   if (entry === undefined) throw new ConnectorError('invalid-configuration', `the container ${base} cannot be read by the bind identity`, { parameter: 'containers' });
-  if (timestamps && attributeOf(entry, 'modifyTimestamp').length === 0) {
+  if (mark !== undefined && attributeOf(entry, mark.attribute).length === 0) {
     throw new ConnectorError(
       'invalid-configuration',
-      `modifyTimestamp is not readable on ${base}: the entry came back without it. Give the bind identity read access to modifyTimestamp, or choose another delta method (Delta import).`,
+      `${mark.attribute} is not readable on ${base}: the entry came back without it. ${mark.fix}, or choose another delta method (Delta import).`,
       { parameter: 'deltaMethod' },
     );
   }
@@ -106,7 +112,7 @@ async function checkContainer(connection: LdapConnection, config: LdapConfig, ba
 /**
  * Reads, once, everything the configured options will use besides the bind: every container (or
  * naming context) imports search, and the delta source (the accesslog or changelog database, or
- * `modifyTimestamp` on the containers). Throws `ConnectorError('invalid-configuration')` naming the
+ * `modifyTimestamp` or `uSNChanged` on the containers). Throws `ConnectorError('invalid-configuration')` naming the
  * parameter to change and how; other failures (the server went away) are thrown as they came.
  */
 export async function checkSources(connection: LdapConnection, config: LdapConfig, server: ServerInfo, bases: readonly string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { AttributeChange, AttributeDefinition, AttributeValue, ImportEntry, ObjectTypeDefinition, ValueChange } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE } from '@ecmahost/sdk';
+import { textFormOf } from './binary-text.js';
 import type { LdapEntry } from './client.js';
 import type { DirectorySchema } from './schema-builder.js';
 import { fromLdap } from './value-codec.js';
@@ -42,22 +43,32 @@ export function requestedAttributes(types: readonly ObjectTypeDefinition[], anch
     for (const attr of type.attributes) {
       if (attr.name === DN_ATTRIBUTE || attr.operation === 'exportOnly') continue;
       names.set(attr.name.toLowerCase(), attr.name);
-      if (attr.type === 'binary') binary.set(attr.name.toLowerCase(), attr.name);
+      if (attr.type === 'binary' || textFormOf(attr.name) !== undefined) binary.set(attr.name.toLowerCase(), attr.name);
     }
   }
   const classification = types.length > 1 ? ['objectClass', 'structuralObjectClass'] : [];
   for (const name of [...classification, ...extra, ...(anchor === DN_ATTRIBUTE ? [] : [anchor])]) names.set(name.toLowerCase(), name);
+  if (textFormOf(anchor) !== undefined) binary.set(anchor.toLowerCase(), anchor);
   // An empty list would ask for every attribute; "1.1" asks for none (RFC 4511 §4.5.1.8).
   return { attributes: names.size === 0 ? ['1.1'] : [...names.values()], binary: [...binary.values()] };
 }
 
-/** The anchor of an entry: its DN, or the value of the anchor attribute (undefined when absent). */
+/**
+ * The anchor of an entry: its DN, or the value of the anchor attribute (undefined when absent); an
+ * objectGUID or objectSid as its text form (`35918bc9-196d-40ea-9779-889d79b753f0`, `S-1-5-21-…`).
+ */
 export function anchorOf(entry: LdapEntry, anchor: string): AttributeValue | undefined {
   if (anchor === DN_ATTRIBUTE) return entry.dn;
   const [value] = valuesNamed(entry, anchor);
   if (value === undefined) return undefined;
-  // A binary anchor (AD LDS objectGUID) stays bytes: lookups escape each byte in the filter.
-  return typeof value === 'string' ? value : new Uint8Array(value);
+  if (typeof value === 'string') return value;
+  const form = textFormOf(anchor);
+  try {
+    if (form !== undefined) return form.toText(value);
+  } catch {
+    // Bytes that are not of the form (no AD server sends them) stay bytes: lookups send them as they are.
+  }
+  return new Uint8Array(value);
 }
 
 /** Maps the entries of one import run to import entries. */

@@ -1,6 +1,6 @@
 import type { AttributeChange, AttributeValue, CSEntryChange, EntryError, ExportEntryResult, ExportRunStep, ExportSession, Logger, ObjectTypeDefinition } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE, findObjectType, isConnectorError, toValueArray } from '@ecmahost/sdk';
-import { resolveDn } from './anchor-lookup.js';
+import { anchorMatchValue, resolveDn } from './anchor-lookup.js';
 import type { LdapConnection, LdapModification, LdapPool } from './client.js';
 import type { LdapConfig } from './config.js';
 import type { Discovery } from './discovery.js';
@@ -29,15 +29,31 @@ export interface ExportContext {
   bases(discovery: Discovery): string[];
 }
 
+/** Whether passwords go to AD's `unicodePwd`, which takes them only in its own encoding. */
+export function isUnicodePwd(config: Pick<LdapConfig, 'passwordAttribute'>): boolean {
+  return config.passwordAttribute.toLowerCase() === 'unicodepwd';
+}
+
 /** Whether passwords go through the Password Modify extended operation (RFC 3062). */
 export function usesPasswordModify(config: LdapConfig, discovery: Discovery): boolean {
   if (config.passwordMethod === 'passwordModify') return true;
-  if (config.passwordMethod === 'auto') return discovery.server.supportedExtensions.has(OID.passwordModify);
+  // AD LDS offers no Password Modify operation; a server that does still stores unicodePwd as written.
+  if (config.passwordMethod === 'auto') return !isUnicodePwd(config) && discovery.server.supportedExtensions.has(OID.passwordModify);
   return false;
 }
 
-/** The value written to the password attribute when passwords are attributes. */
-export function passwordValue(config: LdapConfig, password: string): string {
+/**
+ * The value written to the password attribute when passwords are attributes: AD's `unicodePwd`
+ * takes the password in double quotes, encoded UTF-16LE (MS-ADTS §3.1.1.3.1.5.1), and only over
+ * an encrypted connection, so in clear it is refused here before anything is sent.
+ */
+export function passwordValue(config: LdapConfig, password: string): string | Buffer {
+  if (isUnicodePwd(config)) {
+    if (config.tls === undefined) {
+      throw new ProvisioningError(`${config.passwordAttribute} is only sent over an encrypted connection (AD LDS refuses it in clear text): choose StartTLS or LDAPS as the connection security`, { attribute: config.passwordAttribute });
+    }
+    return Buffer.from(`"${password}"`, 'utf16le');
+  }
   return config.passwordMethod === 'attributeSsha' ? sshaHash(password) : password;
 }
 
@@ -128,7 +144,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     const anchorKey = Object.keys(attributes).find((k) => k.toLowerCase() === config.anchor.toLowerCase());
     const sent = anchorKey === undefined ? undefined : attributes[anchorKey];
     const [only] = sent ?? [];
-    if (sent?.length === 1 && only !== undefined) return { ...result, anchor: { [config.anchor]: typeof only === 'string' ? only : new Uint8Array(only) } };
+    if (sent?.length === 1 && only !== undefined) return { ...result, anchor: { [config.anchor]: anchorOf({ dn, attributes: { [config.anchor]: [only] } }, config.anchor) ?? only.toString() } };
     const [created] = await connection.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [config.anchor] });
     const anchor = created === undefined ? undefined : anchorOf(created, config.anchor);
     return anchor === undefined ? result : { ...result, anchor: { [config.anchor]: anchor } };
@@ -194,7 +210,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     const { mods, password } = modifications(type, entry.attributeChanges);
     if (mods.length === 0) return false;
     try {
-      await connection.modify(dn, mods, { attribute: config.anchor, value: anchorValue });
+      await connection.modify(dn, mods, { attribute: config.anchor, value: anchorMatchValue(config.anchor, anchorValue) });
     } catch (error) {
       if (isLdapOperationError(error) && (error.resultCode === 32 || error.resultCode === 122)) return false;
       throw error;

@@ -6,11 +6,13 @@ import type { LdapConnection, LdapEntry, LdapPool } from './client.js';
 import type { LdapConfig } from './config.js';
 import { changeLogDnOf, unreadableChangeLog } from './delta-source.js';
 import type { Discovery } from './discovery.js';
-import { createEntryMapper, requestedAttributes } from './entry-mapping.js';
+import { anchorOf, createEntryMapper, requestedAttributes } from './entry-mapping.js';
 import { connectorErrorOf, isLdapOperationError } from './errors.js';
 import { equalityFilter, escapeFilterValue, isUnder, keysUnder, rdnKeys } from './escape.js';
+import { completeRanges, hasRanges } from './range-retrieval.js';
 import { OID } from './root-dse.js';
 import { toGeneralizedTime } from './syntax.js';
+import { deletedFilter, deletedObjectsContainers, usnFilter } from './usn-delta.js';
 import type { Watermark, WatermarkMethod } from './watermark.js';
 import { formatWatermark, parseWatermark } from './watermark.js';
 
@@ -80,6 +82,12 @@ async function currentPosition(connection: LdapConnection, method: WatermarkMeth
     const last = root[0] === undefined ? undefined : Object.entries(root[0].attributes).find(([k]) => k.toLowerCase() === 'lastchangenumber')?.[1]?.[0]?.toString();
     return last ?? maxOver(connection, logDn, '(changeNumber>=0)', 'changeNumber', 1000, laterChangeNumber);
   }
+  if (method === 'usnChanged') {
+    // AD's Root DSE names the server's latest USN; a server without it (slapd standing in) leaves
+    // the import to take the highest uSNChanged it reads.
+    const root = await connection.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['highestCommittedUSN'] });
+    return root[0] === undefined ? '' : (Object.entries(root[0].attributes).find(([k]) => k.toLowerCase() === 'highestcommittedusn')?.[1]?.[0]?.toString() ?? '');
+  }
   return '';
 }
 
@@ -103,7 +111,8 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
     const keys = rdnKeys(dn);
     return baseKeys.some((b) => keysUnder(keys, b)) && !excludedKeys(keys);
   };
-  const { attributes, binary } = requestedAttributes(directoryTypes, config.anchor, method === 'modifyTimestamp' ? ['modifyTimestamp'] : []);
+  const tracked = method === 'modifyTimestamp' ? 'modifyTimestamp' : method === 'usnChanged' ? 'uSNChanged' : undefined;
+  const { attributes, binary } = requestedAttributes(directoryTypes, config.anchor, tracked === undefined ? [] : [tracked]);
   const filter = objectClassFilter(directoryTypes);
   const paged = discovery.server.supportedControls.has(OID.pagedResults);
   const pageSize = Math.max(1, runStep.pageSize);
@@ -120,22 +129,43 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
     throw unreadableChangeLog(error, config, changeLogDnOf(config, discovery.server)) ?? connectorErrorOf(error, `reading the change log position (${method ?? ''})`);
   }
   if (start !== undefined) position = start.position;
+  // A full import without a server-wide position takes the latest value it reads (modifyTimestamp,
+  // or uSNChanged on a server whose Root DSE has no highestCommittedUSN).
+  const trackSeen = tracked !== undefined && (delta || position === '');
+  const later = method === 'usnChanged' ? laterChangeNumber : laterTime;
+  const track = (page: readonly LdapEntry[]) => {
+    if (tracked !== undefined && trackSeen) for (const e of page) position = later(position, firstValue(e, tracked) ?? '');
+  };
 
-  async function* search(base: string, searchFilter: string, scope: 'sub' | 'one', attrs: string[]): AsyncGenerator<LdapEntry[]> {
+  // AD cuts a large multi-valued attribute (a group's member) into ranges: each entry is
+  // completed with follow-up reads before it is mapped (range-retrieval.ts).
+  const readRange = async (dn: string, request: string) =>
+    (await connection.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [request], binaryAttributes: binary }))[0];
+  const completed = async <T extends LdapEntry | undefined>(entry: T): Promise<T> => {
+    if (entry !== undefined && hasRanges(entry)) await completeRanges(entry, readRange);
+    return entry;
+  };
+
+  async function* search(base: string, searchFilter: string, scope: 'sub' | 'one', attrs: string[], showDeleted = false): AsyncGenerator<LdapEntry[]> {
+    const options = { scope, filter: searchFilter, attributes: attrs, binaryAttributes: binary, ...(showDeleted ? { showDeleted } : {}) };
     if (paged) {
-      yield* connection.searchPages(base, { scope, filter: searchFilter, attributes: attrs, binaryAttributes: binary }, pageSize);
+      for await (const page of connection.searchPages(base, options, pageSize)) {
+        for (const entry of page) if (hasRanges(entry)) await completeRanges(entry, readRange);
+        yield page;
+      }
       return;
     }
     // Without the paged results control the server sends everything at once (Microsoft's
     // connector does the same); the entries are still handed to the host page by page.
-    const all = await connection.search(base, { scope, filter: searchFilter, attributes: attrs, binaryAttributes: binary });
+    const all = await connection.search(base, options);
+    for (const entry of all) if (hasRanges(entry)) await completeRanges(entry, readRange);
     for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
   }
 
   const read = async (dn: string): Promise<LdapEntry | undefined> => {
     try {
       const [entry] = await connection.search(dn, { scope: 'base', filter: filter, attributes, binaryAttributes: binary });
-      return entry;
+      return await completed(entry);
     } catch (error) {
       if (isLdapOperationError(error) && error.resultCode === 32) return undefined;
       throw error;
@@ -195,12 +225,45 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
     for (const base of bases) {
       try {
         for await (const page of search(base, filter, 'sub', attributes)) {
-          if (method === 'modifyTimestamp') for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
+          track(page);
           // Entries of a subtree search are under its base: only exclusions remain to check.
           yield pageOf(page, 'add');
         }
       } catch (error) {
         if (isLdapOperationError(error) && error.resultCode === 32) throw new ConnectorError('invalid-configuration', `the container ${base} does not exist on the server`, { parameter: 'containers', cause: error });
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Deletes since USN `after`, from the tombstones in each partition's `CN=Deleted Objects` (AD
+   * keeps the anchor and objectClass of a deleted object there). Without read access to that
+   * container no delete is seen: full imports then find them.
+   */
+  async function* tombstones(after: string): AsyncGenerator<ImportEntry[]> {
+    if (config.anchor === DN_ATTRIBUTE) return; // a tombstone's DN is not the object's DN any more
+    const tombstoneAttributes = [config.anchor, 'objectClass', 'uSNChanged', 'lastKnownParent'];
+    for (const container of deletedObjectsContainers(bases, ctx.partitions)) {
+      const pages = search(container, deletedFilter(filter, after), 'one', tombstoneAttributes, true);
+      try {
+        for await (const page of pages) {
+          track(page);
+          const entries: ImportEntry[] = [];
+          for (const entry of page) {
+            const parent = firstValue(entry, 'lastKnownParent');
+            const type = mapper.classify(entry);
+            const anchor = anchorOf(entry, config.anchor);
+            if (type === undefined || anchor === undefined || (parent !== undefined && !inScope(parent))) continue;
+            entries.push({ objectType: type.name, modification: 'delete', dn: entry.dn, anchor: { [config.anchor]: anchor }, attributeChanges: [] });
+          }
+          yield entries;
+        }
+      } catch (error) {
+        if (isLdapOperationError(error) && error.resultCode !== undefined && [32, 50].includes(error.resultCode)) {
+          ctx.log.warn({ container }, `deleted objects are not readable in ${container} (${error.message}); deletes are found by full imports only`);
+          continue;
+        }
         throw error;
       }
     }
@@ -212,10 +275,21 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
       const since = position === '' ? filter : `(&${filter}(modifyTimestamp>=${escapeFilterValue(position)}))`;
       for (const base of bases) {
         for await (const page of search(base, since, 'sub', attributes)) {
-          for (const e of page) position = laterTime(position, firstValue(e, 'modifyTimestamp') ?? '');
+          track(page);
           yield pageOf(page, 'replace');
         }
       }
+      return;
+    }
+    if (method === 'usnChanged') {
+      const after = position;
+      for (const base of bases) {
+        for await (const page of search(base, usnFilter(filter, after), 'sub', attributes)) {
+          track(page);
+          yield pageOf(page, 'replace');
+        }
+      }
+      yield* tombstones(after);
       return;
     }
     const accesslog = method === 'accesslog';

@@ -1,15 +1,17 @@
 import type { ParameterDefinition, ParameterIssue, ParameterPage, ParameterRequest } from '@ecmahost/sdk';
+import { DIRECTORY_TYPES, presetDefaults } from './presets.js';
 
 /** Transport security choices (Microsoft's Binding SSL/TLS/Basic, reduced to what the wire does). */
 export const SECURITY = ['StartTLS', 'LDAPS', 'None'] as const;
 /** Bind methods: simple (DN + password), SASL EXTERNAL with the client certificate, anonymous. */
 export const BINDING = ['Simple', 'SASL EXTERNAL', 'Anonymous'] as const;
-/** Delta import methods (Microsoft's Generic LDAP: Accesslog, Changelog, TimeStamp). */
-export const DELTA_METHODS = ['accesslog', 'changelog', 'modifyTimestamp', 'none'] as const;
+/** Delta import methods (Microsoft's Generic LDAP: Accesslog, Changelog, TimeStamp, USNChanged). */
+export const DELTA_METHODS = ['accesslog', 'changelog', 'modifyTimestamp', 'usnChanged', 'none'] as const;
 /** How passwords are written. */
 export const PASSWORD_METHODS = ['auto', 'passwordModify', 'attribute', 'attributeSsha'] as const;
 
 const connectivity: readonly ParameterDefinition[] = [
+  { name: 'directoryType', type: 'dropdown', label: 'Directory type', options: DIRECTORY_TYPES, default: 'generic', description: 'generic for any LDAP v3 server; adlds presets the Global page for AD LDS (class user, anchor objectGUID, delta usnChanged, password unicodePwd).' },
   { name: 'host', type: 'string', label: 'Host', required: true, description: 'Server name or address, e.g. ldap.example.com.' },
   { name: 'port', type: 'string', label: 'Port', pattern: '^\\d{1,5}$', description: 'Default 389 (StartTLS, None) or 636 (LDAPS).' },
   { name: 'security', type: 'dropdown', label: 'Connection security', options: SECURITY, default: 'StartTLS', description: 'StartTLS on ldap://, TLS from the start on ldaps://, or None.' },
@@ -28,21 +30,28 @@ const connectivity: readonly ParameterDefinition[] = [
 
 const global: readonly ParameterDefinition[] = [
   { name: 'objectClasses', type: 'string', label: 'Object classes', description: 'Structural classes offered as object types, comma-separated; all when empty.' },
-  { name: 'anchor', type: 'dropdown', label: 'Anchor', options: ['-dn-', 'entryUUID', 'nsUniqueId', 'objectGUID'], default: '-dn-', extensible: true, description: 'The DN, or a server-generated unique ID: entryUUID (OpenLDAP), nsUniqueId (389 DS), objectGUID (AD LDS).' },
+  { name: 'anchor', type: 'dropdown', label: 'Anchor', options: ['-dn-', 'entryUUID', 'nsUniqueId', 'objectGUID'], default: '-dn-', extensible: true, description: 'The DN, or a server-generated unique ID: entryUUID (OpenLDAP), nsUniqueId (389 DS), objectGUID (AD LDS, as GUID text).' },
   { name: 'includeOperationalAttributes', type: 'checkbox', label: 'Include operational attributes in schema', default: false },
   { name: 'attributeAliases', type: 'string', label: 'Attribute aliases', description: 'Attributes the schema does not list, comma-separated, e.g. userCertificate;binary.' },
   { name: 'containers', type: 'text', label: 'Containers', description: 'DNs searched on import, one a line; every naming context when empty.' },
   { name: 'dnTemplate', type: 'string', label: 'DN template', description: 'DN of a new entry when no -dn- is given, e.g. uid={uid},ou=people,dc=example,dc=com.' },
-  { name: 'deltaMethod', type: 'dropdown', label: 'Delta import', options: DELTA_METHODS, default: 'accesslog', description: 'accesslog (OpenLDAP), changelog (389 DS and others), modifyTimestamp (misses deletes) or none.' },
+  { name: 'deltaMethod', type: 'dropdown', label: 'Delta import', options: DELTA_METHODS, default: 'accesslog', description: 'accesslog (OpenLDAP), changelog (389 DS and others), usnChanged (AD LDS), modifyTimestamp (misses deletes) or none.' },
   { name: 'changeLogDn', type: 'string', label: 'Change log DN', description: 'cn=accesslog or cn=changelog when empty, per the delta method.' },
-  { name: 'passwordAttribute', type: 'string', label: 'Password attribute', default: 'userPassword' },
+  { name: 'passwordAttribute', type: 'string', label: 'Password attribute', default: 'userPassword', description: 'userPassword, or unicodePwd for AD LDS (sent only over StartTLS or LDAPS).' },
   { name: 'passwordMethod', type: 'dropdown', label: 'Password set', options: PASSWORD_METHODS, default: 'auto', description: 'auto uses the Password Modify operation when the server offers it; attributeSsha sends a salted SHA-1 hash.' },
 ];
 
-/** The parameter definitions of a page. */
+/** The parameter definitions of a page; the Global page's defaults follow the directory type's preset. */
 export function parametersOf(request: ParameterRequest): readonly ParameterDefinition[] {
   if (request.pageNumber !== 1) return [];
-  const pages: Partial<Record<ParameterPage, readonly ParameterDefinition[]>> = { connectivity, global };
+  const preset = presetDefaults(request.values);
+  const pages: Partial<Record<ParameterPage, readonly ParameterDefinition[]>> = {
+    connectivity,
+    global: global.map((d) => {
+      const value = preset[d.name];
+      return value === undefined || d.type === 'checkbox' || d.type === 'label' ? d : { ...d, default: value };
+    }),
+  };
   return pages[request.page] ?? [];
 }
 

@@ -24,6 +24,8 @@ export const OID = {
   allOperationalAttributes: '1.3.6.1.4.1.4203.1.5.1',
   trueFalseFilters: '1.3.6.1.4.1.4203.1.5.3',
   assertion: '1.3.6.1.1.12',
+  /** AD's LDAP_SERVER_SHOW_DELETED_OID: a search also returns deleted objects (tombstones). */
+  showDeleted: '1.2.840.113556.1.4.417',
 } as const;
 
 type RawEntry = Readonly<Record<string, string | Buffer | readonly (string | Buffer)[]>>;

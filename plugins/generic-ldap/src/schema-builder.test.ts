@@ -100,3 +100,36 @@ describe('object types from the subschema', () => {
     expect(directory.lineage('inetOrgPerson').map((c) => c.names[0])).toEqual(['inetOrgPerson', 'organizationalPerson', 'person', 'top']);
   });
 });
+
+describe("AD LDS's subschema", () => {
+  // As AD LDS publishes them in CN=Aggregate: quoted syntax OIDs, objectGUID and objectSid as Octet Strings.
+  const ad = indexSchema(
+    [
+      "( 2.5.6.0 NAME 'top' ABSTRACT MUST (objectClass ) MAY (distinguishedName $ objectGUID $ uSNChanged ) )",
+      "( 1.2.840.113556.1.5.9 NAME 'user' SUP top STRUCTURAL MUST (cn ) MAY (objectSid $ unicodePwd $ msDS-UserAccountDisabled ) )",
+    ],
+    [
+      "( 2.5.4.0 NAME 'objectClass' SYNTAX '1.3.6.1.4.1.1466.115.121.1.38' NO-USER-MODIFICATION )",
+      "( 2.5.4.3 NAME 'cn' SYNTAX '1.3.6.1.4.1.1466.115.121.1.15' SINGLE-VALUE )",
+      "( 2.5.4.49 NAME 'distinguishedName' SYNTAX '1.3.6.1.4.1.1466.115.121.1.12' SINGLE-VALUE )",
+      "( 1.2.840.113556.1.4.2 NAME 'objectGUID' SYNTAX '1.3.6.1.4.1.1466.115.121.1.40' SINGLE-VALUE NO-USER-MODIFICATION )",
+      "( 1.2.840.113556.1.4.146 NAME 'objectSid' SYNTAX '1.3.6.1.4.1.1466.115.121.1.40' SINGLE-VALUE NO-USER-MODIFICATION )",
+      "( 1.2.840.113556.1.2.120 NAME 'uSNChanged' SYNTAX '1.2.840.113556.1.4.906' SINGLE-VALUE NO-USER-MODIFICATION )",
+      "( 1.2.840.113556.1.4.90 NAME 'unicodePwd' SYNTAX '1.3.6.1.4.1.1466.115.121.1.40' SINGLE-VALUE )",
+      "( 1.2.840.113556.1.4.1853 NAME 'msDS-UserAccountDisabled' SYNTAX '1.3.6.1.4.1.1466.115.121.1.7' SINGLE-VALUE )",
+    ],
+  );
+
+  it('offers user with objectGUID as a server-set text anchor, objectSid as text, unicodePwd export-only and the disable flag as a boolean', () => {
+    expect(ad.problems).toEqual([]);
+    const [type] = buildSchema(ad.schema, { ...options, objectClasses: ['user'], anchor: 'objectGUID', passwordAttribute: 'unicodePwd' }).objectTypes;
+    const attr = (name: string) => type?.attributes.find((a) => a.name === name);
+    expect(type).toMatchObject({ name: 'user', anchors: ['objectGUID'], anchorGeneratedOnAdd: true });
+    expect(attr('objectGUID')).toEqual({ name: 'objectGUID', type: 'string', multiValued: false, operation: 'importOnly' });
+    expect(attr('objectSid')).toMatchObject({ type: 'string', operation: 'importOnly' });
+    expect(attr('distinguishedName')).toMatchObject({ type: 'reference', multiValued: false });
+    expect(attr('unicodePwd')).toMatchObject({ type: 'string', operation: 'exportOnly' });
+    expect(attr('msDS-UserAccountDisabled')).toMatchObject({ type: 'boolean', multiValued: false });
+    expect(attr('msDS-UserAccountDisabled')?.hidden).toBeUndefined();
+  });
+});

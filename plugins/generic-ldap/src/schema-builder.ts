@@ -1,5 +1,6 @@
 import type { AttributeDefinition, AttributeType, ObjectTypeDefinition, Schema } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE } from '@ecmahost/sdk';
+import { textFormOf } from './binary-text.js';
 import type { AttributeTypeDescription, ObjectClassDescription } from './schema-parser.js';
 import { parseAttributeType, parseObjectClass } from './schema-parser.js';
 import { typeOfSyntax } from './syntax.js';
@@ -81,9 +82,11 @@ export function indexSchema(objectClassValues: readonly string[], attributeTypeV
   const attributes = new Map<string, DirectoryAttribute>();
   for (const [key, at] of raw) {
     const equality = inherited(at, (a) => a.equality)?.toLowerCase();
+    const name = at.names[0] ?? at.oid;
     attributes.set(key, {
-      name: at.names[0] ?? at.oid,
-      type: typeOfSyntax(inherited(at, (a) => a.syntax)),
+      name,
+      // objectGUID's and objectSid's Octet Strings travel as the text AD tools show (binary-text.ts).
+      type: textFormOf(name) !== undefined ? 'string' : typeOfSyntax(inherited(at, (a) => a.syntax)),
       multiValued: !at.singleValue,
       importOnly: at.noUserModification,
       caseExact: equality !== undefined && CASE_EXACT_MATCHES.has(equality),
@@ -164,7 +167,8 @@ export function buildSchema(directory: DirectorySchema, options: SchemaOptions):
   // entryUUID, nsUniqueId, objectGUID are set by the server; a user attribute (employeeNumber)
   // may be an anchor too, given by the host on add.
   const anchorAttribute = anchorIsDn ? undefined : (directory.attribute(options.anchor) ?? { name: options.anchor, type: 'string' as const, multiValued: false, importOnly: true, caseExact: false, operational: true });
-  const serverGenerated = anchorAttribute !== undefined && (anchorAttribute.importOnly || anchorAttribute.operational);
+  // AD assigns objectGUID and objectSid whatever its subschema entry says.
+  const serverGenerated = anchorAttribute !== undefined && (anchorAttribute.importOnly || anchorAttribute.operational || textFormOf(anchorAttribute.name) !== undefined);
 
   const objectTypes: ObjectTypeDefinition[] = chosen
     .map((oc) => {

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@ecmahost/sdk';
 import type { DirectoryAttribute } from './schema-builder.js';
+import { textFormOf } from './binary-text.js';
 import { fromGeneralizedTime, toGeneralizedTime } from './syntax.js';
 
 const allText = (raw: readonly (string | Buffer)[]): raw is string[] => {
@@ -14,6 +15,9 @@ const allText = (raw: readonly (string | Buffer)[]): raw is string[] => {
  * a copy of most values of an import.
  */
 export function fromLdap(attribute: Pick<DirectoryAttribute, 'type' | 'name'>, raw: (string | Buffer)[]): AttributeValue[] {
+  // objectGUID and objectSid are read as bytes and shown as AD tools show them, so that a value reads the same here and in AD.
+  const form = textFormOf(attribute.name);
+  if (form !== undefined) return raw.map((v) => form.toText(typeof v === 'string' ? Buffer.from(v, 'latin1') : v));
   if ((attribute.type === 'string' || attribute.type === 'reference') && allText(raw)) return raw;
   return raw.map((v) => {
     switch (attribute.type) {
@@ -38,9 +42,15 @@ export function fromLdap(attribute: Pick<DirectoryAttribute, 'type' | 'name'>, r
   });
 }
 
-/** Converts one value to its LDAP form (RFC 4517: INTEGER as digits, Boolean as TRUE/FALSE, Generalized Time). */
+/**
+ * Converts one value to its LDAP form (RFC 4517: INTEGER as digits, Boolean as TRUE/FALSE,
+ * Generalized Time; an objectGUID's or objectSid's text form as its bytes). Throws `TypeError` naming a value
+ * that does not fit.
+ */
 export function toLdap(attribute: Pick<DirectoryAttribute, 'type' | 'name'>, value: AttributeValue): string | Buffer {
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const form = textFormOf(attribute.name);
+  if (form !== undefined) return form.fromText(String(value));
   switch (attribute.type) {
     case 'boolean':
       if (typeof value !== 'boolean') throw new TypeError(`${attribute.name} takes true or false, not ${JSON.stringify(value)}`);

@@ -1,9 +1,9 @@
 import { ConnectorError } from '@ecmahost/sdk';
 
 /** Which change log a watermark is a position in. */
-export type WatermarkMethod = 'accesslog' | 'changelog' | 'modifyTimestamp';
+export type WatermarkMethod = 'accesslog' | 'changelog' | 'modifyTimestamp' | 'usnChanged';
 
-/** A position in a change log: a reqStart time, a change number, or a modifyTimestamp. */
+/** A position in a change log: a reqStart time, a change number, a modifyTimestamp, or an update sequence number (uSNChanged). */
 export interface Watermark {
   method: WatermarkMethod;
   /** Empty means "from the start of the log". */
@@ -35,6 +35,7 @@ export function parseWatermark(text: string | undefined, method: WatermarkMethod
     throw new ConnectorError('invalid-watermark', `the stored watermark is a ${w.method} position but the delta method is now ${method}; run a full import`);
   }
   if (method === 'changelog' && !/^\d*$/.test(w.position)) throw new ConnectorError('invalid-watermark', 'the stored change number is not a number; run a full import');
-  if (method !== 'changelog' && !/^(\d{14}(\.\d+)?Z)?$/.test(w.position)) throw new ConnectorError('invalid-watermark', 'the stored time is not a generalized time; run a full import');
+  if (method === 'usnChanged' && !/^\d*$/.test(w.position)) throw new ConnectorError('invalid-watermark', 'the stored uSNChanged is not a number; run a full import');
+  if ((method === 'accesslog' || method === 'modifyTimestamp') && !/^(\d{14}(\.\d+)?Z)?$/.test(w.position)) throw new ConnectorError('invalid-watermark', 'the stored time is not a generalized time; run a full import');
   return { method, position: w.position };
 }

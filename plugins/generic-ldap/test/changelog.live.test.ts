@@ -1,27 +1,13 @@
-import type { ConnectorInstance, ImportEntry } from '@ecmahost/sdk';
 import { silentLogger } from '@ecmahost/sdk';
 import type { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector from '../src/index.js';
 import { freshContainer, rootClient, valuesFor } from './ldap-target.js';
+import { importAll } from './sessions.js';
 import { liveTitle, type Slapd, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 const context = { log: silentLogger, signal: new AbortController().signal };
-
-async function importAll(instance: ConnectorInstance, type: 'full' | 'delta', watermark?: string): Promise<{ entries: ImportEntry[]; watermark: string | undefined }> {
-  const session = await instance.openImport!({ type, schema: await instance.getSchema(), pageSize: 2, ...(watermark === undefined ? {} : { watermark }) });
-  const entries: ImportEntry[] = [];
-  let last: string | undefined;
-  for (;;) {
-    const page = await session.getEntries();
-    entries.push(...page.entries);
-    last = page.watermark ?? last;
-    if (!page.more) break;
-  }
-  const final = await session.close('normal');
-  return { entries, watermark: (final && final.watermark) ?? last };
-}
 
 // OpenLDAP writes no draft-good-ldap-changelog, so this suite writes the records 389 DS's retro
 // changelog would, next to the real changes, and checks the connector reads them as 389 DS's.
@@ -68,7 +54,7 @@ describe.skipIf(skip !== undefined)(liveTitle('delta import from a cn=changelog 
       await record('add', `uid=a,${ou}`);
       await root.add(`uid=b,${ou}`, { objectClass: 'inetOrgPerson', uid: 'b', cn: 'B', sn: 'B' });
       await record('add', `uid=b,${ou}`);
-      const full = await importAll(instance, 'full');
+      const full = await importAll(instance, 'full', undefined, 2);
       expect(full.entries).toHaveLength(2);
       expect(JSON.parse(full.watermark ?? '{}')).toMatchObject({ method: 'changelog', position: '2' });
       const uuidOf = (uid: string) => full.entries.find((e) => e.dn === `uid=${uid},${ou}`)?.anchor.entryUUID as string;
@@ -80,12 +66,12 @@ describe.skipIf(skip !== undefined)(liveTitle('delta import from a cn=changelog 
       await root.del(`uid=a,${ou}`);
       await record('delete', `uid=a,${ou}`, { targetUniqueId: uuidOf('a') });
 
-      const delta = await importAll(instance, 'delta', full.watermark);
+      const delta = await importAll(instance, 'delta', full.watermark, 2);
       expect(delta.entries.map((e) => `${e.modification} ${String(e.dn)}`)).toEqual([`replace uid=c,${ou}`, `add uid=d,${ou}`, `delete uid=a,${ou}`]);
       expect(delta.entries[0]?.anchor.entryUUID).toBe(uuidOf('b'));
       expect(delta.entries[2]?.anchor).toEqual({ entryUUID: uuidOf('a') });
       expect(JSON.parse(delta.watermark ?? '{}')).toMatchObject({ position: '5' });
-      expect((await importAll(instance, 'delta', delta.watermark)).entries).toEqual([]);
+      expect((await importAll(instance, 'delta', delta.watermark, 2)).entries).toEqual([]);
     } finally {
       await instance.close();
     }

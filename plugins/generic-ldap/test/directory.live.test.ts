@@ -1,42 +1,17 @@
-import type { ConnectorInstance, CSEntryChange, ExportEntryResult, ImportEntry, ParameterValues } from '@ecmahost/sdk';
+import type { ConnectorInstance, ParameterValues } from '@ecmahost/sdk';
 import { attributeChange, attributeChangesOf, secret, silentLogger } from '@ecmahost/sdk';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import connector, { escapeDnValue, parseDn } from '../src/index.js';
 import { freshContainer, rootClient, valuesFor } from './ldap-target.js';
+import { exportBatch, importAll } from './sessions.js';
 import { type Slapd, liveTitle, slapdSkipReason, startSlapd } from './slapd.js';
 
 const skip = slapdSkipReason();
 const context = { log: silentLogger, signal: new AbortController().signal };
-let ids = 0;
 
 async function open(values: ParameterValues): Promise<ConnectorInstance> {
   return connector.open(values, context);
-}
-
-async function exportBatch(instance: ConnectorInstance, objectType: string, batch: Omit<CSEntryChange, 'identifier' | 'objectType'>[]): Promise<ExportEntryResult[]> {
-  const schema = await instance.getSchema();
-  const session = await instance.openExport!({ schema, batchSize: batch.length });
-  try {
-    return await session.putEntries(batch.map((e) => ({ ...e, objectType, identifier: `e${String(++ids)}` })));
-  } finally {
-    await session.close('normal');
-  }
-}
-
-async function importAll(instance: ConnectorInstance, type: 'full' | 'delta', watermark?: string): Promise<{ entries: ImportEntry[]; watermark: string | undefined }> {
-  const schema = await instance.getSchema();
-  const session = await instance.openImport!({ type, schema, pageSize: 50, ...(watermark === undefined ? {} : { watermark }) });
-  const entries: ImportEntry[] = [];
-  let last: string | undefined;
-  for (;;) {
-    const page = await session.getEntries();
-    entries.push(...page.entries);
-    last = page.watermark ?? last;
-    if (!page.more) break;
-  }
-  const final = await session.close('normal');
-  return { entries, watermark: (final && final.watermark) ?? last };
 }
 
 async function canBind(slapd: Slapd, dn: string, password: string): Promise<boolean> {

@@ -61,6 +61,8 @@ export interface SlapdOptions {
    * `to attrs=modifyTimestamp by anonymous none`. The root DN is not subject to them.
    */
   access?: readonly string[];
+  /** An LDIF file of `olcSchemaConfig` entries loaded after the standard schemas, e.g. `test/fixtures/adlds-schema.ldif`. */
+  schemaLdifFile?: string;
 }
 
 /** A running test slapd. */
@@ -192,7 +194,7 @@ olcAttributeTypes: ( 2.16.840.1.113730.3.1.542 NAME 'targetUniqueId' EQUALITY ca
 olcObjectClasses: ( 2.16.840.1.113730.3.2.1 NAME 'changeLogEntry' SUP top STRUCTURAL MUST ( changeNumber $ targetDN $ changeType ) MAY ( changes $ newRDN $ deleteOldRDN $ newSuperior $ targetUniqueId ) )
 `;
 
-function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; changelog: boolean; verifyClient: string; access: readonly string[] }): string {
+function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; changelog: boolean; verifyClient: string; access: readonly string[]; extraSchema: string }): string {
   const { dir, baseDn, bindDn, bindPassword, accesslog, changelog } = o;
   const dataAccess = [...o.access, 'to attrs=userPassword by self write by anonymous auth by * none', 'to * by * read'].map((rule, i) => `olcAccess: {${String(i)}}${rule}`).join('\n');
   const schema = ['core', 'cosine', 'nis', 'inetorgperson'].map((s) => `include: file://${SCHEMA_DIR}/${s}.ldif`).join('\n\n');
@@ -265,6 +267,7 @@ cn: schema
 
 ${schema}
 ${changelog ? CHANGELOG_SCHEMA : ''}
+${o.extraSchema}
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
 objectClass: olcFrontendConfig
@@ -320,7 +323,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const changelog = options.changelog ?? false;
   for (const sub of ['config', 'data', 'accesslog', 'changelog']) await mkdir(path.join(dir, sub));
   await makeCertificates(dir, baseDn);
-  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, changelog, verifyClient: options.verifyClient ?? 'try', access: options.access ?? [] }));
+  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, changelog, verifyClient: options.verifyClient ?? 'try', access: options.access ?? [], extraSchema: options.schemaLdifFile === undefined ? '' : await readFile(options.schemaLdifFile, 'utf8') }));
   await run(SLAPADD, ['-n0', '-F', path.join(dir, 'config'), '-l', path.join(dir, 'config.ldif')]);
   const dataDb = accesslog ? '2' : '1';
   if (options.seedLdifFile !== undefined) {
