@@ -36,6 +36,15 @@ describe('applyAttributeChanges', () => {
     expect(next).toEqual({ title: ['Lead'], phone: ['123'], badge: [Uint8Array.from([1, 2])] });
   });
 
+  it('keeps an attribute named __proto__ like any other (a target may name a column so)', () => {
+    const added = applyAttributeChanges({}, [attributeChange.add('__proto__', ['x'])]);
+    expect(Object.keys(added)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(added)).toBe(Object.prototype);
+    const updated = applyAttributeChanges(added, [attributeChange.update('__proto__', { add: ['y'], delete: ['x'] })]);
+    expect(Object.getOwnPropertyDescriptor(updated, '__proto__')?.value).toEqual(['y']);
+    expect(Object.keys(applyAttributeChanges(updated, [attributeChange.delete('__proto__')]))).toEqual([]);
+  });
+
   it('adds and deletes single values of a multi-valued attribute without duplicates', () => {
     const next = applyAttributeChanges(current, [attributeChange.update('mail', { add: ['c@x', 'b@x'], delete: ['a@x'] })]);
     expect(next.mail).toEqual(['b@x', 'c@x']);

@@ -104,26 +104,32 @@ export function applyAttributeChanges(
   equals: (a: AttributeValue, b: AttributeValue) => boolean = valuesEqual,
 ): Record<string, AttributeValue[]> {
   const next: Record<string, AttributeValue[]> = {};
-  for (const [k, v] of Object.entries(current)) next[k] = toValueArray(v);
+  // Attribute names come from targets and may be anything, `__proto__` included: define and read
+  // own properties only, so such an attribute is kept like any other instead of being dropped.
+  const get = (name: string): AttributeValue[] | undefined => (Object.hasOwn(next, name) ? next[name] : undefined);
+  const set = (name: string, values: AttributeValue[]): void => {
+    Object.defineProperty(next, name, { value: values, enumerable: true, writable: true, configurable: true });
+  };
+  for (const [k, v] of Object.entries(current)) set(k, toValueArray(v));
   for (const change of changes) {
     const adds = change.valueChanges.filter((c) => c.modification === 'add').map((c) => c.value);
     const deletes = change.valueChanges.filter((c) => c.modification === 'delete').map((c) => c.value);
     switch (change.modification) {
       case 'add':
       case 'replace':
-        next[change.name] = adds;
+        set(change.name, adds);
         break;
       case 'delete':
         delete next[change.name];
         break;
       case 'update': {
-        const kept = (next[change.name] ?? []).filter((v) => !deletes.some((d) => equals(v, d)));
+        const kept = (get(change.name) ?? []).filter((v) => !deletes.some((d) => equals(v, d)));
         for (const a of adds) if (!kept.some((v) => equals(v, a))) kept.push(a);
-        next[change.name] = kept;
+        set(change.name, kept);
         break;
       }
     }
-    if (next[change.name]?.length === 0) delete next[change.name];
+    if (get(change.name)?.length === 0) delete next[change.name];
   }
   return next;
 }
