@@ -82,6 +82,14 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   };
   const app = new Hono<ConsoleEnv>();
 
+  // Admins type "/console/" (issue 15, finding 13); the pages' links and the session cookie's
+  // path are "/console", so the slash is sent there rather than served as a second address.
+  app.use('*', async (c, next) => {
+    if (c.req.path !== '/console/') return next();
+    const url = new URL(c.req.url);
+    return c.redirect(`/console${url.search}`, c.req.method === 'GET' || c.req.method === 'HEAD' ? 301 : 308);
+  });
+
   app.use('*', async (c, next) => {
     await next();
     c.header('cache-control', 'no-store');
