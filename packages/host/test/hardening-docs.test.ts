@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MIN_TOKEN_LENGTH, TOKEN_SCRYPT } from '../src/auth/token.js';
 import { ACTIVITY_LIMIT, ACTIVITY_MAX_CONNECTORS } from '../src/console/activity-log.js';
+import { MAX_UNFINISHED_ADDS, UNFINISHED_ADD_TTL_MS } from '../src/connectors/unfinished-adds.js';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_VALUE_LENGTH } from '../src/host.js';
 import { MAX_SLOW_TOKEN_CHECKS_PER_SECOND } from '../src/middleware/bearer-auth.js';
 import { MAX_JSON_DEPTH } from '../src/middleware/json-body.js';
@@ -40,6 +41,8 @@ const NUMBERS: Record<string, number> = {
   MAX_SLOW_TOKEN_CHECKS_PER_SECOND,
   ACTIVITY_LIMIT,
   ACTIVITY_MAX_CONNECTORS,
+  MAX_UNFINISHED_ADDS,
+  UNFINISHED_ADD_TTL_MS,
 };
 
 describe('docs/admin/security.md', () => {
