@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MIN_TOKEN_LENGTH, TOKEN_SCRYPT } from '../src/auth/token.js';
 import { ACTIVITY_LIMIT, ACTIVITY_MAX_CONNECTORS } from '../src/console/activity-log.js';
 import { MAX_UNFINISHED_ADDS, UNFINISHED_ADD_TTL_MS } from '../src/connectors/unfinished-adds.js';
+import { SIGN_IN_BACKOFF_MAX_ADDRESSES, SIGN_IN_FREE_FAILURES, SIGN_IN_MAX_BACKOFF_SECONDS } from '../src/console/sign-in-backoff.js';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_VALUE_LENGTH } from '../src/host.js';
 import { MAX_SLOW_TOKEN_CHECKS_PER_SECOND } from '../src/middleware/bearer-auth.js';
 import { MAX_JSON_DEPTH } from '../src/middleware/json-body.js';
@@ -43,6 +44,9 @@ const NUMBERS: Record<string, number> = {
   ACTIVITY_MAX_CONNECTORS,
   MAX_UNFINISHED_ADDS,
   UNFINISHED_ADD_TTL_MS,
+  SIGN_IN_FREE_FAILURES,
+  SIGN_IN_MAX_BACKOFF_SECONDS,
+  SIGN_IN_BACKOFF_MAX_ADDRESSES,
 };
 
 describe('docs/admin/security.md', () => {

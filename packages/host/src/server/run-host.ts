@@ -98,11 +98,11 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   });
   host.app.route(
     '/admin',
-    createAdminRoutes({ host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, loaded: connectors }),
+    createAdminRoutes({ host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, loaded: connectors }),
   );
   // Activity is kept only for the connectors this host serves (now, after rotations and removals).
   const activity = new ActivityLog({ isServed: (name) => host.connectorNames().includes(name) });
-  const adminConsole = mountConsole(host.app, { host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, activity });
+  const adminConsole = mountConsole(host.app, { host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, activity });
   await host.start();
   let server: RunningServer;
   try {
