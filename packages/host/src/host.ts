@@ -15,7 +15,7 @@ import { handleError } from './middleware/error-handler.js';
 import { requestLog } from './middleware/request-log.js';
 import { scimJson } from './middleware/scim-response.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
-import type { ReadinessReport } from './routes/health-routes.js';
+import type { HealthDetailsCheck, ReadinessReport } from './routes/health-routes.js';
 import type { HostEnv, ServedConnector } from './routes/host-env.js';
 import { registerScimRoutes } from './routes/scim-routes.js';
 import { ScimError } from './scim/errors.js';
@@ -49,6 +49,8 @@ export interface HostOptions {
   maxValueLength?: number;
   /** Called after a request verified a connector's token against an old hash format, with a stronger hash to store. */
   onTokenRehash?: (name: string, tokenHash: string) => void;
+  /** Who sees connector names and sizes in `/readyz` and `/metrics` (see `registerHealthRoutes`); default everyone. */
+  showHealthDetails?: HealthDetailsCheck;
 }
 
 /** What `host.queryCache` returns. */
@@ -168,6 +170,7 @@ export function createHost(options: HostOptions): Host {
       return report;
     },
     metrics,
+    options.showHealthDetails,
   );
   registerScimRoutes(app, {
     lookup: (name) => served.get(name),
