@@ -14,6 +14,7 @@ import { HostMetrics } from './metrics/host-metrics.js';
 import { handleError } from './middleware/error-handler.js';
 import { requestLog } from './middleware/request-log.js';
 import { scimJson } from './middleware/scim-response.js';
+import { tokenBackoff } from './middleware/bearer-auth.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import type { HealthDetailsCheck, ReadinessReport } from './routes/health-routes.js';
 import type { HostEnv, ServedConnector } from './routes/host-env.js';
@@ -51,6 +52,8 @@ export interface HostOptions {
   onTokenRehash?: (name: string, tokenHash: string) => void;
   /** Who sees connector names and sizes in `/readyz` and `/metrics` (see `registerHealthRoutes`); default everyone. */
   showHealthDetails?: HealthDetailsCheck;
+  /** Addresses of trusted TLS proxies (`trustProxy` in host.yaml): the client of their requests is the `X-Forwarded-For` one, for the token backoff. */
+  trustProxy?: readonly string[];
 }
 
 /** What `host.queryCache` returns. */
@@ -177,6 +180,8 @@ export function createHost(options: HostOptions): Host {
     logger,
     bodyLimitBytes,
     ...(options.onTokenRehash ? { onTokenRehash: options.onTokenRehash } : {}),
+    tokenBackoff: tokenBackoff(),
+    trustProxy: options.trustProxy ?? [],
   });
   app.notFound((c) => scimJson(new ScimError(404, undefined, `Nothing at ${c.req.path.slice(0, 200)}; connectors are served at /ecma2host_<name>/scim.`).toJSON(), 404));
   app.onError(handleError(logger));

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SIGN_IN_FREE_FAILURES } from '../src/console/sign-in-backoff.js';
+import { TOKEN_FREE_FAILURES } from '../src/middleware/bearer-auth.js';
 import { runHost } from '../src/server/run-host.js';
 import type { RunningHost } from '../src/server/run-host.js';
 import { initStore } from '../src/store/store.js';
@@ -69,6 +70,31 @@ describe('backoff on wrong console sign-ins', () => {
     expect((await signIn(adminToken, attacker)).status).toBe(303);
     expect((await signIn('wrong-credential', attacker)).status).toBe(401);
     expect((await signIn('wrong-credential', attacker)).status).toBe(401);
+  });
+});
+
+describe('backoff on refused bearer tokens', () => {
+  /** A SCIM request with a wrong token, relayed by the proxy on loopback for `client`. */
+  const wrongToken = (client: string) =>
+    fetch(`${base}/ecma2host_HR/scim/Users`, { headers: { authorization: 'Bearer not-the-token-of-any-connector-0123', 'x-forwarded-for': client } });
+
+  it(`answers 429 with a doubling Retry-After after ${TOKEN_FREE_FAILURES} refused tokens from one address, and not to others`, async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    for (let i = 0; i <= TOKEN_FREE_FAILURES; i++) expect((await wrongToken('198.51.100.7')).status).toBe(401);
+    let refused = await wrongToken('198.51.100.7');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toMatchObject({ status: '429', detail: 'Too many refused bearer tokens from your address; retry in 1 seconds.' });
+    // Another client behind the same proxy is still checked.
+    expect((await wrongToken('198.51.100.8')).status).toBe(401);
+    vi.setSystemTime(Date.now() + 1000);
+    expect((await wrongToken('198.51.100.7')).status).toBe(401);
+    refused = await wrongToken('198.51.100.7');
+    expect(refused.headers.get('retry-after')).toBe('2');
+  });
+
+  it('does not count requests that present no token', async () => {
+    for (let i = 0; i <= TOKEN_FREE_FAILURES + 5; i++) expect((await fetch(`${base}/ecma2host_HR/scim/Users`, { headers: { 'x-forwarded-for': '198.51.100.9' } })).status).toBe(401);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import type { Host } from '../host.js';
-import { clientAddress, isLoopback } from '../middleware/client-address.js';
+import { isLoopback, requestClient } from '../middleware/client-address.js';
 import type { Store } from '../store/store.js';
 import { createConnectorRoutes } from './connector-routes.js';
 
@@ -55,7 +55,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
   const admin = new Hono<AdminEnv>();
 
   admin.use('*', async (c, next) => {
-    const client = clientAddress(c.env?.incoming?.socket.remoteAddress, c.req.header('x-forwarded-for'), options.trustProxy ?? []);
+    const client = requestClient(c, options.trustProxy ?? []);
     if (!options.allowRemote && !isLoopback(client)) {
       return problem(c, 403, 'the admin API answers loopback requests only (adminAllowRemote in host.yaml).');
     }

@@ -25,9 +25,9 @@ import { OverviewPage } from './pages/overview-page.js';
 import { ProblemPage } from './pages/problem-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { settingsView, saveSettings, generateCertificate } from './settings-actions.js';
-import { clientAddress, isLoopback } from '../middleware/client-address.js';
+import { isLoopback, requestClient } from '../middleware/client-address.js';
 import { SessionStore } from './sessions.js';
-import { SignInBackoff } from './sign-in-backoff.js';
+import { signInBackoff } from './sign-in-backoff.js';
 import type { ConsoleSession } from './sessions.js';
 import { handleWizardPost, renderWizard } from './wizard-routes.js';
 import { formOf, pageContext, tenantUrl } from './request-helpers.js';
@@ -84,8 +84,8 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     loadConnector: options.loadConnector ?? ((spec) => loadDefinition(spec, store.paths.root)),
   };
   const app = new Hono<ConsoleEnv>();
-  const backoff = new SignInBackoff();
-  const clientOf = (c: Context<ConsoleEnv>): string | undefined => clientAddress(c.env?.incoming?.socket.remoteAddress, c.req.header('x-forwarded-for'), options.trustProxy ?? []);
+  const backoff = signInBackoff();
+  const clientOf = (c: Context<ConsoleEnv>): string | undefined => requestClient(c, options.trustProxy ?? []);
 
   // Admins type "/console/" (issue 15, finding 13); the pages' links and the session cookie's
   // path are "/console", so the slash is sent there rather than served as a second address.

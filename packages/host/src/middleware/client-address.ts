@@ -33,3 +33,15 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | u
   }
   return hops[0] ?? peer;
 }
+
+/** What {@link requestClient} reads of a Hono context: the Node socket (when served by Node) and the headers. */
+interface RequestLike {
+  env: unknown;
+  req: { header(name: string): string | undefined };
+}
+
+/** {@link clientAddress} of a Hono request served by `@hono/node-server`; undefined when there is no socket (an in-process `app.request`). */
+export function requestClient(c: RequestLike, trustProxy: readonly string[]): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), trustProxy);
+}

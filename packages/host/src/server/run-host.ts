@@ -87,6 +87,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     connectors,
     // Load balancers see ready or not; names, states and sizes need the admin credential unless host.yaml says otherwise.
     ...(settings.publicHealthDetails ? {} : { showHealthDetails: (authorization: string | undefined) => presentsCredential(authorization, adminToken) }),
+    trustProxy: settings.trustProxy,
     logger,
     loadConnector: (spec) => loadDefinition(spec, store.paths.root),
     stateDir: store.paths.state,
