@@ -14,8 +14,9 @@ import { HostMetrics } from './metrics/host-metrics.js';
 import { handleError } from './middleware/error-handler.js';
 import { requestLog } from './middleware/request-log.js';
 import { scimJson } from './middleware/scim-response.js';
+import { tokenBackoff } from './middleware/bearer-auth.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
-import type { ReadinessReport } from './routes/health-routes.js';
+import type { HealthDetailsCheck, ReadinessReport } from './routes/health-routes.js';
 import type { HostEnv, ServedConnector } from './routes/host-env.js';
 import { registerScimRoutes } from './routes/scim-routes.js';
 import { ScimError } from './scim/errors.js';
@@ -49,6 +50,10 @@ export interface HostOptions {
   maxValueLength?: number;
   /** Called after a request verified a connector's token against an old hash format, with a stronger hash to store. */
   onTokenRehash?: (name: string, tokenHash: string) => void;
+  /** Who sees connector names and sizes in `/readyz` and `/metrics` (see `registerHealthRoutes`); default everyone. */
+  showHealthDetails?: HealthDetailsCheck;
+  /** Addresses of trusted TLS proxies (`trustProxy` in host.yaml): the client of their requests is the `X-Forwarded-For` one, for the token backoff. */
+  trustProxy?: readonly string[];
 }
 
 /** What `host.queryCache` returns. */
@@ -168,12 +173,15 @@ export function createHost(options: HostOptions): Host {
       return report;
     },
     metrics,
+    options.showHealthDetails,
   );
   registerScimRoutes(app, {
     lookup: (name) => served.get(name),
     logger,
     bodyLimitBytes,
     ...(options.onTokenRehash ? { onTokenRehash: options.onTokenRehash } : {}),
+    tokenBackoff: tokenBackoff(),
+    trustProxy: options.trustProxy ?? [],
   });
   app.notFound((c) => scimJson(new ScimError(404, undefined, `Nothing at ${c.req.path.slice(0, 200)}; connectors are served at /ecma2host_<name>/scim.`).toJSON(), 404));
   app.onError(handleError(logger));

@@ -32,7 +32,8 @@ describe.skipIf(skip !== undefined)(liveTitle('a connector whose target is down 
 
   const get = (pathname: string, headers: Record<string, string> = {}) => fetch(`${base}${pathname}`, { headers, redirect: 'manual' });
   const readyz = async (query = '') => {
-    const res = await get(`/readyz${query}`);
+    // With the admin credential: anonymous callers of a served host learn only ready or not.
+    const res = await get(`/readyz${query}`, { authorization: `Bearer ${adminToken}` });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const adminStatus = async () => (await (await get('/admin/status', { authorization: `Bearer ${adminToken}` })).json()) as { ready: boolean; connectors: { name: string; state: string }[] };

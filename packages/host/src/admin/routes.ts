@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import type { Host } from '../host.js';
+import { isLoopback, requestClient } from '../middleware/client-address.js';
 import type { Store } from '../store/store.js';
 import { createConnectorRoutes } from './connector-routes.js';
 
@@ -17,13 +18,13 @@ export interface AdminRoutesOptions {
   adminToken: string;
   /** Answer requests from other machines too; loopback only when `false`. */
   allowRemote: boolean;
+  /** Addresses of trusted TLS proxies (`trustProxy` in host.yaml): their requests' client is the `X-Forwarded-For` one. */
+  trustProxy?: readonly string[];
   /** The configurations the host was started with, to tell what a reload changes. */
   loaded: readonly ConnectorInstanceConfig[];
 }
 
 type AdminEnv = { Bindings: Partial<HttpBindings> };
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -54,8 +55,8 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
   const admin = new Hono<AdminEnv>();
 
   admin.use('*', async (c, next) => {
-    const remote = c.env?.incoming?.socket.remoteAddress;
-    if (!options.allowRemote && (remote === undefined || !LOOPBACK.has(remote))) {
+    const client = requestClient(c, options.trustProxy ?? []);
+    if (!options.allowRemote && !isLoopback(client)) {
       return problem(c, 403, 'the admin API answers loopback requests only (adminAllowRemote in host.yaml).');
     }
     const header = c.req.header('authorization') ?? '';

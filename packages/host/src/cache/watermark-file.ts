@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../store/files.js';
 
 /**
  * Where a connector instance keeps its delta-import watermark across restarts:
@@ -24,10 +25,12 @@ export class WatermarkFile {
     }
   }
 
-  /** Keeps `watermark` (none: the next start runs a full import). Rejects when the file cannot be written. */
+  /**
+   * Keeps `watermark` (none: the next start runs a full import), atomically: a crash mid-write
+   * leaves the previous watermark, never a torn file. Rejects when the file cannot be written.
+   */
   async write(watermark: string | undefined): Promise<void> {
     if (this.#file === undefined) return;
-    await mkdir(path.dirname(this.#file), { recursive: true });
-    await writeFile(this.#file, JSON.stringify({ watermark: watermark ?? null, at: new Date().toISOString() }));
+    await writeFileAtomic(this.#file, JSON.stringify({ watermark: watermark ?? null, at: new Date().toISOString() }));
   }
 }

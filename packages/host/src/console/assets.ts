@@ -31,6 +31,7 @@ button.secondary, .button.secondary { background:#eef2f6; color:var(--fg); borde
 .steps li { padding:3px 10px; border-radius:12px; background:#eef2f6; font-size:13px; color:var(--muted); }
 .steps li.current { background:var(--accent); color:#fff; }
 code, .mono { font-family:ui-monospace, monospace; font-size:13px; }
+.ctl { font-family:ui-monospace, monospace; font-size:12px; color:#cf222e; background:#fff8c5; border-radius:3px; padding:0 2px; }
 .secret { font-family:ui-monospace, monospace; background:#f0f3f6; padding:4px 8px; border-radius:4px; word-break:break-all; }
 dl { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:0; } dt { font-weight:600; } dd { margin:0; }
 progress { width:320px; }

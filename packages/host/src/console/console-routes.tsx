@@ -25,7 +25,9 @@ import { OverviewPage } from './pages/overview-page.js';
 import { ProblemPage } from './pages/problem-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { settingsView, saveSettings, generateCertificate } from './settings-actions.js';
+import { isLoopback, requestClient } from '../middleware/client-address.js';
 import { SessionStore } from './sessions.js';
+import { signInBackoff } from './sign-in-backoff.js';
 import type { ConsoleSession } from './sessions.js';
 import { handleWizardPost, renderWizard } from './wizard-routes.js';
 import { formOf, pageContext, tenantUrl } from './request-helpers.js';
@@ -39,6 +41,8 @@ export interface ConsoleOptions {
   adminToken: string;
   /** Answer browsers on other machines too; loopback only when `false` (`adminAllowRemote` in host.yaml). */
   allowRemote: boolean;
+  /** Addresses of trusted TLS proxies (`trustProxy` in host.yaml): their requests' client is the `X-Forwarded-For` one. */
+  trustProxy?: readonly string[];
   /** Where the last requests and export errors are kept; a new one when absent. */
   activity?: ActivityLog;
   /** Lists the installed connector packages; default: the discovery of `ecmahost plugins list`. */
@@ -53,7 +57,6 @@ export const SESSION_COOKIE = 'ecmahost_console';
 const MAX_FORM_BYTES = 256 * 1024;
 // Rows the cache browser shows: enough to find someone, few enough to read; a filter narrows it.
 const CACHE_PAGE = 25;
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -81,6 +84,16 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     loadConnector: options.loadConnector ?? ((spec) => loadDefinition(spec, store.paths.root)),
   };
   const app = new Hono<ConsoleEnv>();
+  const backoff = signInBackoff();
+  const clientOf = (c: Context<ConsoleEnv>): string | undefined => requestClient(c, options.trustProxy ?? []);
+
+  // Admins type "/console/" (issue 15, finding 13); the pages' links and the session cookie's
+  // path are "/console", so the slash is sent there rather than served as a second address.
+  app.use('*', async (c, next) => {
+    if (c.req.path !== '/console/') return next();
+    const url = new URL(c.req.url);
+    return c.redirect(`/console${url.search}`, c.req.method === 'GET' || c.req.method === 'HEAD' ? 301 : 308);
+  });
 
   app.use('*', async (c, next) => {
     await next();
@@ -96,8 +109,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   app.get('/assets/console.js', (c) => c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
   app.use('*', async (c, next) => {
-    const remote = c.env?.incoming?.socket.remoteAddress;
-    if (!options.allowRemote && (remote === undefined || !LOOPBACK.has(remote))) {
+    if (!options.allowRemote && !isLoopback(clientOf(c))) {
       return c.text('The console answers loopback requests only (adminAllowRemote in host.yaml).', 403);
     }
     return next();
@@ -147,10 +159,19 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   });
 
   app.post('/login', async (c) => {
+    // Without an address (not served over a socket) every caller shares one backoff.
+    const client = clientOf(c) ?? '';
+    const wait = backoff.waitSeconds(client);
+    if (wait > 0) {
+      c.header('retry-after', String(wait));
+      return c.html(<LoginPage ctx={pageContext(c)} adminTokenFile={store.paths.adminToken} error={`Too many wrong sign-ins from your address: try again in ${wait} seconds.`} />, 429);
+    }
     const credential = field(await formOf(c), 'credential') ?? '';
     if (credential === '' || !sameSecret(credential, options.adminToken)) {
+      backoff.fail(client);
       return c.html(<LoginPage ctx={pageContext(c)} adminTokenFile={store.paths.adminToken} error="That is not the admin credential." />, 401);
     }
+    backoff.succeed(client);
     const session = sessions.signIn(c.get('session'));
     setSessionCookie(c, session);
     return c.redirect('/console', 303);

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { Shown, visibleText } from './visible-text.js';
 
 /** What every console page needs from its session. */
 export interface PageContext {
@@ -23,7 +24,7 @@ export function Layout(props: { title: string; ctx: PageContext; children?: Chil
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${props.title} · ecmahost console`}</title>
+          <title>{`${visibleText(props.title)} · ecmahost console`}</title>
           <link rel="stylesheet" href="/console/assets/console.css" />
         </head>
         <body>
@@ -46,10 +47,12 @@ export function Layout(props: { title: string; ctx: PageContext; children?: Chil
             ) : null}
           </header>
           <main>
-            <h1>{props.title}</h1>
+            <h1>
+              <Shown text={props.title} />
+            </h1>
             {props.ctx.flash !== undefined ? (
               <div class="ok" role="status">
-                {props.ctx.flash}
+                <Shown text={props.ctx.flash} />
               </div>
             ) : null}
             {props.children}
@@ -65,7 +68,7 @@ export function Layout(props: { title: string; ctx: PageContext; children?: Chil
 export function FieldError(props: { id: string; message: string | undefined }) {
   return props.message === undefined ? null : (
     <span class="error" id={`error-${props.id}`} role="alert">
-      {props.message}
+      <Shown text={props.message} />
     </span>
   );
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { OpsError } from '../store/errors.js';
+import { DATA_DIR_MODE } from '../store/files.js';
 
 /**
  * The `Employees` table of Microsoft's Generic SQL tutorial ("Configure Microsoft Entra ID to
@@ -28,7 +29,7 @@ const keptDatabases = new Set<object>();
  */
 export async function ensureDemoDatabase(file: string): Promise<{ created: boolean }> {
   const created = !existsSync(file);
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: DATA_DIR_MODE });
   let Database: typeof import('better-sqlite3');
   try {
     Database = (await import('better-sqlite3')).default;

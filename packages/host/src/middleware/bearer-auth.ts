@@ -1,5 +1,47 @@
+import { FailureBackoff } from '../auth/failure-backoff.js';
 import { hashToken, knownVerification, needsRehash, verifyToken } from '../auth/token.js';
 import { ScimError } from '../scim/errors.js';
+
+/**
+ * Refused bearer tokens one client address may present before it must wait. Higher than the
+ * console's: Entra's agent presents the token from one address, and a mistyped token being fixed
+ * must not lock it out for long.
+ */
+export const TOKEN_FREE_FAILURES = 20;
+
+/** The longest wait after refused bearer tokens, in seconds; the wait doubles from 1 second up to it. */
+export const TOKEN_MAX_BACKOFF_SECONDS = 60;
+
+/** Client addresses whose refused bearer tokens are remembered, at most. */
+export const TOKEN_BACKOFF_MAX_ADDRESSES = 10_000;
+
+/** A host's backoff on refused bearer tokens, per client address (see {@link authenticateFromClient}). */
+export function tokenBackoff(): FailureBackoff {
+  return new FailureBackoff({ freeFailures: TOKEN_FREE_FAILURES, maxBackoffSeconds: TOKEN_MAX_BACKOFF_SECONDS, maxAddresses: TOKEN_BACKOFF_MAX_ADDRESSES });
+}
+
+/**
+ * Runs `authenticate` for a request from `client`, under `backoff`: while the address must wait
+ * after {@link TOKEN_FREE_FAILURES} refused tokens, `ScimError(429)` with `Retry-After` and no
+ * check (on top of the process-wide {@link MAX_SLOW_TOKEN_CHECKS_PER_SECOND}); a 401 for a
+ * presented token counts against the address, a success clears it. A request without a token
+ * guesses nothing and costs no hash, so it is not counted; without a client address (an
+ * in-process request, no socket) there is nothing to count against.
+ */
+export function authenticateFromClient<T>(backoff: FailureBackoff, client: string | undefined, presented: boolean, authenticate: () => T): T {
+  if (client === undefined) return authenticate();
+  const wait = backoff.waitSeconds(client);
+  if (wait > 0) throw new ScimError(429, undefined, `Too many refused bearer tokens from your address; retry in ${wait} seconds.`, { retryAfter: wait });
+  let result: T;
+  try {
+    result = authenticate();
+  } catch (error) {
+    if (presented && error instanceof ScimError && error.status === 401) backoff.fail(client);
+    throw error;
+  }
+  backoff.succeed(client);
+  return result;
+}
 
 /**
  * Most token checks per second that need the slow hash (a token not seen before). Entra presents

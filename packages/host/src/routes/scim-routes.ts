@@ -4,7 +4,9 @@ import { planQuery } from '../connectors/query-plan.js';
 import { coreSchemaAttributes, extensionSchemaAttributes } from '../connectors/schema-attributes.js';
 import { redact } from '../logging/redact.js';
 import { readJsonBody } from '../middleware/json-body.js';
-import { authenticateConnector } from '../middleware/bearer-auth.js';
+import type { FailureBackoff } from '../auth/failure-backoff.js';
+import { authenticateConnector, authenticateFromClient } from '../middleware/bearer-auth.js';
+import { requestClient } from '../middleware/client-address.js';
 import { requestHeader } from '../middleware/node-request.js';
 import { scimBody } from '../middleware/scim-response.js';
 import { ScimError } from '../scim/errors.js';
@@ -25,6 +27,10 @@ export interface ScimRoutesOptions {
   bodyLimitBytes: number;
   /** Called with a stronger hash of a connector's token after a request presented it (an old hash format verified). */
   onTokenRehash?: (name: string, tokenHash: string) => void;
+  /** The host's backoff on refused tokens, per client address. */
+  tokenBackoff: FailureBackoff;
+  /** Addresses of trusted TLS proxies: their requests' client is the `X-Forwarded-For` one. */
+  trustProxy: readonly string[];
 }
 
 /**
@@ -43,7 +49,10 @@ export function registerScimRoutes(app: Hono<HostEnv>, options: ScimRoutesOption
     if (found !== undefined) c.set('connector', name);
     // An unknown name answers the same 401 as a wrong token, so the names of connectors cannot be probed without one.
     const onRehash = options.onTokenRehash;
-    const served = authenticateConnector(requestHeader(c, 'authorization'), found, name, onRehash && ((hash) => onRehash(name, hash)));
+    const authorization = requestHeader(c, 'authorization');
+    const served = authenticateFromClient(options.tokenBackoff, requestClient(c, options.trustProxy), authorization !== undefined, () =>
+      authenticateConnector(authorization, found, name, onRehash && ((hash) => onRehash(name, hash))),
+    );
     const rest = c.req.path.slice(`/${segment}/scim`.length).split('/').filter((s) => s.length > 0);
     const baseUrl = `${originOf(c.req.url)}/${segment}/scim`;
     return dispatch(c, served, rest, baseUrl, options);

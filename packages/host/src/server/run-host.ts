@@ -6,6 +6,7 @@ import { ActivityLog, mountConsole } from '../console/index.js';
 import { createHost } from '../host.js';
 import type { Host } from '../host.js';
 import { createDefaultLogger } from '../logging/default-logger.js';
+import { presentsCredential } from '../middleware/admin-credential.js';
 import { OpsError } from '../store/errors.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/store.js';
@@ -81,8 +82,12 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   } else {
     logger.warn('serving plain HTTP (--insecure-http): Entra\'s agent requires HTTPS; use this only behind a TLS-terminating proxy or for local tests');
   }
+  const adminToken = await store.readAdminToken();
   const host = createHost({
     connectors,
+    // Load balancers see ready or not; names, states and sizes need the admin credential unless host.yaml says otherwise.
+    ...(settings.publicHealthDetails ? {} : { showHealthDetails: (authorization: string | undefined) => presentsCredential(authorization, adminToken) }),
+    trustProxy: settings.trustProxy,
     logger,
     loadConnector: (spec) => loadDefinition(spec, store.paths.root),
     stateDir: store.paths.state,
@@ -98,11 +103,11 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   });
   host.app.route(
     '/admin',
-    createAdminRoutes({ host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, loaded: connectors }),
+    createAdminRoutes({ host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, loaded: connectors }),
   );
   // Activity is kept only for the connectors this host serves (now, after rotations and removals).
   const activity = new ActivityLog({ isServed: (name) => host.connectorNames().includes(name) });
-  const adminConsole = mountConsole(host.app, { host, store, adminToken: await store.readAdminToken(), allowRemote: settings.adminAllowRemote, activity });
+  const adminConsole = mountConsole(host.app, { host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, activity });
   await host.start();
   let server: RunningServer;
   try {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Secret } from '@ecmahost/sdk';
 import { parseDocument, stringify } from 'yaml';
+import { isIpAddress } from '../middleware/client-address.js';
 import { OpsError } from './errors.js';
 import { decryptValue, encryptValue } from './secret-box.js';
 
@@ -25,11 +26,23 @@ export interface HostSettings {
   tls: TlsSettings;
   /** Whether `/admin` answers requests from other machines; loopback only when `false`. */
   adminAllowRemote: boolean;
+  /**
+   * Addresses of TLS-terminating proxies in front of the host: a request from one of them is
+   * taken to come from the address its `X-Forwarded-For` names, for the console's and `/admin`'s
+   * loopback rule and the sign-in backoff. Empty: the socket's peer is the client.
+   */
+  trustProxy: string[];
+  /**
+   * Whether `/readyz` and `/metrics` show connector names, states and cache sizes to callers
+   * without the admin credential. `false` (the default): they answer only ready or not, and
+   * `/metrics` needs `Authorization: Bearer <admin credential>`.
+   */
+  publicHealthDetails: boolean;
 }
 
 /** The default settings for a new data directory. */
 export function defaultHostSettings(): HostSettings {
-  return { port: DEFAULT_PORT, hostName: os.hostname(), tls: { mode: 'self-signed' }, adminAllowRemote: false };
+  return { port: DEFAULT_PORT, hostName: os.hostname(), tls: { mode: 'self-signed' }, adminAllowRemote: false, trustProxy: [], publicHealthDetails: false };
 }
 
 // A known plain text encrypted under the host key and kept in host.yaml: opening the data
@@ -52,7 +65,7 @@ export function verifyKeyCheck(key: Buffer, keyCheck: string, origin: string): v
 export function settingsToData(settings: HostSettings, key: Buffer): Record<string, unknown> {
   const tls: Record<string, unknown> = { ...settings.tls };
   if ('passphrase' in settings.tls && settings.tls.passphrase !== undefined) tls.passphrase = encryptValue(key, settings.tls.passphrase.reveal());
-  return { port: settings.port, hostName: settings.hostName, tls, adminAllowRemote: settings.adminAllowRemote };
+  return { port: settings.port, hostName: settings.hostName, tls, adminAllowRemote: settings.adminAllowRemote, ...(settings.trustProxy.length > 0 ? { trustProxy: settings.trustProxy } : {}), ...(settings.publicHealthDetails ? { publicHealthDetails: true } : {}) };
 }
 
 function fail(origin: string, message: string): never {
@@ -76,6 +89,12 @@ export function settingsFromData(data: unknown, key: Buffer, origin: string): Ho
   if (typeof hostName !== 'string' || hostName === '') fail(origin, 'hostName must be a non-empty string');
   const adminAllowRemote = d.adminAllowRemote ?? false;
   if (typeof adminAllowRemote !== 'boolean') fail(origin, 'adminAllowRemote must be true or false');
+  const trustProxy = d.trustProxy ?? [];
+  if (!Array.isArray(trustProxy) || !trustProxy.every((a): a is string => typeof a === 'string' && isIpAddress(a))) {
+    fail(origin, 'trustProxy must be a list of IP addresses (the TLS proxies in front of the host, e.g. [127.0.0.1, ::1])');
+  }
+  const publicHealthDetails = d.publicHealthDetails ?? false;
+  if (typeof publicHealthDetails !== 'boolean') fail(origin, 'publicHealthDetails must be true or false');
   const rawTls = (d.tls ?? { mode: 'self-signed' }) as Record<string, unknown>;
   let tls: TlsSettings;
   switch (rawTls.mode) {
@@ -93,7 +112,7 @@ export function settingsFromData(data: unknown, key: Buffer, origin: string): Ho
     default:
       fail(origin, 'tls.mode must be self-signed, pem or pfx');
   }
-  return { port, hostName, tls, adminAllowRemote };
+  return { port, hostName, tls, adminAllowRemote, trustProxy, publicHealthDetails };
 }
 
 /** Renders `host.yaml`, with the key check and a header saying what the file is. */

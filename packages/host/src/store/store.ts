@@ -6,7 +6,7 @@ import { assertConnectorName, parseConnectorYaml, renderConnectorYaml } from './
 import type { DataDirPaths } from './data-dir.js';
 import { dataDirPaths } from './data-dir.js';
 import { OpsError } from './errors.js';
-import { readIfExists, writeFileAtomic } from './files.js';
+import { DATA_DIR_MODE, readIfExists, restrictFolder, writeFileAtomic } from './files.js';
 import type { HostKey } from './host-key.js';
 import { loadHostKey, loadOrCreateHostKey } from './host-key.js';
 import type { HostSettings } from './host-settings.js';
@@ -138,6 +138,14 @@ function makeStore(paths: DataDirPaths, hostKey: HostKey): Store {
   return store;
 }
 
+/**
+ * The data directory and its folders owner-only, their files too (POSIX): also a directory that
+ * existed before `init` or was made by an earlier version with 0755 folders and 0644 files.
+ */
+async function restrictDataDir(paths: DataDirPaths): Promise<void> {
+  for (const folder of [paths.root, paths.connectors, paths.state, paths.tls, path.dirname(paths.runFile)]) await restrictFolder(folder);
+}
+
 function notInitialized(paths: DataDirPaths): OpsError {
   return new OpsError('not-initialized', `${paths.root} is not an ecmahost data directory (no host.yaml). Run "ecmahost init" first, or point ECMAHOST_DATA_DIR / --data-dir at the right one.`);
 }
@@ -153,6 +161,7 @@ export async function openStore(root: string, env: NodeJS.ProcessEnv = process.e
   const hostKey = await loadHostKey(paths.hostKey, env);
   const store = makeStore(paths, hostKey);
   await store.readSettings();
+  await restrictDataDir(paths);
   return store;
 }
 
@@ -168,11 +177,12 @@ export async function isInitialized(root: string): Promise<boolean> {
 export async function initStore(root: string, options: InitStoreOptions = {}): Promise<{ store: Store; keyCreated: boolean }> {
   const paths = dataDirPaths(root);
   if (await isInitialized(root)) throw new OpsError('already-initialized', `${paths.root} is already an ecmahost data directory.`);
-  await mkdir(paths.connectors, { recursive: true });
+  await mkdir(paths.connectors, { recursive: true, mode: DATA_DIR_MODE });
   const { created, ...hostKey } = await loadOrCreateHostKey(paths.hostKey, options.env ?? process.env);
   const store = makeStore(paths, hostKey);
   await store.writeSettings({ ...defaultHostSettings(), ...options.settings });
   await writeFileAtomic(paths.adminToken, `${generateToken()}\n`, 0o600);
   await chmod(paths.adminToken, 0o600);
+  await restrictDataDir(paths);
   return { store, keyCreated: created };
 }

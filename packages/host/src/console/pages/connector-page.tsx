@@ -4,6 +4,7 @@ import type { ExportErrorRecord, RequestRecord } from '../activity-log.js';
 import type { TrackedImport } from '../import-tracker.js';
 import { Csrf, Layout } from '../layout.js';
 import type { PageContext } from '../layout.js';
+import { Shown } from '../visible-text.js';
 
 /** What the connector page shows. */
 export interface ConnectorView {
@@ -52,7 +53,9 @@ function ImportProgressView(props: { name: string; tracked: TrackedImport | unde
         <dt>Pages</dt>
         <dd data-field="pages">{String(t?.progress?.pages ?? 0)}</dd>
       </dl>
-      <p data-field="detail">{detail}</p>
+      <p data-field="detail">
+        <Shown text={detail} />
+      </p>
       <p data-refresh hidden>
         <a href={`/console/connectors/${encodeURIComponent(props.name)}`}>Reload the page</a> for the new cache size and last import.
       </p>
@@ -84,13 +87,15 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
       ) : null}
       {view.test !== undefined ? (
         <div class={view.test.ok ? 'ok' : 'failure'} id="test-result" role="status">
-          {view.test.message}
+          <Shown text={view.test.message} />
         </div>
       ) : null}
       <section>
         <dl>
           <dt>Connector</dt>
-          <dd>{view.connectorLabel}</dd>
+          <dd>
+            <Shown text={view.connectorLabel} />
+          </dd>
           <dt>State</dt>
           <dd class={`state-${status.state}`} id="connector-state">
             {status.state}
@@ -112,7 +117,9 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
           {status.lastError !== undefined ? (
             <>
               <dt>Last error</dt>
-              <dd class="state-failing">{status.lastError}</dd>
+              <dd class="state-failing">
+                <Shown text={status.lastError} />
+              </dd>
             </>
           ) : null}
           <dt>Export errors</dt>
@@ -173,7 +180,7 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
         </form>
         {view.cache.error !== undefined ? (
           <p class="failure" id="cache-error">
-            {view.cache.error}
+            <Shown text={view.cache.error} />
           </p>
         ) : (
           <>
@@ -182,7 +189,9 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
               <thead>
                 <tr>
                   {columns.map((c) => (
-                    <th>{c}</th>
+                    <th>
+                      <Shown text={c} />
+                    </th>
                   ))}
                 </tr>
               </thead>
@@ -192,7 +201,9 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
                   return (
                     <tr>
                       {columns.map((c) => (
-                        <td>{row[c] ?? ''}</td>
+                        <td>
+                          <Shown text={row[c] ?? ''} />
+                        </td>
                       ))}
                     </tr>
                   );
@@ -219,7 +230,9 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
               <tr>
                 <td>{r.at}</td>
                 <td>{r.method}</td>
-                <td class="mono">{r.path}</td>
+                <td class="mono">
+                  <Shown text={r.path} />
+                </td>
                 <td>{String(r.status)}</td>
                 <td>{`${r.latencyMs} ms`}</td>
               </tr>
@@ -240,9 +253,13 @@ export function ConnectorPage(props: { ctx: PageContext; view: ConnectorView }) 
             {view.exportErrors.map((e) => (
               <tr>
                 <td>{e.at}</td>
-                <td class="mono">{`${e.method} ${e.path}`}</td>
+                <td class="mono">
+                  <Shown text={`${e.method} ${e.path}`} />
+                </td>
                 <td>{String(e.status)}</td>
-                <td>{e.message}</td>
+                <td>
+                  <Shown text={e.message} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,7 @@
 import type { HostStatus } from '../../host.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../layout.js';
+import { Shown, visibleText } from '../visible-text.js';
 
 function duration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
@@ -47,9 +48,10 @@ export function OverviewPage(props: { ctx: PageContext; status: HostStatus; impo
               return (
                 <tr data-connector={c.name}>
                   <td>
-                    <a href={`/console/connectors/${encodeURIComponent(c.name)}`}>{c.name}</a>
+                    <a href={`/console/connectors/${encodeURIComponent(c.name)}`}><Shown text={c.name} />
+                    </a>
                   </td>
-                  <td class={`state-${state}`} data-field="state" title={c.lastError ?? ''}>
+                  <td class={`state-${state}`} data-field="state" title={visibleText(c.lastError ?? '')}>
                     {state}
                   </td>
                   <td data-field="cache">{String(c.cacheSize)}</td>

@@ -1,5 +1,6 @@
 import type { ParameterDefinition } from '@ecmahost/sdk';
 import { FieldError } from '../layout.js';
+import { Shown } from '../visible-text.js';
 
 /** The form field name of a connector parameter (prefixed so it never meets the wizard's own fields). */
 export function parameterFieldName(name: string): string {
@@ -18,14 +19,20 @@ export function checkboxMarkerName(name: string): string {
  */
 export function ParameterField(props: { def: ParameterDefinition; value: string | boolean | undefined; error: string | undefined }) {
   const { def, value, error } = props;
-  if (def.type === 'label') return <p class="help label-parameter">{def.text}</p>;
+  if (def.type === 'label') return <p class="help label-parameter">
+        <Shown text={def.text} />
+      </p>;
   if (def.type === 'divider') return <hr />;
   const id = `param-${def.name}`;
   const field = parameterFieldName(def.name);
   const label = def.label ?? def.name;
   const cls = error === undefined ? undefined : 'invalid';
   const required = 'required' in def && def.required === true;
-  const help = def.description === undefined ? null : <p class="help">{def.description}</p>;
+  const help = def.description === undefined ? null : (
+      <p class="help">
+        <Shown text={def.description} />
+      </p>
+    );
   const text = typeof value === 'string' ? value : undefined;
   let control;
   switch (def.type) {
@@ -84,7 +91,7 @@ export function ParameterField(props: { def: ParameterDefinition; value: string 
   return (
     <div class="field">
       <label for={id}>
-        {label}
+        <Shown text={label} />
         {required ? ' *' : ''}
       </label>
       {help}

@@ -7,6 +7,7 @@ import type { PageContext } from '../layout.js';
 import type { WizardState } from '../wizard-state.js';
 import { stepTitle } from '../wizard-state.js';
 import { ParameterField } from './parameter-field.js';
+import { Shown, visibleText } from '../visible-text.js';
 
 /** What a wizard page shows besides the state. */
 export interface WizardView {
@@ -42,7 +43,9 @@ function Properties(props: { state: WizardState; plugins: readonly PluginReport[
       <>
         <dl>
           <dt>Name</dt>
-          <dd id="name">{state.name}</dd>
+          <dd id="name">
+            <Shown text={state.name} />
+          </dd>
           <dt>Connector</dt>
           <dd id="package">{state.packageSpec}</dd>
         </dl>
@@ -71,7 +74,7 @@ function Properties(props: { state: WizardState; plugins: readonly PluginReport[
           <option value="">Choose a connector…</option>
           {props.plugins.map((p) => (
             <option value={p.name} selected={p.name === state.packageSpec} disabled={p.problem !== undefined}>
-              {`${p.name}@${p.version}${p.problem === undefined ? '' : ` (not loadable: ${p.problem})`}`}
+              {visibleText(`${p.name}@${p.version}${p.problem === undefined ? '' : ` (not loadable: ${p.problem})`}`)}
             </option>
           ))}
         </select>
@@ -102,7 +105,7 @@ function ObjectTypes(props: { state: WizardState; type: ObjectTypeDefinition | u
         <select id="objectType" name="objectType">
           {types.map((t) => (
             <option value={t.name} selected={t.name === state.objectType}>
-              {t.name}
+              {visibleText(t.name)}
             </option>
           ))}
         </select>
@@ -113,7 +116,7 @@ function ObjectTypes(props: { state: WizardState; type: ObjectTypeDefinition | u
         <p class="help">The attribute(s) that identify an object for good; the SCIM id is derived from their values.</p>
         {single.map((a) => (
           <label>
-            <input type="checkbox" name="anchor" value={a.name} id={`anchor-${a.name}`} checked={state.anchor?.includes(a.name) === true} /> {`${a.name} (${a.type})`}
+            <input type="checkbox" name="anchor" value={a.name} id={`anchor-${a.name}`} checked={state.anchor?.includes(a.name) === true} /> <Shown text={`${a.name} (${a.type})`} />
           </label>
         ))}
         <FieldError id="anchor" message={state.errors.anchor} />
@@ -129,7 +132,7 @@ function ObjectTypes(props: { state: WizardState; type: ObjectTypeDefinition | u
         <select name="dnAttribute" aria-label="DN attribute">
           {single.map((a) => (
             <option value={a.name} selected={a.name === state.dnAttribute}>
-              {a.name}
+              {visibleText(a.name)}
             </option>
           ))}
         </select>
@@ -165,7 +168,7 @@ function Attributes(props: { state: WizardState; type: ObjectTypeDefinition | un
                 </td>
                 <td>
                   <label for={`attr-${a.name}`} class="inline">
-                    {a.name}
+                    <Shown text={a.name} />
                   </label>
                   {anchor ? ' (anchor)' : ''}
                 </td>
@@ -199,7 +202,7 @@ function ScimMapping(props: { state: WizardState; served: readonly string[] }) {
             </option>
             {props.served.map((name) => (
               <option value={name} selected={mapping[target.path] === name}>
-                {name}
+                {visibleText(name)}
               </option>
             ))}
           </select>
@@ -226,7 +229,7 @@ function Deprovisioning(props: { state: WizardState; type: ObjectTypeDefinition 
           </option>
           {flags.map((a) => (
             <option value={`attribute:${a.name}`} selected={state.disable === `attribute:${a.name}`}>
-              {`Set attribute value: ${a.name}`}
+              {visibleText(`Set attribute value: ${a.name}`)}
             </option>
           ))}
         </select>
@@ -289,7 +292,9 @@ function Summary(props: { state: WizardState; values: Readonly<Record<string, Pa
     <>
       <dl>
         <dt>Name</dt>
-        <dd>{state.name}</dd>
+        <dd>
+          <Shown text={state.name} />
+        </dd>
         <dt>Connector</dt>
         <dd>{state.packageSpec}</dd>
         <dt>Autosync</dt>
@@ -298,8 +303,10 @@ function Summary(props: { state: WizardState; values: Readonly<Record<string, Pa
         <dd>{state.token !== '' ? 'as typed (not shown)' : state.editing === undefined ? 'generated at Finish, shown once' : 'unchanged'}</dd>
         {shown.map(([name, value]) => (
           <>
-            <dt>{name}</dt>
-            <dd class="mono">{isSecret(value) ? '(set, encrypted when saved)' : String(value)}</dd>
+            <dt>
+              <Shown text={name} />
+            </dt>
+            <dd class="mono">{isSecret(value) ? '(set, encrypted when saved)' : <Shown text={String(value)} />}</dd>
           </>
         ))}
         <dt>Object type</dt>
