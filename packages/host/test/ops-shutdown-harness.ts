@@ -12,7 +12,8 @@ const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.ur
 /**
  * A connector over a directory: `people/<login>.json` per person. Each write appends the login to
  * `started.log`, then waits until the file `release` exists, so a test holds writes in flight for as
- * long as it wants. Imports give every person the `label` parameter as their department.
+ * long as it wants; a write still waiting when the instance is closed fails. Imports give every
+ * person the `label` parameter as their department.
  */
 function gatedConnectorSource(): string {
   return `import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
@@ -41,6 +42,7 @@ export default defineConnector({
     const dir = String(values.dir);
     const people = path.join(dir, 'people');
     mkdirSync(people, { recursive: true });
+    let closed = false;
     return {
       async testConnection() {},
       async getSchema() { return schema; },
@@ -66,6 +68,8 @@ export default defineConnector({
               const login = String(change.anchor.login);
               appendFileSync(path.join(dir, 'started.log'), login + '\\n');
               while (!existsSync(path.join(dir, 'release'))) await new Promise((r) => setTimeout(r, 20));
+              // As a pool ends its connections: a write the host let through after close() fails.
+              if (closed) throw new Error('the connector instance was closed during the write');
               const file = path.join(people, login + '.json');
               const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
               const next = applyAttributeChanges(change.modification === 'add' ? {} : current, change.attributeChanges);
@@ -77,7 +81,7 @@ export default defineConnector({
           async close() {},
         };
       },
-      async close() {},
+      async close() { closed = true; },
     };
   },
 });

@@ -190,7 +190,11 @@ async function stopWithinDeadline(host: Host, server: RunningServer, deadline: n
   if (outcome === 'late') logger.warn('the shutdown deadline passed before every connector closed; exiting anyway');
 }
 
-/** Reloads the connectors, then the certificate (a certificate that cannot be used keeps the old one serving). */
+/**
+ * Reloads the certificate (one that cannot be used keeps the old one serving), then the connectors.
+ * The certificate goes first: replacing a connector waits for the writes running on the old
+ * instance, and a new certificate must not wait for them.
+ */
 async function reloadServing(options: {
   host: Host;
   store: Store;
@@ -201,26 +205,29 @@ async function reloadServing(options: {
   tls: boolean;
 }): Promise<HostReloadResult> {
   const { store, server, served, logger } = options;
-  const result: HostReloadResult = await reloadConnectors(options.host, store, options.loaded);
-  if (options.tls) {
-    let material: TlsMaterial;
-    try {
-      material = await loadTlsMaterial(await store.readSettings(), store.paths, { generate: false });
-      server.setCertificate(material.serverOptions);
-    } catch (error) {
-      result.certificateError = (error as Error).message;
-      logger.error({ err: { message: result.certificateError } }, 'the new certificate cannot be used; the old one is still served');
-      return result;
-    }
-    const changed = material.certificate.fingerprint256 !== served.certificate?.fingerprint256;
-    served.certificate = material.certificate;
-    result.certificate = { fingerprint256: material.certificate.fingerprint256, daysLeft: material.certificate.daysLeft };
-    if (changed) {
-      logger.info({ subject: material.certificate.subject, fingerprint256: material.certificate.fingerprint256, source: material.source }, 'serving a new certificate');
-      const record = await store.readRunRecord();
-      if (record?.pid === process.pid && record.port === server.port) await store.writeRunRecord({ ...record, fingerprint256: material.certificate.fingerprint256 });
-    }
-  }
+  const certificate = options.tls ? await reloadCertificate(store, server, served, logger) : {};
+  const result: HostReloadResult = { ...(await reloadConnectors(options.host, store, options.loaded)), ...certificate };
   logger.info({ reloaded: result.reloaded, failed: result.failed.map((f) => f.name) }, 'reloaded the configuration');
   return result;
+}
+
+/** Serves the certificate the settings name now to new connections, and records its fingerprint for the CLI. */
+async function reloadCertificate(store: Store, server: RunningServer, served: { certificate?: CertificateInfo }, logger: Logger): Promise<Pick<HostReloadResult, 'certificate' | 'certificateError'>> {
+  let material: TlsMaterial;
+  try {
+    material = await loadTlsMaterial(await store.readSettings(), store.paths, { generate: false });
+    server.setCertificate(material.serverOptions);
+  } catch (error) {
+    const certificateError = (error as Error).message;
+    logger.error({ err: { message: certificateError } }, 'the new certificate cannot be used; the old one is still served');
+    return { certificateError };
+  }
+  const changed = material.certificate.fingerprint256 !== served.certificate?.fingerprint256;
+  served.certificate = material.certificate;
+  if (changed) {
+    logger.info({ subject: material.certificate.subject, fingerprint256: material.certificate.fingerprint256, source: material.source }, 'serving a new certificate');
+    const record = await store.readRunRecord();
+    if (record?.pid === process.pid && record.port === server.port) await store.writeRunRecord({ ...record, fingerprint256: material.certificate.fingerprint256 });
+  }
+  return { certificate: { fingerprint256: material.certificate.fingerprint256, daysLeft: material.certificate.daysLeft } };
 }
