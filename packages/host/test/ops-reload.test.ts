@@ -89,4 +89,19 @@ describe('ecmahost serve reloads connectors and the certificate without dropping
     const again = await host.run('reload');
     expect(again.stdout).toContain('Reloaded connectors: none changed.');
   }, 120_000);
+
+  it('/metrics carries the seconds the served certificate has left', async () => {
+    const ca = await readFile(path.join(host.dataDir, 'tls', 'self-signed.crt'), 'utf8');
+    const metrics = await httpsRequest(`https://127.0.0.1:${host.serve.port}/metrics`, { ca });
+    const seconds = Number(/^ecmahost_certificate_expiry_seconds (-?\d+)$/m.exec(metrics.body)?.[1]);
+    const left = (new Date(new X509Certificate(ca).validTo).getTime() - Date.now()) / 1000;
+    expect(Math.abs(seconds - left)).toBeLessThan(120);
+  });
+
+  it('ecmahost reload without a running host says so and fails', async () => {
+    expect(await host.serve.stop()).toBe(0);
+    const reloaded = await host.run('reload');
+    expect(reloaded.code).toBe(1);
+    expect(reloaded.stderr).toContain(`no host is serving ${host.dataDir}: start it with "ecmahost serve".`);
+  }, 60_000);
 });
