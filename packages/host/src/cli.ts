@@ -36,4 +36,16 @@ else {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // SIGHUP does not exist on Windows; there `ecmahost reload` asks the host over /admin.
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    running.reload().then(
+      (result) => {
+        process.stderr.write(`SIGHUP: reloaded connectors: ${result.reloaded.join(', ') || 'none changed'}${result.certificate ? `; serving certificate ${result.certificate.fingerprint256}` : ''}\n`);
+        for (const failure of result.failed) process.stderr.write(`SIGHUP: kept ${failure.name} as it was: ${failure.error}\n`);
+        if (result.certificateError !== undefined) process.stderr.write(`SIGHUP: kept the certificate as it was: ${result.certificateError}\n`);
+      },
+      (error: unknown) => process.stderr.write(`SIGHUP: reload failed: ${(error as Error).message}\n`),
+    );
+  });
 }

@@ -15,9 +15,10 @@ export type { OpsErrorCode, Store, RunRecord, HostSettings, TlsSettings, DataDir
 export { describeCertificate, generateSelfSignedCertificate, loadTlsMaterial, TLS_MIN_VERSION, EXPIRY_WARNING_DAYS } from './tls/index.js';
 export type { CertificateInfo, TlsMaterial } from './tls/index.js';
 export { startServer } from './server/start-server.js';
-export type { StartServerOptions, RunningServer } from './server/start-server.js';
+export type { StartServerOptions, RunningServer, ShutdownReport } from './server/start-server.js';
 export { runHost } from './server/run-host.js';
-export type { RunHostOptions, RunningHost } from './server/run-host.js';
+export type { RunHostOptions, RunningHost, HostReloadResult } from './server/run-host.js';
+export type { ConnectorReloadResult } from './admin/connector-reload.js';
 export { createAdminRoutes } from './admin/routes.js';
 export type { AdminRoutesOptions } from './admin/routes.js';
 export { runCli, createProgram } from './cli/program.js';

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isSecret } from '@ecmahost/sdk';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
@@ -8,6 +7,8 @@ import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import type { Host } from '../host.js';
 import { isLoopback, requestClient } from '../middleware/client-address.js';
 import type { Store } from '../store/store.js';
+import { reloadConnectors } from './connector-reload.js';
+import type { ConnectorReloadResult } from './connector-reload.js';
 import { createConnectorRoutes } from './connector-routes.js';
 
 /** Options of {@link createAdminRoutes}. */
@@ -20,8 +21,13 @@ export interface AdminRoutesOptions {
   allowRemote: boolean;
   /** Addresses of trusted TLS proxies (`trustProxy` in host.yaml): their requests' client is the `X-Forwarded-For` one. */
   trustProxy?: readonly string[];
-  /** The configurations the host was started with, to tell what a reload changes. */
-  loaded: readonly ConnectorInstanceConfig[];
+  /**
+   * The configurations the host was started with, to tell what a reload changes. A map is used as
+   * it is, so a caller reloading by other means (SIGHUP) shares the routes' record.
+   */
+  loaded: readonly ConnectorInstanceConfig[] | Map<string, ConnectorInstanceConfig>;
+  /** Replaces what `POST /reload` does (the served host also reloads its certificate); default {@link reloadConnectors}. */
+  reload?: () => Promise<ConnectorReloadResult>;
 }
 
 type AdminEnv = { Bindings: Partial<HttpBindings> };
@@ -30,13 +36,7 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-// A comparable form of a configuration: secrets revealed (they are compared, never sent).
-function fingerprint(config: ConnectorInstanceConfig): string {
-  const parameters = Object.fromEntries(Object.entries(config.parameters).map(([k, v]) => [k, isSecret(v) ? { secret: v.reveal() } : v]));
-  return JSON.stringify({ ...config, tokenHash: '', parameters });
-}
-
-function problem(c: Context, status: 400 | 401 | 403 | 404 | 500, error: string): Response {
+function problem(c: Context, status: 400 | 401 | 403 | 404 | 500 | 503, error: string): Response {
   return c.json({ error }, status);
 }
 
@@ -51,7 +51,7 @@ function problem(c: Context, status: 400 | 401 | 403 | 404 | 500, error: string)
 export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
   const { host, store } = options;
   const expected = digest(options.adminToken);
-  const loaded = new Map(options.loaded.map((c) => [c.name, c]));
+  const loaded = options.loaded instanceof Map ? options.loaded : new Map(options.loaded.map((c) => [c.name, c]));
   const admin = new Hono<AdminEnv>();
 
   admin.use('*', async (c, next) => {
@@ -100,51 +100,13 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
     try {
       return c.json(host.queryCache(name, c.req.query('filter'), paging));
     } catch (error) {
+      // The statuses SCIM answers for the same query: a bad filter, or a connector that cannot answer yet.
       const status = (error as { status?: number }).status;
-      return problem(c, status === 400 ? 400 : 500, (error as Error).message);
+      return problem(c, status === 400 || status === 503 ? status : 500, (error as Error).message);
     }
   });
 
-  admin.post('/reload', async (c) => {
-    const names = await store.listConnectorNames();
-    const wanted = new Map<string, ConnectorInstanceConfig>();
-    const failed: { name: string; error: string }[] = [];
-    for (const name of names) {
-      try {
-        wanted.set(name, await store.readConnector(name));
-      } catch (error) {
-        // An unreadable file leaves the running instance as it is.
-        failed.push({ name, error: (error as Error).message });
-      }
-    }
-    const reloaded: string[] = [];
-    for (const name of host.connectorNames()) {
-      if (!names.includes(name)) {
-        await host.removeConnector(name);
-        loaded.delete(name);
-        reloaded.push(name);
-      }
-    }
-    for (const [name, config] of wanted) {
-      const before = loaded.get(name);
-      // A connector may be running without being in `loaded` (the console adds connectors to the
-      // running host itself): replace it rather than add it a second time.
-      try {
-        if (!host.connectorNames().includes(name)) await host.addConnector(config);
-        else if (before === undefined || fingerprint(before) !== fingerprint(config)) await host.replaceConnector(config);
-        else if (before.tokenHash !== config.tokenHash) host.rotateToken(name, config.tokenHash);
-        else continue;
-      } catch (error) {
-        // The host opens a changed configuration before it stops the old instance: a refusal
-        // leaves the old one serving, and the caller hears the connector's message.
-        failed.push({ name, error: (error as Error).message });
-        continue;
-      }
-      loaded.set(name, config);
-      reloaded.push(name);
-    }
-    return c.json({ reloaded, failed });
-  });
+  admin.post('/reload', async (c) => c.json(await (options.reload ?? (() => reloadConnectors(host, store, loaded)))()));
 
   return admin;
 }

@@ -1,9 +1,10 @@
 import type { Writable } from 'node:stream';
 import type { Prompter } from './prompter.js';
 
-/** What a running `serve` hands back to the bin, which stops it on SIGINT/SIGTERM. */
+/** What a running `serve` hands back to the bin, which stops it on SIGINT/SIGTERM and reloads it on SIGHUP. */
 export interface ServingHandle {
   stop(): Promise<void>;
+  reload(): Promise<{ reloaded: string[]; failed: { name: string; error: string }[]; certificate?: { fingerprint256: string }; certificateError?: string }>;
 }
 
 /** Everything a CLI command touches outside itself, so tests and the bin can supply it. */

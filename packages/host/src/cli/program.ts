@@ -16,6 +16,7 @@ import { connectorListCommand, connectorRemoveCommand, connectorSetCommand, conn
 import { initCommand } from './commands/init.js';
 import { pluginsListCommand } from './commands/plugins.js';
 import { pluginsInstallCommand, pluginsRemoveCommand, pluginsSearchCommand } from './commands/plugins-market.js';
+import { reloadCommand } from './commands/reload.js';
 import { serveCommand } from './commands/serve.js';
 import { serviceInstallCommand, serviceStatusCommand, serviceUninstallCommand } from './commands/service.js';
 import type { ServiceFlags } from './commands/service.js';
@@ -95,6 +96,11 @@ export function createProgram(ctx: CliContext): Command {
     .option('--bind <address>', 'address to listen on (default: all)')
     .option('--insecure-http', 'serve plain HTTP (also ECMAHOST_INSECURE_HTTP=1); only behind a TLS proxy')
     .action((flags, command: Command) => serveCommand(ctx, dataDirOf(command), flags));
+
+  program
+    .command('reload')
+    .description('make the running host re-read its connectors and certificate (as SIGHUP does), keeping connections and unchanged caches')
+    .action(async (_flags, command: Command) => reloadCommand(ctx, await storeOf(command)));
 
   const service = program.command('service').description('run the host as a service of the operating system (systemd, launchd, WinSW)');
   addServiceOptions(service.command('install').description('write the service definition running "ecmahost serve" on the data directory, and enable and start it where its manager runs'))

@@ -51,6 +51,8 @@ export class ExportGateway {
   readonly #metrics: HostMetrics;
   readonly #writes: KeyedLock;
   readonly #serial: boolean;
+  #inFlight = 0;
+  readonly #idleWaiters: (() => void)[] = [];
   readonly #onReach: (error: unknown) => void;
   #errors = 0;
 
@@ -78,7 +80,17 @@ export class ExportGateway {
    * connector that does not declare `concurrentOperations` gets them one at a time.
    */
   exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
-    return this.#writes.run(this.#serial ? '' : key, work);
+    this.#inFlight += 1;
+    return this.#writes.run(this.#serial ? '' : key, work).finally(() => {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves once no write is running or waiting: the instance may then be closed without failing one. */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Sends one change in its own export session. */

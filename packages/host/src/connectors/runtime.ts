@@ -19,6 +19,19 @@ const MAX_FIRST_IMPORT_RETRY_MS = 10 * 60_000;
 
 /** How long `stop()` waits for a running import to end. */
 const STOP_GRACE_MS = 2000;
+/** How long `stop()` lets running SCIM writes finish before it closes the instance under a hung one. */
+const STOP_WRITES_GRACE_MS = 30_000;
+
+/** Waits for `work`, at most `ms`. */
+async function withinGrace(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([work, grace]);
+  clearTimeout(timer);
+}
 
 /**
  * Where a connector instance is in its life. `degraded`: it answers from its cache, but its last
@@ -106,6 +119,8 @@ export class ConnectorRuntime {
   readonly #deps: RuntimeDependencies;
   readonly #log: Logger;
   readonly #abort = new AbortController();
+  /** Set while `stop()` waits for running writes; no new request reaches a stopping instance. */
+  #draining = false;
   readonly #watermarkFile: WatermarkFile;
   #opened: Opened | undefined;
   #watermark: string | undefined;
@@ -148,7 +163,8 @@ export class ConnectorRuntime {
   get ready(): ServingConnector | undefined {
     const serving = this.#opened?.serving;
     // A degraded connector still answers reads from its cache; its writes fail as the target does.
-    return (this.#state === 'ready' || this.#state === 'degraded') && serving?.open.cache.state === 'ready' ? serving : undefined;
+    // While a stop lets running writes finish, they still record their outcome in the cache.
+    return (this.#state === 'ready' || this.#state === 'degraded' || this.#draining) && serving?.open.cache.state === 'ready' ? serving : undefined;
   }
 
   /** Replaces the token hash without touching the running connector. */
@@ -268,14 +284,14 @@ export class ConnectorRuntime {
     this.#abort.abort();
     this.#state = 'stopped';
     // Give a running import a moment to see the abort; a connector stuck in a page must not hang shutdown.
-    if (this.#running) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, STOP_GRACE_MS);
-        timer.unref();
-      });
-      await Promise.race([this.#running.run.catch(() => undefined), grace]);
-      clearTimeout(timer);
+    if (this.#running) await withinGrace(this.#running.run.catch(() => undefined), STOP_GRACE_MS);
+    // A reload replaces an instance while SCIM writes run on it: they finish before it closes. A
+    // shutdown reaches this only after its requests ended or were cut at its deadline.
+    const gateway = this.#opened?.serving.gateway;
+    if (gateway) {
+      this.#draining = true;
+      await withinGrace(gateway.idle(), STOP_WRITES_GRACE_MS);
+      this.#draining = false;
     }
     await this.#opened?.serving.open.instance.close().catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'close failed'));
   }

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { reloadConnectors } from '../admin/connector-reload.js';
+import type { ConnectorReloadResult } from '../admin/connector-reload.js';
 import { createAdminRoutes } from '../admin/routes.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { loadDefinition } from '../plugins/connector-loading.js';
@@ -11,8 +13,9 @@ import { OpsError } from '../store/errors.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import type { CertificateInfo } from '../tls/certificate-info.js';
-import { EXPIRY_WARNING_DAYS } from '../tls/certificate-info.js';
+import { watchCertificateExpiry } from '../tls/expiry-watch.js';
 import { loadTlsMaterial } from '../tls/load-tls.js';
+import type { TlsMaterial } from '../tls/load-tls.js';
 import type { RunningServer } from './start-server.js';
 import { startServer } from './start-server.js';
 
@@ -36,9 +39,27 @@ export interface RunningHost {
   server: RunningServer;
   /** `https://<host name>:<port>`, the base of the tenant URLs. */
   baseUrl: string;
-  certificate?: CertificateInfo;
-  /** Stops serving, then stops the connectors; removes the run record. */
+  /** The certificate served to new connections (changes on reload); none over plain HTTP. */
+  readonly certificate: CertificateInfo | undefined;
+  /**
+   * Stops within the `shutdownTimeoutSeconds` setting: stops accepting, lets running requests
+   * finish (answering 503 those still running at the deadline), then stops imports and closes the
+   * connectors; removes the run record.
+   */
   stop(): Promise<void>;
+  /**
+   * Re-reads the connector files and the certificate (SIGHUP, `ecmahost reload`) without dropping
+   * connections or the cache of unchanged connectors.
+   */
+  reload(): Promise<HostReloadResult>;
+}
+
+/** What {@link RunningHost.reload} did. */
+export interface HostReloadResult extends ConnectorReloadResult {
+  /** The certificate now served to new connections. */
+  certificate?: { fingerprint256: string; daysLeft: number };
+  /** Why the certificate was kept as it was (the file could not be read or used). */
+  certificateError?: string;
 }
 
 /** The port to serve: the explicit one, else `ECMAHOST_PORT`, else the settings'. */
@@ -78,7 +99,6 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   if (material) {
     const cert = material.certificate;
     if (material.generated) logger.info({ subject: cert.subject, sans: cert.subjectAltNames, file: store.paths.selfSignedCert }, 'generated a self-signed certificate');
-    if (cert.daysLeft < EXPIRY_WARNING_DAYS) logger.warn({ daysLeft: cert.daysLeft, notAfter: cert.validTo.toISOString() }, 'the certificate expires soon: run "ecmahost cert generate" or install a new one');
   } else {
     logger.warn('serving plain HTTP (--insecure-http): Entra\'s agent requires HTTPS; use this only behind a TLS-terminating proxy or for local tests');
   }
@@ -99,11 +119,16 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
         .then((config) => store.writeConnector({ ...config, tokenHash }))
         .catch((error: unknown) => logger.warn({ connector: name, err: { message: (error as Error).message } }, 'could not store the upgraded token hash'));
     },
-    ...(material ? { certificate: { notAfter: material.certificate.validTo } } : {}),
+    // Read through a getter: a reload changes the served certificate.
+    ...(material ? { certificate: { get notAfter() { return served.certificate?.validTo ?? new Date(0); } } } : {}),
   });
+  const served: { certificate?: CertificateInfo } = material ? { certificate: material.certificate } : {};
+  const stopExpiryWatch = material ? watchCertificateExpiry(() => served.certificate?.validTo ?? new Date(0), logger, host.metrics.registry) : () => undefined;
+  const loaded = new Map(connectors.map((c) => [c.name, c]));
+  let reload: () => Promise<HostReloadResult> = () => Promise.reject(new Error('the host is not serving yet'));
   host.app.route(
     '/admin',
-    createAdminRoutes({ host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, loaded: connectors }),
+    createAdminRoutes({ host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, loaded, reload: () => reload() }),
   );
   // Activity is kept only for the connectors this host serves (now, after rotations and removals).
   const activity = new ActivityLog({ isServed: (name) => host.connectorNames().includes(name) });
@@ -113,9 +138,12 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   try {
     server = await startServer({ fetch: adminConsole.wrapFetch(host.app.fetch), port, ...(options.bind === undefined ? {} : { hostname: options.bind }), ...(material ? { tls: material.serverOptions } : {}) });
   } catch (error) {
+    stopExpiryWatch();
     await host.stop();
     throw error;
   }
+  const runningServer = server;
+  reload = () => reloadServing({ host, store, loaded, server: runningServer, served, logger, tls: material !== undefined });
   await store.writeRunRecord({
     pid: process.pid,
     port: server.port,
@@ -125,20 +153,86 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   });
   const baseUrl = `${server.protocol}://${settings.hostName}:${server.port}`;
   logger.info({ url: baseUrl, connectors: connectors.map((c) => `${baseUrl}/ecma2host_${c.name}/scim`), console: `${baseUrl}/console`, certificate: material?.source }, 'ecmahost is serving');
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
     host,
     store,
     server,
     baseUrl,
-    ...(material ? { certificate: material.certificate } : {}),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.close();
-      await host.stop();
-      const record = await store.readRunRecord();
-      if (record?.pid === process.pid && record.port === server.port) await store.clearRunRecord();
+    get certificate() {
+      return served.certificate;
     },
+    stop() {
+      stopping ??= (async () => {
+        stopExpiryWatch();
+        await stopWithinDeadline(host, runningServer, Date.now() + settings.shutdownTimeoutSeconds * 1000, logger);
+        const record = await store.readRunRecord();
+        if (record?.pid === process.pid && record.port === runningServer.port) await store.clearRunRecord();
+        // The bin exits right after: the asynchronous log destination would lose the last lines.
+        await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      })();
+      return stopping;
+    },
+    reload: () => reload(),
   };
+}
+
+/**
+ * The shutdown order: stop accepting and let running requests finish (cut with 503 at the
+ * deadline), then stop imports and close the connectors — bounded by the same deadline, since a
+ * connector stuck in a call must not keep a service manager waiting until it kills the host.
+ */
+async function stopWithinDeadline(host: Host, server: RunningServer, deadline: number, logger: Logger): Promise<void> {
+  const { cut } = await server.shutdown(deadline);
+  if (cut > 0) logger.warn({ requests: cut }, 'the shutdown deadline passed: requests still running were answered 503');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
+    timer.unref();
+  });
+  const outcome = await Promise.race([host.stop().then(() => 'stopped' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') logger.warn('the shutdown deadline passed before every connector closed; exiting anyway');
+}
+
+/**
+ * Reloads the certificate (one that cannot be used keeps the old one serving), then the connectors.
+ * The certificate goes first: replacing a connector waits for the writes running on the old
+ * instance, and a new certificate must not wait for them.
+ */
+async function reloadServing(options: {
+  host: Host;
+  store: Store;
+  loaded: Map<string, ConnectorInstanceConfig>;
+  server: RunningServer;
+  served: { certificate?: CertificateInfo };
+  logger: Logger;
+  tls: boolean;
+}): Promise<HostReloadResult> {
+  const { store, server, served, logger } = options;
+  const certificate = options.tls ? await reloadCertificate(store, server, served, logger) : {};
+  const result: HostReloadResult = { ...(await reloadConnectors(options.host, store, options.loaded)), ...certificate };
+  logger.info({ reloaded: result.reloaded, failed: result.failed.map((f) => f.name) }, 'reloaded the configuration');
+  return result;
+}
+
+/** Serves the certificate the settings name now to new connections, and records its fingerprint for the CLI. */
+async function reloadCertificate(store: Store, server: RunningServer, served: { certificate?: CertificateInfo }, logger: Logger): Promise<Pick<HostReloadResult, 'certificate' | 'certificateError'>> {
+  let material: TlsMaterial;
+  try {
+    material = await loadTlsMaterial(await store.readSettings(), store.paths, { generate: false });
+    server.setCertificate(material.serverOptions);
+  } catch (error) {
+    const certificateError = (error as Error).message;
+    logger.error({ err: { message: certificateError } }, 'the new certificate cannot be used; the old one is still served');
+    return { certificateError };
+  }
+  const changed = material.certificate.fingerprint256 !== served.certificate?.fingerprint256;
+  served.certificate = material.certificate;
+  if (changed) {
+    logger.info({ subject: material.certificate.subject, fingerprint256: material.certificate.fingerprint256, source: material.source }, 'serving a new certificate');
+    const record = await store.readRunRecord();
+    if (record?.pid === process.pid && record.port === server.port) await store.writeRunRecord({ ...record, fingerprint256: material.certificate.fingerprint256 });
+  }
+  return { certificate: { fingerprint256: material.certificate.fingerprint256, daysLeft: material.certificate.daysLeft } };
 }

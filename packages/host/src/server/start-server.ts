@@ -1,20 +1,30 @@
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
 import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
+import { scimJson } from '../middleware/scim-response.js';
+import { ScimError } from '../scim/errors.js';
 import type { TlsMaterial } from '../tls/load-tls.js';
 import { OpsError } from '../store/errors.js';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
   /** The application's fetch handler (`host.app.fetch`). */
-  fetch: (request: Request) => Response | Promise<Response>;
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
   /** TCP port; 0 picks a free one. */
   port: number;
   /** Bind address; all interfaces when absent. */
   hostname?: string;
   /** Certificate material; absent only when the admin asked for plain HTTP. */
   tls?: TlsMaterial['serverOptions'];
+}
+
+/** What {@link RunningServer.shutdown} reports. */
+export interface ShutdownReport {
+  /** Requests still running at the deadline, answered 503. */
+  cut: number;
 }
 
 /** A listening server. */
@@ -24,7 +34,20 @@ export interface RunningServer {
   readonly server: ServerType;
   /** Stops accepting connections and resolves when open ones have ended (idle ones are closed). */
   close(): Promise<void>;
+  /**
+   * Stops accepting connections, closes idle keep-alive connections at once and lets running
+   * requests finish (their connections close after the answer). Requests still running at
+   * `deadline` (epoch ms) are answered 503 with `Retry-After`, then every connection is closed.
+   */
+  shutdown(deadline: number): Promise<ShutdownReport>;
+  /** Serves a new certificate to new TLS connections; open connections keep theirs. */
+  setCertificate(tls: SecureContextOptions): void;
 }
+
+/** Seconds a client is told to wait after a request cut by a shutdown: a service manager restarts the host within that. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 30;
+/** How long the 503s written at the deadline get to reach their clients before the connections are destroyed. */
+const CUT_FLUSH_MS = 1000;
 
 /**
  * Starts the node server for a Hono app: HTTPS with the given certificate (TLS 1.2 minimum),
@@ -32,16 +55,43 @@ export interface RunningServer {
  * port is taken or cannot be bound.
  */
 export function startServer(options: StartServerOptions): Promise<RunningServer> {
+  // Each running request can be answered 503 by a shutdown that reached its deadline.
+  const cutters = new Set<() => void>();
+  const fetch = (request: Request, env?: unknown): Promise<Response> =>
+    new Promise<Response>((resolve, reject) => {
+      const cut = (): void => resolve(scimJson(new ScimError(503, undefined, 'The host is shutting down; retry shortly.').toJSON(), 503, { 'retry-after': String(SHUTDOWN_RETRY_AFTER_SECONDS) }));
+      cutters.add(cut);
+      Promise.resolve()
+        .then(() => options.fetch(request, env))
+        .then(resolve, reject)
+        .finally(() => cutters.delete(cut));
+    });
   return new Promise((resolve, reject) => {
-    const base = { fetch: options.fetch, port: options.port, ...(options.hostname === undefined ? {} : { hostname: options.hostname }) };
+    const base = { fetch, port: options.port, ...(options.hostname === undefined ? {} : { hostname: options.hostname }) };
     const server = options.tls
       ? serve({ ...base, createServer: createHttpsServer, serverOptions: options.tls }, onListening)
       : serve(base, onListening);
     const protocol = options.tls ? 'https' : 'http';
+    const sockets = new Set<Socket>();
+    const answering = new Set<ServerResponse>();
+    let stopping = false;
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    server.on('request', (_request, response: ServerResponse) => {
+      answering.add(response);
+      // During a shutdown every answer closes its connection, so no keep-alive outlives it.
+      if (stopping) response.shouldKeepAlive = false;
+      response.once('close', () => answering.delete(response));
+    });
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'is already in use (another ecmahost or service?)' : `cannot be opened: ${error.message}`;
       reject(new OpsError('invalid-argument', `port ${options.port} ${why}. Choose another with --port or ECMAHOST_PORT.`, { cause: error }));
     });
+    const closeIdle = (): void => {
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    };
     function onListening(info: AddressInfo): void {
       resolve({
         protocol,
@@ -51,8 +101,35 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
           new Promise<void>((done) => {
             server.close(() => done());
             // Keep-alive connections would hold close() open until they time out.
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+            closeIdle();
           }),
+        shutdown: (deadline) =>
+          new Promise<ShutdownReport>((done) => {
+            stopping = true;
+            for (const response of answering) if (!response.headersSent) response.shouldKeepAlive = false;
+            let timer: NodeJS.Timeout | undefined;
+            let cut = 0;
+            // Also reached after a cut: the 503s close their connections like any answer.
+            server.close(() => {
+              clearTimeout(timer);
+              done({ cut });
+            });
+            // Idle ones include a connection that sent nothing yet; one halfway through sending a
+            // request is not idle and gets its answer.
+            closeIdle();
+            timer = setTimeout(() => {
+              cut = cutters.size;
+              for (const answer of [...cutters]) answer();
+              setTimeout(() => {
+                for (const socket of sockets) socket.destroy();
+                done({ cut });
+              }, CUT_FLUSH_MS).unref();
+            }, Math.max(0, deadline - Date.now() - CUT_FLUSH_MS));
+            timer.unref();
+          }),
+        setCertificate: (tls) => {
+          if ('setSecureContext' in server) server.setSecureContext(tls);
+        },
       });
     }
   });

@@ -38,11 +38,19 @@ export interface HostSettings {
    * `/metrics` needs `Authorization: Bearer <admin credential>`.
    */
   publicHealthDetails: boolean;
+  /**
+   * Seconds a stop (SIGTERM, SIGINT, a service stop) lets running requests finish before it answers
+   * them 503 and exits. Below the 40 s WinSW and systemd's 90 s give a stop before they kill.
+   */
+  shutdownTimeoutSeconds: number;
 }
+
+/** The default of {@link HostSettings.shutdownTimeoutSeconds}. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
 
 /** The default settings for a new data directory. */
 export function defaultHostSettings(): HostSettings {
-  return { port: DEFAULT_PORT, hostName: os.hostname(), tls: { mode: 'self-signed' }, adminAllowRemote: false, trustProxy: [], publicHealthDetails: false };
+  return { port: DEFAULT_PORT, hostName: os.hostname(), tls: { mode: 'self-signed' }, adminAllowRemote: false, trustProxy: [], publicHealthDetails: false, shutdownTimeoutSeconds: DEFAULT_SHUTDOWN_TIMEOUT_SECONDS };
 }
 
 // A known plain text encrypted under the host key and kept in host.yaml: opening the data
@@ -65,7 +73,15 @@ export function verifyKeyCheck(key: Buffer, keyCheck: string, origin: string): v
 export function settingsToData(settings: HostSettings, key: Buffer): Record<string, unknown> {
   const tls: Record<string, unknown> = { ...settings.tls };
   if ('passphrase' in settings.tls && settings.tls.passphrase !== undefined) tls.passphrase = encryptValue(key, settings.tls.passphrase.reveal());
-  return { port: settings.port, hostName: settings.hostName, tls, adminAllowRemote: settings.adminAllowRemote, ...(settings.trustProxy.length > 0 ? { trustProxy: settings.trustProxy } : {}), ...(settings.publicHealthDetails ? { publicHealthDetails: true } : {}) };
+  return {
+    port: settings.port,
+    hostName: settings.hostName,
+    tls,
+    adminAllowRemote: settings.adminAllowRemote,
+    ...(settings.trustProxy.length > 0 ? { trustProxy: settings.trustProxy } : {}),
+    ...(settings.publicHealthDetails ? { publicHealthDetails: true } : {}),
+    shutdownTimeoutSeconds: settings.shutdownTimeoutSeconds,
+  };
 }
 
 function fail(origin: string, message: string): never {
@@ -95,6 +111,10 @@ export function settingsFromData(data: unknown, key: Buffer, origin: string): Ho
   }
   const publicHealthDetails = d.publicHealthDetails ?? false;
   if (typeof publicHealthDetails !== 'boolean') fail(origin, 'publicHealthDetails must be true or false');
+  const shutdownTimeoutSeconds = d.shutdownTimeoutSeconds ?? defaults.shutdownTimeoutSeconds;
+  if (typeof shutdownTimeoutSeconds !== 'number' || !Number.isFinite(shutdownTimeoutSeconds) || shutdownTimeoutSeconds < 1 || shutdownTimeoutSeconds > 3600) {
+    fail(origin, 'shutdownTimeoutSeconds must be a number of seconds between 1 and 3600');
+  }
   const rawTls = (d.tls ?? { mode: 'self-signed' }) as Record<string, unknown>;
   let tls: TlsSettings;
   switch (rawTls.mode) {
@@ -112,7 +132,7 @@ export function settingsFromData(data: unknown, key: Buffer, origin: string): Ho
     default:
       fail(origin, 'tls.mode must be self-signed, pem or pfx');
   }
-  return { port, hostName, tls, adminAllowRemote, trustProxy, publicHealthDetails };
+  return { port, hostName, tls, adminAllowRemote, trustProxy, publicHealthDetails, shutdownTimeoutSeconds };
 }
 
 /** Renders `host.yaml`, with the key check and a header saying what the file is. */

@@ -64,7 +64,7 @@ export async function certGenerateCommand(ctx: CliContext, store: Store, flags: 
   }
   say(ctx, `Generated a self-signed certificate in ${store.paths.selfSignedCert}`);
   printCertificate(ctx, info, 'self-signed');
-  say(ctx, 'Restart the host to serve it; Entra\'s agent machine must trust it (see docs/admin/certificates.md).');
+  say(ctx, 'Run "ecmahost reload" (or restart the host) to serve it; Entra\'s agent machine must trust it (see docs/admin/certificates.md).');
 }
 
 /** `ecmahost cert use`: serve the admin's PEM pair or PFX file (checked before it is saved). */
@@ -75,5 +75,5 @@ export async function certUseCommand(ctx: CliContext, store: Store, flags: TlsFl
   const material = await loadTlsMaterial(settings, store.paths);
   await store.writeSettings(settings);
   printCertificate(ctx, material.certificate, material.source);
-  say(ctx, 'Saved. Restart the host to serve it.');
+  say(ctx, 'Saved. Run "ecmahost reload" (or restart the host) to serve it.');
 }
