@@ -1,0 +1,164 @@
+// Issue 18, Done-when line 2: `ecmahost connector add` offers the AD LDS preset and SQL Server, and
+// what it stores validates, through the built binary as an admin runs it. AD LDS stands in as a
+// private slapd loaded with AD LDS's schema (objectGUID bytes, uSNChanged written as AD would have);
+// no SQL Server can run here, so the SQL Server path is shown to pass every page's validation and
+// to stop only where tedious dials a server that is not there.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Attribute, type Client } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rootClient } from '../../../../plugins/generic-ldap/test/ldap-target.js';
+import { freePort, liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
+import { eventually, httpsRequest, startServe, useCliWorkspace } from '../cli-harness.js';
+import { EXT } from '../fixtures/fixture-host.js';
+
+const skip = slapdSkipReason();
+const SCHEMA = fileURLToPath(new URL('../../../../plugins/generic-ldap/test/fixtures/adlds-schema.ldif', import.meta.url));
+const TOKEN = 'adlds-preset-token-0123456789abcdef';
+// Microsoft's documented System.Guid pair: the text form AD tools show and the bytes AD stores.
+const GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
+const GUID_BYTES = Buffer.from('C98B91356D19EA409779889D79B753F0', 'hex');
+
+/** The flags an admin types for AD LDS: the connection and the preset, nothing of the Global page but the container. */
+function adldsAddArgs(name: string, slapd: Slapd, users: string): string[] {
+  return [
+    'connector', 'add', name, '--package', '@ecmahost/connector-generic-ldap',
+    '--param', 'directoryType=adlds',
+    '--param', 'host=127.0.0.1', '--param', `port=${slapd.port}`, '--param', 'security=StartTLS', '--param', `caCertificate=${slapd.caFile}`,
+    '--param', 'binding=Simple', '--param', `bindDn=${slapd.bindDn}`, '--param', `bindPassword=${slapd.bindPassword}`,
+    '--param', `containers=${users}`,
+    '--dn-attribute=-dn-', '--scim', 'userName=cn', '--delete-flow', 'delete', '--autosync', '0', '--token', TOKEN,
+  ];
+}
+
+describe.skipIf(skip !== undefined)(liveTitle('connector add with the AD LDS preset over slapd with the AD LDS schema (built binary)', skip), () => {
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-adlds-preset-' });
+  const { run, env } = workspace;
+  let slapd: Slapd;
+  let root: Client;
+  let users: string;
+
+  beforeAll(async () => {
+    slapd = await startSlapd({ schemaLdifFile: SCHEMA, accesslog: false });
+    root = await rootClient(slapd);
+    users = `cn=Users,${slapd.baseDn}`;
+    await root.add(users, { objectClass: 'container', cn: 'Users', uSNChanged: '2' });
+    await root.add(`cn=Ada Lovelace,${users}`, [
+      new Attribute({ type: 'objectClass', values: ['user'] }),
+      new Attribute({ type: 'cn', values: ['Ada Lovelace'] }),
+      new Attribute({ type: 'displayName', values: ['Ada'] }),
+      new Attribute({ type: 'objectGUID', values: [GUID_BYTES] }),
+      new Attribute({ type: 'uSNChanged', values: ['10'] }),
+    ]);
+    const init = await run('init', '--host-name', 'localhost');
+    expect(init.code, init.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await root?.unbind();
+    await slapd?.stop();
+  });
+
+  it('stores the preset (class user, anchor objectGUID, usnChanged, unicodePwd), tests it, and serves the user with its GUID text', async () => {
+    const added = await run(...adldsAddArgs('AdLds', slapd, users));
+    expect(added.code, added.stderr).toBe(0);
+    const stored = await readFile(path.join(workspace.dataDir, 'connectors', 'AdLds.yaml'), 'utf8');
+    expect(stored).toMatch(/^objectType: user$/m);
+    expect(stored).toMatch(/^anchor:\n {2}- objectGUID$/m);
+    expect(stored).toMatch(/^ {2}directoryType: adlds$/m);
+    expect(stored).toMatch(/^ {2}objectClasses: user$/m);
+    expect(stored).toMatch(/^ {2}anchor: objectGUID$/m);
+    expect(stored).toMatch(/^ {2}deltaMethod: usnChanged$/m);
+    expect(stored).toMatch(/^ {2}passwordAttribute: unicodePwd$/m);
+    expect(stored).not.toContain(slapd.bindPassword);
+
+    const tested = await run('connector', 'test', 'AdLds');
+    expect(tested.code, tested.stderr).toBe(0);
+    expect(tested.stdout).toContain('succeeded.');
+
+    const serve = await startServe(workspace.dataDir, env);
+    try {
+      const ca = await readFile(path.join(workspace.dataDir, 'tls', 'self-signed.crt'), 'utf8');
+      const filter = encodeURIComponent('userName eq "Ada Lovelace"');
+      const url = `https://localhost:${serve.port}/ecma2host_AdLds/scim/Users?filter=${filter}`;
+      // The first import runs in the background after the start; a refusal is returned at once.
+      const found = await eventually(async () => {
+        const answer = await httpsRequest(url, { ca, token: TOKEN });
+        return answer.status !== 200 || (answer.json() as { totalResults: number }).totalResults > 0 ? answer : undefined;
+      }, 'the first import of Ada');
+      expect(found.status, found.body).toBe(200);
+      expect(found.json()).toMatchObject({ totalResults: 1, Resources: [{ userName: 'Ada Lovelace', [EXT]: { objectGUID: GUID, '-dn-': `cn=Ada Lovelace,${users}` } }] });
+    } finally {
+      await serve.stop();
+    }
+  }, 60_000);
+});
+
+describe('connector add with SQL Server (built binary, no SQL Server reachable)', () => {
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-mssql-preset-' });
+  const { run } = workspace;
+  const connectorFiles = async () => (existsSync(path.join(workspace.dataDir, 'connectors')) ? await readdir(path.join(workspace.dataDir, 'connectors')) : []);
+  const mssqlArgs = (name: string, port: number, extra: string[] = []) => [
+    'connector', 'add', name, '--package', '@ecmahost/connector-generic-sql',
+    '--param', 'dialect=mssql', '--param', 'host=127.0.0.1', '--param', `port=${port}`,
+    '--param', 'database=CONTOSO', '--param', 'user=ecmahost', '--param', 'password=Pa55w.rd-not-stored',
+    '--param', 'table=Employees', '--param', 'anchorColumns=ContosoLogin',
+    ...extra,
+  ];
+
+  beforeAll(async () => {
+    const init = await run('init', '--host-name', 'localhost');
+    expect(init.code, init.stderr).toBe(0);
+  });
+
+  it('passes every page and stops only at the connection test, naming the server, and writes no file', async () => {
+    // A loopback port nothing listens on: tedious really dials it and is refused.
+    const port = await freePort();
+    const added = await run(...mssqlArgs('Contoso', port));
+    expect(added.code).toBe(1);
+    expect(added.stderr).toContain(`error: Generic SQL: Cannot reach 127.0.0.1:${port}:`);
+    expect(added.stderr).toContain('Check the server name and port, and that the database is running.');
+    expect(added.stderr).not.toContain('invalid values');
+    expect(added.stdout + added.stderr).not.toContain('Pa55w.rd-not-stored');
+    expect(await connectorFiles()).toEqual([]);
+  }, 30_000);
+
+  it('dials the server with tedious: a listener that hangs up at once sees the connection, and the error names it', async () => {
+    const dialled: Socket[] = [];
+    const listener = createServer((socket) => {
+      dialled.push(socket);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = listener.address() as AddressInfo;
+      const added = await run(...mssqlArgs('HungUp', port));
+      expect(added.code).toBe(1);
+      expect(added.stderr).toContain(`127.0.0.1:${port}`);
+      expect(added.stderr).not.toContain('invalid values');
+      expect(dialled.length).toBeGreaterThan(0);
+      expect(await connectorFiles()).toEqual([]);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  }, 30_000);
+
+  it('refuses an unknown TLS mode and a password inside the connection URL by validation, naming the parameter', async () => {
+    const port = await freePort();
+    const tls = await run(...mssqlArgs('BadTls', port, ['--param', 'tls=sometimes']));
+    expect(tls.code).toBe(1);
+    expect(tls.stderr).toContain('invalid values on the connectivity page:\n  - TLS (tls): TLS must be one of: disabled, required, required-no-verify.');
+    expect(tls.stderr).not.toContain(`127.0.0.1:${port}`);
+    const url = await run(
+      'connector', 'add', 'BadUrl', '--package', '@ecmahost/connector-generic-sql',
+      '--param', 'dialect=mssql', '--param', `connectionUrl=mssql://ecmahost:s3cret-pw@127.0.0.1:${port}/CONTOSO`,
+      '--param', 'table=Employees', '--param', 'anchorColumns=ContosoLogin',
+    );
+    expect(url.code).toBe(1);
+    expect(url.stderr).toContain('Connection URL (connectionUrl): The connection URL contains a password');
+    expect(url.stdout + url.stderr).not.toContain('s3cret-pw');
+    expect(await connectorFiles()).toEqual([]);
+  }, 30_000);
+});
