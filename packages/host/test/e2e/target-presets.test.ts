@@ -8,11 +8,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSecret } from '@ecmahost/sdk';
 import { Attribute, type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootClient } from '../../../../plugins/generic-ldap/test/ldap-target.js';
 import { freePort, liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
-import { eventually, httpsRequest, startServe, useCliWorkspace } from '../cli-harness.js';
+import { openStore } from '../../src/store/store.js';
+import { KEYS, Terminal, eventually, hasScript, httpsRequest, startServe, useCliWorkspace } from '../cli-harness.js';
 import { EXT } from '../fixtures/fixture-host.js';
 
 const skip = slapdSkipReason();
@@ -21,6 +23,19 @@ const TOKEN = 'adlds-preset-token-0123456789abcdef';
 // Microsoft's documented System.Guid pair: the text form AD tools show and the bytes AD stores.
 const GUID = '35918bc9-196d-40ea-9779-889d79b753f0';
 const GUID_BYTES = Buffer.from('C98B91356D19EA409779889D79B753F0', 'hex');
+
+const { DOWN, ENTER } = KEYS;
+
+/**
+ * A stored configuration as a comparable value: the salted token hash left out, the secret
+ * decrypted, and optional parameters left empty left out (the prompts store them as "", flags omit
+ * them; the connector reads both as unset).
+ */
+async function comparableConfig(dataDir: string, name: string, env: NodeJS.ProcessEnv): Promise<unknown> {
+  const config = await (await openStore(dataDir, env)).readConnector(name);
+  const parameters = Object.entries(config.parameters).filter(([, v]) => v !== '').map(([k, v]) => [k, isSecret(v) ? { secret: v.reveal() } : v]);
+  return { ...config, tokenHash: 'salted', parameters: Object.fromEntries(parameters) };
+}
 
 /** The flags an admin types for AD LDS: the connection and the preset, nothing of the Global page but the container. */
 function adldsAddArgs(name: string, slapd: Slapd, users: string): string[] {
@@ -93,6 +108,45 @@ describe.skipIf(skip !== undefined)(liveTitle('connector add with the AD LDS pre
     } finally {
       await serve.stop();
     }
+  }, 60_000);
+
+  it.skipIf(!hasScript())(`stores the same configuration when adlds is chosen at the prompts${hasScript() ? '' : ' — skipped: util-linux "script" is needed for a pseudo-terminal'}`, async () => {
+    // Another data directory, so the connector has the same name as the one the test above added by flags.
+    const promptsDir = path.join(workspace.dir, 'prompts-data');
+    expect((await run('-d', promptsDir, 'init', '--host-name', 'localhost')).code).toBe(0);
+    const schemaFlags = ['--dn-attribute=-dn-', '--scim', 'userName=cn', '--delete-flow', 'delete', '--autosync', '0', '--token', TOKEN];
+    const term = new Terminal(['-d', promptsDir, 'connector', 'add', 'AdLds', '--package', '@ecmahost/connector-generic-ldap', ...schemaFlags], env, workspace.dir);
+    try {
+      await term.waitFor('connectivity parameters');
+      await term.answer('Directory type', DOWN + ENTER);
+      await term.answer('Host — ', `127.0.0.1${ENTER}`);
+      await term.answer('Port (optional)', `${slapd.port}${ENTER}`);
+      await term.answer('Connection security', ENTER);
+      await term.answer('Allow unencrypted connection', ENTER);
+      await term.answer('Binding (optional)', ENTER);
+      await term.answer('Bind DN', `${slapd.bindDn}${ENTER}`);
+      await term.answer('Password (optional)', `${slapd.bindPassword}${ENTER}`);
+      await term.answer('CA certificates', `${slapd.caFile}${ENTER}`);
+      for (const label of ['Certificate name', 'Client certificate', 'Client key', 'Connection timeout', 'Operation timeout', 'Connections (optional)']) await term.answer(label, ENTER);
+      // The Global page starts from the preset: every answer below is the offered one but the container.
+      await term.waitFor('global parameters');
+      for (const label of ['Object classes', 'Anchor (optional)', 'Include operational attributes', 'Attribute aliases']) await term.answer(label, ENTER);
+      await term.answer('Containers', `${users}${ENTER}`);
+      for (const label of ['DN template', 'Delta import', 'Change log DN', 'Password attribute', 'Password set']) await term.answer(label, ENTER);
+      await term.answer('Anchor attribute(s)', ENTER);
+      await term.answer('Attributes to serve', ENTER);
+      await term.answer('Treat as single value', ENTER);
+      await term.answer('Disable flow', ENTER);
+      await term.waitFor('Added connector AdLds');
+      expect(await term.exited).toBe(0);
+    } finally {
+      term.kill();
+    }
+    const fromPrompts = await comparableConfig(promptsDir, 'AdLds', env);
+    expect(fromPrompts).toMatchObject({ objectType: 'user', anchor: ['objectGUID'], parameters: { directoryType: 'adlds', objectClasses: 'user', anchor: 'objectGUID', deltaMethod: 'usnChanged', passwordAttribute: 'unicodePwd', passwordMethod: 'attribute' } });
+    expect(fromPrompts).toEqual(await comparableConfig(workspace.dataDir, 'AdLds', env));
+    const tested = await run('-d', promptsDir, 'connector', 'test', 'AdLds');
+    expect(tested.code, tested.stderr).toBe(0);
   }, 60_000);
 });
 
