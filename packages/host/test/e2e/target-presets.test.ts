@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootClient } from '../../../../plugins/generic-ldap/test/ldap-target.js';
 import { freePort, liveTitle, type Slapd, slapdSkipReason, startSlapd } from '../../../../plugins/generic-ldap/test/slapd.js';
 import { openStore } from '../../src/store/store.js';
-import { KEYS, Terminal, eventually, hasScript, httpsRequest, startServe, useCliWorkspace } from '../cli-harness.js';
+import { KEYS, type ServeProcess, Terminal, eventually, hasScript, httpsRequest, startServe, useCliWorkspace } from '../cli-harness.js';
+import { type ConsoleSession, headingOf, signInToConsole } from '../fixtures/console-session.js';
 import { EXT } from '../fixtures/fixture-host.js';
 
 const skip = slapdSkipReason();
@@ -214,5 +215,93 @@ describe('connector add with SQL Server (built binary, no SQL Server reachable)'
     expect(url.stderr).toContain('Connection URL (connectionUrl): The connection URL contains a password');
     expect(url.stdout + url.stderr).not.toContain('s3cret-pw');
     expect(await connectorFiles()).toEqual([]);
+  }, 30_000);
+});
+
+describe('the console wizard offers SQL Server and the AD LDS preset (ecmahost serve, real HTTP)', () => {
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-console-presets-' });
+  const { run, env } = workspace;
+  let serve: ServeProcess;
+  let session: ConsoleSession;
+  const page = async () => (await session.get('/console/wizard')).text();
+  const next = (form: Record<string, string | string[]>) => session.post('/console/wizard', { nav: 'next', ...form });
+  const startWizard = async (name: string, connectorPackage: string) => {
+    // A wizard left open by an earlier test is cancelled, as an admin clicks Cancel.
+    await session.post('/console/wizard', { nav: 'cancel' });
+    expect(headingOf(await (await session.get('/console/wizard?new=1')).text())).toBe('New connector: Properties');
+    const properties = await next({ name, package: connectorPackage, autosync: '0', token: '' });
+    expect(properties.status, await properties.text()).toBe(303);
+  };
+
+  beforeAll(async () => {
+    const init = await run('init', '--host-name', 'localhost');
+    expect(init.code, init.stderr).toBe(0);
+    // Plain HTTP on loopback keeps the requests to Node's fetch; the console is the same over TLS.
+    serve = await startServe(workspace.dataDir, env, ['--port', '0', '--insecure-http']);
+    const adminToken = (await readFile(path.join(workspace.dataDir, 'admin-token'), 'utf8')).trim();
+    session = await signInToConsole(`http://127.0.0.1:${serve.port}`, adminToken);
+  });
+  afterAll(async () => {
+    await serve?.stop();
+  });
+
+  it('lists mssql among the databases, and takes SQL Server answers up to the connection test', async () => {
+    await startWizard('Contoso', '@ecmahost/connector-generic-sql');
+    let html = await page();
+    expect(html).toContain('<option value="mssql">mssql</option>');
+    const sqlServer = { 'p.dialect': 'mssql', 'p.host': '127.0.0.1', 'p.database': 'CONTOSO', 'p.user': 'ecmahost', 'p.password': 'Pa55w.rd-not-stored', 'p.tls': 'disabled' };
+    // A password inside the connection URL is refused next to its field (the form keeps what was
+    // typed, so the admin can take the password out of it).
+    const withPassword = await next({ ...sqlServer, 'p.connectionUrl': 'mssql://ecmahost:s3cret-pw@127.0.0.1/CONTOSO' });
+    expect(withPassword.status).toBe(400);
+    html = await withPassword.text();
+    expect(html).toMatch(/id="error-connectionUrl"[^>]*>The connection URL contains a password/);
+    // A loopback port nothing listens on: every page validates, and leaving the connector's pages
+    // (connection test, then schema discovery) fails only on the connection, naming the server.
+    const port = await freePort();
+    expect((await next({ ...sqlServer, 'p.connectionUrl': '', 'p.port': String(port) })).status).toBe(303);
+    expect(headingOf(await page())).toBe('New connector: Schema 1');
+    expect((await next({})).status).toBe(303);
+    expect(headingOf(await page())).toBe('New connector: Schema 2');
+    expect((await next({ 'p.table': 'Employees' })).status).toBe(303);
+    expect(headingOf(await page())).toBe('New connector: Schema 3');
+    expect((await next({ 'p.anchorColumns': 'ContosoLogin' })).status).toBe(303);
+    for (const heading of ['Schema 4', 'Global', 'Run step']) {
+      html = await page();
+      expect(headingOf(html)).toBe(`New connector: ${heading}`);
+      if (heading !== 'Run step') expect((await next({})).status).toBe(303);
+    }
+    const left = await next({});
+    expect(left.status).toBe(400);
+    html = await left.text();
+    expect(headingOf(html)).toBe('New connector: Run step');
+    expect(html).toContain(`<div class="failure" role="alert" id="page-error">Connection test or schema discovery failed: Generic SQL: Cannot reach 127.0.0.1:${port}:`);
+    expect(html).not.toMatch(/id="error-[A-Za-z]+"/);
+    expect(html).not.toContain('Pa55w.rd-not-stored');
+  }, 30_000);
+
+  it('lists adlds among the directory types, and the Global page then starts from the AD LDS preset', async () => {
+    await startWizard('AdLds', '@ecmahost/connector-generic-ldap');
+    let html = await page();
+    expect(html).toContain('<select id="param-directoryType" name="p.directoryType"><option value="generic" selected="">generic</option><option value="adlds">adlds</option></select>');
+    const port = await freePort();
+    const connectivity = await next({ 'p.directoryType': 'adlds', 'p.host': '127.0.0.1', 'p.port': String(port), 'p.security': 'StartTLS', 'p.binding': 'Simple', 'p.bindDn': 'CN=svc,CN=Users,DC=contoso,DC=com', 'p.bindPassword': 'svc-password' });
+    expect(connectivity.status, await connectivity.text()).toBe(303);
+    html = await page();
+    expect(headingOf(html)).toBe('New connector: Global');
+    // The Global page starts from the preset; nothing of the server is needed for it (none listens).
+    expect(html).toContain('<input type="text" id="param-objectClasses" name="p.objectClasses" value="user"');
+    expect(html).toContain('<input type="text" id="param-anchor" name="p.anchor" value="objectGUID"');
+    expect(html).toContain('<option value="usnChanged" selected="">usnChanged</option>');
+    expect(html).toContain('<input type="text" id="param-passwordAttribute" name="p.passwordAttribute" value="unicodePwd"');
+    expect(html).toContain('<option value="attribute" selected="">attribute</option>');
+    // Leaving the connector's pages tests the connection: the only error is the server not answering.
+    const left = await next({ 'p.objectClasses': 'user', 'p.anchor': 'objectGUID', 'p.deltaMethod': 'usnChanged', 'p.passwordAttribute': 'unicodePwd', 'p.passwordMethod': 'attribute', 'present.includeOperationalAttributes': '1' });
+    expect(left.status).toBe(400);
+    html = await left.text();
+    expect(headingOf(html)).toBe('New connector: Global');
+    expect(html).toContain(`id="page-error">Connection test or schema discovery failed:`);
+    expect(html).toContain(`127.0.0.1:${port}`);
+    expect(html).not.toMatch(/id="error-[A-Za-z]+"/);
   }, 30_000);
 });
