@@ -77,7 +77,7 @@ describe.skipIf(skip !== undefined)(liveTitle('connector add with the AD LDS pre
     await slapd?.stop();
   });
 
-  it('stores the preset (class user, anchor objectGUID, usnChanged, unicodePwd), tests it, and serves the user with its GUID text', async () => {
+  it('stores the preset (class user, anchor objectGUID, usnChanged, unicodePwd), tests it, serves the user with its GUID text and resets its unicodePwd', async () => {
     const added = await run(...adldsAddArgs('AdLds', slapd, users));
     expect(added.code, added.stderr).toBe(0);
     const stored = await readFile(path.join(workspace.dataDir, 'connectors', 'AdLds.yaml'), 'utf8');
@@ -106,6 +106,18 @@ describe.skipIf(skip !== undefined)(liveTitle('connector add with the AD LDS pre
       }, 'the first import of Ada');
       expect(found.status, found.body).toBe(200);
       expect(found.json()).toMatchObject({ totalResults: 1, Resources: [{ userName: 'Ada Lovelace', [EXT]: { objectGUID: GUID, '-dn-': `cn=Ada Lovelace,${users}` } }] });
+      // A password reset from Entra reaches AD LDS's unicodePwd over the StartTLS connection the preset needs.
+      const id = (found.json() as { Resources: { id: string }[] }).Resources[0]?.id ?? '';
+      const reset = await httpsRequest(`https://localhost:${serve.port}/ecma2host_AdLds/scim/Users/${id}`, {
+        ca,
+        token: TOKEN,
+        method: 'PATCH',
+        body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'password', value: 'N3w-Passw0rd!' }] },
+      });
+      expect(reset.status, reset.body).toBe(200);
+      // AD's form: the password in double quotes, UTF-16LE (MS-ADTS §3.1.1.3.1.5.1).
+      const quoted = Buffer.from('"N3w-Passw0rd!"', 'utf16le').toString('base64');
+      expect(await slapd.ldapsearch(`cn=Ada Lovelace,${users}`, '(objectClass=*)', ['unicodePwd'], 'base')).toContain(`unicodePwd:: ${quoted}`);
     } finally {
       await serve.stop();
     }
