@@ -1,6 +1,6 @@
 import { defineConnector } from '@ecmahost/sdk';
 import { describe, expect, it } from 'vitest';
-import { checkParameterPage, nextParameterPage } from './parameter-pages.js';
+import { checkParameterPage, nextParameterPage, pageValues } from './parameter-pages.js';
 
 // The LDAP connector's shape: security "None" needs a box ticked, and the rule names only "security".
 const connector = defineConnector({
@@ -46,5 +46,18 @@ describe('parameter pages', () => {
     const asked = new Set(['security', 'allowUnencrypted', 'port', 'table']);
     const next = await nextParameterPage(connector, { page: 'schema', pageNumber: 1 }, {}, asked);
     expect(next).toBeUndefined();
+  });
+});
+
+describe('pageValues', () => {
+  it('stores a blank answer of a parameter without a default as an omitted flag would: not at all', () => {
+    const defs = [
+      { name: 'serverName', type: 'string', label: 'TLS server name' },
+      { name: 'port', type: 'string', label: 'Port', default: '389' },
+      { name: 'bindPassword', type: 'encryptedString', label: 'Password' },
+    ] as const;
+    expect(pageValues(defs, { serverName: '', port: '', bindPassword: '' })).toEqual({ port: '', bindPassword: expect.anything() });
+    expect(pageValues(defs, { serverName: 'ldap.example', port: '636' })).toEqual({ serverName: 'ldap.example', port: '636' });
+    expect(pageValues(defs, {})).toEqual({ port: '389' });
   });
 });

@@ -45,6 +45,19 @@ export async function nextParameterPage(
   return undefined;
 }
 
+/**
+ * A page's answers as stored: normalised by the SDK, and a text left empty where the parameter has
+ * no default dropped, so a blank prompt or form field stores what an omitted flag stores (nothing)
+ * and every front-end writes the same file.
+ */
+export function pageValues(defs: readonly ParameterDefinition[], raw: Readonly<Record<string, unknown>>): Record<string, ParameterValue> {
+  const values: Record<string, ParameterValue> = normalizeParameterValues(defs, raw);
+  for (const def of defs) {
+    if (values[def.name] === '' && def.type !== 'encryptedString' && !('default' in def && def.default !== undefined && def.default !== '')) delete values[def.name];
+  }
+  return values;
+}
+
 /** What {@link checkParameterPage} found. */
 export interface PageCheck {
   /** The page's values, normalised (secrets as `Secret`). */
@@ -69,7 +82,7 @@ export async function checkParameterPage(
   raw: Readonly<Record<string, RawAnswer | ParameterValue>>,
   before: Readonly<Record<string, ParameterValue>>,
 ): Promise<PageCheck> {
-  const values = normalizeParameterValues(page.defs, raw);
+  const values = pageValues(page.defs, raw);
   const asked = page.defs.filter(holdsValue).map((d) => d.name);
   const declarative = checkParameterValues(page.defs, values);
   if (declarative.length > 0) {

@@ -18,7 +18,8 @@ export function shownParameters(parameters: Readonly<Record<string, ParameterVal
   return shown;
 }
 
-function withoutUrlPassword(value: string): string {
+/** `value` with the password of a URL-shaped value (`scheme://user:password@host`) masked; anything else as it is. */
+export function withoutUrlPassword(value: string): string {
   // Only values that look like URLs are parsed; `new URL` throws on everything else.
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
   let url: URL;

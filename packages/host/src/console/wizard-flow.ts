@@ -1,11 +1,11 @@
-import { holdsValue, normalizeParameterValues } from '@ecmahost/sdk';
+import { holdsValue } from '@ecmahost/sdk';
 import type { ConnectorDefinition, ParameterDefinition, ParameterValue } from '@ecmahost/sdk';
 import { MIN_TOKEN_LENGTH, generateToken, hashToken } from '../auth/token.js';
 import type { ConnectorInstanceConfig, DisableFlow } from '../config/connector-config.js';
 import { buildConnectorConfig } from '../configure/build-config.js';
 import type { RunProfileAnswers } from '../configure/build-config.js';
 import { connectorNameProblem } from '../configure/connector-name.js';
-import { checkParameterPage, nextParameterPage } from '../configure/parameter-pages.js';
+import { checkParameterPage, nextParameterPage, pageValues } from '../configure/parameter-pages.js';
 import type { ParameterStep } from '../configure/parameter-pages.js';
 import type { SchemaAnswers, SchemaIssue } from '../configure/schema-choices.js';
 import { checkSchemaAnswers, defaultSchemaAnswers } from '../configure/schema-choices.js';
@@ -39,7 +39,7 @@ export function valuesOf(state: WizardState, steps: readonly WizardStep[]): Reco
   const values: Record<string, ParameterValue> = {};
   for (const step of steps) {
     const defs = state.pages.get(stepKey(step));
-    if (defs !== undefined) Object.assign(values, normalizeParameterValues(defs, state.raw));
+    if (defs !== undefined) Object.assign(values, pageValues(defs, state.raw));
   }
   return values;
 }

@@ -28,13 +28,13 @@ const GUID_BYTES = Buffer.from('C98B91356D19EA409779889D79B753F0', 'hex');
 const { DOWN, ENTER } = KEYS;
 
 /**
- * A stored configuration as a comparable value: the salted token hash left out, the secret
- * decrypted, and optional parameters left empty left out (the prompts store them as "", flags omit
- * them; the connector reads both as unset).
+ * A stored configuration as a comparable value: the salted token hash left out and the secret
+ * decrypted. Optional parameters left blank at the prompts are stored as flags store them (not at
+ * all), so nothing else is normalised.
  */
 async function comparableConfig(dataDir: string, name: string, env: NodeJS.ProcessEnv): Promise<unknown> {
   const config = await (await openStore(dataDir, env)).readConnector(name);
-  const parameters = Object.entries(config.parameters).filter(([, v]) => v !== '').map(([k, v]) => [k, isSecret(v) ? { secret: v.reveal() } : v]);
+  const parameters = Object.entries(config.parameters).map(([k, v]) => [k, isSecret(v) ? { secret: v.reveal() } : v]);
   return { ...config, tokenHash: 'salted', parameters: Object.fromEntries(parameters) };
 }
 
@@ -262,12 +262,14 @@ describe('the console wizard offers SQL Server and the AD LDS preset (ecmahost s
     let html = await page();
     expect(html).toContain('<option value="mssql">mssql</option>');
     const sqlServer = { 'p.dialect': 'mssql', 'p.host': '127.0.0.1', 'p.database': 'CONTOSO', 'p.user': 'ecmahost', 'p.password': 'Pa55w.rd-not-stored', 'p.tls': 'disabled' };
-    // A password inside the connection URL is refused next to its field (the form keeps what was
-    // typed, so the admin can take the password out of it).
+    // A password inside the connection URL is refused next to its field; the form shown again keeps
+    // the URL with its password masked, so the password never goes back to the browser.
     const withPassword = await next({ ...sqlServer, 'p.connectionUrl': 'mssql://ecmahost:s3cret-pw@127.0.0.1/CONTOSO' });
     expect(withPassword.status).toBe(400);
     html = await withPassword.text();
     expect(html).toMatch(/id="error-connectionUrl"[^>]*>The connection URL contains a password/);
+    expect(html).not.toContain('s3cret-pw');
+    expect(html).toContain('value="mssql://ecmahost:***@127.0.0.1/CONTOSO"');
     // A loopback port nothing listens on: every page validates, and leaving the connector's pages
     // (connection test, then schema discovery) fails only on the connection, naming the server.
     const port = await freePort();

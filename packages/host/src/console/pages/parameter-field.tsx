@@ -1,6 +1,7 @@
 import type { ParameterDefinition } from '@ecmahost/sdk';
 import { FieldError } from '../layout.js';
 import { Shown } from '../visible-text.js';
+import { withoutUrlPassword } from '../../configure/shown-parameters.js';
 
 /** The form field name of a connector parameter (prefixed so it never meets the wizard's own fields). */
 export function parameterFieldName(name: string): string {
@@ -33,7 +34,9 @@ export function ParameterField(props: { def: ParameterDefinition; value: string 
         <Shown text={def.description} />
       </p>
     );
-  const text = typeof value === 'string' ? value : undefined;
+  // A URL typed with its password is refused (the password belongs in the encrypted field); the form
+  // shown again must not carry it back to the browser.
+  const text = typeof value === 'string' ? withoutUrlPassword(value) : undefined;
   let control;
   switch (def.type) {
     case 'string':
