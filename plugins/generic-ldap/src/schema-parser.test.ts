@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fuzzParameters } from '../test/fuzz.js';
 import { parseAttributeType, parseObjectClass } from './schema-parser.js';
 
 describe('RFC 4512 schema descriptions', () => {
@@ -52,7 +53,7 @@ describe('schema descriptions under arbitrary input (property-based)', () => {
           }
         }
       }),
-      { seed: 4_512, numRuns: 2_000 },
+      fuzzParameters(4_512, 2_000),
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fuzzParameters } from '../test/fuzz.js';
 import { isConnectorError } from '@ecmahost/sdk';
 import { formatWatermark, parseWatermark } from './watermark.js';
 
@@ -36,7 +37,7 @@ describe('stored watermarks under arbitrary input (property-based)', () => {
           expect(isConnectorError(error) && error.code).toBe('invalid-watermark');
         }
       }),
-      { seed: 40, numRuns: 2_000 },
+      fuzzParameters(40, 2_000),
     );
   });
 });

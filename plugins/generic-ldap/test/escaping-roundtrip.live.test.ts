@@ -1,6 +1,7 @@
 import type { ConnectorInstance, CSEntryChange, ExportSession } from '@ecmahost/sdk';
 import { attributeChange, attributeChangesOf, silentLogger } from '@ecmahost/sdk';
 import fc from 'fast-check';
+import { FUZZ_TIMEOUT_MS, fuzzParameters } from './fuzz.js';
 import type { Client, Entry } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rdnOf } from '../src/escape.js';
@@ -78,9 +79,9 @@ describe.skipIf(skip !== undefined)(liveTitle('DN and filter escaping round trip
           expect(deleted?.error).toBeUndefined();
         }
       }),
-      { seed: SEED, numRuns: RUNS },
+      fuzzParameters(SEED, RUNS),
     );
-  }, 120_000);
+  }, FUZZ_TIMEOUT_MS);
 
   it('names an entry from the DN template with any value, and finds it again by that value as its anchor', async () => {
     const { ou, session } = await exporter((container) => ({ anchor: 'uid', dnTemplate: `uid={uid},${container}` }));
@@ -102,7 +103,7 @@ describe.skipIf(skip !== undefined)(liveTitle('DN and filter escaping round trip
         expect(deleted?.error).toBeUndefined();
         expect((await root.search(ou, { scope: 'one', attributes: ['1.1'] })).searchEntries).toEqual([]);
       }),
-      { seed: SEED, numRuns: LOOKUP_RUNS },
+      fuzzParameters(SEED, LOOKUP_RUNS),
     );
-  }, 120_000);
+  }, FUZZ_TIMEOUT_MS);
 });
