@@ -193,17 +193,37 @@ async function mysqlDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * Every better-sqlite3 object a test opens stays reachable until the test process exits: on Node
+ * 24.19+ better-sqlite3 12 aborts the process when a garbage collection outside JavaScript
+ * finalises a database or statement (see `retained` in src/dialects/sqlite.ts). A test process
+ * opens a bounded number of them.
+ */
+const retainedSqlite = new Set<object>();
+
 function sqliteDatabase(): TestDatabase {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-gsql-'));
   const file = path.join(dir, 'test.db');
   const db = new Database(file);
+  retainedSqlite.add(db);
+  // One statement per text, kept (the fuzz suites send thousands of queries).
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (text: string): Database.Statement => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      statement = db.prepare(text);
+      statements.set(text, statement);
+      retainedSqlite.add(statement);
+    }
+    return statement;
+  };
   return {
     dialect: 'sqlite',
     connection: { dialect: 'sqlite', connectionUrl: file },
     prefix: '',
     id: (n) => `"${n}"`,
     async query(text, params = []) {
-      const statement = db.prepare(text);
+      const statement = prepare(text);
       const bound = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
       return statement.reader ? (statement.all(...bound) as Record<string, unknown>[]) : (statement.run(...bound), []);
     },
