@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from './fixtures/sqlite-file.js';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
@@ -68,7 +68,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
     await initStore(dataDir, { settings: { hostName: 'localhost' }, env: {} });
     adminToken = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     dbFile = path.join(dir, 'hr.sqlite');
-    const db = new Database(dbFile);
+    const db = openSqliteFile(dbFile);
     db.exec("CREATE TABLE Employees (ContosoLogin TEXT NOT NULL PRIMARY KEY, FirstName TEXT, LastName TEXT, Email TEXT CHECK (Email LIKE '%@%'), IsActive BOOLEAN NOT NULL DEFAULT 1)");
     const insert = db.prepare('INSERT INTO Employees (ContosoLogin, FirstName, LastName, Email) VALUES (?, ?, ?, ?)');
     for (const login of SEEDED) insert.run(login, login.toUpperCase(), 'Seeded', `${login}@example.test`);
@@ -258,7 +258,7 @@ describe.skipIf(!haveChromium && !requireLive)('admin console in Chromium (skipp
 
     // An import run from the page, its progress followed to completion: rows another application
     // added to the table directly are in the cache afterwards.
-    const db = new Database(dbFile);
+    const db = openSqliteFile(dbFile);
     const insert = db.prepare('INSERT INTO Employees (ContosoLogin, FirstName, LastName, Email) VALUES (?, ?, ?, ?)');
     db.transaction(() => {
       for (let i = 0; i < ADDED_DIRECTLY; i++) insert.run(`bulk${i}`, `Bulk${i}`, 'Direct', `bulk${i}@example.test`);

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './fixtures/sqlite-file.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT_MS, DEMO, ensureBuilt, cleanEnv, cli, httpsRequest, tempDir } from './cli-harness.js';
 
@@ -73,7 +74,7 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
   const database = () => path.join(dataDir, 'demo', 'contoso.db');
   const scim = (pathAndQuery: string, options: { method?: string; body?: unknown } = {}) => httpsRequest(`${tenant}${pathAndQuery}`, { ca, token, ...options });
   const row = (login: string) => {
-    const db = new Database(database(), { readonly: true });
+    const db = openSqliteFile(database(), { readonly: true });
     try {
       return db.prepare('SELECT * FROM Employees WHERE ContosoLogin = ?').get(login) as Record<string, unknown> | undefined;
     } finally {
@@ -82,7 +83,7 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
   };
   /** Opens the file read-write, as an admin's tool would after a crash (a read-only connection cannot recover a WAL). */
   const withDatabase = <T>(fn: (db: Database.Database) => T): T => {
-    const db = new Database(database());
+    const db = openSqliteFile(database());
     try {
       return fn(db);
     } finally {
@@ -180,7 +181,7 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
   });
 
   it('a row inserted straight into the database appears after ecmahost connector import GenericSQL', async () => {
-    const db = new Database(database());
+    const db = openSqliteFile(database());
     try {
       db.prepare('INSERT INTO Employees (ContosoLogin, FirstName, LastName, Email, IsActive) VALUES (?, ?, ?, ?, 1)').run('carlos', 'Carlos', 'Slattery', 'carlos@contoso.com');
     } finally {
@@ -194,7 +195,7 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
   });
 
   it('runs its database in WAL mode, and a user acknowledged with 201 survives kill -9 of the host', async () => {
-    expect(withDatabase((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+    expect(withDatabase((db) => db.prepare('PRAGMA journal_mode').pluck().get())).toBe('wal');
     const created = await scim('/Users', { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'dmitri', name: { givenName: 'Dmitri', familyName: 'Ivanov' }, active: true } });
     expect(created.status, created.body).toBe(201);
     demo.child.kill('SIGKILL');

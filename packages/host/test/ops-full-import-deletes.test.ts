@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './fixtures/sqlite-file.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freshContainer, rootClient } from '../../../plugins/generic-ldap/test/ldap-target.js';
@@ -54,7 +55,7 @@ describe.skipIf(skip !== undefined)(liveTitle('the scheduled full import removes
     for (const uid of ['alice', 'bob']) await ldap.add(`uid=${uid},${ou}`, { objectClass: ['inetOrgPerson'], uid, cn: uid, sn: 'Test' });
     await ldap.unbind();
     dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-ops-full-'));
-    db = new Database(path.join(dir, 'employees.db'));
+    db = openSqliteFile(path.join(dir, 'employees.db'));
     db.exec(`CREATE TABLE Employees (ContosoLogin TEXT PRIMARY KEY, FirstName TEXT NOT NULL, LastModified DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')));
       INSERT INTO Employees (ContosoLogin, FirstName) VALUES ('alice', 'Alice'), ('bob', 'Bob');`);
   });

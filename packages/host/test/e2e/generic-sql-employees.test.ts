@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from '../fixtures/sqlite-file.js';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -98,7 +98,7 @@ async function employeesDb(dialect: Dialect): Promise<EmployeesDb> {
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'ecmahost-gsql-e2e-'));
   const file = path.join(dir, 'employees.db');
-  const db = new Database(file);
+  const db = openSqliteFile(file);
   db.exec(`CREATE TABLE Employees (ContosoLogin TEXT PRIMARY KEY, FirstName TEXT NOT NULL, LastName TEXT NOT NULL, Email TEXT,
     InternalGUID TEXT DEFAULT (lower(hex(randomblob(16)))), AzureID TEXT, textID TEXT, IsActive BOOLEAN,
     LastModified DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')))`);
