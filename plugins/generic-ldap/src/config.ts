@@ -3,6 +3,8 @@ import type { ParameterValues, Secret } from '@ecmahost/sdk';
 import { ConnectorError, readParameters } from '@ecmahost/sdk';
 import { validateParameters, DELTA_METHODS, PASSWORD_METHODS } from './parameters.js';
 import { withPresetDefaults } from './presets.js';
+import type { ParsedDn } from './escape.js';
+import { formatDn, parseDn } from './escape.js';
 
 /** Everything the connector needs from its configuration, read and checked once at `open`. */
 export interface LdapConfig {
@@ -24,6 +26,11 @@ export interface LdapConfig {
   changeLogDn: string | undefined;
   passwordAttribute: string;
   passwordMethod: (typeof PASSWORD_METHODS)[number];
+  /**
+   * The member kept in a `groupOfNames` / `groupOfUniqueNames` that has no other: those classes
+   * require one (RFC 4519 §3.5, §3.6). `undefined` means the group's own DN.
+   */
+  emptyGroupMember: string | undefined;
 }
 
 const list = (text: string | undefined, separator: RegExp): string[] =>
@@ -75,6 +82,13 @@ export async function readConfig(given: ParameterValues): Promise<LdapConfig> {
   if (!(PASSWORD_METHODS as readonly string[]).includes(passwordMethod)) {
     throw new ConnectorError('invalid-configuration', `passwordMethod must be one of ${PASSWORD_METHODS.join(', ')}`, { parameter: 'passwordMethod' });
   }
+  const placeholder = p.optionalString('emptyGroupMember');
+  let emptyGroupMember: ParsedDn | undefined;
+  try {
+    emptyGroupMember = placeholder === undefined ? undefined : parseDn(placeholder);
+  } catch (error) {
+    throw new ConnectorError('invalid-configuration', `emptyGroupMember: ${(error as Error).message}`, { parameter: 'emptyGroupMember', cause: error });
+  }
   return {
     url: `${security === 'LDAPS' ? 'ldaps' : 'ldap'}://${bracketed}:${String(port)}`,
     startTls: security === 'StartTLS',
@@ -93,5 +107,6 @@ export async function readConfig(given: ParameterValues): Promise<LdapConfig> {
     changeLogDn: p.optionalString('changeLogDn'),
     passwordAttribute: p.string('passwordAttribute', 'userPassword'),
     passwordMethod: passwordMethod as LdapConfig['passwordMethod'],
+    emptyGroupMember: emptyGroupMember === undefined ? undefined : formatDn(emptyGroupMember),
   };
 }

@@ -4,6 +4,7 @@ import { textFormOf } from './binary-text.js';
 import type { LdapEntry } from './client.js';
 import type { DirectorySchema } from './schema-builder.js';
 import { fromLdap } from './value-codec.js';
+import { isPlaceholderMember, requiredMemberAttribute } from './groups.js';
 
 function valuesNamed(entry: LdapEntry, name: string): (string | Buffer)[] {
   // Servers answer with the spelling that was asked for: the exact name first, any spelling after.
@@ -92,16 +93,17 @@ export interface EntryMapper {
  * spellings on every entry, so it works each one out once and remembers it for the run: both
  * memories are bounded by what the schema and the directory's class combinations allow.
  */
-export function createEntryMapper(types: readonly ObjectTypeDefinition[], schema: DirectorySchema, anchor: string): EntryMapper {
+export function createEntryMapper(types: readonly ObjectTypeDefinition[], schema: DirectorySchema, anchor: string, emptyGroupMember?: string): EntryMapper {
   const byName = new Map(types.map((t) => [t.name.toLowerCase(), t]));
   const typeByClasses = new Map<string, ObjectTypeDefinition | undefined>();
   // Per type: the definition each server spelling stands for (`null` when the type does not
-  // import it), and whether the type carries the DN as an attribute.
-  const perType = new Map<ObjectTypeDefinition, { byServerName: Map<string, AttributeDefinition | null>; dn: boolean }>();
+  // import it), whether the type carries the DN as an attribute, and the member attribute its
+  // class requires (whose empty-group placeholder is no member).
+  const perType = new Map<ObjectTypeDefinition, { byServerName: Map<string, AttributeDefinition | null>; dn: boolean; members: string | undefined }>();
   const knowledgeOf = (type: ObjectTypeDefinition) => {
     let known = perType.get(type);
     if (known === undefined) {
-      known = { byServerName: new Map(), dn: type.attributes.some((a) => a.name.toLowerCase() === DN_ATTRIBUTE) };
+      known = { byServerName: new Map(), dn: type.attributes.some((a) => a.name.toLowerCase() === DN_ATTRIBUTE), members: requiredMemberAttribute(schema, type.name)?.toLowerCase() };
       perType.set(type, known);
     }
     return known;
@@ -151,7 +153,9 @@ export function createEntryMapper(types: readonly ObjectTypeDefinition[], schema
         for (const serverName in entry.attributes) {
           const raw = entry.attributes[serverName];
           const definition = definitionOf(type, known.byServerName, serverName);
-          if (definition !== null && raw !== undefined) add(definition.name, fromLdap(definition, raw));
+          if (definition === null || raw === undefined) continue;
+          const values = fromLdap(definition, raw);
+          add(definition.name, definition.name.toLowerCase() === known.members ? values.filter((v) => typeof v !== 'string' || !isPlaceholderMember(emptyGroupMember, entry.dn, v)) : values);
         }
       } catch (error) {
         const failure = { code: 'invalid-attribute-value', message: `${entry.dn}: ${(error as Error).message}` };

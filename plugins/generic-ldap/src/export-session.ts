@@ -8,6 +8,8 @@ import { renderDnTemplate } from './dn-template.js';
 import { confine } from './containment.js';
 import { anchorOf } from './entry-mapping.js';
 import { ProvisioningError, entryErrorOf, isLdapOperationError } from './errors.js';
+import type { GroupRule } from './groups.js';
+import { followRename, modifyValues, placeholderMember, requiredMemberAttribute } from './groups.js';
 import type { ParsedDn } from './escape.js';
 import { dnKey, formatDn, isUnder, parseDn } from './escape.js';
 import { OID } from './root-dse.js';
@@ -88,6 +90,12 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
   let passwordModify = false;
   const isPassword = (name: string) => name.toLowerCase() === config.passwordAttribute.toLowerCase();
 
+  /** The empty-group rule for an entry of `type` at `dn`, when its class requires members. */
+  const groupRule = (type: ObjectTypeDefinition, dn: string): GroupRule | undefined => {
+    const attribute = requiredMemberAttribute(discovery.schema, type.name);
+    return attribute === undefined ? undefined : { attribute, placeholder: placeholderMember(config.emptyGroupMember, dn) };
+  };
+
   const typeOf = (entry: CSEntryChange): ObjectTypeDefinition => {
     const type = findObjectType(runStep.schema, entry.objectType);
     if (type === undefined) throw new ProvisioningError(`unknown object type ${entry.objectType}`);
@@ -129,6 +137,9 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     const classes = (values.get('objectClass') ?? [...values.entries()].find(([k]) => k.toLowerCase() === 'objectclass')?.[1] ?? []).map(String);
     if (!classes.some((c) => c.toLowerCase() === type.name.toLowerCase())) classes.unshift(type.name);
     attributes.objectClass = classes;
+    // A group created empty, as Entra creates every group (members come by PATCH after), holds the placeholder.
+    const group = groupRule(type, dn);
+    if (group !== undefined && !Object.entries(attributes).some(([k, v]) => k.toLowerCase() === group.attribute.toLowerCase() && v.length > 0)) attributes[group.attribute] = [group.placeholder];
     // The naming attribute's value must be among the entry's values (RFC 4512 §2.3.1).
     for (const ava of parsed[0] ?? []) {
       const key = Object.keys(attributes).find((k) => k.toLowerCase() === ava.type.toLowerCase()) ?? ava.type;
@@ -210,7 +221,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     const { mods, password } = modifications(type, entry.attributeChanges);
     if (mods.length === 0) return false;
     try {
-      await connection.modify(dn, mods, { attribute: config.anchor, value: anchorMatchValue(config.anchor, anchorValue) });
+      await modifyValues(connection, dn, mods, { attribute: config.anchor, value: anchorMatchValue(config.anchor, anchorValue) }, groupRule(type, dn));
     } catch (error) {
       if (isLdapOperationError(error) && (error.resultCode === 32 || error.resultCode === 122)) return false;
       throw error;
@@ -245,6 +256,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
         const oldTypes = (parseDn(dn)[0] ?? []).map((a) => a.type.toLowerCase()).sort().join('+');
         const newTypes = (parseDn(target)[0] ?? []).map((a) => a.type.toLowerCase()).sort().join('+');
         await connection.modifyDn(dn, target, oldTypes === newTypes);
+        await followRename(connection, bases, dn, target);
         dn = target;
       }
     }
@@ -263,7 +275,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
       changes = [...changes.map((c) => ({ ...c, modification: 'replace' as const })), ...cleared.map((name) => ({ name, modification: 'delete' as const, valueChanges: [] }))];
     }
     const { mods, password } = modifications(type, changes);
-    if (mods.length > 0) await connection.modify(dn, mods);
+    if (mods.length > 0) await modifyValues(connection, dn, mods, undefined, groupRule(type, dn));
     if (password !== undefined && passwordModify) await connection.passwordModify(dn, password);
     const result: ExportEntryResult = { identifier: entry.identifier, dn };
     return config.anchor === DN_ATTRIBUTE ? { ...result, anchor: { [DN_ATTRIBUTE]: dn } } : result;

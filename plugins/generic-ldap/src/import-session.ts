@@ -171,7 +171,7 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
       throw error;
     }
   };
-  const mapper = createEntryMapper(directoryTypes, discovery.schema, config.anchor);
+  const mapper = createEntryMapper(directoryTypes, discovery.schema, config.anchor, config.emptyGroupMember);
   // Entries come from searches with the types' objectClass filter: with one type they are of it.
   const onlyType = directoryTypes.length === 1 ? directoryTypes[0] : undefined;
   const typeOf = (entry: LdapEntry) => onlyType ?? mapper.classify(entry);

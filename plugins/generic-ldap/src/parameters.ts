@@ -38,6 +38,7 @@ const global: readonly ParameterDefinition[] = [
   { name: 'deltaMethod', type: 'dropdown', label: 'Delta import', options: DELTA_METHODS, default: 'accesslog', description: 'accesslog (OpenLDAP), changelog (389 DS and others), usnChanged (AD LDS), modifyTimestamp (misses deletes) or none.' },
   { name: 'changeLogDn', type: 'string', label: 'Change log DN', description: 'cn=accesslog or cn=changelog when empty, per the delta method.' },
   { name: 'passwordAttribute', type: 'string', label: 'Password attribute', default: 'userPassword', description: 'userPassword, or unicodePwd for AD LDS (sent only over StartTLS or LDAPS).' },
+  { name: 'emptyGroupMember', type: 'string', label: 'Empty group member', description: 'groupOfNames and groupOfUniqueNames need at least one member: the DN kept as the only member of an empty group, e.g. cn=nobody,dc=example,dc=com; the group\'s own DN when empty. Never imported as a member.' },
   { name: 'passwordMethod', type: 'dropdown', label: 'Password set', options: PASSWORD_METHODS, default: 'auto', description: 'auto uses the Password Modify operation when the server offers it; attributeSsha sends a salted SHA-1 hash.' },
 ];
 

@@ -63,6 +63,14 @@ export interface SlapdOptions {
   access?: readonly string[];
   /** An LDIF file of `olcSchemaConfig` entries loaded after the standard schemas, e.g. `test/fixtures/adlds-schema.ldif`. */
   schemaLdifFile?: string;
+  /**
+   * Load the referential integrity overlay (slapo-refint(5)) on the data database: renaming or
+   * deleting an entry updates the `member`, `uniqueMember` and `manager` values naming it, and a
+   * group losing its last member gets `refintNothing`. Default `false`.
+   */
+  refint?: boolean;
+  /** The DN refint puts in a group it empties. Default `cn=nobody,<baseDn>`. */
+  refintNothing?: string;
 }
 
 /** A running test slapd. */
@@ -194,7 +202,7 @@ olcAttributeTypes: ( 2.16.840.1.113730.3.1.542 NAME 'targetUniqueId' EQUALITY ca
 olcObjectClasses: ( 2.16.840.1.113730.3.2.1 NAME 'changeLogEntry' SUP top STRUCTURAL MUST ( changeNumber $ targetDN $ changeType ) MAY ( changes $ newRDN $ deleteOldRDN $ newSuperior $ targetUniqueId ) )
 `;
 
-function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; changelog: boolean; verifyClient: string; access: readonly string[]; extraSchema: string }): string {
+function configLdif(o: { dir: string; baseDn: string; bindDn: string; bindPassword: string; accesslog: boolean; changelog: boolean; verifyClient: string; access: readonly string[]; extraSchema: string; refintNothing: string | undefined }): string {
   const { dir, baseDn, bindDn, bindPassword, accesslog, changelog } = o;
   const dataAccess = [...o.access, 'to attrs=userPassword by self write by anonymous auth by * none', 'to * by * read'].map((rule, i) => `olcAccess: {${String(i)}}${rule}`).join('\n');
   const schema = ['core', 'cosine', 'nis', 'inetorgperson'].map((s) => `include: file://${SCHEMA_DIR}/${s}.ldif`).join('\n\n');
@@ -244,6 +252,18 @@ olcAccessLogOld: (objectClass=*)
 olcAccessLogOldAttr: objectClass
 `
     : '';
+  const refint =
+    o.refintNothing === undefined
+      ? ''
+      : `
+dn: olcOverlay={${accesslog ? '1' : '0'}}refint,olcDatabase={${dataIndex}}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcRefintConfig
+olcOverlay: {${accesslog ? '1' : '0'}}refint
+olcRefintAttribute: member uniqueMember manager
+olcRefintNothing: ${o.refintNothing}
+olcRefintModifiersName: ${bindDn}
+`;
   return `dn: cn=config
 objectClass: olcGlobal
 cn: config
@@ -260,7 +280,7 @@ objectClass: olcModuleList
 cn: module{0}
 olcModulePath: ${MODULE_PATH}
 olcModuleLoad: {0}back_mdb
-${accesslog ? 'olcModuleLoad: {1}accesslog\n' : ''}
+${accesslog ? 'olcModuleLoad: {1}accesslog\n' : ''}${o.refintNothing === undefined ? '' : `olcModuleLoad: {${accesslog ? '2' : '1'}}refint\n`}
 dn: cn=schema,cn=config
 objectClass: olcSchemaConfig
 cn: schema
@@ -291,8 +311,9 @@ olcRootPW: ${bindPassword}
 olcSizeLimit: unlimited
 olcDbIndex: objectClass eq
 olcDbIndex: uid,cn,mail,entryUUID eq
+olcDbIndex: member,uniqueMember,manager eq
 ${dataAccess}
-${overlay}${changelogDb}`;
+${overlay}${refint}${changelogDb}`;
 }
 
 function baseLdif(baseDn: string): string {
@@ -323,7 +344,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const changelog = options.changelog ?? false;
   for (const sub of ['config', 'data', 'accesslog', 'changelog']) await mkdir(path.join(dir, sub));
   await makeCertificates(dir, baseDn);
-  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, changelog, verifyClient: options.verifyClient ?? 'try', access: options.access ?? [], extraSchema: options.schemaLdifFile === undefined ? '' : await readFile(options.schemaLdifFile, 'utf8') }));
+  await writeFile(path.join(dir, 'config.ldif'), configLdif({ dir, baseDn, bindDn, bindPassword, accesslog, changelog, verifyClient: options.verifyClient ?? 'try', access: options.access ?? [], extraSchema: options.schemaLdifFile === undefined ? '' : await readFile(options.schemaLdifFile, 'utf8'), refintNothing: (options.refint ?? false) ? (options.refintNothing ?? `cn=nobody,${baseDn}`) : undefined }));
   await run(SLAPADD, ['-n0', '-F', path.join(dir, 'config'), '-l', path.join(dir, 'config.ldif')]);
   const dataDb = accesslog ? '2' : '1';
   if (options.seedLdifFile !== undefined) {
