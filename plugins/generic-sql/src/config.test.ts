@@ -15,6 +15,18 @@ function issue(values: Record<string, unknown>): { parameter: string | undefined
 }
 
 describe('readConfig', () => {
+  it('reads object types kept in tables of their own, and names objectTypeTables for a bad line', () => {
+    const config = readConfig({ ...base, objectTypeTables: 'Group: table=Groups; anchor=GroupId; multiValuedTable=GroupMembers; join=Groups.GroupId = GroupMembers.GroupId\n\nRole: table=app.Roles; anchor=App, RoleId' });
+    expect(config.objectTypeTables).toEqual([
+      { objectType: 'Group', table: { name: 'Groups' }, anchors: ['GroupId'], multiValued: { table: { name: 'GroupMembers' }, join: [{ parent: 'GroupId', child: 'GroupId' }] } },
+      { objectType: 'Role', table: { schema: 'app', name: 'Roles' }, anchors: ['App', 'RoleId'] },
+    ]);
+    expect(readConfig(base).objectTypeTables).toEqual([]);
+    for (const line of ['Groups', 'Group: table=Groups', 'Group: table=Groups; anchor=GroupId; owner=x', 'User: table=Groups; anchor=GroupId', 'Group: table=Groups; anchor=GroupId; multiValuedTable=GroupMembers; join=Groups.Owner = GroupMembers.GroupId']) {
+      expect(issue({ ...base, objectTypeTables: line }).parameter).toBe('objectTypeTables');
+    }
+  });
+
   it('reads the tutorial configuration with defaults', () => {
     const config = readConfig(base);
     expect(config).toMatchObject({

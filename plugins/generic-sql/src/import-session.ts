@@ -139,7 +139,9 @@ function changeTableReader(
   pageSize: number,
 ) {
   // Object types share the table, its anchor and its columns; a type column tells rows apart.
+  // Types with a table of their own (objectTypeTables) are not in the change table: full imports read them.
   const shape = models[0];
+  models = models.filter((m) => m.table === shape?.table);
   let position = from;
   let done = false;
   return {

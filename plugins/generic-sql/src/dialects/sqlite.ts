@@ -57,6 +57,9 @@ function applyDurability(database: Database.Database, prepare: (text: string) =>
     // SQLite answers with the mode in force; it keeps the old one when it cannot switch.
     if (mode !== durability.journalMode) throw new Error(`the file stayed in journal mode ${mode}`);
     prepare(`PRAGMA synchronous = ${durability.synchronous}`).run();
+    // SQLite checks the admin's FOREIGN KEY clauses only when asked, per connection: a member or
+    // manager naming a missing row must fail as on PostgreSQL and MariaDB, not be stored dangling.
+    prepare('PRAGMA foreign_keys = ON').run();
   } catch (error) {
     database.close();
     throw new ConnectorError('connection-failed', `Cannot set the SQLite journal mode of ${file} to ${durability.journalMode}: ${errorMessage(error)}`, { cause: error, parameter: 'sqliteJournalMode' });

@@ -1,0 +1,117 @@
+import { attributeChange, attributeChangesOf, type AttributeValues, type CSEntryChange, type ImportEntry } from '@ecmahost/sdk';
+import { expect, it } from 'vitest';
+import { describeEachDialect } from './support/dialects.js';
+import { groupsValues, useGroupsDatabase } from './support/groups.js';
+import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
+import type { TestDatabase } from './support/targets.js';
+
+let counter = 0;
+function groupEntry(modification: CSEntryChange['modification'], groupId: string, attributes: AttributeValues | CSEntryChange['attributeChanges'] = []): CSEntryChange {
+  counter += 1;
+  return {
+    identifier: `g${String(counter)}`,
+    objectType: 'Group',
+    modification,
+    anchor: { GroupId: groupId },
+    attributeChanges: Array.isArray(attributes) ? attributes : attributeChangesOf(attributes as AttributeValues),
+  };
+}
+
+const members = (entry: ImportEntry | undefined) =>
+  entry?.attributeChanges
+    .find((c) => c.name === 'MemberId')
+    ?.valueChanges.map((v) => String(v.value))
+    .sort();
+
+describeEachDialect('groups, memberships and managers in tables of their own', (dialect) => {
+  let db!: TestDatabase;
+  useGroupsDatabase(dialect, (fresh) => {
+    db = fresh;
+  });
+  const t = (name: string): string => `${db.prefix}${db.id(name)}`;
+  const membershipRows = async (): Promise<string[]> =>
+    (await db.query(`SELECT ${db.id('GroupId')} AS g, ${db.id('MemberId')} AS m FROM ${t('GroupMembers')} ORDER BY 1, 2`)).map((r) => `${String(r.g)}:${String(r.m)}`);
+  const managerOf = async (login: string): Promise<unknown> =>
+    (await db.query(`SELECT ${db.id('Manager')} AS m FROM ${t('Employees')} WHERE ${db.id('ContosoLogin')} = ?`, [login]))[0]?.m;
+
+  it('creates a group, adds and removes members one row at a time, refuses a missing member, and deletes the group', async () => {
+    const instance = await openInstance(groupsValues(db));
+    try {
+      const schema = await instance.getSchema();
+      const group = schema.objectTypes.find((o) => o.name === 'Group');
+      expect(group?.anchors).toEqual(['GroupId']);
+      expect(group?.attributes.find((a) => a.name === 'MemberId')).toMatchObject({ type: 'reference', multiValued: true });
+      expect(schema.objectTypes.find((o) => o.name === 'User')?.attributes.find((a) => a.name === 'Manager')).toMatchObject({ type: 'reference', multiValued: false });
+
+      const users = await exportBatch(instance, [
+        addUser({ ContosoLogin: 'ann', FirstName: 'Ann', LastName: 'A' }),
+        addUser({ ContosoLogin: 'bob', FirstName: 'Bob', LastName: 'B', Manager: 'ann' }),
+        addUser({ ContosoLogin: 'cat', FirstName: 'Cat', LastName: 'C' }),
+      ]);
+      expect(users.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+      expect(await managerOf('bob')).toBe('ann');
+
+      // Entra creates groups empty.
+      const [created] = await exportBatch(instance, [groupEntry('add', 'staff', { GroupId: 'staff', DisplayName: 'Staff' })]);
+      expect(created?.error).toBeUndefined();
+      expect(await db.query(`SELECT ${db.id('DisplayName')} AS d FROM ${t('Groups')}`)).toEqual([{ d: 'Staff' }]);
+      expect(await membershipRows()).toEqual([]);
+
+      const change = async (add: string[], remove: string[]) => (await exportBatch(instance, [groupEntry('update', 'staff', [attributeChange.update('MemberId', { add, delete: remove })])]))[0];
+      expect((await change(['ann', 'bob'], []))?.error).toBeUndefined();
+      expect(await membershipRows()).toEqual(['staff:ann', 'staff:bob']);
+      // A stale cache: a member already there and one already gone change nothing.
+      expect((await change(['ann'], ['cat']))?.error).toBeUndefined();
+      expect(await membershipRows()).toEqual(['staff:ann', 'staff:bob']);
+      expect((await change([], ['bob']))?.error).toBeUndefined();
+      expect(await membershipRows()).toEqual(['staff:ann']);
+
+      // A member that is no row of Employees: the admin's foreign key refuses it, for this entry
+      // alone, and nothing of the entry is written.
+      const dangling = await change(['cat', 'ghost'], []);
+      expect(dangling?.error?.code).toBe('syntax-violation');
+      expect(await membershipRows()).toEqual(['staff:ann']);
+      const [badManager] = await exportBatch(instance, [changeUser('update', { ContosoLogin: 'cat' }, [attributeChange.replace('Manager', 'ghost')])]);
+      expect(badManager?.error?.code).toBe('syntax-violation');
+      expect(await managerOf('cat')).toBeNull();
+      const [goodManager] = await exportBatch(instance, [changeUser('update', { ContosoLogin: 'cat' }, [attributeChange.replace('Manager', 'bob')])]);
+      expect(goodManager?.error).toBeUndefined();
+      expect(await managerOf('cat')).toBe('bob');
+
+      expect((await change(['cat'], []))?.error).toBeUndefined();
+      const { entries } = await importAll(instance, 'full');
+      const staff = entries.find((e) => e.objectType === 'Group' && e.anchor.GroupId === 'staff');
+      expect(staff?.attributeChanges.find((c) => c.name === 'DisplayName')?.valueChanges[0]?.value).toBe('Staff');
+      expect(members(staff)).toEqual(['ann', 'cat']);
+      expect(entries.filter((e) => e.objectType === 'User').map((e) => e.anchor.ContosoLogin).sort()).toEqual(['ann', 'bob', 'cat']);
+      expect(entries.find((e) => e.anchor.ContosoLogin === 'cat')?.attributeChanges.find((c) => c.name === 'Manager')?.valueChanges[0]?.value).toBe('bob');
+
+      const [deleted] = await exportBatch(instance, [groupEntry('delete', 'staff')]);
+      expect(deleted?.error).toBeUndefined();
+      expect(await db.query(`SELECT ${db.id('GroupId')} AS g FROM ${t('Groups')}`)).toEqual([]);
+      expect(await membershipRows()).toEqual([]);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('creates a group with its members in one entry, and refuses the whole entry when one member is missing', async () => {
+    const instance = await openInstance(groupsValues(db));
+    try {
+      await exportBatch(instance, [addUser({ ContosoLogin: 'dan', FirstName: 'Dan', LastName: 'D' })]);
+      const [bad] = await exportBatch(instance, [groupEntry('add', 'ops', { GroupId: 'ops', DisplayName: 'Ops', MemberId: ['dan', 'nobody'] })]);
+      expect(bad?.error?.code).toBe('syntax-violation');
+      expect(await db.query(`SELECT ${db.id('GroupId')} AS g FROM ${t('Groups')}`)).toEqual([]);
+      expect(await membershipRows()).toEqual([]);
+      const [good] = await exportBatch(instance, [groupEntry('add', 'ops', { GroupId: 'ops', DisplayName: 'Ops', MemberId: ['dan'] })]);
+      expect(good?.error).toBeUndefined();
+      expect(await membershipRows()).toEqual(['ops:dan']);
+      // Deleting a member's row removes its memberships (the admin's ON DELETE CASCADE).
+      const [gone] = await exportBatch(instance, [changeUser('delete', { ContosoLogin: 'dan' })]);
+      expect(gone?.error).toBeUndefined();
+      expect(await membershipRows()).toEqual([]);
+    } finally {
+      await instance.close();
+    }
+  });
+});
