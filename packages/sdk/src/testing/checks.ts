@@ -24,6 +24,7 @@ import {
   valuesOf,
 } from './harness.js';
 import type { ConformanceCheckId, ConformanceOptions } from './options.js';
+import { REFERENCE_CHECKS } from './reference-checks.js';
 
 /** What a check needs from the capabilities and options; a string is the reason it cannot run. */
 type Precondition = (capabilities: Capabilities, options: ConformanceOptions) => string | undefined;
@@ -368,6 +369,7 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       }
     },
   },
+  ...REFERENCE_CHECKS,
   'handles-released': {
     title: 'connections are released after close',
     // run-check.ts takes the baseline before open and compares after close; this body only makes

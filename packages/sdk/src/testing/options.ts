@@ -1,6 +1,8 @@
 import type { ConnectorDefinition } from '../connector.js';
 import type { ParameterValues } from '../parameters.js';
 import type { AnchorValues, AttributeValues } from '../values.js';
+import type { ConformanceReferences } from './reference-checks.js';
+import { REFERENCE_CHECK_IDS } from './reference-checks.js';
 
 /**
  * The stable ids of the conformance checks, in the order they run. Each is the name of one `it`
@@ -23,6 +25,7 @@ export const CONFORMANCE_CHECKS = [
   'existing-object',
   'batch-partial-failure',
   'password',
+  ...REFERENCE_CHECK_IDS,
   'handles-released',
 ] as const;
 
@@ -106,6 +109,8 @@ export interface ConformanceOptions {
   deleteAddAsReplace?: boolean;
   /** The import page size the kit asks for; the paging check adds `2 * pageSize + 1` objects. Default 2. */
   pageSize?: number;
+  /** A second object type holding references to `objectType`, for the `reference-*` checks; they skip without it. */
+  references?: ConformanceReferences;
   /** Timeout of each check in milliseconds. Default 60 000. */
   timeout?: number;
 }
