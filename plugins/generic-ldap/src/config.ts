@@ -31,6 +31,8 @@ export interface LdapConfig {
    * require one (RFC 4519 §3.5, §3.6). `undefined` means the group's own DN.
    */
   emptyGroupMember: string | undefined;
+  /** Refuse reference values (member, manager…) naming no entry, before writing them. */
+  checkReferences: boolean;
 }
 
 const list = (text: string | undefined, separator: RegExp): string[] =>
@@ -108,5 +110,6 @@ export async function readConfig(given: ParameterValues): Promise<LdapConfig> {
     passwordAttribute: p.string('passwordAttribute', 'userPassword'),
     passwordMethod: passwordMethod as LdapConfig['passwordMethod'],
     emptyGroupMember: emptyGroupMember === undefined ? undefined : formatDn(emptyGroupMember),
+    checkReferences: p.boolean('checkReferences', true),
   };
 }

@@ -9,7 +9,7 @@ import { confine } from './containment.js';
 import { anchorOf } from './entry-mapping.js';
 import { ProvisioningError, entryErrorOf, isLdapOperationError } from './errors.js';
 import type { GroupRule } from './groups.js';
-import { followRename, modifyValues, placeholderMember, requiredMemberAttribute } from './groups.js';
+import { followRename, isPlaceholderMember, modifyValues, placeholderMember, refuseDangling, requiredMemberAttribute } from './groups.js';
 import type { ParsedDn } from './escape.js';
 import { dnKey, formatDn, isUnder, parseDn } from './escape.js';
 import { OID } from './root-dse.js';
@@ -96,6 +96,12 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     return attribute === undefined ? undefined : { attribute, placeholder: placeholderMember(config.emptyGroupMember, dn) };
   };
 
+  /** Refuses the reference values an update adds that name no entry (see `refuseDangling`). */
+  const checkWritten = async (connection: LdapConnection, type: ObjectTypeDefinition, changes: readonly AttributeChange[], dn: string): Promise<void> => {
+    if (!config.checkReferences) return;
+    await refuseDangling(connection, type, changes.map((c) => ({ name: c.name, values: added(c) })), (v) => isPlaceholderMember(config.emptyGroupMember, dn, v));
+  };
+
   const typeOf = (entry: CSEntryChange): ObjectTypeDefinition => {
     const type = findObjectType(runStep.schema, entry.objectType);
     if (type === undefined) throw new ProvisioningError(`unknown object type ${entry.objectType}`);
@@ -146,6 +152,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
       const current = attributes[key] ?? [];
       if (!current.some((v) => v.toString().toLowerCase() === ava.value.toLowerCase())) attributes[key] = [...current, ava.value];
     }
+    if (config.checkReferences) await refuseDangling(connection, type, [...values].map(([name, list]) => ({ name, values: list })), (v) => isPlaceholderMember(config.emptyGroupMember, dn, v));
     await connection.add(dn, attributes);
     if (password !== undefined && passwordModify) await connection.passwordModify(dn, password);
     const result: ExportEntryResult = { identifier: entry.identifier, dn };
@@ -220,6 +227,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     if (!ctx.bases(discovery).some(within)) return false;
     const { mods, password } = modifications(type, entry.attributeChanges);
     if (mods.length === 0) return false;
+    await checkWritten(connection, type, entry.attributeChanges, dn);
     try {
       await modifyValues(connection, dn, mods, { attribute: config.anchor, value: anchorMatchValue(config.anchor, anchorValue) }, groupRule(type, dn));
     } catch (error) {
@@ -275,6 +283,7 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
       changes = [...changes.map((c) => ({ ...c, modification: 'replace' as const })), ...cleared.map((name) => ({ name, modification: 'delete' as const, valueChanges: [] }))];
     }
     const { mods, password } = modifications(type, changes);
+    await checkWritten(connection, type, changes, dn);
     if (mods.length > 0) await modifyValues(connection, dn, mods, undefined, groupRule(type, dn));
     if (password !== undefined && passwordModify) await connection.passwordModify(dn, password);
     const result: ExportEntryResult = { identifier: entry.identifier, dn };

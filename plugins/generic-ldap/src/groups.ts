@@ -1,5 +1,6 @@
 import type { LdapConnection, LdapModification } from './client.js';
-import { isLdapOperationError } from './errors.js';
+import type { AttributeValue, ObjectTypeDefinition } from '@ecmahost/sdk';
+import { ProvisioningError, isLdapOperationError } from './errors.js';
 import { dnKey, escapeFilterValue } from './escape.js';
 import type { DirectorySchema } from './schema-builder.js';
 
@@ -11,6 +12,7 @@ const REQUIRED_MEMBER: Readonly<Record<string, string>> = { groupofnames: 'membe
 const NO_SUCH_ATTRIBUTE = 16;
 const ATTRIBUTE_OR_VALUE_EXISTS = 20;
 const OBJECT_CLASS_VIOLATION = 65;
+const NO_SUCH_OBJECT = 32;
 
 /**
  * The member attribute a class requires when it is, or descends from, `groupOfNames` or
@@ -121,5 +123,27 @@ function sameDn(a: string, b: string): boolean {
     return dnKey(a) === dnKey(b);
   } catch {
     return false;
+  }
+}
+
+/**
+ * Fails with a {@link ProvisioningError} naming the attribute when a reference value being written
+ * (a `member`, `manager`… of DN syntax) names no entry of the directory: the host resolves
+ * references to DNs it knows, so one naming nothing is an object deleted meanwhile, and writing it
+ * would leave a dangling member (slapd checks no DN value's target). One base search per value.
+ */
+export async function refuseDangling(connection: LdapConnection, type: ObjectTypeDefinition, written: readonly { name: string; values: readonly AttributeValue[] }[], skip: (value: string) => boolean): Promise<void> {
+  for (const { name, values } of written) {
+    const definition = type.attributes.find((a) => sameAttribute(a.name, name));
+    if (definition?.type !== 'reference') continue;
+    for (const value of values) {
+      if (typeof value !== 'string' || skip(value)) continue;
+      try {
+        await connection.search(value, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
+      } catch (error) {
+        if (codeOf(error) === NO_SUCH_OBJECT) throw new ProvisioningError(`${name}: ${value} names no entry of the directory`, { attribute: name });
+        throw error;
+      }
+    }
   }
 }

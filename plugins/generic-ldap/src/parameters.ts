@@ -39,6 +39,7 @@ const global: readonly ParameterDefinition[] = [
   { name: 'changeLogDn', type: 'string', label: 'Change log DN', description: 'cn=accesslog or cn=changelog when empty, per the delta method.' },
   { name: 'passwordAttribute', type: 'string', label: 'Password attribute', default: 'userPassword', description: 'userPassword, or unicodePwd for AD LDS (sent only over StartTLS or LDAPS).' },
   { name: 'emptyGroupMember', type: 'string', label: 'Empty group member', description: 'groupOfNames and groupOfUniqueNames need at least one member: the DN kept as the only member of an empty group, e.g. cn=nobody,dc=example,dc=com; the group\'s own DN when empty. Never imported as a member.' },
+  { name: 'checkReferences', type: 'checkbox', label: 'Refuse references to missing entries', default: true, description: 'Before a member, manager or other DN-syntax value is written, check that the entry it names exists (one read per value); a value naming nothing fails its entry.' },
   { name: 'passwordMethod', type: 'dropdown', label: 'Password set', options: PASSWORD_METHODS, default: 'auto', description: 'auto uses the Password Modify operation when the server offers it; attributeSsha sends a salted SHA-1 hash.' },
 ];
 

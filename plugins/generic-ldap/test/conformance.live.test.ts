@@ -22,7 +22,8 @@ function sample(n: number): ConformanceObject {
       uidNumber: 10_000 + n,
       gidNumber: 10_000,
       homeDirectory: `/home/user${String(n)}`,
-      manager: 'cn=admin,dc=example,dc=com',
+      // An entry that exists: the connector refuses references to missing entries (checkReferences).
+      manager: 'ou=people,dc=example,dc=com',
       jpegPhoto: Uint8Array.from([0xff, 0xd8, n % 256, 0x00, 0x28, 0x29]),
     },
   };
@@ -54,7 +55,7 @@ describe.skipIf(skip !== undefined)(liveTitle('generic-ldap conformance', skip),
             ...transport,
             ...tls,
             anchor,
-            objectClasses: 'inetOrgPerson',
+            objectClasses: 'inetOrgPerson,groupOfNames',
             containers: container,
             dnTemplate: `uid={uid},${container}`,
           }),
@@ -66,6 +67,15 @@ describe.skipIf(skip !== undefined)(liveTitle('generic-ldap conformance', skip),
       multiValued: 'mail',
       // inetOrgPerson needs sn and cn: an entry without them is an objectClassViolation.
       invalid: () => ({ attributes: { objectClass: ['inetOrgPerson'], uid: 'broken', displayName: 'No surname' } }),
+      // Groups of the same container hold the samples as members, by DN.
+      references: {
+        objectType: 'groupOfNames',
+        attribute: 'member',
+        sample: (n, values) => ({ dn: `cn=Group ${String(n)},${String(values.containers)}`, attributes: { cn: `Group ${String(n)}` } }),
+        referenceTo: (object) => object.dn ?? '',
+        dangling: (values) => `uid=nobody-here,${String(values.containers)}`,
+        renamedDn: (object, values) => `uid=renamed-${String(object.dn?.split(',')[0]?.split('=')[1])},${String(values.containers)}`,
+      },
       pageSize: 2,
       // The host sends one-entry exports and no partition; the connector also supports batches and partitions for other hosts.
       exportBatchSize: 3,

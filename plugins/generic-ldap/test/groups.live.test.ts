@@ -74,6 +74,10 @@ describe.skipIf(skip !== undefined)(liveTitle('groups, memberships and manager o
       // A stale cache: adding a member already there and removing one already gone both succeed and change nothing.
       await members([alice.dn], [carol.dn]);
       expect(await valuesAt(slapd, groupDn, 'member')).toEqual([alice.dn, bob.dn].map((d) => d.toLowerCase()).sort());
+      // A member naming no entry fails the entry, and nothing of it is written.
+      const [dangling] = await exportBatch(instance, 'groupOfNames', [{ modification: 'update', dn: group.dn, anchor: group.anchor, attributeChanges: [attributeChange.update('member', { add: [carol.dn, `uid=ghost,${people}`] })] }]);
+      expect(dangling?.error).toMatchObject({ code: 'invalid-provisioning-value', attribute: 'member' });
+      expect(await valuesAt(slapd, groupDn, 'member')).toEqual([alice.dn, bob.dn].map((d) => d.toLowerCase()).sort());
       await members([], [bob.dn]);
       expect(await valuesAt(slapd, groupDn, 'member')).toEqual([alice.dn.toLowerCase()]);
       // Removing the last member leaves the placeholder, which imports do not show.
