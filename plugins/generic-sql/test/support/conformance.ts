@@ -1,7 +1,8 @@
 import { describeConnectorConformance } from '@ecmahost/sdk/testing';
 import connector from '../../src/index.js';
 import { createEmployees, employee, employeesValues } from './employees.js';
-import { createTestDatabase, type TestDialect } from './targets.js';
+import { createGroupsTables, groupsValues } from './groups.js';
+import { createTestDatabase, type LocalDialect, type TestDialect } from './targets.js';
 
 /** The SDK conformance kit on the Employees table of one dialect, a fresh database per check. */
 export function employeesConformance(dialect: TestDialect, name: string): void {
@@ -46,5 +47,33 @@ export function generatedAnchorConformance(dialect: TestDialect, name: string): 
     singleValued: 'Title',
     invalid: () => ({ attributes: { Priority: 1 } }),
     skip: { 'update-multi-value': 'the Tickets table has no child table; the Employees suite covers multi-valued attributes' },
+  });
+}
+
+/**
+ * The kit on users and groups (`GROUPS_DDL`): users are the suite's objects, groups hold them as
+ * members by anchor, and the membership table's foreign keys refuse a member that is no user.
+ */
+export function groupsConformance(dialect: LocalDialect, name: string): void {
+  describeConnectorConformance({
+    name,
+    connector,
+    objectType: 'User',
+    async target() {
+      const db = await createTestDatabase(dialect);
+      await createGroupsTables(db);
+      return { values: groupsValues(db), cleanup: () => db.drop() };
+    },
+    sample: (n) => ({ attributes: { ContosoLogin: `user${String(n)}`, FirstName: `First${String(n)}`, LastName: `Last${String(n)}` } }),
+    singleValued: 'FirstName',
+    invalid: () => ({ attributes: { ContosoLogin: 'nolastname', FirstName: 'No' } }),
+    references: {
+      objectType: 'Group',
+      attribute: 'MemberId',
+      sample: (n) => ({ attributes: { GroupId: `group${String(n)}`, DisplayName: `Group ${String(n)}` } }),
+      referenceTo: (object) => String(object.anchor.ContosoLogin),
+      dangling: () => 'ghost',
+    },
+    skip: { 'update-multi-value': 'users of the groups tables have no child table; the Employees suite covers multi-valued attributes' },
   });
 }
