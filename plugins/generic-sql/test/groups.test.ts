@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
 import { groupsValues, useGroupsDatabase } from './support/groups.js';
 import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
-import type { TestDatabase } from './support/targets.js';
+import type { LocalDialect, TestDatabase } from './support/targets.js';
 
 let counter = 0;
 function groupEntry(modification: CSEntryChange['modification'], groupId: string, attributes: AttributeValues | CSEntryChange['attributeChanges'] = []): CSEntryChange {
@@ -22,6 +22,35 @@ const members = (entry: ImportEntry | undefined) =>
     .find((c) => c.name === 'MemberId')
     ?.valueChanges.map((v) => String(v.value))
     .sort();
+
+/**
+ * A watermark column on both tables, and triggers on the membership table that set the group's:
+ * how an admin makes membership changes visible to a `watermark` delta.
+ */
+const WATERMARK_DDL: Record<LocalDialect, (p: string) => string[]> = {
+  postgresql: (p) => [
+    `ALTER TABLE ${p}"Employees" ADD COLUMN "LastModified" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP`,
+    `ALTER TABLE ${p}"Groups" ADD COLUMN "LastModified" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP`,
+    `CREATE FUNCTION ${p}touch_group() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       UPDATE ${p}"Groups" SET "LastModified" = clock_timestamp() WHERE "GroupId" = CASE WHEN TG_OP = 'DELETE' THEN OLD."GroupId" ELSE NEW."GroupId" END;
+       RETURN NULL;
+     END $$`,
+    `CREATE TRIGGER group_members_touch AFTER INSERT OR DELETE ON ${p}"GroupMembers" FOR EACH ROW EXECUTE FUNCTION ${p}touch_group()`,
+  ],
+  mysql: () => [
+    'ALTER TABLE Employees ADD COLUMN LastModified datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)',
+    'ALTER TABLE `Groups` ADD COLUMN LastModified datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)',
+    'CREATE TRIGGER group_member_added AFTER INSERT ON GroupMembers FOR EACH ROW UPDATE `Groups` SET LastModified = CURRENT_TIMESTAMP(6) WHERE GroupId = NEW.GroupId',
+    'CREATE TRIGGER group_member_removed AFTER DELETE ON GroupMembers FOR EACH ROW UPDATE `Groups` SET LastModified = CURRENT_TIMESTAMP(6) WHERE GroupId = OLD.GroupId',
+  ],
+  sqlite: () => [
+    "ALTER TABLE Employees ADD COLUMN LastModified DATETIME NOT NULL DEFAULT '1970-01-01 00:00:00.000'",
+    "ALTER TABLE Groups ADD COLUMN LastModified DATETIME NOT NULL DEFAULT '1970-01-01 00:00:00.000'",
+    "CREATE TRIGGER group_member_added AFTER INSERT ON GroupMembers BEGIN UPDATE Groups SET LastModified = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE GroupId = NEW.GroupId; END",
+    "CREATE TRIGGER group_member_removed AFTER DELETE ON GroupMembers BEGIN UPDATE Groups SET LastModified = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE GroupId = OLD.GroupId; END",
+  ],
+};
 
 describeEachDialect('groups, memberships and managers in tables of their own', (dialect) => {
   let db!: TestDatabase;
@@ -110,6 +139,28 @@ describeEachDialect('groups, memberships and managers in tables of their own', (
       const [gone] = await exportBatch(instance, [changeUser('delete', { ContosoLogin: 'dan' })]);
       expect(gone?.error).toBeUndefined();
       expect(await membershipRows()).toEqual([]);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('delta-imports (watermark) a group whose members changed, with its whole member list', async () => {
+    for (const statement of WATERMARK_DDL[dialect](db.prefix)) await db.exec(statement);
+    const instance = await openInstance(groupsValues(db, { deltaStrategy: 'watermark', watermarkColumn: 'LastModified' }));
+    try {
+      await exportBatch(instance, [addUser({ ContosoLogin: 'eve', FirstName: 'Eve', LastName: 'E' }), addUser({ ContosoLogin: 'fay', FirstName: 'Fay', LastName: 'F' })]);
+      await exportBatch(instance, [groupEntry('add', 'devs', { GroupId: 'devs', DisplayName: 'Devs', MemberId: ['eve'] })]);
+      // Rows written a minute before the import, so clock resolution cannot blur the test.
+      const earlier = { postgresql: "CURRENT_TIMESTAMP - interval '1 minute'", mysql: 'CURRENT_TIMESTAMP(6) - INTERVAL 1 MINUTE', sqlite: "strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 minute')" }[dialect];
+      for (const table of ['Employees', 'Groups']) await db.query(`UPDATE ${t(table)} SET ${db.id('LastModified')} = ${earlier}`);
+      const full = await importAll(instance, 'full');
+      expect(members(full.entries.find((e) => e.objectType === 'Group'))).toEqual(['eve']);
+
+      await exportBatch(instance, [groupEntry('update', 'devs', [attributeChange.update('MemberId', { add: ['fay'], delete: ['eve'] })])]);
+      expect(await membershipRows()).toEqual(['devs:fay']);
+      const delta = await importAll(instance, 'delta', full.watermark);
+      expect(delta.entries.map((e) => `${e.objectType}:${e.modification}:${String(e.anchor.GroupId ?? e.anchor.ContosoLogin)}`)).toEqual(['Group:replace:devs']);
+      expect(members(delta.entries[0])).toEqual(['fay']);
     } finally {
       await instance.close();
     }
