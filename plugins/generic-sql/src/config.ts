@@ -96,7 +96,7 @@ export interface SqlConfig {
   import: { method: 'table' } | { method: 'procedure'; procedure: TableName; parameters?: RoutineParameter[] } | { method: 'query'; query: string };
   export:
     | { method: 'table' }
-    | { method: 'procedure'; add?: TableName; update?: TableName; delete?: TableName; parameters?: RoutineParameter[] }
+    | { method: 'procedure'; add?: TableName; update?: TableName; delete?: TableName; parameters?: RoutineParameter[]; addValue?: TableName; removeValue?: TableName }
     | { method: 'statement'; add?: string; update?: string; delete?: string };
 }
 
@@ -258,9 +258,14 @@ export function readConfig(values: ParameterValues): SqlConfig {
     exportConfig = { method: 'table' };
   } else if (exportMethod === 'procedure') {
     const e: Extract<SqlConfig['export'], { method: 'procedure' }> = { method: 'procedure' };
-    for (const [key, name] of [['add', P.addProcedure], ['update', P.updateProcedure], ['delete', P.deleteProcedure]] as const) {
+    for (const [key, name] of [['add', P.addProcedure], ['update', P.updateProcedure], ['delete', P.deleteProcedure], ['addValue', P.addValueProcedure], ['removeValue', P.removeValueProcedure]] as const) {
       const v = r.optionalString(name);
       if (v !== undefined) e[key] = tableName(v, name);
+    }
+    // Adds without removes (or the reverse) would leave members a group no longer has.
+    if ((e.addValue === undefined) !== (e.removeValue === undefined)) {
+      const missing = e.addValue === undefined ? P.addValueProcedure : P.removeValueProcedure;
+      throw invalid(missing, `${missing} is needed too: value procedures come in pairs, one adding and one removing a value.`);
     }
     const params = r.optionalString(P.procedureParameters);
     if (params !== undefined) e.parameters = routineParameters(params, P.procedureParameters, dialect);

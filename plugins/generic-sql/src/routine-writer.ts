@@ -30,9 +30,26 @@ function placeholderNames(model: ObjectModel): string[] {
 }
 
 /**
+ * The value procedures: one call per removed value, then one per added value, each with the anchor
+ * value(s), the attribute name and the value (NULL: every value goes). Never a rewrite of the
+ * whole list, so a PATCH of 100 members of a large group is 100 calls.
+ */
+async function writeValuesThroughRoutines(db: Executor, dialect: Dialect, model: ObjectModel, plan: WritePlan, routines: { addValue: TableName; removeValue: TableName }): Promise<void> {
+  const anchorArgs = model.anchors.map((a) => bind(dialect.toDriver(plan.anchor[a])));
+  const call = async (routine: TableName, name: string, value: AttributeValue | null) =>
+    db.run(await dialect.callRoutine(routine, [...anchorArgs, bind(name), bind(driverValue(dialect, model, name, value))], 'statement', undefined));
+  for (const change of plan.multi) {
+    if (change.remove === 'all') await call(routines.removeValue, change.name, null);
+    else for (const value of change.remove) await call(routines.removeValue, change.name, value);
+    for (const value of change.add) await call(routines.addValue, change.name, value);
+  }
+}
+
+/**
  * Microsoft's stored-procedure and SQL-statement export methods. Procedures get the attributes in
  * `procedureParameters` order (delete: the anchor); statements get `@Attribute` placeholders bound
- * as parameters. Multi-valued attributes pass their first value.
+ * as parameters. Multi-valued attributes pass their first value, unless value procedures are
+ * configured (see `writeValuesThroughRoutines`).
  */
 export async function writeThroughRoutine(
   db: Executor,
@@ -59,9 +76,15 @@ export async function writeThroughRoutine(
   if (method.method === 'procedure') {
     const routine: TableName | undefined = method[kind];
     if (routine === undefined) throw notConfigured(`${kind} procedure`);
-    const parameters: RoutineParameter[] = kind === 'delete' ? model.anchors.map((value) => ({ value })) : (method.parameters ?? model.single.map((c) => ({ value: c.name })));
-    const args = parameters.map((p) => bind(bound(p.value)));
-    await db.run(await dialect.callRoutine(routine, args, 'statement', parameterNames(parameters)));
+    const byValue = method.addValue !== undefined && method.removeValue !== undefined && kind !== 'delete';
+    // With value procedures, an update of multi-valued attributes alone (a PATCH of a group's
+    // members) calls only them: the object's own procedure would rewrite its row for nothing.
+    if (!(byValue && kind === 'update' && plan.columns.size === 0 && plan.dn === undefined && plan.multi.length > 0)) {
+      const parameters: RoutineParameter[] = kind === 'delete' ? model.anchors.map((value) => ({ value })) : (method.parameters ?? model.single.map((c) => ({ value: c.name })));
+      const args = parameters.map((p) => bind(bound(p.value)));
+      await db.run(await dialect.callRoutine(routine, args, 'statement', parameterNames(parameters)));
+    }
+    if (byValue) await writeValuesThroughRoutines(db, dialect, model, plan, { addValue: method.addValue!, removeValue: method.removeValue! });
     return kind === 'add' ? { anchor: plan.anchor } : {};
   }
   if (method.method !== 'statement') throw notConfigured('procedure or statement export method');

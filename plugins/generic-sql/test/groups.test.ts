@@ -166,3 +166,94 @@ describeEachDialect('groups, memberships and managers in tables of their own', (
     }
   });
 });
+
+/** Object procedures branching on the object type, and value procedures for memberships. */
+const PROCEDURES_DDL: Record<'postgresql' | 'mysql', (p: string) => string[]> = {
+  postgresql: (p) => [
+    `CREATE PROCEDURE ${p}add_object(kind varchar, gid varchar, dname varchar, login varchar, first varchar, last varchar) LANGUAGE plpgsql AS $$
+     BEGIN
+       IF kind = 'Group' THEN INSERT INTO ${p}"Groups" ("GroupId", "DisplayName") VALUES (gid, dname);
+       ELSE INSERT INTO ${p}"Employees" ("ContosoLogin", "FirstName", "LastName") VALUES (login, first, last);
+       END IF;
+     END $$`,
+    `CREATE PROCEDURE ${p}update_object(kind varchar, gid varchar, dname varchar, login varchar, first varchar, last varchar) LANGUAGE plpgsql AS $$
+     BEGIN
+       IF kind = 'Group' THEN UPDATE ${p}"Groups" SET "DisplayName" = dname WHERE "GroupId" = gid;
+       ELSE UPDATE ${p}"Employees" SET "FirstName" = first, "LastName" = last WHERE "ContosoLogin" = login;
+       END IF;
+     END $$`,
+    `CREATE PROCEDURE ${p}delete_object(id varchar) LANGUAGE sql AS $$ DELETE FROM ${p}"Groups" WHERE "GroupId" = id; DELETE FROM ${p}"Employees" WHERE "ContosoLogin" = id $$`,
+    `CREATE PROCEDURE ${p}add_value(owner varchar, attr varchar, v varchar) LANGUAGE sql AS $$ INSERT INTO ${p}"GroupMembers" ("GroupId", "MemberId") VALUES (owner, v) ON CONFLICT DO NOTHING $$`,
+    `CREATE PROCEDURE ${p}remove_value(owner varchar, attr varchar, v varchar) LANGUAGE sql AS $$ DELETE FROM ${p}"GroupMembers" WHERE "GroupId" = owner AND (v IS NULL OR "MemberId" = v) $$`,
+  ],
+  mysql: () => [
+    `CREATE PROCEDURE add_object(IN kind varchar(20), IN gid varchar(100), IN dname varchar(256), IN login varchar(100), IN first varchar(100), IN last varchar(100))
+     BEGIN
+       IF kind = 'Group' THEN INSERT INTO \`Groups\` (GroupId, DisplayName) VALUES (gid, dname);
+       ELSE INSERT INTO Employees (ContosoLogin, FirstName, LastName) VALUES (login, first, last);
+       END IF;
+     END`,
+    `CREATE PROCEDURE update_object(IN kind varchar(20), IN gid varchar(100), IN dname varchar(256), IN login varchar(100), IN first varchar(100), IN last varchar(100))
+     BEGIN
+       IF kind = 'Group' THEN UPDATE \`Groups\` SET DisplayName = dname WHERE GroupId = gid;
+       ELSE UPDATE Employees SET FirstName = first, LastName = last WHERE ContosoLogin = login;
+       END IF;
+     END`,
+    'CREATE PROCEDURE delete_object(IN id varchar(100)) BEGIN DELETE FROM `Groups` WHERE GroupId = id; DELETE FROM Employees WHERE ContosoLogin = id; END',
+    // Not INSERT IGNORE: it would ignore the foreign key too.
+    'CREATE PROCEDURE add_value(IN owner varchar(100), IN attr varchar(100), IN v varchar(100)) INSERT INTO GroupMembers (GroupId, MemberId) VALUES (owner, v) ON DUPLICATE KEY UPDATE MemberId = MemberId',
+    'CREATE PROCEDURE remove_value(IN owner varchar(100), IN attr varchar(100), IN v varchar(100)) DELETE FROM GroupMembers WHERE GroupId = owner AND (v IS NULL OR MemberId = v)',
+  ],
+};
+
+describeEachDialect(
+  'group members through stored procedures',
+  (dialect) => {
+    let db!: TestDatabase;
+    useGroupsDatabase(dialect, (fresh) => {
+      db = fresh;
+    });
+    const t = (name: string): string => `${db.prefix}${db.id(name)}`;
+    const membershipRows = async (): Promise<string[]> =>
+      (await db.query(`SELECT ${db.id('GroupId')} AS g, ${db.id('MemberId')} AS m FROM ${t('GroupMembers')} ORDER BY 1, 2`)).map((r) => `${String(r.g)}:${String(r.m)}`);
+
+    it('calls the value procedures once per member added or removed, and the object procedure only for its own columns', async () => {
+      if (dialect === 'sqlite') throw new Error('SQLite has no stored procedures');
+      for (const statement of PROCEDURES_DDL[dialect](db.prefix)) await db.exec(statement);
+      const p = db.prefix;
+      const instance = await openInstance(
+        groupsValues(db, {
+          exportMethod: 'procedure',
+          addProcedure: `${p}add_object`,
+          updateProcedure: `${p}update_object`,
+          deleteProcedure: `${p}delete_object`,
+          procedureParameters: 'ObjectType, GroupId, DisplayName, ContosoLogin, FirstName, LastName',
+          addValueProcedure: `${p}add_value`,
+          removeValueProcedure: `${p}remove_value`,
+        }),
+      );
+      try {
+        const users = await exportBatch(instance, [addUser({ ContosoLogin: 'gil', FirstName: 'Gil', LastName: 'G' }), addUser({ ContosoLogin: 'hal', FirstName: 'Hal', LastName: 'H' })]);
+        expect(users.map((r) => r.error)).toEqual([undefined, undefined]);
+        const [created] = await exportBatch(instance, [groupEntry('add', 'qa', { GroupId: 'qa', DisplayName: 'QA', MemberId: ['gil'] })]);
+        expect(created?.error).toBeUndefined();
+        expect(await membershipRows()).toEqual(['qa:gil']);
+        // A members-only update calls the value procedures alone: with the update procedure
+        // dropped, it still succeeds.
+        await db.exec(dialect === 'postgresql' ? `DROP PROCEDURE ${p}update_object` : 'DROP PROCEDURE update_object');
+        const [swapped] = await exportBatch(instance, [groupEntry('update', 'qa', [attributeChange.update('MemberId', { add: ['hal'], delete: ['gil'] })])]);
+        expect(swapped?.error).toBeUndefined();
+        expect(await membershipRows()).toEqual(['qa:hal']);
+        const [dangling] = await exportBatch(instance, [groupEntry('update', 'qa', [attributeChange.update('MemberId', { add: ['ghost'] })])]);
+        expect(dangling?.error?.code).toBe('syntax-violation');
+        expect(await membershipRows()).toEqual(['qa:hal']);
+        const [cleared] = await exportBatch(instance, [groupEntry('update', 'qa', [attributeChange.delete('MemberId')])]);
+        expect(cleared?.error).toBeUndefined();
+        expect(await membershipRows()).toEqual([]);
+      } finally {
+        await instance.close();
+      }
+    });
+  },
+  ['postgresql', 'mysql'],
+);
