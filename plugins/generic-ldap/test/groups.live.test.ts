@@ -130,6 +130,28 @@ describe.skipIf(skip !== undefined)(liveTitle('groups, memberships and manager o
       expect(valuesOf(afterRemove.at(-1), 'member')).toBeUndefined();
     });
   });
+
+  it('serves posixGroup, whose memberUid values are user names rather than references, value by value', async () => {
+    await withInstance(config({ objectClasses: 'inetOrgPerson,groupOfNames,posixGroup' }), async (instance) => {
+      const schema = await instance.getSchema();
+      expect(schema.objectTypes.find((t) => t.name === 'posixGroup')?.attributes.find((a) => a.name === 'memberUid')).toMatchObject({ type: 'string', multiValued: true });
+      const groupDn = `cn=developers,${groups}`;
+      const [created] = await exportBatch(instance, 'posixGroup', [{ modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ '-dn-': groupDn, cn: 'developers', gidNumber: 5000 }) }]);
+      expect(created?.error).toBeUndefined();
+      // posixGroup may be empty: no placeholder.
+      expect(await valuesAt(slapd, groupDn, 'memberUid')).toEqual([]);
+      const anchor = { entryUUID: String(created?.anchor?.entryUUID) };
+      const change = async (add: string[], remove: string[]) =>
+        (await exportBatch(instance, 'posixGroup', [{ modification: 'update', dn: groupDn, anchor, attributeChanges: [attributeChange.update('memberUid', { add, delete: remove })] }]))[0];
+      expect((await change(['ivy', 'jon'], []))?.error).toBeUndefined();
+      expect(await valuesAt(slapd, groupDn, 'memberUid')).toEqual(['ivy', 'jon']);
+      expect((await change(['ivy'], ['kim']))?.error).toBeUndefined();
+      expect((await change([], ['ivy']))?.error).toBeUndefined();
+      expect(await valuesAt(slapd, groupDn, 'memberUid')).toEqual(['jon']);
+      expect((await change([], ['jon']))?.error).toBeUndefined();
+      expect(await valuesAt(slapd, groupDn, 'memberUid')).toEqual([]);
+    });
+  });
 });
 
 describe.skipIf(skip !== undefined)(liveTitle('renames of members on slapd without refint', skip), () => {
