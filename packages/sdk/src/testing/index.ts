@@ -1,7 +1,7 @@
 export { CONFORMANCE_CHECKS } from './options.js';
 export type { ConformanceCheckId, ConformanceObject, ConformanceOptions, ConformanceTarget } from './options.js';
-export { REFERENCE_CHECK_IDS } from './reference-checks.js';
-export type { ConformanceReferences, ReferenceCheckId } from './reference-checks.js';
+export { REFERENCE_CHECK_IDS } from './options.js';
+export type { ConformanceReferences, ReferenceCheckId } from './options.js';
 export { describeConnectorConformance } from './describe.js';
 export { runConformanceCheck, assertConformanceOptions } from './run-check.js';
 export type { ConformanceOutcome } from './run-check.js';

@@ -1,8 +1,39 @@
 import type { ConnectorDefinition } from '../connector.js';
 import type { ParameterValues } from '../parameters.js';
-import type { AnchorValues, AttributeValues } from '../values.js';
-import type { ConformanceReferences } from './reference-checks.js';
-import { REFERENCE_CHECK_IDS } from './reference-checks.js';
+import type { AnchorValues, AttributeValue, AttributeValues } from '../values.js';
+
+/**
+ * How the kit checks references (group members, managers): a second object type that holds
+ * references to objects of the suite's `objectType`, in the target's own form of reference (a DN
+ * for a directory, an anchor value for a database). The host resolves SCIM ids to that form before
+ * export, so the connector only ever sees and returns it.
+ */
+export interface ConformanceReferences {
+  /** The object type holding references, e.g. `groupOfNames` or `Group`. */
+  objectType: string;
+  /** Its multi-valued reference attribute, e.g. `member` or `MemberId`. */
+  attribute: string;
+  /**
+   * The n-th distinct object of `objectType` with no value of `attribute` (Entra creates groups
+   * empty), given the target's values (to place a DN in the target's container).
+   */
+  sample: (n: number, values: ParameterValues) => ConformanceObject;
+  /** The reference to a known object of the suite's `objectType`: its DN, or an anchor value. */
+  referenceTo: (object: { anchor: AnchorValues; dn?: string }) => AttributeValue;
+  /** A reference of the target's form that names no object, given the target's values. */
+  dangling: (values: ParameterValues) => AttributeValue;
+  /**
+   * The new DN of a renamed member, for the `reference-rename` check on connectors that declare
+   * `objectRename`; without it that check skips itself, saying so.
+   */
+  renamedDn?: (object: { anchor: AnchorValues; dn?: string }, values: ParameterValues) => string;
+}
+
+/** The ids of the reference checks, in the order they run (after `password`, before `handles-released`). */
+export const REFERENCE_CHECK_IDS = ['reference-add', 'reference-remove', 'reference-rename', 'reference-dangling'] as const;
+
+/** The id of one reference check. */
+export type ReferenceCheckId = (typeof REFERENCE_CHECK_IDS)[number];
 
 /**
  * The stable ids of the conformance checks, in the order they run. Each is the name of one `it`

@@ -1,46 +1,12 @@
 import type { Capabilities } from '../capabilities.js';
 import { attributeChange } from '../changes.js';
-import type { ParameterValues } from '../parameters.js';
 import { findObjectType } from '../schema.js';
 import type { AnchorValues, AttributeValue } from '../values.js';
-import type { CheckDefinition } from './checks.js';
 import { sameValues, showValues } from './compare.js';
 import type { CheckSession, KnownObject } from './harness.js';
 import { addEntry, changeEntry, entriesFor, exportEntries, expectSuccess, fail, knownAfterAdd, populate, runImport, showAnchor, valuesOf } from './harness.js';
-import type { ConformanceObject, ConformanceOptions } from './options.js';
+import type { ConformanceOptions, ConformanceReferences, ReferenceCheckId } from './options.js';
 
-/**
- * How the kit checks references (group members, managers): a second object type that holds
- * references to objects of the suite's `objectType`, in the target's own form of reference (a DN
- * for a directory, an anchor value for a database). The host resolves SCIM ids to that form before
- * export, so the connector only ever sees and returns it.
- */
-export interface ConformanceReferences {
-  /** The object type holding references, e.g. `groupOfNames` or `Group`. */
-  objectType: string;
-  /** Its multi-valued reference attribute, e.g. `member` or `MemberId`. */
-  attribute: string;
-  /**
-   * The n-th distinct object of `objectType` with no value of `attribute` (Entra creates groups
-   * empty), given the target's values (to place a DN in the target's container).
-   */
-  sample: (n: number, values: ParameterValues) => ConformanceObject;
-  /** The reference to a known object of the suite's `objectType`: its DN, or an anchor value. */
-  referenceTo: (object: Pick<KnownObject, 'anchor' | 'dn'>) => AttributeValue;
-  /** A reference of the target's form that names no object, given the target's values. */
-  dangling: (values: ParameterValues) => AttributeValue;
-  /**
-   * The new DN of a renamed member, for the `reference-rename` check on connectors that declare
-   * `objectRename`; omit it (with a reason in `skip`) where members are not renamed by DN.
-   */
-  renamedDn?: (object: Pick<KnownObject, 'anchor' | 'dn'>, values: ParameterValues) => string;
-}
-
-/** The ids of the reference checks, in the order they run after the others. */
-export const REFERENCE_CHECK_IDS = ['reference-add', 'reference-remove', 'reference-rename', 'reference-dangling'] as const;
-
-/** The id of one reference check. */
-export type ReferenceCheckId = (typeof REFERENCE_CHECK_IDS)[number];
 
 function needsExportAndImport(capabilities: Capabilities, options: ConformanceOptions): string | undefined {
   if (options.references === undefined) return "the options give no references (an object type holding references to the suite's objects)";
@@ -89,8 +55,18 @@ async function changeMembers(holder: CheckSession, references: ConformanceRefere
   return (await exportEntries(holder, [entry])).get(entry.identifier) ?? fail(`no result for ${what}`);
 }
 
+/**
+ * The shape of `CheckDefinition` in checks.ts, written out: checks.ts imports this file to
+ * register the reference checks, and importing its type back would make a cycle.
+ */
+interface ReferenceCheck {
+  title: string;
+  precondition?: (capabilities: Capabilities, options: ConformanceOptions) => string | undefined;
+  run(session: CheckSession): Promise<string | void>;
+}
+
 /** The reference checks, registered beside the others in `CHECKS`. */
-export const REFERENCE_CHECKS: Record<ReferenceCheckId, CheckDefinition> = {
+export const REFERENCE_CHECKS: Record<ReferenceCheckId, ReferenceCheck> = {
   'reference-add': {
     title: 'members are added to an empty object by reference, and adding one already there changes nothing',
     precondition: needsExportAndImport,
