@@ -1,7 +1,7 @@
 import { attributeChange, attributeChangesOf, type AttributeValues, type CSEntryChange, type ImportEntry } from '@ecmahost/sdk';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
-import { groupsValues, useGroupsDatabase } from './support/groups.js';
+import { groupsValues, membershipRows as membershipRowsOf, useGroupsDatabase } from './support/groups.js';
 import { addUser, changeUser, exportBatch, importAll, openInstance } from './support/run.js';
 import type { LocalDialect, TestDatabase } from './support/targets.js';
 
@@ -58,8 +58,7 @@ describeEachDialect('groups, memberships and managers in tables of their own', (
     db = fresh;
   });
   const t = (name: string): string => `${db.prefix}${db.id(name)}`;
-  const membershipRows = async (): Promise<string[]> =>
-    (await db.query(`SELECT ${db.id('GroupId')} AS g, ${db.id('MemberId')} AS m FROM ${t('GroupMembers')} ORDER BY 1, 2`)).map((r) => `${String(r.g)}:${String(r.m)}`);
+  const membershipRows = () => membershipRowsOf(db);
   const managerOf = async (login: string): Promise<unknown> =>
     (await db.query(`SELECT ${db.id('Manager')} AS m FROM ${t('Employees')} WHERE ${db.id('ContosoLogin')} = ?`, [login]))[0]?.m;
 
@@ -213,9 +212,7 @@ describeEachDialect(
     useGroupsDatabase(dialect, (fresh) => {
       db = fresh;
     });
-    const t = (name: string): string => `${db.prefix}${db.id(name)}`;
-    const membershipRows = async (): Promise<string[]> =>
-      (await db.query(`SELECT ${db.id('GroupId')} AS g, ${db.id('MemberId')} AS m FROM ${t('GroupMembers')} ORDER BY 1, 2`)).map((r) => `${String(r.g)}:${String(r.m)}`);
+    const membershipRows = () => membershipRowsOf(db);
 
     it('calls the value procedures once per member added or removed, and the object procedure only for its own columns', async () => {
       if (dialect === 'sqlite') throw new Error('SQLite has no stored procedures');

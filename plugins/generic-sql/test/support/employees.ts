@@ -127,11 +127,19 @@ export async function createEmployees(db: TestDatabase): Promise<void> {
  * dropped after it; `use` receives each new one.
  */
 export function useEmployeesDatabase(dialect: TestDialect, use: (db: TestDatabase) => void): void {
+  useFreshDatabase(dialect, createEmployees, use);
+}
+
+/**
+ * A fresh database of `dialect` for each test of the enclosing suite, set up by `setUp` and dropped
+ * after it; `use` receives each new one before `setUp` runs.
+ */
+export function useFreshDatabase(dialect: TestDialect, setUp: (db: TestDatabase) => Promise<void>, use: (db: TestDatabase) => void): void {
   let db: TestDatabase | undefined;
   beforeEach(async () => {
     db = await createTestDatabase(dialect);
     use(db);
-    await createEmployees(db);
+    await setUp(db);
   });
   afterEach(async () => {
     await db?.drop();

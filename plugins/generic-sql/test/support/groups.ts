@@ -1,6 +1,6 @@
 import type { ParameterValues } from '@ecmahost/sdk';
-import { afterEach, beforeEach } from 'vitest';
-import { createTestDatabase, type LocalDialect, type TestDatabase } from './targets.js';
+import { useFreshDatabase } from './employees.js';
+import type { LocalDialect, TestDatabase } from './targets.js';
 
 /**
  * Users, groups and memberships with the foreign keys an admin would declare: `Employees.Manager`
@@ -71,15 +71,13 @@ export async function createGroupsTables(db: TestDatabase): Promise<void> {
 
 /** A fresh database of `dialect` with the groups tables for each test of the suite, dropped after it. */
 export function useGroupsDatabase(dialect: LocalDialect, use: (db: TestDatabase) => void): void {
-  let db: TestDatabase | undefined;
-  beforeEach(async () => {
-    db = await createTestDatabase(dialect);
-    use(db);
-    await createGroupsTables(db);
-  });
-  afterEach(async () => {
-    await db?.drop();
-  });
+  useFreshDatabase(dialect, createGroupsTables, use);
+}
+
+/** The membership rows of `db` as `GroupId:MemberId`, sorted. */
+export async function membershipRows(db: TestDatabase): Promise<string[]> {
+  const rows = await db.query(`SELECT ${db.id('GroupId')} AS g, ${db.id('MemberId')} AS m FROM ${db.prefix}${db.id('GroupMembers')} ORDER BY 1, 2`);
+  return rows.map((r) => `${String(r.g)}:${String(r.m)}`);
 }
 
 /** The connector's configuration: User in Employees, Group in Groups with GroupMembers as its multi-valued table. */
