@@ -7,6 +7,7 @@ describe('syntaxes', () => {
     expect(typeOfSyntax('1.3.6.1.4.1.1466.115.121.1.7')).toBe('boolean');
     expect(typeOfSyntax('1.3.6.1.4.1.1466.115.121.1.24')).toBe('datetime');
     expect(typeOfSyntax('1.3.6.1.4.1.1466.115.121.1.12')).toBe('reference');
+    expect(typeOfSyntax('1.3.6.1.4.1.1466.115.121.1.34')).toBe('reference');
     expect(typeOfSyntax('1.3.6.1.4.1.1466.115.121.1.40')).toBe('binary');
     expect(typeOfSyntax('1.3.6.1.4.1.1466.115.121.1.23')).toBe('binary');
     expect(typeOfSyntax(undefined)).toBe('string');

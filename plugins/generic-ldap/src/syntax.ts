@@ -7,6 +7,8 @@ const BY_SYNTAX: Readonly<Record<string, AttributeType>> = {
   [`${SYNTAX_PREFIX}7`]: 'boolean',
   [`${SYNTAX_PREFIX}24`]: 'datetime',
   [`${SYNTAX_PREFIX}12`]: 'reference',
+  // Name and Optional UID (groupOfUniqueNames' uniqueMember): a DN, rarely with a `#'…'B` suffix.
+  [`${SYNTAX_PREFIX}34`]: 'reference',
   [`${SYNTAX_PREFIX}4`]: 'binary', // Audio
   [`${SYNTAX_PREFIX}5`]: 'binary', // Binary
   [`${SYNTAX_PREFIX}8`]: 'binary', // Certificate

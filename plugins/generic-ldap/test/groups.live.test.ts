@@ -131,6 +131,27 @@ describe.skipIf(skip !== undefined)(liveTitle('groups, memberships and manager o
     });
   });
 
+  it('serves groupOfUniqueNames the same way: uniqueMember is a reference, with the placeholder when empty', async () => {
+    await withInstance(config({ objectClasses: 'inetOrgPerson,groupOfUniqueNames', emptyGroupMember: nobody }), async (instance) => {
+      const schema = await instance.getSchema();
+      expect(schema.objectTypes.find((t) => t.name === 'groupOfUniqueNames')?.attributes.find((a) => a.name === 'uniqueMember')).toMatchObject({ type: 'reference', multiValued: true });
+      const lee = await addUser(instance, 'lee');
+      const groupDn = `cn=Auditors,${groups}`;
+      const [created] = await exportBatch(instance, 'groupOfUniqueNames', [{ modification: 'add', anchor: {}, attributeChanges: attributeChangesOf({ '-dn-': groupDn, cn: 'Auditors' }) }]);
+      expect(created?.error).toBeUndefined();
+      expect(await valuesAt(slapd, groupDn, 'uniqueMember')).toEqual([nobody]);
+      const anchor = { entryUUID: String(created?.anchor?.entryUUID) };
+      const change = async (add: string[], remove: string[]) =>
+        (await exportBatch(instance, 'groupOfUniqueNames', [{ modification: 'update', dn: groupDn, anchor, attributeChanges: [attributeChange.update('uniqueMember', { add, delete: remove })] }]))[0];
+      expect((await change([lee.dn], []))?.error).toBeUndefined();
+      expect(await valuesAt(slapd, groupDn, 'uniqueMember')).toEqual([lee.dn.toLowerCase()]);
+      expect((await change([], [lee.dn]))?.error).toBeUndefined();
+      expect(await valuesAt(slapd, groupDn, 'uniqueMember')).toEqual([nobody]);
+      const { entries } = await importAll(instance, 'full');
+      expect(valuesOf(entryAt(entries, groupDn), 'uniqueMember')).toBeUndefined();
+    });
+  });
+
   it('serves posixGroup, whose memberUid values are user names rather than references, value by value', async () => {
     await withInstance(config({ objectClasses: 'inetOrgPerson,groupOfNames,posixGroup' }), async (instance) => {
       const schema = await instance.getSchema();
