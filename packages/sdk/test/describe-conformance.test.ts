@@ -70,6 +70,7 @@ describe('describeConnectorConformance in a vitest run', () => {
     for (const id of ['update-multi-value', 'delta-import', 'missing-object']) {
       expect(outcomes.get(id)).toEqual({ state: 'skipped', note: expect.stringMatching(repeated) });
     }
+    expect(outcomes.get('through-host')).toEqual({ state: 'skipped', note: 'earlier check update-single-value failed; the host would meet the same defect' });
     expect(outcomes.get('export-add')?.state).toBe('passed');
     expect(logs.join('')).toMatch(/skipped delta-import: earlier check update-single-value failed with the same defect/);
   });

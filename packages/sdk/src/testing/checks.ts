@@ -25,6 +25,7 @@ import {
   valuesOf,
 } from './harness.js';
 import type { ConformanceCheckId, ConformanceOptions } from './options.js';
+import { runThroughHost } from './through-host.js';
 
 /** What a check needs from the capabilities and options; a string is the reason it cannot run. */
 type Precondition = (capabilities: Capabilities, options: ConformanceOptions) => string | undefined;
@@ -387,6 +388,12 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
         await passwords.close();
       }
     },
+  },
+  'through-host': {
+    title: "Entra's user sequence through @ecmahost/host over HTTP",
+    precondition: (caps, options) =>
+      options.throughHost === false ? 'turned off by the throughHost option' : caps.export && caps.import ? undefined : 'the host provisions users only through a connector that imports and exports',
+    run: runThroughHost,
   },
   'handles-released': {
     title: 'connections are released after close',

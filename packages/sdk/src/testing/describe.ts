@@ -34,6 +34,14 @@ export function describeConnectorConformance(options: ConformanceOptions): void 
       it(
         title,
         async (context) => {
+          // The host meets a recorded defect again, and reports it in its own words.
+          const [earlier] = faults.values();
+          if (id === 'through-host' && earlier !== undefined) {
+            const skipped = `earlier check ${earlier} failed; the host would meet the same defect`;
+            notes.push(`skipped ${id}: ${skipped}`);
+            context.skip(skipped);
+            return;
+          }
           let outcome;
           try {
             outcome = await runConformanceCheck(id, options);

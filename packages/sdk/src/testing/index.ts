@@ -1,5 +1,5 @@
 export { CONFORMANCE_CHECKS } from './options.js';
-export type { ConformanceCheckId, ConformanceObject, ConformanceOptions, ConformanceTarget } from './options.js';
+export type { ConformanceCheckId, ConformanceObject, ConformanceOptions, ConformanceTarget, ThroughHostOptions } from './options.js';
 export { describeConnectorConformance } from './describe.js';
 export { runConformanceCheck, assertConformanceOptions } from './run-check.js';
 export type { ConformanceOutcome } from './run-check.js';

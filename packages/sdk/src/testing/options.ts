@@ -23,6 +23,7 @@ export const CONFORMANCE_CHECKS = [
   'existing-object',
   'batch-partial-failure',
   'password',
+  'through-host',
   'handles-released',
 ] as const;
 
@@ -45,6 +46,17 @@ export interface ConformanceObject {
   dn?: string;
   /** Every attribute value the object is added with; the kit expects each back from an import. */
   attributes: AttributeValues;
+}
+
+/** Options of the `through-host` check; see {@link ConformanceOptions.throughHost}. */
+export interface ThroughHostOptions {
+  /**
+   * The connector attribute Entra's `userName` maps to (the host's `--scim userName=<attribute>`),
+   * a writable single-valued string. Default: the anchor, when it is one such attribute.
+   */
+  userName?: string;
+  /** Where the host's testing entry is imported from. Default `@ecmahost/host/testing`. */
+  hostModule?: string;
 }
 
 /** Options of {@link describeConnectorConformance} and {@link runConformanceCheck}. */
@@ -106,6 +118,13 @@ export interface ConformanceOptions {
   deleteAddAsReplace?: boolean;
   /** The import page size the kit asks for; the paging check adds `2 * pageSize + 1` objects. Default 2. */
   pageSize?: number;
+  /**
+   * The `through-host` check: starts `@ecmahost/host` in this process on the connector and runs
+   * Entra's user sequence over HTTP on loopback (lookup by `userName`, POST, GET by id and by
+   * filter, PATCH, disable, DELETE). On by default; skipped, saying how to enable it, when
+   * `@ecmahost/host` is not installed (`npm i -D @ecmahost/host`). `false` turns it off.
+   */
+  throughHost?: false | ThroughHostOptions;
   /** Timeout of each check in milliseconds. Default 60 000. */
   timeout?: number;
 }
