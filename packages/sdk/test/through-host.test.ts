@@ -47,7 +47,7 @@ describe('the through-host check', () => {
     expect(await runConformanceCheck('through-host', { ...referenceOptions(), throughHost: false })).toEqual({ status: 'skipped', reason: 'turned off by the throughHost option' });
     const { throughHost: _given, ...defaults } = referenceOptions();
     await expect(runConformanceCheck('through-host', defaults)).rejects.toThrow(
-      "the anchor (id) is not a writable single-valued string, so Entra's userName cannot map to it; set throughHost.userName to the string attribute Entra's userName maps to",
+      "the anchor (id) is not a writable string, so Entra's userName cannot map to it; set throughHost.userName to the string attribute Entra's userName maps to",
     );
   });
 });

@@ -2,7 +2,7 @@ import type { ConnectorDefinition, ParameterValue } from '@ecmahost/sdk';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { generateToken, hashToken } from '../auth/token.js';
-import type { DisableFlow } from '../config/connector-config.js';
+import type { DisableFlow, SelectedAttribute } from '../config/connector-config.js';
 import { createHost } from '../host.js';
 import { startServer } from '../server/start-server.js';
 
@@ -16,8 +16,11 @@ export interface TestHostOptions {
   objectType: string;
   /** Its anchor attribute(s). */
   anchor: readonly string[];
-  /** The attributes served; every one is reachable through the ECMA2Host extension schema. */
-  attributes: readonly string[];
+  /**
+   * The attributes served, each reachable through the ECMA2Host extension schema; `singleValue`
+   * serves a multi-valued one as single-valued (a directory's `uid` that `userName` maps to).
+   */
+  attributes: readonly SelectedAttribute[];
   /** Core SCIM paths onto connector attributes, e.g. `{ userName: 'login' }`. */
   scimMapping?: Record<string, string>;
   /** What `active: false` does; default nothing (the connector sees no change). */
@@ -59,7 +62,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
         objectType: options.objectType,
         anchor: [...options.anchor],
         dn: { autogenerate: true },
-        attributes: options.attributes.map((name) => ({ name })),
+        attributes: options.attributes.map((a) => ({ ...a })),
         deprovisioning: { disable: options.disable ?? { action: 'none' }, delete: { action: 'delete' } },
         runProfiles: { export: { batchSize: 1 }, fullImport: { pageSize: 100 } },
         ...(options.scimMapping === undefined ? {} : { scimMapping: options.scimMapping }),

@@ -52,7 +52,7 @@ export interface ConformanceObject {
 export interface ThroughHostOptions {
   /**
    * The connector attribute Entra's `userName` maps to (the host's `--scim userName=<attribute>`),
-   * a writable single-valued string. Default: the anchor, when it is one such attribute.
+   * a writable string (a multi-valued one is served single-valued). Default: the anchor, when it is one such attribute.
    */
   userName?: string;
   /** Where the host's testing entry is imported from. Default `@ecmahost/host/testing`. */

@@ -20,7 +20,7 @@ interface HostTestingModule {
     parameters: Record<string, ParameterValue>;
     objectType: string;
     anchor: readonly string[];
-    attributes: readonly string[];
+    attributes: readonly { name: string; singleValue?: boolean }[];
     scimMapping?: Record<string, string>;
   }): Promise<{ baseUrl: string; token: string; close(): Promise<void> }>;
 }
@@ -50,15 +50,18 @@ function scimValue(values: readonly AttributeValue[], multiValued: boolean): unk
   return multiValued ? values.map(toJson) : toJson(values[0] as AttributeValue);
 }
 
-/** The connector attribute Entra's `userName` maps to: the option, else the anchor when it is one writable string. */
+/**
+ * The connector attribute Entra's `userName` maps to: the option, else the anchor when it is one
+ * writable string. A multi-valued one (a directory's `uid`) is served as single-valued.
+ */
 function userNameAttribute(session: CheckSession): string {
   const configured = session.options.throughHost === false ? undefined : session.options.throughHost?.userName;
   const name = configured ?? (session.type.anchors.length === 1 ? session.type.anchors[0] : undefined);
   const definition = session.type.attributes.find((a) => a.name === name);
   const why = configured === undefined ? `the anchor (${session.type.anchors.join(', ')})` : `throughHost.userName (${configured})`;
   if (!definition) fail(`${why} is not one attribute of ${session.type.name}; set throughHost.userName to the string attribute Entra's userName maps to`);
-  if (definition.type !== 'string' || definition.multiValued || attributeOperation(definition) === 'importOnly') {
-    fail(`${why} is not a writable single-valued string, so Entra's userName cannot map to it; set throughHost.userName to the string attribute Entra's userName maps to`);
+  if (definition.type !== 'string' || attributeOperation(definition) === 'importOnly') {
+    fail(`${why} is not a writable string, so Entra's userName cannot map to it; set throughHost.userName to the string attribute Entra's userName maps to`);
   }
   return definition.name;
 }
@@ -93,7 +96,7 @@ export async function runThroughHost(session: CheckSession): Promise<string | un
       parameters: session.values,
       objectType: type.name,
       anchor: type.anchors,
-      attributes: type.attributes.map((a) => a.name),
+      attributes: type.attributes.map((a) => (a.name === userNameAttr && a.multiValued ? { name: a.name, singleValue: true } : { name: a.name })),
       scimMapping: { userName: userNameAttr },
     });
   } catch (error) {
