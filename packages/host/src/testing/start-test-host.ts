@@ -84,14 +84,10 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     await host.stop();
     throw new Error(`the host could not serve the connector (state ${String(status?.state)}): ${status?.lastError ?? 'no error recorded'}`);
   }
-  let server;
-  try {
-    server = await startServer({ fetch: host.app.fetch, port: 0, hostname: '127.0.0.1' });
-  } catch (error) {
+  const running = await startServer({ fetch: host.app.fetch, port: 0, hostname: '127.0.0.1' }).catch(async (error: unknown) => {
     await host.stop();
     throw error;
-  }
-  const running = server;
+  });
   return {
     baseUrl: `http://127.0.0.1:${String(running.port)}/ecma2host_${NAME}/scim`,
     token,
