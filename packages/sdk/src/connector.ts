@@ -55,8 +55,36 @@ export type ParametersSpec =
   | Partial<Record<ParameterPage, readonly ParameterDefinition[]>>
   | ((request: ParameterRequest) => readonly ParameterDefinition[] | Promise<readonly ParameterDefinition[]>);
 
+/** The instance methods each capability needs, by capability. */
+interface CapabilityMethods {
+  import: 'openImport';
+  export: 'openExport';
+  password: 'openPassword';
+  partitions: 'getPartitions';
+  hierarchy: 'getHierarchy';
+}
+
+/** The instance methods that capabilities declared `true` as plain data need. */
+type NeededMethods<C> = {
+  [K in keyof CapabilityMethods]: C extends { readonly [P in K]: true } ? CapabilityMethods[K] : never;
+}[keyof CapabilityMethods];
+
+/** The needed methods that the instance type `open` returns has no member for. */
+type MissingMethods<C, I> = Exclude<NeededMethods<C>, keyof I>;
+
+/**
+ * Makes `password: true` (or import, export, partitions, hierarchy) declared as plain data with an
+ * instance that has no `openPassword` member a type error at `open`, with a message naming the
+ * method, as the host would refuse it at load. An instance typed `ConnectorInstance` (delegating to
+ * another connector) has every member, optional, and is checked at load only, as are capabilities
+ * computed by a function.
+ */
+export type CapabilityMethodsCheck<C, I> = [MissingMethods<C, I>] extends [never]
+  ? unknown
+  : { open: `the instance open() returns lacks ${MissingMethods<C, I> & string}, which the declared capabilities need` };
+
 /** What an author passes to {@link defineConnector}. */
-export interface ConnectorSpec {
+export interface ConnectorSpec<C extends Partial<Capabilities> = Partial<Capabilities>, I extends ConnectorInstance = ConnectorInstance> {
   /** The npm package name, e.g. `@acme/connector-csv`. */
   name: string;
   /** Shown to admins, e.g. `CSV file`. */
@@ -69,7 +97,7 @@ export interface ConnectorSpec {
    * What the connector can do: plain data, or computed from the configured values when it depends
    * on them (ECMA2 `GetCapabilitiesEx`). Members left out take {@link DEFAULT_CAPABILITIES}.
    */
-  capabilities: Partial<Capabilities> | ((values: ParameterValues) => Partial<Capabilities>);
+  capabilities: C | ((values: ParameterValues) => Partial<Capabilities>);
   /**
    * The configuration pages. A function receives the page, its number (1, 2... for a series; return
    * an empty list to end a series) and the values given on earlier pages (ECMA2 `GetConfigParametersEx`).
@@ -80,8 +108,11 @@ export interface ConnectorSpec {
    * has already checked (ECMA2 `ValidateConfigParametersEx`). Returns issues; empty means valid.
    */
   validate?(request: ParameterRequest): ParameterIssue[] | Promise<ParameterIssue[]>;
-  /** Opens the connector with a complete configuration. Throws `ConnectorError('invalid-configuration')` for bad values. */
-  open(values: ParameterValues, context: ConnectorContext): Promise<ConnectorInstance>;
+  /**
+   * Opens the connector with a complete configuration. Throws `ConnectorError('invalid-configuration')`
+   * for bad values. The instance has the method of every capability declared `true` ({@link CapabilityMethodsCheck}).
+   */
+  open(values: ParameterValues, context: ConnectorContext): Promise<I>;
 }
 
 /**
@@ -118,7 +149,9 @@ export interface ConnectorDefinition {
  *
  * Throws `ConnectorError('invalid-configuration')` when the metadata is missing.
  */
-export function defineConnector(spec: ConnectorSpec): ConnectorDefinition {
+export function defineConnector<const C extends Partial<Capabilities> = Partial<Capabilities>, I extends ConnectorInstance = ConnectorInstance>(
+  spec: ConnectorSpec<C, I> & CapabilityMethodsCheck<C, I>,
+): ConnectorDefinition {
   for (const key of ['name', 'displayName', 'version'] as const) {
     if (typeof spec[key] !== 'string' || spec[key].length === 0) {
       throw new ConnectorError('invalid-configuration', `defineConnector: ${key} is required`);

@@ -61,6 +61,18 @@ export interface EntryError {
 }
 
 /**
+ * An {@link EntryError}. Typed by its code argument, so a mistyped code is reported at that
+ * argument (TS2345: not assignable to `ExportErrorCode`) rather than as a long TS2322 chain at
+ * `open()` when the error sits deep in an object literal of the instance.
+ *
+ * @example
+ * return { identifier: entry.identifier, error: entryError('missing-object', `no row ${id}`) };
+ */
+export function entryError(code: ExportErrorCode, message: string, details: Pick<EntryError, 'retryable' | 'attribute'> = {}): EntryError {
+  return { code, message, ...details };
+}
+
+/**
  * The result of one export entry (ECMA2 `CSEntryChangeResult`): success, possibly with the anchor
  * the target generated (`anchor`) or a DN it assigned (`dn`), or an error.
  */

@@ -2,6 +2,7 @@ import type { CloseReason } from './context.js';
 import type { CSEntryChange } from './changes.js';
 import type { HierarchyNode, Partition } from './partitions.js';
 import type { Schema } from './schema.js';
+import type { AnchorValues } from './values.js';
 
 /** Full import returns every object; delta import only what changed since the watermark. */
 export type ImportType = 'full' | 'delta';
@@ -56,6 +57,23 @@ export interface ImportEntryError {
  */
 export interface ImportEntry extends Omit<CSEntryChange, 'identifier'> {
   error?: ImportEntryError;
+}
+
+/**
+ * An entry that could not be read, for an import page: the error, and what the connector knows of
+ * the object (type, anchor, DN) to name it. The host skips it and logs the error; the members an
+ * entry needs and a failure does not have are filled in (no anchor, no changes), so a connector does
+ * not write `anchor: {}` and `attributeChanges: []` itself.
+ */
+export function failedImportEntry(error: ImportEntryError, known: { objectType?: string; anchor?: AnchorValues; dn?: string } = {}): ImportEntry {
+  return {
+    objectType: known.objectType ?? '',
+    modification: 'add',
+    anchor: known.anchor ?? {},
+    attributeChanges: [],
+    ...(known.dn === undefined ? {} : { dn: known.dn }),
+    error,
+  };
 }
 
 /** One page of an import (ECMA2 `GetImportEntriesResults`). */

@@ -26,8 +26,10 @@ const defects: [ReferenceDefect, ConformanceCheckId, RegExp, Partial<Conformance
   ['fails-whole-batch', 'batch-partial-failure', /good entry 0 beside a bad one failed: syntax-violation/, { exportBatchSize: 3 }],
   ['ignores-delete', 'delete', /deleted object .* is still in the full import/],
   ['password-ignores-missing-object', 'password', /returned success, not missing-object/],
-  ['leaks-timer', 'handles-released', /handles remain after instance\.close\(\): Timeout \+1/],
-  ['leaks-socket', 'handles-released', /TCPSERVERWRAP \+1 \(opened by the connector\)/],
+  ['drops-update-results', 'through-host', /through the host, the PATCH replacing displayName .* should answer 200 or 204; it answered 5\d\d/],
+  // A leak names the line of the connector that created the handle.
+  ['leaks-timer', 'handles-released', /handles remain after instance\.close\(\): Timeout \+1 \(opened by the connector, created at .*reference-connector\.ts:\d+/],
+  ['leaks-socket', 'handles-released', /TCPSERVERWRAP \+1 \(opened by the connector, created at .*reference-connector\.ts:\d+/],
 ];
 
 describe('the conformance kit on defective connectors', () => {
@@ -38,7 +40,7 @@ describe('the conformance kit on defective connectors', () => {
   });
 
   it.each(defects)('%s fails the %s check', async (defect, check, message, mode = {}) => {
-    await expect(runConformanceCheck(check, { ...referenceOptions(), ...mode })).resolves.toEqual({ status: 'passed' });
+    await expect(runConformanceCheck(check, { ...referenceOptions(), ...mode })).resolves.toMatchObject({ status: 'passed' });
     await expect(runConformanceCheck(check, { ...referenceOptions(defect), ...mode })).rejects.toThrow(message);
   });
 

@@ -50,7 +50,10 @@ export type ReferenceDefect =
   | 'password-ignores-missing-object'
   | 'ignores-delete'
   | 'test-connection-broken'
-  | 'leaks-socket';
+  | 'leaks-socket'
+  | 'drops-update-results'
+  | 'imports-prefixed-anchors'
+  | 'delta-reports-phantom';
 
 interface StoredObject {
   id: string;
@@ -327,7 +330,7 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
   const entryOf = (object: StoredObject, modification: ImportEntry['modification']): ImportEntry => ({
     objectType: object.objectType,
     modification,
-    anchor: { id: object.id },
+    anchor: { id: defect === 'imports-prefixed-anchors' ? `x-${object.id}` : object.id },
     attributeChanges: attributeChangesOf({ ...copyAttributes(object.attributes), id: object.id }),
   });
 
@@ -367,6 +370,7 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
             entries.push({ objectType: gone.objectType, modification: 'delete', anchor: { id }, attributeChanges: [] });
           }
         }
+        if (defect === 'delta-reports-phantom') entries.push({ objectType: 'person', modification: 'add', anchor: { id: 'phantom' }, attributeChanges: [] });
       }
       const size = defect === 'ignores-page-size' ? Math.max(entries.length, 1) : runStep.pageSize;
       let offset = 0;
@@ -396,6 +400,7 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
               throw error;
             }
           });
+          if (defect === 'drops-update-results') return results.filter((_, i) => batch[i]?.modification !== 'update');
           const failed = results.find((r) => r.error);
           if (defect === 'fails-whole-batch' && failed?.error) {
             const error = failed.error;

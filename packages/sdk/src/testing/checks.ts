@@ -21,10 +21,12 @@ import {
   runImport,
   setAttributeEntry,
   showAnchor,
+  showAnchors,
   valuesOf,
 } from './harness.js';
 import type { ConformanceCheckId, ConformanceOptions } from './options.js';
 import { REFERENCE_CHECKS } from './reference-checks.js';
+import { runThroughHost } from './through-host.js';
 
 /** What a check needs from the capabilities and options; a string is the reason it cannot run. */
 type Precondition = (capabilities: Capabilities, options: ConformanceOptions) => string | undefined;
@@ -87,6 +89,22 @@ function withAnchorAttributes(session: CheckSession, object: KnownObject, attrib
   return merged;
 }
 
+// The attributes every SCIM resource has (RFC 7643 §3: schemas; §3.1: id, externalId, meta).
+// Attribute names are case-insensitive in SCIM (RFC 7643 §2.1), so `ID` collides too.
+const SCIM_RESERVED = ['id', 'externalId', 'meta', 'schemas'];
+
+/** A warning naming the attributes of a type whose names are SCIM's reserved ones, or undefined. */
+export function reservedNameWarning(type: { name: string; attributes: readonly { name: string }[] }): string | undefined {
+  const colliding = type.attributes.filter((a) => SCIM_RESERVED.some((r) => r.toLowerCase() === a.name.toLowerCase())).map((a) => a.name);
+  if (colliding.length === 0) return undefined;
+  return (
+    `${type.name} has attributes named like SCIM's reserved ones: ${colliding.join(', ')}. ` +
+    `In SCIM filters, PATCH paths and Entra's attribute mappings a bare ${colliding[0] ?? ''} means SCIM's own attribute, not this one: ` +
+    `admins must write the extension's full path (urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User:${colliding[0] ?? ''}) or map it to a SCIM attribute. ` +
+    'Another name (userId, externalKey...) avoids the confusion.'
+  );
+}
+
 /** Every check, by id. */
 export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
   schema: {
@@ -95,6 +113,9 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       const problems = schemaProblems(session.schema);
       if (problems.length > 0) fail(`the discovered schema has problems:\n  ${problems.join('\n  ')}`);
       const { options, type } = session;
+      // A warning, not a failure: @ecmahost/host serves such an attribute like any other.
+      const reserved = reservedNameWarning(type);
+      if (reserved !== undefined) session.warnings.push(reserved);
       const single = attribute(session, options.singleValued);
       if (single.multiValued) fail(`singleValued names ${single.name}, which the schema says is multi-valued`);
       if (options.multiValued !== undefined && !attribute(session, options.multiValued).multiValued) {
@@ -271,7 +292,7 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
       const delta = await runImport(session, 'delta', full.watermark);
       if (entriesFor(delta, untouched).length > 0) fail('the delta import reports an object that did not change');
       const unexpected = delta.entries.filter((e) => ![added, updated, deleted].some((o) => sameAnchor(o.anchor, e.anchor)));
-      if (unexpected.length > 0) fail(`the delta import reports ${String(unexpected.length)} entries for objects the kit never touched`);
+      if (unexpected.length > 0) fail(`the delta import reports ${String(unexpected.length)} entries for objects the kit never touched: ${showAnchors(unexpected)}`);
 
       const addedEntries = entriesFor(delta, added);
       if (addedEntries.length === 0) fail('the delta import does not report the added object');
@@ -370,6 +391,12 @@ export const CHECKS: Record<ConformanceCheckId, CheckDefinition> = {
     },
   },
   ...REFERENCE_CHECKS,
+  'through-host': {
+    title: "Entra's user sequence through @ecmahost/host over HTTP",
+    precondition: (caps, options) =>
+      options.throughHost === false ? 'turned off by the throughHost option' : caps.export && caps.import ? undefined : 'the host provisions users only through a connector that imports and exports',
+    run: runThroughHost,
+  },
   'handles-released': {
     title: 'connections are released after close',
     // run-check.ts takes the baseline before open and compares after close; this body only makes

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { HandleWatch } from './handles.js';
 
 describe('HandleWatch', () => {
-  it('reports a timer opened while watching and never cleared', async () => {
+  it('reports a timer opened while watching and never cleared, with the line that created it', async () => {
     const watch = HandleWatch.start();
     const timer = setInterval(() => {}, 60_000);
     try {
-      expect(await watch.leaks(100)).toContain('Timeout +1 (opened by the connector)');
+      const [leak] = await watch.leaks(100);
+      expect(leak).toMatch(/^Timeout \+1 \(opened by the connector, created at .*handles\.test\.ts:\d+:\d+\)?\)$/);
     } finally {
       clearInterval(timer);
     }

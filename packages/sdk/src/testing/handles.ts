@@ -29,6 +29,19 @@ const MIN_SETTLE_MS = 200;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+// Frames of Node itself, of the test runner and of this kit (built or not, its own tests aside) say
+// nothing about where the connector opened a handle.
+const FOREIGN_FRAME = /\(node:|at node:|node_modules[/\\](?:vitest|@vitest|tinypool)[/\\]|[/\\]sdk[/\\]dist[/\\]testing[/\\]/;
+const KIT_SOURCE = /[/\\]sdk[/\\]src[/\\]testing[/\\][\w-]+\.ts:/;
+const ownFrame = (line: string) => FOREIGN_FRAME.test(line) || (KIT_SOURCE.test(line) && !line.includes('.test.ts:'));
+
+/** The first frame of the current stack outside Node and the kit: where the connector opened the handle. */
+function creationSite(): string | undefined {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  const frame = stack.find((line) => !ownFrame(line));
+  return frame?.trim().replace(/^at /, '');
+}
+
 /**
  * Watches the handles a connector opens between `start` and `leaks`. Two views agree on a leak:
  * resources created while watching that were never destroyed (async hooks: precise, immune to
@@ -37,11 +50,17 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class HandleWatch {
   readonly #baseline: Map<string, number>;
-  readonly #alive = new Map<number, { type: string; resource: object }>();
+  readonly #alive = new Map<number, { type: string; resource: object; site: string | undefined }>();
+  // Where each resource created while watching came from, with the resource that triggered it: a
+  // socket opened in a DNS lookup's callback has only Node's frames, its lookup has the connector's.
+  readonly #origins = new Map<number, { site: string | undefined; trigger: number }>();
   #recording = true;
   readonly #hook = createHook({
-    init: (asyncId, type, _trigger, resource) => {
-      if (this.#recording && TRACKED_TYPES.has(type)) this.#alive.set(asyncId, { type, resource });
+    init: (asyncId, type, trigger, resource) => {
+      if (!this.#recording) return;
+      // The stack is captured now because nothing later still knows who opened the handle.
+      this.#origins.set(asyncId, { site: creationSite(), trigger });
+      if (TRACKED_TYPES.has(type)) this.#alive.set(asyncId, { type, resource, site: this.#siteOf(asyncId) });
     },
     destroy: (asyncId) => {
       this.#alive.delete(asyncId);
@@ -58,13 +77,32 @@ export class HandleWatch {
     return new HandleWatch();
   }
 
+  /** The nearest creation site with a frame of the connector, following the resources that triggered this one. */
+  #siteOf(asyncId: number): string | undefined {
+    let id = asyncId;
+    for (let depth = 0; depth < 20; depth += 1) {
+      const origin = this.#origins.get(id);
+      if (!origin) return undefined;
+      if (origin.site !== undefined) return origin.site;
+      id = origin.trigger;
+    }
+    return undefined;
+  }
+
   #current(): string[] {
     const leaks: string[] = [];
-    const byType = new Map<string, number>();
-    for (const { type, resource } of this.#alive.values()) {
-      if (holdsLoop(resource)) byType.set(type, (byType.get(type) ?? 0) + 1);
+    const byType = new Map<string, { count: number; sites: Set<string> }>();
+    for (const { type, resource, site } of this.#alive.values()) {
+      if (!holdsLoop(resource)) continue;
+      const seen = byType.get(type) ?? { count: 0, sites: new Set<string>() };
+      seen.count += 1;
+      if (site !== undefined) seen.sites.add(site);
+      byType.set(type, seen);
     }
-    for (const [type, count] of byType) leaks.push(`${type} +${String(count)} (opened by the connector)`);
+    for (const [type, { count, sites }] of byType) {
+      const where = sites.size === 0 ? '' : `, created at ${[...sites].join('; ')}`;
+      leaks.push(`${type} +${String(count)} (opened by the connector${where})`);
+    }
     for (const [name, count] of activeCounts()) {
       const before = this.#baseline.get(name) ?? 0;
       if (count > before) leaks.push(`${name} +${String(count - before)} (process.getActiveResourcesInfo)`);
@@ -100,5 +138,6 @@ export class HandleWatch {
   stop(): void {
     this.#recording = false;
     this.#hook.disable();
+    this.#origins.clear();
   }
 }

@@ -17,15 +17,32 @@ import type { ConformanceObject, ConformanceOptions } from './options.js';
 
 /** A failed conformance check; the message says what the connector did and what was expected. */
 export class ConformanceError extends Error {
-  constructor(message: string) {
+  /**
+   * Names a defect that every later check using the same operation would hit again (a dropped
+   * export result): two failures with the same fault are one defect, which the suite reports once.
+   */
+  readonly fault: string | undefined;
+
+  constructor(message: string, fault?: string) {
     super(message);
     this.name = 'ConformanceError';
+    this.fault = fault;
   }
 }
 
 /** Throws a {@link ConformanceError}. */
-export function fail(message: string): never {
-  throw new ConformanceError(message);
+export function fail(message: string, fault?: string): never {
+  throw new ConformanceError(message, fault);
+}
+
+// Enough anchors to spot a pattern (a prefix, a case change) without flooding the report.
+const LISTED_ANCHORS = 5;
+
+/** The anchors of entries, as a message lists them: the first few, then how many more. */
+export function showAnchors(entries: readonly Pick<ImportEntry, 'anchor' | 'modification'>[]): string {
+  const shown = entries.slice(0, LISTED_ANCHORS).map((e) => `${showAnchor(e.anchor)} (${e.modification})`);
+  const more = entries.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${String(more)} more` : shown.join(', ');
 }
 
 /** An object the kit put into the target, as it knows it. */
@@ -49,6 +66,8 @@ export interface CheckSession {
   exportBatchSize: number;
   /** The partition every session runs in, when the options ask for partitions: the first one not hidden. */
   partition?: Partition;
+  /** Findings that do not fail the check but that the author should read; the suite prints them. */
+  warnings: string[];
 }
 
 /** The result of reading a whole import run. */
@@ -112,7 +131,10 @@ export function entriesFor(run: ImportRun, object: Pick<KnownObject, 'anchor'>):
 /** The single full-import entry of an object; fails when it is missing or listed twice. */
 export function importedObject(run: ImportRun, object: KnownObject, label: string): Record<string, AttributeValue[]> {
   const found = entriesFor(run, object);
-  if (found.length === 0) fail(`${label} (anchor ${showAnchor(object.anchor)}) is missing from the full import (${String(run.entries.length)} entries read)`);
+  if (found.length === 0) {
+    const read = run.entries.length === 0 ? 'no entries read' : `${String(run.entries.length)} entries read: ${showAnchors(run.entries)}`;
+    fail(`${label} (anchor ${showAnchor(object.anchor)}) is missing from the full import (${read})`);
+  }
   if (found.length > 1) fail(`${label} (anchor ${showAnchor(object.anchor)}) appears ${String(found.length)} times in one full import`);
   const [entry] = found as [ImportEntry];
   if (entry.modification !== 'add') fail(`a full import must report objects as add, but ${label} came as ${entry.modification}`);
@@ -220,7 +242,8 @@ async function runExportSession(session: CheckSession, batches: readonly (readon
         results = await opened.putEntries(batch);
       } catch (error) {
         const what = batch.map((e) => e.modification).join(', ');
-        fail(`putEntries threw instead of returning per-entry results (batch: ${what}): ${error instanceof Error ? error.message : String(error)}`);
+        const reason = error instanceof Error ? error.message : String(error);
+        fail(`putEntries threw instead of returning per-entry results (batch: ${what}): ${reason}`, `put-entries-threw: ${what}: ${reason}`);
       }
       matchResults(batch, results, byId);
     }
@@ -239,7 +262,7 @@ function matchResults(batch: readonly CSEntryChange[], results: readonly ExportE
     byId.set(result.identifier, result);
   }
   for (const entry of batch) {
-    if (!byId.has(entry.identifier)) fail(`putEntries returned no result for the ${entry.modification} entry ${entry.identifier}`);
+    if (!byId.has(entry.identifier)) fail(`putEntries returned no result for the ${entry.modification} entry ${entry.identifier}`, `dropped-result: ${entry.modification}`);
   }
 }
 
@@ -308,7 +331,7 @@ export async function openSession(options: ConformanceOptions, values: Parameter
     }
   }
   const sizes = { pageSize: options.pageSize ?? 2, exportBatchSize: options.exportBatchSize ?? 1 };
-  return { options, values, capabilities, context, instance, schema, type, ...sizes, ...(partition ? { partition } : {}) };
+  return { options, values, capabilities, context, instance, schema, type, warnings: [], ...sizes, ...(partition ? { partition } : {}) };
 }
 
 /**

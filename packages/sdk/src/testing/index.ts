@@ -1,5 +1,5 @@
 export { CONFORMANCE_CHECKS } from './options.js';
-export type { ConformanceCheckId, ConformanceObject, ConformanceOptions, ConformanceTarget } from './options.js';
+export type { ConformanceCheckId, ConformanceObject, ConformanceOptions, ConformanceTarget, ThroughHostOptions } from './options.js';
 export { REFERENCE_CHECK_IDS } from './options.js';
 export type { ConformanceReferences, ReferenceCheckId } from './options.js';
 export { describeConnectorConformance } from './describe.js';

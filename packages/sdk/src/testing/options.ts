@@ -57,6 +57,7 @@ export const CONFORMANCE_CHECKS = [
   'batch-partial-failure',
   'password',
   ...REFERENCE_CHECK_IDS,
+  'through-host',
   'handles-released',
 ] as const;
 
@@ -79,6 +80,17 @@ export interface ConformanceObject {
   dn?: string;
   /** Every attribute value the object is added with; the kit expects each back from an import. */
   attributes: AttributeValues;
+}
+
+/** Options of the `through-host` check; see {@link ConformanceOptions.throughHost}. */
+export interface ThroughHostOptions {
+  /**
+   * The connector attribute Entra's `userName` maps to (the host's `--scim userName=<attribute>`),
+   * a writable string (a multi-valued one is served single-valued). Default: the anchor, when it is one such attribute.
+   */
+  userName?: string;
+  /** Where the host's testing entry is imported from. Default `@ecmahost/host/testing`. */
+  hostModule?: string;
 }
 
 /** Options of {@link describeConnectorConformance} and {@link runConformanceCheck}. */
@@ -142,6 +154,13 @@ export interface ConformanceOptions {
   pageSize?: number;
   /** A second object type holding references to `objectType`, for the `reference-*` checks; they skip without it. */
   references?: ConformanceReferences;
+  /**
+   * The `through-host` check: starts `@ecmahost/host` in this process on the connector and runs
+   * Entra's user sequence over HTTP on loopback (lookup by `userName`, POST, GET by id and by
+   * filter, PATCH, disable, DELETE). On by default; skipped, saying how to enable it, when
+   * `@ecmahost/host` is not installed (`npm i -D @ecmahost/host`). `false` turns it off.
+   */
+  throughHost?: false | ThroughHostOptions;
   /** Timeout of each check in milliseconds. Default 60 000. */
   timeout?: number;
 }

@@ -5,8 +5,11 @@ import { HandleWatch } from './handles.js';
 import type { ConformanceCheckId, ConformanceOptions } from './options.js';
 import { CONFORMANCE_CHECKS } from './options.js';
 
-/** How a check ended when it did not fail (failures throw). */
-export type ConformanceOutcome = { status: 'passed' } | { status: 'skipped'; reason: string };
+/**
+ * How a check ended when it did not fail (failures throw). A passed check may carry warnings:
+ * findings that break nothing in `@ecmahost/host` but that the author should read.
+ */
+export type ConformanceOutcome = { status: 'passed'; warnings?: string[] } | { status: 'skipped'; reason: string };
 
 /**
  * Throws when the options are unusable: a skip without a reason, an unknown check id, a missing
@@ -53,10 +56,13 @@ export async function runConformanceCheck(id: ConformanceCheckId, options: Confo
     if (reason !== undefined) return { status: 'skipped', reason };
     const watch = id === 'handles-released' ? HandleWatch.start() : undefined;
     let result: string | void;
+    let warnings: string[] = [];
     try {
       const instance = await options.connector.open(target.values, context);
       try {
-        result = await check.run(await openSession(options, target.values, capabilities, context, instance));
+        const session = await openSession(options, target.values, capabilities, context, instance);
+        warnings = session.warnings;
+        result = await check.run(session);
       } finally {
         await instance.close();
       }
@@ -68,7 +74,8 @@ export async function runConformanceCheck(id: ConformanceCheckId, options: Confo
       const leaks = await watch.leaks();
       if (leaks.length > 0) fail(`handles remain after instance.close(): ${leaks.join(', ')}`);
     }
-    return typeof result === 'string' ? { status: 'skipped', reason: result } : { status: 'passed' };
+    if (typeof result === 'string') return { status: 'skipped', reason: result };
+    return warnings.length > 0 ? { status: 'passed', warnings } : { status: 'passed' };
   } finally {
     controller.abort();
     await target.cleanup?.();

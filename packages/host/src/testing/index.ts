@@ -1,0 +1,2 @@
+export { startTestHost } from './start-test-host.js';
+export type { TestHost, TestHostOptions } from './start-test-host.js';
