@@ -150,6 +150,33 @@ describe('the audit trail of a served host', () => {
     for (const secret of [CREATE_PASSWORD, PATCH_PASSWORD, TOKEN, extraToken, newToken!, SECRET_PARAMETER, adminToken, 'Alicia']) expect(text).not.toContain(secret);
   });
 
+  it('records a reload without a request (SIGHUP) as actor signal', async () => {
+    await running.reload();
+    await running.audit.flush();
+    const lines = (await auditText(store.paths.root)).trim().split('\n').map((l) => JSON.parse(l) as AuditLine);
+    expect(lines.at(-1)).toMatchObject({ actor: 'signal', action: 'reload', result: 'ok', detail: { reloaded: [], failed: [] } });
+  });
+
+  it("shows the connector's last audit lines, newest first, on its console page", async () => {
+    const cookieOf = (res: Response) => /ecmahost_console=[^;]*/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const login = await fetch(`${base}/console/login`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
+    const signIn = await fetch(`${base}/console/login`, {
+      method: 'POST',
+      headers: { cookie: cookieOf(login), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, credential: adminToken }).toString(),
+      redirect: 'manual',
+    });
+    expect(signIn.status).toBe(303);
+    const page = await (await fetch(`${base}/console/connectors/People`, { headers: { cookie: cookieOf(signIn) || cookieOf(login) } })).text();
+    const trail = /<ul id="audit-trail"[^>]*>([\s\S]*?)<\/ul>/.exec(page)?.[1] ?? '';
+    const items = [...trail.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1] ?? '');
+    expect(items[0]).toContain('cli  token.rotate  People  ok');
+    expect(items[1]).toContain('admin  import  People  asked=full type=full');
+    expect(items.some((i) => i.includes('scim-token:People  scim.create  People  id=YWxpY2U  attributes=firstName,login,password  ok 201'))).toBe(true);
+    expect(items.some((i) => i.includes('Extra'))).toBe(false);
+  });
+
   it('ecmahost audit tail prints the last lines, of one connector, as text or JSON', async () => {
     await running.audit.flush();
     const tail = await runCliInProcess(['--data-dir', store.paths.root, 'audit', 'tail', '-n', '2', '--connector', 'Extra']);
@@ -158,7 +185,7 @@ describe('the audit trail of a served host', () => {
     expect(shown).toHaveLength(2);
     expect(shown[1]).toMatch(/ admin {2}connector\.remove {2}Extra {2}ok 204$/);
     const json = await runCliInProcess(['--data-dir', store.paths.root, 'audit', 'tail', '-n', '1', '--json']);
-    expect(JSON.parse(json.stdout) as AuditLine).toMatchObject({ actor: 'admin', action: 'connector.remove', connector: 'Extra' });
+    expect(JSON.parse(json.stdout) as AuditLine).toMatchObject({ actor: 'signal', action: 'reload' });
   });
 });
 
