@@ -17,6 +17,7 @@ import { runHost, type RunningHost } from '../src/server/run-host.js';
 import { initStore } from '../src/store/store.js';
 import type { Store } from '../src/store/store.js';
 import { writeFixture } from './cli-harness.js';
+import { signInToConsole } from './fixtures/console-session.js';
 import { fixtureConfig } from './fixtures/fixture-host.js';
 
 const TOKEN = 'audit-trail-scim-token-0123456789-abcdef';
@@ -158,17 +159,8 @@ describe('the audit trail of a served host', () => {
   });
 
   it("shows the connector's last audit lines, newest first, on its console page", async () => {
-    const cookieOf = (res: Response) => /ecmahost_console=[^;]*/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    const login = await fetch(`${base}/console/login`);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
-    const signIn = await fetch(`${base}/console/login`, {
-      method: 'POST',
-      headers: { cookie: cookieOf(login), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, credential: adminToken }).toString(),
-      redirect: 'manual',
-    });
-    expect(signIn.status).toBe(303);
-    const page = await (await fetch(`${base}/console/connectors/People`, { headers: { cookie: cookieOf(signIn) || cookieOf(login) } })).text();
+    const session = await signInToConsole(base, adminToken);
+    const page = await (await session.get('/console/connectors/People')).text();
     const trail = /<ul id="audit-trail"[^>]*>([\s\S]*?)<\/ul>/.exec(page)?.[1] ?? '';
     const items = [...trail.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1] ?? '');
     expect(items[0]).toContain('cli  token.rotate  People  ok');
