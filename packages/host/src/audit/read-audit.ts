@@ -53,12 +53,13 @@ export function parseLines(text: string): AuditLine[] {
   return out;
 }
 
-/** The current size of the audit file (0 when missing), where a follower starts reading. */
-export async function auditFileSize(dir: string): Promise<number> {
+/** The current audit file's size and inode (0 and 0 when missing): where a follower reads from, and whether the file was rotated. */
+export async function auditFileState(dir: string): Promise<{ size: number; ino: number }> {
   try {
-    return (await stat(path.join(dir, AUDIT_FILE))).size;
+    const { size, ino } = await stat(path.join(dir, AUDIT_FILE));
+    return { size, ino };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { size: 0, ino: 0 };
     throw error;
   }
 }

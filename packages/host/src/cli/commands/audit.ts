@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEvent } from '../../audit/audit-event.js';
 import { AUDIT_FILE, AuditLog } from '../../audit/audit-log.js';
-import { auditDir, auditFileSize, formatAuditLine, parseLines, readAuditLines } from '../../audit/read-audit.js';
+import { auditDir, auditFileState, formatAuditLine, parseLines, readAuditLines } from '../../audit/read-audit.js';
 import type { AuditLine } from '../../audit/audit-event.js';
 import { OpsError } from '../../store/errors.js';
 import type { CliContext } from '../context.js';
@@ -29,14 +29,17 @@ export async function auditTailCommand(ctx: CliContext, dataDir: string, flags: 
   const dir = auditDir(dataDir);
   const show = (line: AuditLine) => say(ctx, flags.json === true ? JSON.stringify(line) : formatAuditLine(line));
   const wanted = (line: AuditLine) => flags.connector === undefined || line.connector === flags.connector;
-  let offset = await auditFileSize(dir);
+  let { size: offset, ino } = await auditFileState(dir);
   for (const line of await readAuditLines(dir, { limit, ...(flags.connector === undefined ? {} : { connector: flags.connector }) })) show(line);
   if (flags.follow !== true) return;
-  // Polling, not fs.watch: it behaves the same on every platform and sees a rotation (the file got smaller).
+  // Polling, not fs.watch: it behaves the same on every platform. A rotation shows as another file
+  // (another inode, or a smaller file where inodes are not kept): read it from its start.
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-    const size = await auditFileSize(dir);
-    if (size < offset) offset = 0;
+    const now = await auditFileState(dir);
+    if (now.ino !== ino || now.size < offset) offset = 0;
+    ino = now.ino;
+    const size = now.size;
     if (size === offset) continue;
     const handle = await open(path.join(dir, AUDIT_FILE), 'r');
     try {
