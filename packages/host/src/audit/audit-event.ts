@@ -1,8 +1,9 @@
 /**
  * Who did something: a connector's SCIM token (Entra), the admin credential or a console user
- * (`admin`), the `ecmahost` CLI on the data directory (`cli`), or the host's own schedule.
+ * (`admin`), the `ecmahost` CLI on the data directory (`cli`), the host's own schedule, or a
+ * SIGHUP (`signal`, e.g. `systemctl reload`).
  */
-export type AuditActor = `scim-token:${string}` | 'admin' | `admin:${string}` | 'cli' | 'scheduler' | 'signal';
+export type AuditActor = `scim-token:${string}` | 'admin' | 'cli' | 'scheduler' | 'signal';
 
 /** The SCIM write operations, by HTTP method: POST, PUT, PATCH, DELETE. */
 export type ScimWriteOperation = 'create' | 'replace' | 'patch' | 'delete';

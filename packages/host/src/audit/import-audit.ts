@@ -17,13 +17,13 @@ export function auditImport<T extends ImportOutcome>(audit: AuditSink, actor: Au
   const base = { actor, action: 'import', connector, ...(requestId === undefined ? {} : { requestId }) };
   run.then(
     (summary) => audit.record({ ...base, result: 'ok', detail: { asked, type: summary.type, startedAt, objects: summary.objects, durationMs: Math.round(summary.durationMs) } }),
-    (error: unknown) => audit.record({ ...base, result: 'failed', error: errorCode(error), detail: { asked, startedAt } }),
+    (error: unknown) => audit.record({ ...base, result: 'failed', error: auditErrorCode(error), detail: { asked, startedAt } }),
   );
   return run;
 }
 
 /** An error's `code` when it has a string one (a ConnectorError, an ops error), else `error`: messages may quote configuration. */
-export function errorCode(error: unknown): string {
+export function auditErrorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'error';
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { reloadConnectors } from '../admin/connector-reload.js';
 import type { AuditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { auditErrorCode } from '../audit/import-audit.js';
 import type { ConnectorReloadResult } from '../admin/connector-reload.js';
 import { createAdminRoutes } from '../admin/routes.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
@@ -206,7 +207,7 @@ async function audited(audit: AuditLog, actor: AuditActor, reload: () => Promise
     });
     return result;
   } catch (error) {
-    audit.record({ actor, action: 'reload', result: 'failed', error: (error as { code?: string }).code ?? 'error' });
+    audit.record({ actor, action: 'reload', result: 'failed', error: auditErrorCode(error) });
     throw error;
   }
 }
