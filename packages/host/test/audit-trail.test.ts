@@ -179,6 +179,22 @@ describe('the audit trail of a served host', () => {
     const json = await runCliInProcess(['--data-dir', store.paths.root, 'audit', 'tail', '-n', '1', '--json']);
     expect(JSON.parse(json.stdout) as AuditLine).toMatchObject({ actor: 'signal', action: 'reload' });
   });
+
+  it('records a token rotation and a removal made in the console as actor admin, without the new token', async () => {
+    const session = await signInToConsole(base, adminToken);
+    const rotated = await (await session.post('/console/connectors/People/token', {})).text();
+    const newToken = /id="new-token" value="([^"]+)"/.exec(rotated)?.[1];
+    expect(newToken?.length).toBeGreaterThanOrEqual(32);
+    expect((await session.post('/console/connectors/People/remove', {})).status).toBe(303);
+    await running.audit.flush();
+    const text = await auditText(store.paths.root);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as AuditLine);
+    expect(lines.slice(-2).map(({ actor, action, connector, result }) => ({ actor, action, connector, result }))).toEqual([
+      { actor: 'admin', action: 'token.rotate', connector: 'People', result: 'ok' },
+      { actor: 'admin', action: 'connector.remove', connector: 'People', result: 'ok' },
+    ]);
+    expect(text).not.toContain(newToken!);
+  });
 });
 
 describe('a broken audit folder', () => {
