@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { ConnectorDefinition } from '@ecmahost/sdk';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { NO_AUDIT } from './audit/audit-event.js';
+import type { AuditSink } from './audit/audit-event.js';
 import type { QueryPlan } from './cache/connector-cache.js';
 import type { ConnectorInstanceConfig } from './config/connector-config.js';
 import { connectorNameProblem } from './configure/connector-name.js';
@@ -13,6 +15,7 @@ import { createDefaultLogger } from './logging/default-logger.js';
 import { HostMetrics } from './metrics/host-metrics.js';
 import { handleError } from './middleware/error-handler.js';
 import { requestLog } from './middleware/request-log.js';
+import { scimWriteAudit } from './middleware/scim-write-audit.js';
 import { scimJson } from './middleware/scim-response.js';
 import { tokenBackoff } from './middleware/bearer-auth.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -54,6 +57,8 @@ export interface HostOptions {
   showHealthDetails?: HealthDetailsCheck;
   /** Addresses of trusted TLS proxies (`trustProxy` in host.yaml): the client of their requests is the `X-Forwarded-For` one, for the token backoff. */
   trustProxy?: readonly string[];
+  /** Where SCIM writes and scheduled imports are recorded (the data directory's audit file); none when absent. */
+  audit?: AuditSink;
 }
 
 /** What `host.queryCache` returns. */
@@ -116,12 +121,13 @@ export function createHost(options: HostOptions): Host {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const maxValueLength = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
   const served = new Map<string, ServedConnector>();
+  const audit = options.audit ?? NO_AUDIT;
   let started = false;
 
   const entryFor = (config: ConnectorInstanceConfig): ServedConnector => {
     const problem = connectorNameProblem(config.name);
     if (problem !== undefined) throw new Error(problem);
-    const runtime = new ConnectorRuntime(config, { load, logger, metrics, stateDir: options.stateDir, maxValueLength });
+    const runtime = new ConnectorRuntime(config, { load, logger, metrics, stateDir: options.stateDir, maxValueLength, audit });
     return { runtime, users: new UserOperations(runtime) };
   };
   const create = (config: ConnectorInstanceConfig): ServedConnector => {
@@ -155,6 +161,7 @@ export function createHost(options: HostOptions): Host {
 
   const app = new Hono<HostEnv>();
   app.use('*', requestLog(logger, metrics));
+  if (options.audit) app.use('*', scimWriteAudit(options.audit));
   registerHealthRoutes(
     app,
     (): ReadinessReport => {

@@ -73,6 +73,18 @@ describe('ecmahost serve reloads connectors and the certificate without dropping
     await expect(httpsRequest(`${host.scim}/Users`, { ca: oldCa, token: host.token })).rejects.toThrow(/self[- ]signed|unable to verify/i);
     expect(host.serve.output()).toContain('SIGHUP: reloaded connectors: People; serving certificate ' + fingerprintOf(newCa));
     expect(host.serve.child.exitCode).toBeNull();
+    // The audit trail holds the CLI's setup and certificate change, the create and the signal's reload, in that order.
+    const audit = await eventually(async () => {
+      const lines = (await readFile(path.join(host.dataDir, 'audit', 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      return lines.some((l) => l.actor === 'signal') ? lines.filter((l) => l.actor !== 'scheduler') : undefined;
+    }, 'the reload in the audit trail');
+    expect(audit.map((l) => [l.actor, l.action])).toEqual([
+      ['cli', 'connector.add'],
+      ['cli', 'certificate.change'],
+      ['scim-token:People', 'scim.create'],
+      ['signal', 'reload'],
+    ]);
+    expect(audit[3]?.detail).toEqual({ reloaded: ['People'], failed: [], certificate: fingerprintOf(newCa) });
   }, 120_000);
 
   it('ecmahost reload re-reads the same way and says what it served', async () => {

@@ -56,7 +56,7 @@ describe('ecmahost --version and ecmahost service (built binary)', () => {
     const unit = printed.stdout;
     expect(unit).toContain('Restart=on-failure');
     expect(unit).toContain(`ReadWritePaths="${workspace.dataDir}"`);
-    for (const line of ['Type=exec', 'User=ecmahost', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'PrivateTmp=yes']) expect(unit.split('\n')).toContain(line);
+    for (const line of ['Type=exec', 'ExecReload=/bin/kill -HUP $MAINPID', 'User=ecmahost', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'PrivateTmp=yes']) expect(unit.split('\n')).toContain(line);
     const execStart = unit.split('\n').find((l) => l.startsWith('ExecStart='));
     const words = systemdWords(execStart ?? '');
     expect(words).toEqual([process.execPath, path.join(PACKAGE_DIR, 'dist', 'cli.js'), '--data-dir', workspace.dataDir, 'serve']);

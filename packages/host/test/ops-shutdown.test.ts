@@ -52,6 +52,10 @@ describe('ecmahost serve stops within its deadline and loses nothing (built bina
     // Well before the 60 s deadline: nothing was left to wait for.
     expect(await exitWithin(host, 30_000)).toBe(0);
     expect(existsSync(path.join(host.dataDir, 'run', 'host.json'))).toBe(false);
+    // The stop wrote the audit trail's queue before the exit: one line per create, each answered 201.
+    const audit = (await readFile(path.join(host.dataDir, 'audit', 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { action: string; anchor?: Record<string, unknown>; status?: number });
+    const creates = audit.filter((l) => l.action === 'scim.create');
+    expect(creates.map((l) => [String(Object.values(l.anchor ?? {})[0]), l.status]).sort()).toEqual(LOGINS.map((login) => [login, 201]).sort());
   }, 120_000);
 
   it('a write that never returns is answered 503 with Retry-After at the deadline, and the host exits 0', async () => {

@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { OpsError, isOpsError } from '../store/errors.js';
+import { CLIENT_HEADER } from './admin-audit.js';
 import type { RunRecord, Store } from '../store/store.js';
 
 /** A connection to a running host's `/admin` routes. */
@@ -27,7 +28,7 @@ function processAlive(pid: number): boolean {
 function send(record: RunRecord, token: string, method: string, path: string, body: unknown): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', [CLIENT_HEADER]: 'cli' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const options = { host: '127.0.0.1', port: record.port, path: `/admin${path}`, method, headers };
     let req: ClientRequest;

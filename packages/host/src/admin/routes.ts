@@ -3,10 +3,14 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
+import { NO_AUDIT } from '../audit/audit-event.js';
+import type { AuditSink } from '../audit/audit-event.js';
+import { auditImport } from '../audit/import-audit.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import type { Host } from '../host.js';
 import { isLoopback, requestClient } from '../middleware/client-address.js';
 import type { Store } from '../store/store.js';
+import { CLIENT_HEADER, adminActor, adminAudit, requestIdOf } from './admin-audit.js';
 import { reloadConnectors } from './connector-reload.js';
 import type { ConnectorReloadResult } from './connector-reload.js';
 import { createConnectorRoutes } from './connector-routes.js';
@@ -28,6 +32,8 @@ export interface AdminRoutesOptions {
   loaded: readonly ConnectorInstanceConfig[] | Map<string, ConnectorInstanceConfig>;
   /** Replaces what `POST /reload` does (the served host also reloads its certificate); default {@link reloadConnectors}. */
   reload?: () => Promise<ConnectorReloadResult>;
+  /** Where connector changes, reloads and imports are recorded; none when absent. */
+  audit?: AuditSink;
 }
 
 type AdminEnv = { Bindings: Partial<HttpBindings> };
@@ -64,6 +70,8 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
     if (!timingSafeEqual(digest(presented), expected)) return problem(c, 401, 'the admin credential is missing or wrong (see the admin-token file of the data directory).');
     return next();
   });
+  const audit = options.audit ?? NO_AUDIT;
+  admin.use('*', adminAudit(audit));
 
   admin.get('/status', (c) => c.json(host.status()));
 
@@ -76,12 +84,13 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono<AdminEnv> {
     c.header('content-type', 'application/x-ndjson');
     return stream(c, async (out) => {
       try {
-        const summary = await host.runImport(name, {
+        const run = host.runImport(name, {
           delta,
           onProgress: (progress) => {
             void out.write(`${JSON.stringify({ progress })}\n`);
           },
         });
+        const summary = await auditImport(audit, adminActor(c.req.header(CLIENT_HEADER)), name, delta ? 'delta' : 'full', run, requestIdOf(c.var));
         await out.write(`${JSON.stringify({ summary })}\n`);
       } catch (error) {
         await out.write(`${JSON.stringify({ error: (error as Error).message })}\n`);

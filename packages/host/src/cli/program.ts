@@ -16,6 +16,7 @@ import { connectorListCommand, connectorRemoveCommand, connectorSetCommand, conn
 import { initCommand } from './commands/init.js';
 import { pluginsListCommand } from './commands/plugins.js';
 import { pluginsInstallCommand, pluginsRemoveCommand, pluginsSearchCommand } from './commands/plugins-market.js';
+import { auditTailCommand } from './commands/audit.js';
 import { reloadCommand } from './commands/reload.js';
 import { serveCommand } from './commands/serve.js';
 import { serviceInstallCommand, serviceStatusCommand, serviceUninstallCommand } from './commands/service.js';
@@ -101,6 +102,16 @@ export function createProgram(ctx: CliContext): Command {
     .command('reload')
     .description('make the running host re-read its connectors and certificate (as SIGHUP does), keeping connections and unchanged caches')
     .action(async (_flags, command: Command) => reloadCommand(ctx, await storeOf(command)));
+
+  const audit = program.command('audit').description('the audit trail: SCIM writes and admin actions, in <data dir>/audit');
+  audit
+    .command('tail')
+    .description('print the last lines of the audit trail (oldest first)')
+    .option('-n, --lines <count>', 'how many lines', '20')
+    .option('-f, --follow', 'keep printing new lines as they are written')
+    .option('--connector <name>', 'only the lines of this connector')
+    .option('--json', 'print the JSON lines as they are stored')
+    .action((flags: { lines?: string; follow?: boolean; connector?: string; json?: boolean }, command: Command) => auditTailCommand(ctx, resolveDataDir(dataDirOf(command), ctx.env), flags));
 
   const service = program.command('service').description('run the host as a service of the operating system (systemd, launchd, WinSW)');
   addServiceOptions(service.command('install').description('write the service definition running "ecmahost serve" on the data directory, and enable and start it where its manager runs'))

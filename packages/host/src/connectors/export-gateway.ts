@@ -1,6 +1,7 @@
 import type { CSEntryChange, EntryError, ExportEntryResult } from '@ecmahost/sdk';
 import { isConnectorError, secret } from '@ecmahost/sdk';
 import type { Logger } from 'pino';
+import { noteAuditedChange, noteAuditedPassword } from '../audit/scim-write-audit.js';
 import type { CachedObject } from '../cache/cached-object.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { describeError, errorCode } from './describe-error.js';
@@ -97,6 +98,7 @@ export class ExportGateway {
   async export(change: CSEntryChange): Promise<GatewayResult<ExportEntryResult>> {
     const { instance, capabilities, schema } = this.#open;
     if (!instance.openExport || !capabilities.export) return { ok: false, failure: { kind: 'unsupported', operation: 'export' } };
+    noteAuditedChange(change);
     let results: ExportEntryResult[];
     try {
       const session = await instance.openExport({ schema: schema.sessionSchema, batchSize: EXPORT_BATCH_SIZE });
@@ -126,6 +128,7 @@ export class ExportGateway {
   async setPassword(object: CachedObject, password: string): Promise<GatewayResult<undefined>> {
     const { instance, capabilities, schema } = this.#open;
     if (!instance.openPassword || !capabilities.password) return { ok: false, failure: { kind: 'unsupported', operation: 'password' } };
+    noteAuditedPassword();
     let error: EntryError | undefined;
     try {
       const session = await instance.openPassword({});

@@ -2,6 +2,8 @@ import type { ConnectorDefinition, ImportRunStep } from '@ecmahost/sdk';
 import { isConnectorError } from '@ecmahost/sdk';
 import type { Logger } from 'pino';
 import { ImportApplier } from '../cache/import-applier.js';
+import type { AuditSink } from '../audit/audit-event.js';
+import { auditImport } from '../audit/import-audit.js';
 import type { ImportCounts } from '../cache/import-applier.js';
 import type { Generation } from '../cache/generation.js';
 import { WatermarkFile } from '../cache/watermark-file.js';
@@ -93,6 +95,8 @@ export interface RuntimeDependencies {
   metrics: HostMetrics;
   stateDir: string | undefined;
   maxValueLength: number;
+  /** Hears the imports the schedule starts. */
+  audit: AuditSink;
 }
 
 /** An open connector with the gateway its writes go through. */
@@ -242,7 +246,7 @@ export class ConnectorRuntime {
         this.#log.info('autosync skipped: an import is running');
         return;
       }
-      this.runImport({ delta: kind === 'autosync' }).catch(() => undefined);
+      auditImport(this.#deps.audit, 'scheduler', this.name, kind === 'autosync' ? 'delta' : 'full', this.runImport({ delta: kind === 'autosync' })).catch(() => undefined);
     }, intervalMs);
     schedule.timer.unref();
     this.#schedules.set(kind, schedule);
@@ -260,7 +264,7 @@ export class ConnectorRuntime {
    * autosync that may be hours away or off.
    */
   #firstImport(delayMs: number): void {
-    this.runImport({}).catch(() => {
+    auditImport(this.#deps.audit, 'scheduler', this.name, 'full', this.runImport({})).catch(() => {
       if (this.#state === 'stopped' || this.#opened?.serving.open.cache.state === 'ready') return;
       this.#log.warn({ retryInSeconds: delayMs / 1000 }, 'first import failed; retrying');
       this.#retry = setTimeout(() => this.#firstImport(Math.min(delayMs * 2, MAX_FIRST_IMPORT_RETRY_MS)), delayMs);

@@ -1,5 +1,6 @@
 import type { ConnectorDefinition } from '@ecmahost/sdk';
 import type { HttpBindings } from '@hono/node-server';
+import type { AuditSink } from '../audit/audit-event.js';
 import type { PluginReport } from '../plugins/find-plugins.js';
 import type { Host } from '../host.js';
 import type { Store } from '../store/store.js';
@@ -15,6 +16,8 @@ export interface ConsoleDeps {
   imports: ImportTracker;
   findPlugins: () => Promise<PluginReport[]>;
   loadConnector: (spec: string) => Promise<ConnectorDefinition>;
+  /** Where the console's changes are recorded, as actor `admin`. */
+  audit: AuditSink;
 }
 
 /** The console's Hono environment. */

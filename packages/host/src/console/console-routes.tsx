@@ -16,6 +16,9 @@ import type { Store } from '../store/store.js';
 import { ActivityLog } from './activity-log.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { ImportTracker } from './import-tracker.js';
+import { auditDir, readAuditLines } from '../audit/read-audit.js';
+import { NO_AUDIT } from '../audit/audit-event.js';
+import type { AuditSink } from '../audit/audit-event.js';
 import type { ConsoleDeps, ConsoleEnv } from './console-env.js';
 import { field } from './console-env.js';
 import { ConnectorPage, RemoveConnectorPage } from './pages/connector-page.js';
@@ -49,6 +52,8 @@ export interface ConsoleOptions {
   findPlugins?: () => Promise<PluginReport[]>;
   /** Loads a connector package; default: the loader `ecmahost connector add` uses. */
   loadConnector?: (spec: string) => Promise<ConnectorDefinition>;
+  /** Where connector changes, token rotations, certificates and imports started here are recorded; none when absent. */
+  audit?: AuditSink;
 }
 
 /** The session cookie's name. */
@@ -57,6 +62,8 @@ export const SESSION_COOKIE = 'ecmahost_console';
 const MAX_FORM_BYTES = 256 * 1024;
 // Rows the cache browser shows: enough to find someone, few enough to read; a filter narrows it.
 const CACHE_PAGE = 25;
+// Audit lines the connector page shows: the recent story; `ecmahost audit tail` has the rest.
+const AUDIT_LINES = 20;
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -82,6 +89,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     imports: new ImportTracker(),
     findPlugins: options.findPlugins ?? (() => findPlugins(store.paths.root)),
     loadConnector: options.loadConnector ?? ((spec) => loadDefinition(spec, store.paths.root)),
+    audit: options.audit ?? NO_AUDIT,
   };
   const app = new Hono<ConsoleEnv>();
   const backoff = signInBackoff();
@@ -197,12 +205,14 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       for (const key of ['port', 'hostName', 'tlsMode', 'pemCert', 'pemKey', 'pfx']) typed[key] = field(form, key) ?? '';
       return c.html(<SettingsPage ctx={pageContext(c)} view={{ ...(await settingsView(store, c.req.url, errors)), typed }} />, 400);
     }
+    deps.audit.record({ actor: 'admin', action: 'settings.change', result: 'ok', detail: { fields: Object.keys(form).filter((k) => k !== '_csrf') } });
     c.get('session').flash = 'Settings saved. Restart the host to serve a new port or certificate.';
     return c.redirect('/console/settings', 303);
   });
   app.post('/settings/generate-certificate', async (c) => {
     const error = await generateCertificate(store, field(await formOf(c), 'hostName') ?? '');
     if (error !== undefined) return c.html(<SettingsPage ctx={pageContext(c)} view={await settingsView(store, c.req.url, { generate: error })} />, 400);
+    deps.audit.record({ actor: 'admin', action: 'certificate.change', result: 'ok', detail: { source: 'self-signed' } });
     c.get('session').flash = 'Generated a self-signed certificate. Restart the host to serve it; Entra\'s agent machine must trust it.';
     return c.redirect('/console/settings', 303);
   });
@@ -233,6 +243,10 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       connectorLabel: config?.package ?? '(not in the data directory)',
       requests: deps.activity.requests(name),
       exportErrors: deps.activity.exportErrors(name),
+      audit: await readAuditLines(auditDir(store.paths.root), { limit: AUDIT_LINES, connector: name }).then(
+        (lines) => ({ lines: lines.reverse() }),
+        (error: unknown) => ({ lines: [], error: (error as Error).message }),
+      ),
       cache,
       ...extra,
     };
@@ -258,7 +272,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   app.post('/connectors/:name/import', async (c) => {
     const name = c.req.param('name');
     if (!host.connectorNames().includes(name)) return connectorView(c, name);
-    deps.imports.start(host, name, field(await formOf(c), 'delta') === 'true');
+    deps.imports.start(host, name, field(await formOf(c), 'delta') === 'true', deps.audit);
     return c.redirect(`/console/connectors/${encodeURIComponent(name)}`, 303);
   });
 
@@ -271,6 +285,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     // Saved first, as "ecmahost token rotate" does, so a restart keeps the new token.
     await store.writeConnector({ ...config, tokenHash });
     host.rotateToken(name, tokenHash);
+    deps.audit.record({ actor: 'admin', action: 'token.rotate', connector: name, result: 'ok' });
     return connectorView(c, name, { newToken: token });
   });
 
@@ -314,6 +329,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     // As "ecmahost connector remove" and a reload do: the file first, so a restart does not bring it back.
     if (configured) await store.removeConnector(name);
     if (running) await host.removeConnector(name);
+    deps.audit.record({ actor: 'admin', action: 'connector.remove', connector: name, result: 'ok' });
     c.get('session').flash = `Removed connector ${name}: its SCIM URL answers 404 now.`;
     return c.redirect('/console', 303);
   });

@@ -1,3 +1,5 @@
+import type { AuditSink } from '../audit/audit-event.js';
+import { auditImport } from '../audit/import-audit.js';
 import type { Host } from '../host.js';
 import type { ImportProgress, ImportSummary } from '../connectors/runtime.js';
 
@@ -24,13 +26,12 @@ export class ImportTracker {
   }
 
   /** Starts an import (or reports the running one) without waiting for it. */
-  start(host: Host, name: string, delta: boolean): TrackedImport {
+  start(host: Host, name: string, delta: boolean, audit: AuditSink): TrackedImport {
     const running = this.#imports.get(name);
     if (running?.state === 'running') return running;
     const tracked: TrackedImport = { type: delta ? 'delta' : 'full', state: 'running', startedAt: new Date().toISOString() };
     this.#imports.set(name, tracked);
-    host
-      .runImport(name, { delta, onProgress: (progress) => (tracked.progress = progress) })
+    auditImport(audit, 'admin', name, delta ? 'delta' : 'full', host.runImport(name, { delta, onProgress: (progress) => (tracked.progress = progress) }))
       .then((summary) => {
         tracked.summary = summary;
         tracked.type = summary.type;

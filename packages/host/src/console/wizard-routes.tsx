@@ -266,6 +266,7 @@ async function finish(c: Context<ConsoleEnv>, deps: ConsoleDeps, state: WizardSt
       return refuse(`The change was not saved: the connector did not start with it (${(error as Error).message}). ${config.name} keeps running as it was.`);
     }
     await deps.store.writeConnector(config);
+    deps.audit.record({ actor: 'admin', action: 'connector.edit', connector: config.name, result: 'ok' });
     delete c.get('session').wizard;
     c.get('session').flash = `Saved the changes to ${config.name}; the running host serves them.`;
     return c.redirect(`/console/connectors/${encodeURIComponent(config.name)}`, 303);
@@ -273,6 +274,7 @@ async function finish(c: Context<ConsoleEnv>, deps: ConsoleDeps, state: WizardSt
   if (await nameTaken(deps, config.name)) return refuse(`A connector named ${config.name} exists already: go back to Properties and choose another name.`);
   // The same file "ecmahost connector add" writes; then the running host serves it at once.
   await deps.store.writeConnector(config);
+  deps.audit.record({ actor: 'admin', action: 'connector.add', connector: config.name, result: 'ok' });
   delete c.get('session').wizard;
   const url = await tenantUrl(c, deps.store, config.name);
   let problem: string | undefined;

@@ -37,6 +37,25 @@ export class HostMetrics {
     });
   }
 
+  /**
+   * Counts audit lines lost (`reason`: `dropped` when the queue was full, `failed` on a write
+   * error), read from the audit log at scrape time.
+   */
+  trackAudit(read: () => { dropped: number; failed: number }): void {
+    new Counter({
+      name: 'ecmahost_audit_lines_lost_total',
+      help: 'Audit lines not written: dropped (queue full) or failed (write error)',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        const { dropped, failed } = read();
+        this.reset();
+        this.inc({ reason: 'dropped' }, dropped);
+        this.inc({ reason: 'failed' }, failed);
+      },
+    });
+  }
+
   /** Tells the metrics where to read cache sizes from (by connector name). */
   trackCacheSizes(read: () => Record<string, number>): void {
     this.#cacheSizes = read;

@@ -1,5 +1,9 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { reloadConnectors } from '../admin/connector-reload.js';
+import type { AuditActor } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { auditErrorCode } from '../audit/import-audit.js';
 import type { ConnectorReloadResult } from '../admin/connector-reload.js';
 import { createAdminRoutes } from '../admin/routes.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
@@ -52,6 +56,8 @@ export interface RunningHost {
    * connections or the cache of unchanged connectors.
    */
   reload(): Promise<HostReloadResult>;
+  /** The audit file of the data directory (`audit/audit.jsonl`). */
+  readonly audit: AuditLog;
 }
 
 /** What {@link RunningHost.reload} did. */
@@ -103,7 +109,15 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     logger.warn('serving plain HTTP (--insecure-http): Entra\'s agent requires HTTPS; use this only behind a TLS-terminating proxy or for local tests');
   }
   const adminToken = await store.readAdminToken();
+  const audit = new AuditLog({
+    dir: path.join(store.paths.root, 'audit'),
+    maxFileBytes: Math.round(settings.audit.maxFileMegabytes * 1024 * 1024),
+    keepFiles: settings.audit.keepFiles,
+    // Logged once until writes work again; every lost line is counted in ecmahost_audit_lines_lost_total.
+    onError: (error) => logger.error({ err: { message: error.message } }, 'cannot write the audit file; audit lines are lost until it works again'),
+  });
   const host = createHost({
+    audit,
     connectors,
     // Load balancers see ready or not; names, states and sizes need the admin credential unless host.yaml says otherwise.
     ...(settings.publicHealthDetails ? {} : { showHealthDetails: (authorization: string | undefined) => presentsCredential(authorization, adminToken) }),
@@ -122,17 +136,18 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     // Read through a getter: a reload changes the served certificate.
     ...(material ? { certificate: { get notAfter() { return served.certificate?.validTo ?? new Date(0); } } } : {}),
   });
+  host.metrics.trackAudit(() => ({ dropped: audit.dropped, failed: audit.failed }));
   const served: { certificate?: CertificateInfo } = material ? { certificate: material.certificate } : {};
   const stopExpiryWatch = material ? watchCertificateExpiry(() => served.certificate?.validTo ?? new Date(0), logger, host.metrics.registry) : () => undefined;
   const loaded = new Map(connectors.map((c) => [c.name, c]));
   let reload: () => Promise<HostReloadResult> = () => Promise.reject(new Error('the host is not serving yet'));
   host.app.route(
     '/admin',
-    createAdminRoutes({ host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, loaded, reload: () => reload() }),
+    createAdminRoutes({ host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, loaded, reload: () => reload(), audit }),
   );
   // Activity is kept only for the connectors this host serves (now, after rotations and removals).
   const activity = new ActivityLog({ isServed: (name) => host.connectorNames().includes(name) });
-  const adminConsole = mountConsole(host.app, { host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, activity });
+  const adminConsole = mountConsole(host.app, { host, store, adminToken, allowRemote: settings.adminAllowRemote, trustProxy: settings.trustProxy, activity, audit });
   await host.start();
   let server: RunningServer;
   try {
@@ -140,6 +155,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   } catch (error) {
     stopExpiryWatch();
     await host.stop();
+    await audit.close();
     throw error;
   }
   const runningServer = server;
@@ -168,13 +184,32 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
         await stopWithinDeadline(host, runningServer, Date.now() + settings.shutdownTimeoutSeconds * 1000, logger);
         const record = await store.readRunRecord();
         if (record?.pid === process.pid && record.port === runningServer.port) await store.clearRunRecord();
+        await audit.close();
         // The bin exits right after: the asynchronous log destination would lose the last lines.
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
       return stopping;
     },
-    reload: () => reload(),
+    reload: () => audited(audit, 'signal', reload),
+    audit,
   };
+}
+
+/** Runs a reload that came without an HTTP request (SIGHUP) and records it as `/admin/reload`'s are. */
+async function audited(audit: AuditLog, actor: AuditActor, reload: () => Promise<HostReloadResult>): Promise<HostReloadResult> {
+  try {
+    const result = await reload();
+    audit.record({
+      actor,
+      action: 'reload',
+      result: 'ok',
+      detail: { reloaded: result.reloaded, failed: result.failed.map((f) => f.name), ...(result.certificate ? { certificate: result.certificate.fingerprint256 } : {}) },
+    });
+    return result;
+  } catch (error) {
+    audit.record({ actor, action: 'reload', result: 'failed', error: auditErrorCode(error) });
+    throw error;
+  }
 }
 
 /**

@@ -16,6 +16,8 @@ export function systemdQuote(word: string): string {
  * - `Type=exec`: the unit counts as started once Node runs (a missing binary fails the start);
  *   readiness beyond that is `/readyz`, since sd_notify would need a native module.
  * - `Restart=on-failure`: a crash restarts the host; a clean stop (SIGTERM) does not.
+ * - `ExecReload`: `systemctl reload` sends SIGHUP, which the host takes as `ecmahost reload`
+ *   (connector files and the certificate re-read, connections and unchanged caches kept).
  * - Hardening: the host writes only its data directory (`ProtectSystem=strict` with
  *   `ReadWritePaths`), gets a private /tmp, and can gain no privileges. No
  *   `MemoryDenyWriteExecute`: Node's JIT needs writable code pages.
@@ -34,6 +36,7 @@ export function systemdUnit(spec: ServiceSpec): string {
     ...(spec.user === undefined ? [] : [`User=${spec.user}`]),
     'Environment=NODE_ENV=production',
     `ExecStart=${serveArguments(spec).map(systemdQuote).join(' ')}`,
+    'ExecReload=/bin/kill -HUP $MAINPID',
     // WorkingDirectory takes one path (spaces included) and no quotes; `-` would hide a missing one.
     `WorkingDirectory=${spec.dataDir.replace(/%/g, '%%')}`,
     'Restart=on-failure',

@@ -19,7 +19,8 @@ export type OpsErrorCode =
   | 'admin-request-failed'
   | 'invalid-argument'
   | 'connector-load-failed'
-  | 'connector-failed';
+  | 'connector-failed'
+  | 'file-acl-failed';
 
 const OPS_ERROR = Symbol.for('ecmahost.ops-error');
 

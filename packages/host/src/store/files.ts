@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { restrictWindowsFile } from './windows-acl.js';
 
 /** Mode of the data directory and every folder in it (POSIX): its owner only. */
 export const DATA_DIR_MODE = 0o700;
@@ -13,7 +14,8 @@ export const DATA_FILE_MODE = 0o600;
  * renamed over `file`, and the folder flushed so the rename itself survives a power loss. A crash
  * or power cut leaves the old file or the new one, never an empty or half-written one. Missing
  * folders are created owner-only ({@link DATA_DIR_MODE}); the file gets `mode`
- * ({@link DATA_FILE_MODE} unless a caller needs another).
+ * ({@link DATA_FILE_MODE} unless a caller needs another). On Windows, where modes do nothing, an
+ * owner-only file gets an ACL for the current account instead, before it takes the file's name.
  */
 export async function writeFileAtomic(file: string, content: string | Buffer, mode = DATA_FILE_MODE): Promise<void> {
   const folder = path.dirname(file);
@@ -27,6 +29,7 @@ export async function writeFileAtomic(file: string, content: string | Buffer, mo
     } finally {
       await handle.close();
     }
+    if ((mode & 0o077) === 0) await restrictWindowsFile(temp);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

@@ -43,14 +43,25 @@ export interface HostSettings {
    * them 503 and exits. Below the 40 s WinSW and systemd's 90 s give a stop before they kill.
    */
   shutdownTimeoutSeconds: number;
+  /** The audit file (`<data dir>/audit/audit.jsonl`): rotated above `maxFileMegabytes`, `keepFiles` rotated files kept. */
+  audit: AuditSettings;
 }
+
+/** Size bounds of the audit file; see docs/admin/operations.md "Audit trail". */
+export interface AuditSettings {
+  maxFileMegabytes: number;
+  keepFiles: number;
+}
+
+/** The default {@link AuditSettings}: at most 6 files of 10 MB, some 60 MB. */
+export const DEFAULT_AUDIT_SETTINGS: AuditSettings = Object.freeze({ maxFileMegabytes: 10, keepFiles: 5 });
 
 /** The default of {@link HostSettings.shutdownTimeoutSeconds}. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 30;
 
 /** The default settings for a new data directory. */
 export function defaultHostSettings(): HostSettings {
-  return { port: DEFAULT_PORT, hostName: os.hostname(), tls: { mode: 'self-signed' }, adminAllowRemote: false, trustProxy: [], publicHealthDetails: false, shutdownTimeoutSeconds: DEFAULT_SHUTDOWN_TIMEOUT_SECONDS };
+  return { port: DEFAULT_PORT, hostName: os.hostname(), tls: { mode: 'self-signed' }, adminAllowRemote: false, trustProxy: [], publicHealthDetails: false, shutdownTimeoutSeconds: DEFAULT_SHUTDOWN_TIMEOUT_SECONDS, audit: { ...DEFAULT_AUDIT_SETTINGS } };
 }
 
 // A known plain text encrypted under the host key and kept in host.yaml: opening the data
@@ -81,6 +92,8 @@ export function settingsToData(settings: HostSettings, key: Buffer): Record<stri
     ...(settings.trustProxy.length > 0 ? { trustProxy: settings.trustProxy } : {}),
     ...(settings.publicHealthDetails ? { publicHealthDetails: true } : {}),
     shutdownTimeoutSeconds: settings.shutdownTimeoutSeconds,
+    // Written only when changed, so host.yaml shows what the admin chose.
+    ...(settings.audit.maxFileMegabytes !== DEFAULT_AUDIT_SETTINGS.maxFileMegabytes || settings.audit.keepFiles !== DEFAULT_AUDIT_SETTINGS.keepFiles ? { audit: { ...settings.audit } } : {}),
   };
 }
 
@@ -115,6 +128,7 @@ export function settingsFromData(data: unknown, key: Buffer, origin: string): Ho
   if (typeof shutdownTimeoutSeconds !== 'number' || !Number.isFinite(shutdownTimeoutSeconds) || shutdownTimeoutSeconds < 1 || shutdownTimeoutSeconds > 3600) {
     fail(origin, 'shutdownTimeoutSeconds must be a number of seconds between 1 and 3600');
   }
+  const audit = auditFromData(d.audit ?? {}, origin);
   const rawTls = (d.tls ?? { mode: 'self-signed' }) as Record<string, unknown>;
   let tls: TlsSettings;
   switch (rawTls.mode) {
@@ -132,7 +146,17 @@ export function settingsFromData(data: unknown, key: Buffer, origin: string): Ho
     default:
       fail(origin, 'tls.mode must be self-signed, pem or pfx');
   }
-  return { port, hostName, tls, adminAllowRemote, trustProxy, publicHealthDetails, shutdownTimeoutSeconds };
+  return { port, hostName, tls, adminAllowRemote, trustProxy, publicHealthDetails, shutdownTimeoutSeconds, audit };
+}
+
+function auditFromData(value: unknown, origin: string): AuditSettings {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(origin, 'audit must be a mapping (maxFileMegabytes, keepFiles)');
+  const { maxFileMegabytes = DEFAULT_AUDIT_SETTINGS.maxFileMegabytes, keepFiles = DEFAULT_AUDIT_SETTINGS.keepFiles } = value as Record<string, unknown>;
+  if (typeof maxFileMegabytes !== 'number' || !Number.isFinite(maxFileMegabytes) || maxFileMegabytes <= 0 || maxFileMegabytes > 1024) {
+    fail(origin, 'audit.maxFileMegabytes must be a number of megabytes above 0 and at most 1024');
+  }
+  if (typeof keepFiles !== 'number' || !Number.isInteger(keepFiles) || keepFiles < 0 || keepFiles > 100) fail(origin, 'audit.keepFiles must be an integer from 0 to 100');
+  return { maxFileMegabytes, keepFiles };
 }
 
 /** Renders `host.yaml`, with the key check and a header saying what the file is. */

@@ -6,7 +6,7 @@ export { ENCRYPTED_PREFIX, encryptValue, decryptValue, isEncrypted } from './sec
 export { loadHostKey, loadOrCreateHostKey, hostKeyFile, parseHostKey } from './host-key.js';
 export type { HostKey, HostKeySource } from './host-key.js';
 export { DEFAULT_PORT, defaultHostSettings } from './host-settings.js';
-export type { HostSettings, TlsSettings } from './host-settings.js';
+export type { AuditSettings, HostSettings, TlsSettings } from './host-settings.js';
 export { CONNECTOR_NAME_PATTERN, assertConnectorName, connectorFromData, connectorToData } from './connector-files.js';
 export { openStore, initStore, isInitialized } from './store.js';
 export type { Store, RunRecord, InitStoreOptions } from './store.js';

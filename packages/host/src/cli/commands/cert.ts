@@ -8,6 +8,7 @@ import { EXPIRY_WARNING_DAYS } from '../../tls/certificate-info.js';
 import { generateDataDirCertificate, loadTlsMaterial } from '../../tls/load-tls.js';
 import type { CliContext } from '../context.js';
 import { say, warn } from '../context.js';
+import { recordCliAction } from './audit.js';
 import { parseCount } from '../connector-options.js';
 
 /** Flags naming the admin's certificate (init, cert use). */
@@ -62,6 +63,7 @@ export async function certGenerateCommand(ctx: CliContext, store: Store, flags: 
   if (settings.tls.mode !== 'self-signed' || hostName !== settings.hostName) {
     await store.writeSettings({ ...settings, hostName, tls: { mode: 'self-signed' } });
   }
+  await recordCliAction(ctx, store.paths.root, { action: 'certificate.change', result: 'ok', detail: { source: 'self-signed', fingerprint256: info.fingerprint256 } });
   say(ctx, `Generated a self-signed certificate in ${store.paths.selfSignedCert}`);
   printCertificate(ctx, info, 'self-signed');
   say(ctx, 'Run "ecmahost reload" (or restart the host) to serve it; Entra\'s agent machine must trust it (see docs/admin/certificates.md).');
@@ -74,6 +76,7 @@ export async function certUseCommand(ctx: CliContext, store: Store, flags: TlsFl
   const settings = { ...(await store.readSettings()), tls };
   const material = await loadTlsMaterial(settings, store.paths);
   await store.writeSettings(settings);
+  await recordCliAction(ctx, store.paths.root, { action: 'certificate.change', result: 'ok', detail: { source: settings.tls.mode, fingerprint256: material.certificate.fingerprint256 } });
   printCertificate(ctx, material.certificate, material.source);
   say(ctx, 'Saved. Run "ecmahost reload" (or restart the host) to serve it.');
 }

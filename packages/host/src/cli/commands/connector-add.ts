@@ -11,6 +11,7 @@ import { loadDefinition, normalizePackageSpec } from '../../plugins/connector-lo
 import type { ConnectorFlags } from '../connector-options.js';
 import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
 import { notifyHost } from '../notify-host.js';
+import { recordCliAction } from './audit.js';
 import { collectParameters } from '../parameter-pages.js';
 import { checkToken, printTokenOnce } from './token.js';
 
@@ -59,6 +60,7 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });
   await store.writeConnector(config);
+  await recordCliAction(ctx, store.paths.root, { action: 'connector.add', connector: name, result: 'ok' });
   say(ctx, `Added connector ${name} (${definition.displayName}), serving ${config.objectType} with anchor ${config.anchor.join('+')}.`);
   const settings = await store.readSettings();
   printTokenOnce(ctx, name, flags.token === undefined ? token : undefined, settings.hostName, settings.port);

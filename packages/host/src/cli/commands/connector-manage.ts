@@ -10,6 +10,7 @@ import { loadDefinition, normalizePackageSpec } from '../../plugins/connector-lo
 import type { ConnectorFlags } from '../connector-options.js';
 import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
 import { notifyHost } from '../notify-host.js';
+import { recordCliAction } from './audit.js';
 import { collectParameters } from '../parameter-pages.js';
 
 function describeDisable(config: ConnectorInstanceConfig): string {
@@ -41,6 +42,7 @@ export async function connectorShowCommand(ctx: CliContext, store: Store, name: 
 /** `ecmahost connector remove <name>`. */
 export async function connectorRemoveCommand(ctx: CliContext, store: Store, name: string): Promise<void> {
   await store.removeConnector(name);
+  await recordCliAction(ctx, store.paths.root, { action: 'connector.remove', connector: name, result: 'ok' });
   say(ctx, `Removed connector ${name}.`);
   await notifyHost(ctx, store);
 }
@@ -70,6 +72,7 @@ export async function connectorSetCommand(ctx: CliContext, store: Store, name: s
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });
   await store.writeConnector(next);
+  await recordCliAction(ctx, store.paths.root, { action: 'connector.edit', connector: name, result: 'ok' });
   say(ctx, `Updated connector ${name}.`);
   await notifyHost(ctx, store);
 }

@@ -6,6 +6,7 @@ import { SUPPORTED_API_VERSIONS } from '../../plugins/compatibility.js';
 import { searchRegistry } from '../../plugins/registry-search.js';
 import type { CliContext } from '../context.js';
 import { say, warn } from '../context.js';
+import { recordCliAction } from './audit.js';
 
 /** Flags of `plugins search` and `plugins install`. */
 export interface RegistryFlags {
@@ -33,6 +34,7 @@ export async function pluginsInstallCommand(ctx: CliContext, dataDir: string, sp
   const folder = pluginFolder(dataDir);
   warn(ctx, `Installing ${spec} into ${folder} ...`);
   const installed = await installConnector(folder, spec, flags.registry === undefined ? {} : { registry: flags.registry });
+  await recordCliAction(ctx, dataDir, { action: 'plugin.install', result: 'ok', detail: { package: installed.name, version: installed.version } });
   say(ctx, `Installed ${installed.name}@${installed.version} (${installed.displayName}, connector API version ${installed.apiVersion}).`);
   say(ctx, `Add an instance: ecmahost connector add <Name> --package ${installed.name} --param ...`);
 }
@@ -48,5 +50,6 @@ export async function pluginsRemoveCommand(ctx: CliContext, dataDir: string, nam
   }
   const folder = pluginFolder(dataDir);
   await uninstallConnector(folder, name);
+  await recordCliAction(ctx, dataDir, { action: 'plugin.remove', result: 'ok', detail: { package: name } });
   say(ctx, `Removed ${name} from ${folder}.`);
 }

@@ -4,6 +4,7 @@ import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { notifyHost } from '../notify-host.js';
+import { recordCliAction } from './audit.js';
 
 /** Checks a token given with `--token`. */
 export function checkToken(token: string): void {
@@ -25,6 +26,7 @@ export async function tokenRotateCommand(ctx: CliContext, store: Store, name: st
   const token = flags.token ?? generateToken();
   checkToken(token);
   await store.writeConnector({ ...config, tokenHash: hashToken(token) });
+  await recordCliAction(ctx, store.paths.root, { action: 'token.rotate', connector: name, result: 'ok' });
   say(ctx, `Rotated the token of ${name}; the previous token no longer works once the host reloads.`);
   const settings = await store.readSettings();
   printTokenOnce(ctx, name, flags.token === undefined ? token : undefined, settings.hostName, settings.port);

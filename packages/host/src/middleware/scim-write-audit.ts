@@ -1,0 +1,42 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AuditSink } from '../audit/audit-event.js';
+import { auditScimWrite, scimWriteOperation } from '../audit/scim-write-audit.js';
+import type { HostEnv } from '../routes/host-env.js';
+
+const USERS_PATH = /^\/ecma2host_[^/]+\/scim\/users(?:\/([^/]+))?\/?$/i;
+
+/**
+ * Records one audit line per SCIM write (POST, PUT, PATCH, DELETE on `Users`) of an authenticated
+ * caller. Refused tokens (401) and the token backoff (429) are not writes of anyone and are left
+ * to the request log, so a token-guessing client cannot flood the audit file.
+ */
+export function scimWriteAudit(audit: AuditSink): MiddlewareHandler<HostEnv> {
+  return async (c, next) => {
+    const operation = scimWriteOperation(c.req.method);
+    const match = operation === undefined ? null : USERS_PATH.exec(c.req.path);
+    if (operation === undefined || match === null) return next();
+    const id = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    let connector: string | undefined;
+    await auditScimWrite(
+      audit,
+      () => connector,
+      { operation, requestId: c.get('requestId'), ...(id === undefined ? {} : { id }) },
+      async () => {
+        await next();
+        connector = c.get('connector');
+      },
+      async () => {
+        const status = c.res.status;
+        if (status === 401 || status === 429) return undefined;
+        // Only an error answer is read back, for its scimType; the error detail may quote values and is not recorded.
+        const scimType = status >= 400 ? await c.res.clone().json().then((b: unknown) => scimTypeOf(b), () => undefined) : undefined;
+        return { status, location: c.res.headers.get('location'), ...(scimType === undefined ? {} : { scimType }) };
+      },
+    );
+  };
+}
+
+function scimTypeOf(body: unknown): string | undefined {
+  const scimType = (body as { scimType?: unknown } | null)?.scimType;
+  return typeof scimType === 'string' ? scimType : undefined;
+}
