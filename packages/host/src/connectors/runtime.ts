@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { ImportApplier } from '../cache/import-applier.js';
 import type { ImportCounts } from '../cache/import-applier.js';
 import type { Generation } from '../cache/generation.js';
+import type { ConnectorCache } from '../cache/connector-cache.js';
+import { SnapshotFile, spaceConfigHash } from '../cache/snapshot-file.js';
 import { WatermarkFile } from '../cache/watermark-file.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { fullImportHoursOf } from '../configure/build-config.js';
@@ -82,6 +84,8 @@ export interface ConnectorStatus {
   /** The `ConnectorError` code of {@link lastError} when the connector threw one: its message is then written for admins. */
   lastErrorCode?: string;
   exportErrors: number;
+  /** The connector space this start restored from disk (decision 021); absent when it began empty. */
+  restored?: { objects: number; writtenAt: string };
   /** The next scheduled imports, soonest first; absent when nothing is scheduled. */
   nextImports?: ScheduledImport[];
 }
@@ -131,6 +135,9 @@ export class ConnectorRuntime {
   #lastImport: ConnectorStatus['lastImport'];
   #lastError: string | undefined;
   #lastErrorCode: string | undefined;
+  /** Where the connector space is kept across restarts; undefined when it is not (decision 021). */
+  #snapshot: SnapshotFile | undefined;
+  #restored: ConnectorStatus['restored'];
 
   constructor(config: ConnectorInstanceConfig, deps: RuntimeDependencies) {
     this.#config = config;
@@ -185,6 +192,10 @@ export class ConnectorRuntime {
       }
       this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), applier: new ImportApplier(open.schema, this.#log) };
       this.#watermark = await this.#watermarkFile.read();
+      if (open.capabilities.import && this.#config.serveBeforeRefresh !== false) {
+        this.#snapshot = new SnapshotFile(this.#deps.stateDir, this.name, this.#config.objectType, spaceConfigHash(this.#config, open.package));
+        await this.#restore(open.cache, this.#snapshot);
+      }
       this.#state = 'importing';
       this.#log.info({ package: open.package.name, version: open.package.version }, 'connector opened');
     } catch (error) {
@@ -202,6 +213,8 @@ export class ConnectorRuntime {
     if (opened === undefined || this.#state === 'stopped') return;
     const { capabilities, cache } = opened.serving.open;
     if (capabilities.import) {
+      // A restored space answers at once; the first import then only refreshes it.
+      if (this.#restored !== undefined) this.#state = 'ready';
       this.#firstImport(FIRST_IMPORT_RETRY_MS);
       this.#schedule('autosync', this.#config.autosyncMinutes * 60_000);
       this.#schedule('full', fullImportHoursOf(this.#config.runProfiles) * 3_600_000);
@@ -260,7 +273,10 @@ export class ConnectorRuntime {
    * autosync that may be hours away or off.
    */
   #firstImport(delayMs: number): void {
-    this.runImport({}).catch(() => {
+    // After a restore, a delta from the snapshot's watermark when the connector has one (a full
+    // import otherwise, or when the watermark is refused): it brings in what changed while the
+    // host was down, deletions included.
+    this.runImport(this.#restored === undefined ? {} : { delta: true }).catch(() => {
       if (this.#state === 'stopped' || this.#opened?.serving.open.cache.state === 'ready') return;
       this.#log.warn({ retryInSeconds: delayMs / 1000 }, 'first import failed; retrying');
       this.#retry = setTimeout(() => this.#firstImport(Math.min(delayMs * 2, MAX_FIRST_IMPORT_RETRY_MS)), delayMs);
@@ -303,6 +319,7 @@ export class ConnectorRuntime {
     if (this.#lastImport) status.lastImport = this.#lastImport;
     if (this.#lastError !== undefined) status.lastError = this.#lastError;
     if (this.#lastErrorCode !== undefined) status.lastErrorCode = this.#lastErrorCode;
+    if (this.#restored !== undefined) status.restored = this.#restored;
     const next = [...this.#schedules].map(([kind, { at }]): ScheduledImport => ({ type: kind === 'full' ? 'full' : this.#autosyncType(), at: new Date(at).toISOString() }));
     if (next.length > 0) status.nextImports = next.sort((a, b) => a.at.localeCompare(b.at));
     return status;
@@ -411,8 +428,43 @@ export class ConnectorRuntime {
     if (generation) cache.commitFull(generation);
     this.#watermark = watermark;
     await this.#watermarkFile.write(watermark).catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'could not keep the watermark'));
+    await this.#keepSnapshot(cache, watermark);
     this.#deps.metrics.importedObjects.inc({ connector: this.name, type }, counts.objects);
     return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cache.size };
+  }
+
+  /**
+   * Loads the kept connector space into the cache, or leaves the cache empty (503 until the first
+   * import, as before) and says why in the log.
+   */
+  async #restore(cache: ConnectorCache, snapshot: SnapshotFile): Promise<void> {
+    const started = performance.now();
+    const generation = cache.beginFull();
+    const read = await snapshot.read((object) => generation.put(object));
+    if (!read.ok) {
+      cache.abortFull(generation);
+      if (read.reason !== 'no snapshot' && read.reason !== 'no state directory') this.#log.warn({ file: snapshot.file, reason: read.reason }, 'connector space snapshot refused; serving after the first import');
+      return;
+    }
+    cache.commitFull(generation);
+    this.#watermark = read.watermark;
+    this.#restored = { objects: read.objects, writtenAt: read.writtenAt };
+    this.#log.info({ objects: read.objects, writtenAt: read.writtenAt, durationMs: Math.round(performance.now() - started) }, 'connector space restored; serving while the refresh import runs');
+  }
+
+  /**
+   * Keeps the space the import left, with its watermark. A failure is logged, never the import's:
+   * the previous snapshot stays, and the refresh after a restart catches up from its watermark.
+   */
+  async #keepSnapshot(cache: ConnectorCache, watermark: string | undefined): Promise<void> {
+    if (this.#snapshot === undefined || this.#abort.signal.aborted) return;
+    const started = performance.now();
+    try {
+      const written = await this.#snapshot.write(cache.all(), watermark);
+      this.#log.info({ ...written, durationMs: Math.round(performance.now() - started) }, 'connector space snapshot written');
+    } catch (error) {
+      this.#log.warn({ err: { message: describeError(error) } }, 'could not write the connector space snapshot');
+    }
   }
 }
 
