@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ImportApplier } from '../cache/import-applier.js';
 import type { ImportCounts } from '../cache/import-applier.js';
 import type { Generation } from '../cache/generation.js';
+import type { CachedObject } from '../cache/cached-object.js';
 import type { ConnectorCache } from '../cache/connector-cache.js';
 import { SnapshotFile, spaceConfigHash } from '../cache/snapshot-file.js';
 import { WatermarkFile } from '../cache/watermark-file.js';
@@ -138,6 +139,9 @@ export class ConnectorRuntime {
   /** Where the connector space is kept across restarts; undefined when it is not (decision 021). */
   #snapshot: SnapshotFile | undefined;
   #restored: ConnectorStatus['restored'];
+  /** The space to write next (only the newest waits) and the write running, if any. */
+  #snapshotNext: { objects: CachedObject[]; watermark: string | undefined } | undefined;
+  #snapshotWriter: Promise<void> | undefined;
 
   constructor(config: ConnectorInstanceConfig, deps: RuntimeDependencies) {
     this.#config = config;
@@ -309,6 +313,8 @@ export class ConnectorRuntime {
       await withinGrace(gateway.idle(), STOP_WRITES_GRACE_MS);
       this.#draining = false;
     }
+    // A snapshot being written is finished, so that the next start serves the newest space.
+    if (this.#snapshotWriter) await withinGrace(this.#snapshotWriter, STOP_WRITES_GRACE_MS);
     await this.#opened?.serving.open.instance.close().catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'close failed'));
   }
 
@@ -428,7 +434,7 @@ export class ConnectorRuntime {
     if (generation) cache.commitFull(generation);
     this.#watermark = watermark;
     await this.#watermarkFile.write(watermark).catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'could not keep the watermark'));
-    await this.#keepSnapshot(cache, watermark);
+    this.#keepSnapshot(cache, watermark);
     this.#deps.metrics.importedObjects.inc({ connector: this.name, type }, counts.objects);
     return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cache.size };
   }
@@ -453,18 +459,33 @@ export class ConnectorRuntime {
   }
 
   /**
-   * Keeps the space the import left, with its watermark. A failure is logged, never the import's:
-   * the previous snapshot stays, and the refresh after a restart catches up from its watermark.
+   * Keeps the space an import left, with its watermark, in the background: neither the import nor
+   * readiness waits for the file. The objects are taken now (they are never changed in place, so
+   * the list is the space at this watermark); writes run one at a time and only the newest space
+   * waits, so a slow disk never queues copies of the space.
    */
-  async #keepSnapshot(cache: ConnectorCache, watermark: string | undefined): Promise<void> {
+  #keepSnapshot(cache: ConnectorCache, watermark: string | undefined): void {
     if (this.#snapshot === undefined || this.#abort.signal.aborted) return;
-    const started = performance.now();
-    try {
-      const written = await this.#snapshot.write(cache.all(), watermark);
-      this.#log.info({ ...written, durationMs: Math.round(performance.now() - started) }, 'connector space snapshot written');
-    } catch (error) {
-      this.#log.warn({ err: { message: describeError(error) } }, 'could not write the connector space snapshot');
+    this.#snapshotNext = { objects: cache.all(), watermark };
+    this.#snapshotWriter ??= this.#writeSnapshots(this.#snapshot);
+  }
+
+  /**
+   * A failed write is logged, never the import's failure: the previous snapshot stays, and the
+   * refresh after a restart catches up from its watermark.
+   */
+  async #writeSnapshots(snapshot: SnapshotFile): Promise<void> {
+    for (let next = this.#snapshotNext; next !== undefined; next = this.#snapshotNext) {
+      this.#snapshotNext = undefined;
+      const started = performance.now();
+      try {
+        const written = await snapshot.write(next.objects, next.watermark);
+        this.#log.info({ ...written, durationMs: Math.round(performance.now() - started) }, 'connector space snapshot written');
+      } catch (error) {
+        this.#log.warn({ err: { message: describeError(error) } }, 'could not write the connector space snapshot');
+      }
     }
+    this.#snapshotWriter = undefined;
   }
 }
 
