@@ -86,7 +86,9 @@ export interface ConnectorStatus {
   lastErrorCode?: string;
   exportErrors: number;
   /** The connector space this start restored from disk (decision 021); absent when it began empty. */
-  restored?: { objects: number; writtenAt: string };
+  restored?: { objects: number; writtenAt: string; durationMs: number };
+  /** The last snapshot of the connector space this process wrote (decision 021). */
+  snapshot?: { objects: number; bytes: number; writtenAt: string; durationMs: number };
   /** The next scheduled imports, soonest first; absent when nothing is scheduled. */
   nextImports?: ScheduledImport[];
 }
@@ -142,6 +144,7 @@ export class ConnectorRuntime {
   /** The space to write next (only the newest waits) and the write running, if any. */
   #snapshotNext: { objects: CachedObject[]; watermark: string | undefined } | undefined;
   #snapshotWriter: Promise<void> | undefined;
+  #snapshotWritten: ConnectorStatus['snapshot'];
 
   constructor(config: ConnectorInstanceConfig, deps: RuntimeDependencies) {
     this.#config = config;
@@ -326,6 +329,7 @@ export class ConnectorRuntime {
     if (this.#lastError !== undefined) status.lastError = this.#lastError;
     if (this.#lastErrorCode !== undefined) status.lastErrorCode = this.#lastErrorCode;
     if (this.#restored !== undefined) status.restored = this.#restored;
+    if (this.#snapshotWritten !== undefined) status.snapshot = this.#snapshotWritten;
     const next = [...this.#schedules].map(([kind, { at }]): ScheduledImport => ({ type: kind === 'full' ? 'full' : this.#autosyncType(), at: new Date(at).toISOString() }));
     if (next.length > 0) status.nextImports = next.sort((a, b) => a.at.localeCompare(b.at));
     return status;
@@ -454,8 +458,8 @@ export class ConnectorRuntime {
     }
     cache.commitFull(generation);
     this.#watermark = read.watermark;
-    this.#restored = { objects: read.objects, writtenAt: read.writtenAt };
-    this.#log.info({ objects: read.objects, writtenAt: read.writtenAt, durationMs: Math.round(performance.now() - started) }, 'connector space restored; serving while the refresh import runs');
+    this.#restored = { objects: read.objects, writtenAt: read.writtenAt, durationMs: Math.round(performance.now() - started) };
+    this.#log.info(this.#restored, 'connector space restored; serving while the refresh import runs');
   }
 
   /**
@@ -480,7 +484,8 @@ export class ConnectorRuntime {
       const started = performance.now();
       try {
         const written = await snapshot.write(next.objects, next.watermark);
-        this.#log.info({ ...written, durationMs: Math.round(performance.now() - started) }, 'connector space snapshot written');
+        this.#snapshotWritten = { ...written, writtenAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started) };
+        this.#log.info(this.#snapshotWritten, 'connector space snapshot written');
       } catch (error) {
         this.#log.warn({ err: { message: describeError(error) } }, 'could not write the connector space snapshot');
       }
