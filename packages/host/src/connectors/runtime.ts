@@ -316,7 +316,11 @@ export class ConnectorRuntime {
       await withinGrace(gateway.idle(), STOP_WRITES_GRACE_MS);
       this.#draining = false;
     }
-    // A snapshot being written is finished, so that the next start serves the newest space.
+    // A planned stop keeps the space with what the writes since the last import changed (the
+    // watermark stays the import's: a delta from it reads those writes again), and lets the write
+    // finish, so that the next start serves the newest space.
+    const cache = this.#opened?.serving.open.cache;
+    if (cache?.state === 'ready') this.#keepSnapshot(cache, this.#watermark);
     if (this.#snapshotWriter) await withinGrace(this.#snapshotWriter, STOP_WRITES_GRACE_MS);
     await this.#opened?.serving.open.instance.close().catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'close failed'));
   }
@@ -469,7 +473,7 @@ export class ConnectorRuntime {
    * waits, so a slow disk never queues copies of the space.
    */
   #keepSnapshot(cache: ConnectorCache, watermark: string | undefined): void {
-    if (this.#snapshot === undefined || this.#abort.signal.aborted) return;
+    if (this.#snapshot === undefined) return;
     this.#snapshotNext = { objects: cache.all(), watermark };
     this.#snapshotWriter ??= this.#writeSnapshots(this.#snapshot);
   }
