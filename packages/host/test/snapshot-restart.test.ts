@@ -234,5 +234,15 @@ describe('a host killed with SIGKILL comes back with its connector space whole',
     await release();
     await eventually(async () => ((await users()).status === 200 ? true : undefined), 'the first import');
     await serve!.stop();
+
+    // Removing the connector removes the space kept for it: it holds the target's data.
+    await writeFile(connectorFile(), config);
+    await start();
+    await eventually(async () => ((await users()).status === 200 ? true : undefined), 'the first import');
+    await serve!.stop();
+    expect(existsSync(stateFile())).toBe(true);
+    const removed = await workspace.run('connector', 'remove', 'People');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await readdir(path.join(workspace.dataDir, 'state'))).filter((f) => f.startsWith('People.'))).toEqual([]);
   }, 120_000);
 });
