@@ -1,3 +1,4 @@
+import type { ConnectorStatus } from '@ecmahost/host';
 import type { ConnectorPlan } from './connectors.js';
 
 /** What the host process is started with (environment variable `BENCH_HOST`, JSON). */
@@ -5,6 +6,8 @@ export interface HostChildConfig {
   connectors: ConnectorPlan[];
   /** The SCIM bearer token of every connector. */
   token: string;
+  /** Where the host keeps watermarks and connector space snapshots; none kept when absent. */
+  stateDir?: string;
 }
 
 /** What the HTTP floor writes to (environment variable `BENCH_FLOOR`, JSON). */
@@ -17,6 +20,7 @@ export type HostRequest =
   | { id: number; cmd: 'wait-ready'; name: string }
   | { id: number; cmd: 'import'; name: string }
   | { id: number; cmd: 'memory'; name: string }
+  | { id: number; cmd: 'status'; name: string }
   | { id: number; cmd: 'profile-start' }
   | { id: number; cmd: 'profile-stop'; file: string }
   | { id: number; cmd: 'stop' };
@@ -27,6 +31,7 @@ export type HostReply =
   | { id: number; kind: 'ready'; cacheSize: number; importMs: number | undefined }
   | { id: number; kind: 'imported'; ms: number; objects: number; cacheSize: number; peakRssBytes: number }
   | { id: number; kind: 'memory'; objects: number; heapBefore: number; heapWithCache: number; heapAfterRemove: number; peakRssBytes: number }
+  | { id: number; kind: 'status'; status: ConnectorStatus }
   | { id: number; kind: 'stopped' }
   | { id: number; kind: 'profiled' }
   | { id: number; kind: 'error'; message: string };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only sql|ldap] [-- --users N] [-- --seconds S] [-- --profile]`: the host against the bare pieces of its own
+ * `npm run bench [-- --quick | --scale] [-- --only sql|ldap] [-- --users N] [-- --seconds S] [-- --profile]`: the host against the bare pieces of its own
  * stack, side by side in one run. Prints a table and writes `bench/results/latest.json`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ldapSuite } from './ldap-suite.js';
 import { slapdSkipReason } from './ldap.js';
 import { profileServersInto } from './host-process.js';
-import { FULL, QUICK } from './plan.js';
+import { FULL, QUICK, SCALE } from './plan.js';
 import { postgresProblem } from './postgres.js';
 import { markdownTable, writeResults } from './results.js';
 import type { ResultRow } from './results.js';
@@ -23,6 +23,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    scale: { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     users: { type: 'string' },
@@ -32,10 +33,11 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: npm run bench [-- --quick] [-- --only sql|ldap] [-- --users N] [-- --seconds S] [-- --profile]');
+  console.log('usage: npm run bench [-- --quick | --scale] [-- --only sql|ldap] [-- --users N] [-- --seconds S] [-- --profile]');
 } else {
   const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const plan = { ...(values.quick ? QUICK : FULL) };
+  if (values.quick && values.scale) throw new Error('--quick and --scale exclude each other');
+  const plan = { ...(values.quick ? QUICK : values.scale ? SCALE : FULL) };
   if (values.users !== undefined) plan.users = positive('--users', values.users);
   if (values.seconds !== undefined) plan.seconds = positive('--seconds', values.seconds);
   const only = values.only;
@@ -47,7 +49,7 @@ if (values.help) {
   } else {
     const workDir = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-bench-'));
     if (values.profile) profileServersInto(workDir);
-    console.log(`ecmahost bench (${values.quick ? 'quick' : 'full'}): ${String(plan.users)} users, ${String(plan.seconds)} s phases; logs in ${workDir}`);
+    console.log(`ecmahost bench (${values.quick ? 'quick' : values.scale ? 'scale' : 'full'}): ${String(plan.users)} users, ${String(plan.seconds)} s phases; logs in ${workDir}`);
     console.log(`${machine()}; started ${new Date().toISOString()}`);
     const rows: ResultRow[] = [];
     try {

@@ -109,6 +109,12 @@ describe('/admin/connectors', () => {
     expect(newToken.status).toBe(400);
     expect(await newToken.json()).toEqual({ error: 'the request is not valid', problems: ['token: a change keeps the SCIM token; make a new one with "ecmahost token rotate".'] });
     expect((await store.readConnector('People')).tokenHash).toBe(stored.tokenHash);
+    // Serving the kept space before the refresh after a restart: turned off, and kept off by a
+    // change that does not name it.
+    expect((await put('People', { serveBeforeRefresh: false })).status).toBe(200);
+    expect((await store.readConnector('People')).serveBeforeRefresh).toBe(false);
+    expect((await put('People', { autosyncMinutes: 30 })).status).toBe(200);
+    expect((await store.readConnector('People')).serveBeforeRefresh).toBe(false);
     await host.runImport('People');
     const created = await scim('People', token, '/Users', { method: 'POST', body: JSON.stringify({ userName: 'cy', name: { givenName: 'Cy', familyName: 'Young' } }) });
     expect(created.status).toBe(201);
@@ -137,24 +143,25 @@ describe('/admin/connectors', () => {
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ error: 'the body is not JSON' });
 
-    const wrong = await put('People', { package: 7, parameters: { file: ['x'] }, anchor: 'login', autosyncMinutes: -1, dn: { attribute: 'login', autogenerate: true }, colour: 'blue' });
+    const wrong = await put('People', { package: 7, parameters: { file: ['x'] }, anchor: 'login', autosyncMinutes: -1, dn: { attribute: 'login', autogenerate: true }, serveBeforeRefresh: 'no', colour: 'blue' });
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toEqual({
       error: 'the request is not valid',
       problems: [
-        'the body has unknown member(s) "colour" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, token).',
+        'the body has unknown member(s) "colour" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, serveBeforeRefresh, token).',
         'package must be a package name or a path.',
         'parameters.file must be a string or a boolean.',
         'anchor must be an array of attribute names.',
         'dn must be { "attribute": "<name>" } or { "autogenerate": true }.',
         'autosyncMinutes must be a whole number of minutes (0 = off).',
+        'serveBeforeRefresh must be true or false.',
       ],
     });
 
     const polluting = await admin('PUT', 'People', `{"__proto__": {"polluted": true}, "package": ${JSON.stringify(fixture.connector)}, "parameters": {"__proto__": {"polluted": true}, "file": "x.json"}}`);
     expect(polluting.status).toBe(400);
     expect(((await polluting.json()) as { problems: string[] }).problems).toEqual([
-      'the body has unknown member(s) "__proto__" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, token).',
+      'the body has unknown member(s) "__proto__" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, serveBeforeRefresh, token).',
       'parameters may not have a member named "__proto__".',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -20,6 +20,8 @@ export interface ConnectorRequest {
   autosyncMinutes?: number;
   /** Import page sizes; `deltaImportPageSize: null` turns delta imports off. */
   runProfiles?: { fullImportPageSize?: number; deltaImportPageSize?: number | null };
+  /** Answer from the kept connector space while the import after a restart runs (default true). */
+  serveBeforeRefresh?: boolean;
   /** The SCIM token of a new connector (generated when absent). */
   token?: string;
 }
@@ -112,7 +114,7 @@ function deleteOf(value: unknown, problems: string[]): DeleteFlow | undefined {
   return undefined;
 }
 
-const FIELDS = ['package', 'parameters', 'objectType', 'anchor', 'attributes', 'dn', 'scimMapping', 'deprovisioning', 'autosyncMinutes', 'runProfiles', 'token'] as const;
+const FIELDS = ['package', 'parameters', 'objectType', 'anchor', 'attributes', 'dn', 'scimMapping', 'deprovisioning', 'autosyncMinutes', 'runProfiles', 'serveBeforeRefresh', 'token'] as const;
 
 /**
  * Reads a parsed JSON body as a {@link ConnectorRequest}: the shape only (types, known members, no
@@ -166,6 +168,10 @@ export function parseConnectorRequest(body: unknown): ParsedConnectorRequest {
   if (member.autosyncMinutes !== undefined) {
     if (isCount(member.autosyncMinutes, 0)) request.autosyncMinutes = member.autosyncMinutes;
     else problems.push('autosyncMinutes must be a whole number of minutes (0 = off).');
+  }
+  if (member.serveBeforeRefresh !== undefined) {
+    if (typeof member.serveBeforeRefresh === 'boolean') request.serveBeforeRefresh = member.serveBeforeRefresh;
+    else problems.push('serveBeforeRefresh must be true or false.');
   }
   if (member.runProfiles !== undefined) {
     const profiles = membersOf(member.runProfiles, 'runProfiles', ['fullImportPageSize', 'deltaImportPageSize'], problems);

@@ -108,6 +108,8 @@ async function buildRequested(store: Store, name: string, request: ConnectorRequ
     runProfiles: runProfilesOf(request, current === undefined ? undefined : runProfileAnswersOf(current.runProfiles)),
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });
+  const serveBeforeRefresh = request.serveBeforeRefresh ?? current?.serveBeforeRefresh;
+  if (serveBeforeRefresh !== undefined) config.serveBeforeRefresh = serveBeforeRefresh;
   // A token the caller chose is theirs already; only a generated one is returned (this once).
   return request.token === undefined && token !== undefined ? { config, token } : { config };
 }

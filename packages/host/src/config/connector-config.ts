@@ -75,4 +75,10 @@ export interface ConnectorInstanceConfig {
    * attribute is also always reachable through the ECMA2Host extension schema.
    */
   scimMapping?: Record<string, string>;
+  /**
+   * After a restart, answer from the connector space kept on disk while the refresh import runs
+   * (decision 021). Absent: `true`. `false` is Microsoft's behaviour: 503 until the first import
+   * after the start completes.
+   */
+  serveBeforeRefresh?: boolean;
 }

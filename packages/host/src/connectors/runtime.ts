@@ -6,6 +6,9 @@ import type { AuditSink } from '../audit/audit-event.js';
 import { auditImport } from '../audit/import-audit.js';
 import type { ImportCounts } from '../cache/import-applier.js';
 import type { Generation } from '../cache/generation.js';
+import type { CachedObject } from '../cache/cached-object.js';
+import type { ConnectorCache } from '../cache/connector-cache.js';
+import { SnapshotFile, spaceConfigHash } from '../cache/snapshot-file.js';
 import { WatermarkFile } from '../cache/watermark-file.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { fullImportHoursOf } from '../configure/build-config.js';
@@ -84,6 +87,10 @@ export interface ConnectorStatus {
   /** The `ConnectorError` code of {@link lastError} when the connector threw one: its message is then written for admins. */
   lastErrorCode?: string;
   exportErrors: number;
+  /** The connector space this start restored from disk (decision 021); absent when it began empty. */
+  restored?: { objects: number; writtenAt: string; durationMs: number };
+  /** The last snapshot of the connector space this process wrote (decision 021). */
+  snapshot?: { objects: number; bytes: number; writtenAt: string; durationMs: number };
   /** The next scheduled imports, soonest first; absent when nothing is scheduled. */
   nextImports?: ScheduledImport[];
 }
@@ -135,6 +142,13 @@ export class ConnectorRuntime {
   #lastImport: ConnectorStatus['lastImport'];
   #lastError: string | undefined;
   #lastErrorCode: string | undefined;
+  /** Where the connector space is kept across restarts; undefined when it is not (decision 021). */
+  #snapshot: SnapshotFile | undefined;
+  #restored: ConnectorStatus['restored'];
+  /** The space to write next (only the newest waits) and the write running, if any. */
+  #snapshotNext: { objects: CachedObject[]; watermark: string | undefined } | undefined;
+  #snapshotWriter: Promise<void> | undefined;
+  #snapshotWritten: ConnectorStatus['snapshot'];
 
   constructor(config: ConnectorInstanceConfig, deps: RuntimeDependencies) {
     this.#config = config;
@@ -189,6 +203,10 @@ export class ConnectorRuntime {
       }
       this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), applier: new ImportApplier(open.schema, this.#log) };
       this.#watermark = await this.#watermarkFile.read();
+      if (open.capabilities.import && this.#config.serveBeforeRefresh !== false) {
+        this.#snapshot = new SnapshotFile(this.#deps.stateDir, this.name, this.#config.objectType, spaceConfigHash(this.#config, open.package));
+        await this.#restore(open.cache, this.#snapshot);
+      }
       this.#state = 'importing';
       this.#log.info({ package: open.package.name, version: open.package.version }, 'connector opened');
     } catch (error) {
@@ -206,6 +224,8 @@ export class ConnectorRuntime {
     if (opened === undefined || this.#state === 'stopped') return;
     const { capabilities, cache } = opened.serving.open;
     if (capabilities.import) {
+      // A restored space answers at once; the first import then only refreshes it.
+      if (this.#restored !== undefined) this.#state = 'ready';
       this.#firstImport(FIRST_IMPORT_RETRY_MS);
       this.#schedule('autosync', this.#config.autosyncMinutes * 60_000);
       this.#schedule('full', fullImportHoursOf(this.#config.runProfiles) * 3_600_000);
@@ -264,7 +284,11 @@ export class ConnectorRuntime {
    * autosync that may be hours away or off.
    */
   #firstImport(delayMs: number): void {
-    auditImport(this.#deps.audit, 'scheduler', this.name, 'full', this.runImport({})).catch(() => {
+    // After a restore, a delta from the snapshot's watermark when the connector has one (a full
+    // import otherwise, or when the watermark is refused): it brings in what changed while the
+    // host was down, deletions included.
+    const delta = this.#restored !== undefined;
+    auditImport(this.#deps.audit, 'scheduler', this.name, delta ? 'delta' : 'full', this.runImport(delta ? { delta: true } : {})).catch(() => {
       if (this.#state === 'stopped' || this.#opened?.serving.open.cache.state === 'ready') return;
       this.#log.warn({ retryInSeconds: delayMs / 1000 }, 'first import failed; retrying');
       this.#retry = setTimeout(() => this.#firstImport(Math.min(delayMs * 2, MAX_FIRST_IMPORT_RETRY_MS)), delayMs);
@@ -297,6 +321,12 @@ export class ConnectorRuntime {
       await withinGrace(gateway.idle(), STOP_WRITES_GRACE_MS);
       this.#draining = false;
     }
+    // A planned stop keeps the space with what the writes since the last import changed (the
+    // watermark stays the import's: a delta from it reads those writes again), and lets the write
+    // finish, so that the next start serves the newest space.
+    const cache = this.#opened?.serving.open.cache;
+    if (cache?.state === 'ready') this.#keepSnapshot(cache, this.#watermark);
+    if (this.#snapshotWriter) await withinGrace(this.#snapshotWriter, STOP_WRITES_GRACE_MS);
     await this.#opened?.serving.open.instance.close().catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'close failed'));
   }
 
@@ -307,6 +337,8 @@ export class ConnectorRuntime {
     if (this.#lastImport) status.lastImport = this.#lastImport;
     if (this.#lastError !== undefined) status.lastError = this.#lastError;
     if (this.#lastErrorCode !== undefined) status.lastErrorCode = this.#lastErrorCode;
+    if (this.#restored !== undefined) status.restored = this.#restored;
+    if (this.#snapshotWritten !== undefined) status.snapshot = this.#snapshotWritten;
     const next = [...this.#schedules].map(([kind, { at }]): ScheduledImport => ({ type: kind === 'full' ? 'full' : this.#autosyncType(), at: new Date(at).toISOString() }));
     if (next.length > 0) status.nextImports = next.sort((a, b) => a.at.localeCompare(b.at));
     return status;
@@ -415,8 +447,59 @@ export class ConnectorRuntime {
     if (generation) cache.commitFull(generation);
     this.#watermark = watermark;
     await this.#watermarkFile.write(watermark).catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'could not keep the watermark'));
+    this.#keepSnapshot(cache, watermark);
     this.#deps.metrics.importedObjects.inc({ connector: this.name, type }, counts.objects);
     return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cache.size };
+  }
+
+  /**
+   * Loads the kept connector space into the cache, or leaves the cache empty (503 until the first
+   * import, as before) and says why in the log.
+   */
+  async #restore(cache: ConnectorCache, snapshot: SnapshotFile): Promise<void> {
+    const started = performance.now();
+    const generation = cache.beginFull();
+    const read = await snapshot.read((object) => generation.put(object));
+    if (!read.ok) {
+      cache.abortFull(generation);
+      if (read.reason !== 'no snapshot' && read.reason !== 'no state directory') this.#log.warn({ file: snapshot.file, reason: read.reason }, 'connector space snapshot refused; serving after the first import');
+      return;
+    }
+    cache.commitFull(generation);
+    this.#watermark = read.watermark;
+    this.#restored = { objects: read.objects, writtenAt: read.writtenAt, durationMs: Math.round(performance.now() - started) };
+    this.#log.info(this.#restored, 'connector space restored; serving while the refresh import runs');
+  }
+
+  /**
+   * Keeps the space an import left, with its watermark, in the background: neither the import nor
+   * readiness waits for the file. The objects are taken now (they are never changed in place, so
+   * the list is the space at this watermark); writes run one at a time and only the newest space
+   * waits, so a slow disk never queues copies of the space.
+   */
+  #keepSnapshot(cache: ConnectorCache, watermark: string | undefined): void {
+    if (this.#snapshot === undefined) return;
+    this.#snapshotNext = { objects: cache.all(), watermark };
+    this.#snapshotWriter ??= this.#writeSnapshots(this.#snapshot);
+  }
+
+  /**
+   * A failed write is logged, never the import's failure: the previous snapshot stays, and the
+   * refresh after a restart catches up from its watermark.
+   */
+  async #writeSnapshots(snapshot: SnapshotFile): Promise<void> {
+    for (let next = this.#snapshotNext; next !== undefined; next = this.#snapshotNext) {
+      this.#snapshotNext = undefined;
+      const started = performance.now();
+      try {
+        const written = await snapshot.write(next.objects, next.watermark);
+        this.#snapshotWritten = { ...written, writtenAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started) };
+        this.#log.info(this.#snapshotWritten, 'connector space snapshot written');
+      } catch (error) {
+        this.#log.warn({ err: { message: describeError(error) } }, 'could not write the connector space snapshot');
+      }
+    }
+    this.#snapshotWriter = undefined;
   }
 }
 

@@ -34,6 +34,7 @@ export function connectorToData(config: ConnectorInstanceConfig, key: Buffer): R
     runProfiles: config.runProfiles,
   };
   if (config.scimMapping !== undefined) data.scimMapping = config.scimMapping;
+  if (config.serveBeforeRefresh !== undefined) data.serveBeforeRefresh = config.serveBeforeRefresh;
   return data;
 }
 
@@ -135,6 +136,10 @@ export function connectorFromData(data: unknown, key: Buffer, origin: string): C
   if (data.scimMapping !== undefined) {
     if (!isRecord(data.scimMapping) || !Object.values(data.scimMapping).every((v) => typeof v === 'string')) fail(origin, 'scimMapping must map SCIM paths to attribute names');
     config.scimMapping = data.scimMapping as Record<string, string>;
+  }
+  if (data.serveBeforeRefresh !== undefined) {
+    if (typeof data.serveBeforeRefresh !== 'boolean') fail(origin, 'serveBeforeRefresh must be true or false');
+    config.serveBeforeRefresh = data.serveBeforeRefresh;
   }
   return config;
 }

@@ -42,7 +42,7 @@ export async function writeFileAtomic(file: string, content: string | Buffer, mo
  * Flushes a folder's entries (the rename) to disk. Windows cannot open a folder for this and
  * NTFS journals the rename itself, so there the refusal is expected and ignored.
  */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   let handle;
   try {
     handle = await open(folder, 'r');

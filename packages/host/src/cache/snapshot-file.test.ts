@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CachedObject } from './cached-object.js';
+import { SnapshotFile } from './snapshot-file.js';
+
+const objects: CachedObject[] = [
+  { id: 'YWxpY2U', anchor: { login: 'alice' }, attributes: { login: ['alice'], mail: ['alice@example.com', 'a@example.com'], photo: [new Uint8Array([0, 1, 254, 255])] }, created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-02T00:00:00.000Z' },
+  { id: 'Ym9i', anchor: { login: 'bob' }, dn: 'CN=bob,OU=People', attributes: { login: ['bob'], enabled: [true], age: [42], note: ['line\nbreak "quoted" ünïcode'] }, created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-01T00:00:00.000Z' },
+];
+
+async function readAll(snapshot: SnapshotFile): Promise<{ read: Awaited<ReturnType<SnapshotFile['read']>>; objects: CachedObject[] }> {
+  const got: CachedObject[] = [];
+  const read = await snapshot.read((object) => got.push(object));
+  return { read, objects: got };
+}
+
+describe('SnapshotFile', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-snapshot-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives back every object as written, binary values, DNs and line breaks included, with the watermark', async () => {
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    const written = await snapshot.write(objects, 'wm-7');
+    expect(written.objects).toBe(2);
+    expect(written.bytes).toBe((await readFile(snapshot.file!)).length);
+    const { read, objects: got } = await readAll(snapshot);
+    expect(read).toMatchObject({ ok: true, objects: 2, watermark: 'wm-7' });
+    expect(got).toEqual(objects);
+    expect(got[0]!.attributes.photo![0]).toBeInstanceOf(Uint8Array);
+    expect(path.basename(snapshot.file!)).toBe('HR.person.space.ndjson');
+  });
+
+  it('refuses a snapshot written under another configuration, object type or format version', async () => {
+    await new SnapshotFile(dir, 'HR', 'person', 'hash-1').write(objects, undefined);
+    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-2'))).read).toEqual({ ok: false, reason: expect.stringContaining('another configuration') });
+    const file = new SnapshotFile(dir, 'HR', 'person', 'hash-1').file!;
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"version":1', '"version":2'));
+    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'format version 2, this host reads 1' });
+  });
+
+  it('refuses an altered or torn file', async () => {
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await snapshot.write(objects, undefined);
+    const text = await readFile(snapshot.file!, 'utf8');
+    await writeFile(snapshot.file!, text.replace('alice@example.com', 'alice@example.org'));
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'checksum mismatch' });
+
+    await writeFile(snapshot.file!, text);
+    await truncate(snapshot.file!, text.length - 10);
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'the last line is incomplete (torn write)' });
+
+    // Cut at a line end: every line whole, the footer missing.
+    const lines = text.split('\n');
+    await writeFile(snapshot.file!, `${lines.slice(0, 2).join('\n')}\n`);
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'no footer (torn write)' });
+
+    await writeFile(snapshot.file!, '');
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'empty file' });
+  });
+
+  it('says when there is none, and removes what an interrupted write left', async () => {
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await writeFile(`${snapshot.file!}.0123456789ab.tmp`, 'half');
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'no snapshot' });
+    expect(await readdir(dir)).toEqual([]);
+    expect((await readAll(new SnapshotFile(undefined, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'no state directory' });
+  });
+});
