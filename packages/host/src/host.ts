@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { QueryPlan } from './cache/connector-cache.js';
 import type { ConnectorInstanceConfig } from './config/connector-config.js';
+import { servedTypesOf } from './config/connector-config.js';
 import { connectorNameProblem } from './configure/connector-name.js';
 import { loadConnectorDefinition } from './connectors/loader.js';
 import { ConnectorRuntime } from './connectors/runtime.js';
@@ -122,7 +123,8 @@ export function createHost(options: HostOptions): Host {
     const problem = connectorNameProblem(config.name);
     if (problem !== undefined) throw new Error(problem);
     const runtime = new ConnectorRuntime(config, { load, logger, metrics, stateDir: options.stateDir, maxValueLength });
-    return { runtime, users: new UserOperations(runtime) };
+    const resources = servedTypesOf(config).map((type) => new UserOperations(runtime, type.objectType));
+    return { runtime, users: resources[0]!, resources };
   };
   const create = (config: ConnectorInstanceConfig): ServedConnector => {
     if (served.has(config.name)) throw new Error(`connector ${config.name} is configured twice`);

@@ -104,7 +104,8 @@ export interface ServingConnector {
 /** What the runtime holds once the connector is open. */
 interface Opened {
   readonly serving: ServingConnector;
-  readonly applier: ImportApplier;
+  /** The import applier of each served object type, by object type name. */
+  readonly appliers: ReadonlyMap<string, ImportApplier>;
 }
 
 /**
@@ -183,7 +184,7 @@ export class ConnectorRuntime {
         await open.instance.close().catch(() => undefined);
         throw new Error(`connector ${this.name} was stopped while it opened`);
       }
-      this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), applier: new ImportApplier(open.schema, this.#log) };
+      this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), appliers: new Map([...open.schemas].map(([name, schema]) => [name, new ImportApplier(schema, this.#log)])) };
       this.#watermark = await this.#watermarkFile.read();
       this.#state = 'importing';
       this.#log.info({ package: open.package.name, version: open.package.version }, 'connector opened');
@@ -200,7 +201,7 @@ export class ConnectorRuntime {
   begin(): void {
     const opened = this.#opened;
     if (opened === undefined || this.#state === 'stopped') return;
-    const { capabilities, cache } = opened.serving.open;
+    const { capabilities, caches } = opened.serving.open;
     if (capabilities.import) {
       this.#firstImport(FIRST_IMPORT_RETRY_MS);
       this.#schedule('autosync', this.#config.autosyncMinutes * 60_000);
@@ -208,7 +209,7 @@ export class ConnectorRuntime {
     } else {
       // Without import the host cannot know what exists; it starts from an empty space, as
       // Microsoft's host does for export-only connectors (and warns, since duplicates may follow).
-      cache.commitFull(cache.beginFull());
+      for (const cache of caches.values()) cache.commitFull(cache.beginFull());
       this.#state = 'ready';
       this.#log.warn('connector has no import: lookups cannot see existing objects');
     }
@@ -299,7 +300,7 @@ export class ConnectorRuntime {
   /** The instance's state, cache size, last import and error counts. */
   status(): ConnectorStatus {
     const serving = this.#opened?.serving;
-    const status: ConnectorStatus = { name: this.name, state: this.#state, cacheSize: serving?.open.cache.size ?? 0, exportErrors: serving?.gateway.errors ?? 0 };
+    const status: ConnectorStatus = { name: this.name, state: this.#state, cacheSize: cacheSizeOf(serving), exportErrors: serving?.gateway.errors ?? 0 };
     if (this.#lastImport) status.lastImport = this.#lastImport;
     if (this.#lastError !== undefined) status.lastError = this.#lastError;
     if (this.#lastErrorCode !== undefined) status.lastErrorCode = this.#lastErrorCode;
@@ -376,15 +377,20 @@ export class ConnectorRuntime {
     }
   }
 
-  async #importOnce({ serving, applier }: Opened, type: 'full' | 'delta', options: ImportOptions): Promise<ImportSummary> {
-    const { instance, schema, cache } = serving.open;
+  async #importOnce({ serving, appliers }: Opened, type: 'full' | 'delta', options: ImportOptions): Promise<ImportSummary> {
+    const { instance, sessionSchema, caches } = serving.open;
     const started = performance.now();
     const profile = type === 'delta' ? this.#config.runProfiles.deltaImport! : this.#config.runProfiles.fullImport;
-    const runStep: ImportRunStep = { type, schema: schema.sessionSchema, pageSize: profile.pageSize };
+    const runStep: ImportRunStep = { type, schema: sessionSchema, pageSize: profile.pageSize };
     if (type === 'delta' && this.#watermark !== undefined) runStep.watermark = this.#watermark;
     if (instance.openImport === undefined) throw new Error(`connector ${this.name} does not support import`);
     const session = await instance.openImport(runStep);
-    const generation: Generation | undefined = type === 'full' ? cache.beginFull() : undefined;
+    // One generation per served type: each type's cache is swapped whole when the import completes.
+    const targets = new Map([...appliers].map(([name, applier]) => {
+      const cache = caches.get(name)!;
+      return [name, { applier, cache, generation: type === 'full' ? cache.beginFull() : undefined }] as const;
+    }));
+    const first = targets.values().next().value!;
     const counts: ImportCounts = { objects: 0, errors: 0, skipped: 0 };
     let pages = 0;
     let watermark: string | undefined;
@@ -396,7 +402,11 @@ export class ConnectorRuntime {
         // One timestamp per page, shared by the objects it creates or changes: a string per
         // object would be a large part of what a cached object costs.
         const now = new Date().toISOString();
-        for (const entry of page.entries) applier.apply(entry, cache, generation, counts, now);
+        for (const entry of page.entries) {
+          // An entry of a type not served goes to the first applier, which counts it skipped (or its error).
+          const { applier, cache, generation } = targets.get(entry.objectType) ?? first;
+          applier.apply(entry, cache, generation, counts, now);
+        }
         if (page.watermark !== undefined) watermark = page.watermark;
         options.onProgress?.({ type, objects: counts.objects, pages });
         if (!page.more) break;
@@ -404,16 +414,23 @@ export class ConnectorRuntime {
       const closed = await session.close('normal');
       if (closed && closed.watermark !== undefined) watermark = closed.watermark;
     } catch (error) {
-      if (generation) cache.abortFull(generation);
+      for (const { cache, generation } of targets.values()) if (generation) cache.abortFull(generation);
       await session.close(this.#abort.signal.aborted ? 'terminatedShuttingDown' : 'unknown').catch(() => undefined);
       throw error;
     }
-    if (generation) cache.commitFull(generation);
+    for (const { cache, generation } of targets.values()) if (generation) cache.commitFull(generation);
     this.#watermark = watermark;
     await this.#watermarkFile.write(watermark).catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'could not keep the watermark'));
     this.#deps.metrics.importedObjects.inc({ connector: this.name, type }, counts.objects);
-    return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cache.size };
+    return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cacheSizeOf(serving) };
   }
+}
+
+/** Objects in the connector space, every served type together. */
+function cacheSizeOf(serving: ServingConnector | undefined): number {
+  let size = 0;
+  for (const cache of serving?.open.caches.values() ?? []) size += cache.size;
+  return size;
 }
 
 /** Error codes of Node's sockets that mean the target could not be reached or dropped the connection. */

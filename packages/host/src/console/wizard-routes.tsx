@@ -95,7 +95,8 @@ function keepInput(state: WizardState, form: FormFields): void {
     case 'deprovisioning':
       state.disable = field(form, 'disable') ?? state.disable;
       state.disableInverted = field(form, 'disableInverted') === 'true';
-      state.deleteFlow = field(form, 'deleteFlow') === 'none' ? 'none' : 'delete';
+      state.deleteFlow = field(form, 'deleteFlow') ?? state.deleteFlow;
+      state.deleteValue = field(form, 'deleteValue') ?? state.deleteValue;
       break;
     case 'runProfiles':
       state.importPageSize = (field(form, 'importPageSize') ?? state.importPageSize).trim();

@@ -50,7 +50,10 @@ export interface WizardState {
   scimMapping?: Record<string, string>;
   disable: string;
   disableInverted: boolean;
-  deleteFlow: 'none' | 'delete';
+  /** `none`, `delete` or `attribute:<name>` (set that attribute to {@link deleteValue}). */
+  deleteFlow: string;
+  /** The value the "set attribute value" delete flow writes. */
+  deleteValue: string;
   importPageSize: string;
   /** Hours between scheduled full imports, as typed. */
   fullImportHours: string;
@@ -74,6 +77,7 @@ export function newWizard(): WizardState {
     disable: DEFAULT_DISABLE_FLOW.action,
     disableInverted: false,
     deleteFlow: DEFAULT_DELETE_FLOW.action,
+    deleteValue: '',
     importPageSize: String(DEFAULT_PAGE_SIZE),
     fullImportHours: String(DEFAULT_FULL_IMPORT_HOURS),
     deltaImport: true,
@@ -107,7 +111,9 @@ export function editWizard(config: ConnectorInstanceConfig, definition: Connecto
   const disable = config.deprovisioning.disable;
   state.disable = disable.action === 'attribute' ? `attribute:${disable.attribute}` : disable.action;
   state.disableInverted = disable.action === 'attribute' && disable.activeValue === false;
-  state.deleteFlow = config.deprovisioning.delete.action;
+  const deleteFlow = config.deprovisioning.delete;
+  state.deleteFlow = deleteFlow.action === 'attribute' ? `attribute:${deleteFlow.attribute}` : deleteFlow.action;
+  if (deleteFlow.action === 'attribute') state.deleteValue = deleteFlow.value;
   state.importPageSize = String(config.runProfiles.fullImport.pageSize);
   state.fullImportHours = String(fullImportHoursOf(config.runProfiles));
   state.deltaImport = config.runProfiles.deltaImport !== undefined;

@@ -247,7 +247,14 @@ function Deprovisioning(props: { state: WizardState; type: ObjectTypeDefinition 
           <option value="none" selected={state.deleteFlow === 'none'}>
             None
           </option>
+          {[...(state.attributes?.keys() ?? [])].map((name) => (
+            <option value={`attribute:${name}`} selected={state.deleteFlow === `attribute:${name}`}>
+              {visibleText(`Set attribute value: ${name}`)}
+            </option>
+          ))}
         </select>
+        <label for="deleteValue">Value the delete flow sets (with "Set attribute value")</label>
+        <input id="deleteValue" name="deleteValue" value={state.deleteValue} />
       </div>
     </>
   );
