@@ -112,6 +112,20 @@ function deleteFlowOf(state: WizardState): DeleteFlow {
   return { action: state.deleteFlow === 'none' ? 'none' : 'delete' };
 }
 
+/**
+ * The further object types: the edited configuration's, with its Groups type replaced by the one
+ * chosen on the Object Types page (kept as it was when unchanged, else the defaults for a group type).
+ */
+function additionalSchemasOfState(state: WizardState): SchemaAnswers[] {
+  const kept = state.additionalSchemas ?? [];
+  const others = kept.filter((a) => a.resourceType !== 'Group');
+  const chosen = state.groupObjectType;
+  if (chosen === undefined || chosen === state.objectType) return others;
+  const type = state.schema?.objectTypes.find((t) => t.name === chosen);
+  if (type === undefined) return others;
+  return [...others, kept.find((a) => a.resourceType === 'Group' && a.objectType === chosen) ?? defaultSchemaAnswers(type, 'Group')];
+}
+
 /** The schema answers the wizard holds, as `configure/` takes them. */
 export function schemaAnswersOfState(state: WizardState): SchemaAnswers {
   return {
@@ -173,6 +187,7 @@ export function buildConfig(state: WizardState): { config: ConnectorInstanceConf
     tokenHash: token === undefined ? (state.editing?.tokenHash ?? '') : hashToken(token),
     parameters,
     schema: schemaAnswersOfState(state),
+    additionalSchemas: additionalSchemasOfState(state),
     runProfiles,
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });

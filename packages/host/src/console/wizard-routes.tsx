@@ -63,6 +63,9 @@ function keepInput(state: WizardState, form: FormFields): void {
       keepParameterInput(state, state.pages.get(stepKey(step)) ?? [], form);
       break;
     case 'objectTypes': {
+      const group = field(form, 'groupObjectType');
+      if (group !== undefined && group !== '') state.groupObjectType = group;
+      else if (group !== undefined) delete state.groupObjectType;
       const type = field(form, 'objectType');
       if (type !== undefined && type !== state.objectType) {
         chooseType(state, type);
