@@ -4,79 +4,9 @@ import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHost } from '../src/host.js';
 import { openStore } from '../src/store/store.js';
-import { SDK_DIST, printedToken, useCliWorkspace } from './cli-harness.js';
+import { printedToken, useCliWorkspace } from './cli-harness.js';
 import { scimRequest } from './fixtures/fixture-host.js';
-
-/**
- * A connector with people and groups in one JSON file: groups hold their members' logins (the
- * anchor-form references of a SQL-like target).
- */
-function groupsConnectorSource(): string {
-  return `import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { applyAttributeChanges, attributeChangesOf, defineConnector } from ${JSON.stringify(new URL(`file://${SDK_DIST}`).href)};
-
-const schema = { objectTypes: [
-  { name: 'person', anchors: ['login'], attributes: [
-    { name: 'login', type: 'string', multiValued: false, required: true },
-    { name: 'mail', type: 'string', multiValued: false },
-  ] },
-  { name: 'team', anchors: ['code'], attributes: [
-    { name: 'code', type: 'string', multiValued: false, required: true },
-    { name: 'title', type: 'string', multiValued: false },
-    { name: 'member', type: 'reference', multiValued: true },
-  ] },
-] };
-const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { person: {}, team: {} });
-const anchorOf = { person: 'login', team: 'code' };
-
-export default defineConnector({
-  name: 'fixture-json-teams',
-  displayName: 'JSON people and teams (fixture)',
-  version: '1.0.0',
-  capabilities: { import: true, export: true, deltaImport: false, exportType: 'attributeUpdate' },
-  parameters(request) {
-    return request.page === 'connectivity' ? [{ name: 'file', type: 'file', label: 'Data file', required: true }] : [];
-  },
-  async open(values) {
-    const file = String(values.file);
-    return {
-      async testConnection() {},
-      async getSchema() { return schema; },
-      async openImport() {
-        const data = read(file);
-        let done = false;
-        return {
-          async getEntries() {
-            const entries = done ? [] : Object.entries(data).flatMap(([type, objects]) => Object.values(objects).map((o) => ({ objectType: type, modification: 'add', anchor: { [anchorOf[type]]: o[anchorOf[type]][0] }, attributeChanges: attributeChangesOf(o) })));
-            done = true;
-            return { entries, more: false };
-          },
-          async close() {},
-        };
-      },
-      async openExport() {
-        return {
-          async putEntries(batch) {
-            const data = read(file);
-            const results = batch.map((change) => {
-              const key = String(change.anchor[anchorOf[change.objectType]]);
-              const objects = data[change.objectType];
-              if (change.modification === 'delete') delete objects[key];
-              else objects[key] = { ...applyAttributeChanges(change.modification === 'add' ? {} : objects[key], change.attributeChanges), [anchorOf[change.objectType]]: [key] };
-              return { identifier: change.identifier };
-            });
-            writeFileSync(file, JSON.stringify(data));
-            return results;
-          },
-          async close() {},
-        };
-      },
-      async close() {},
-    };
-  },
-});
-`;
-}
+import { teamsConnectorSource } from './fixtures/teams-connector.js';
 
 describe('ecmahost connector add serving Users and Groups (built binary)', () => {
   const workspace = useCliWorkspace();
@@ -87,7 +17,7 @@ describe('ecmahost connector add serving Users and Groups (built binary)', () =>
   beforeAll(async () => {
     connector = path.join(workspace.dir, 'teams-connector.mjs');
     dataFile = path.join(workspace.dir, 'teams.json');
-    await writeFile(connector, groupsConnectorSource());
+    await writeFile(connector, teamsConnectorSource());
     await writeFile(dataFile, JSON.stringify({ person: { alice: { login: ['alice'] } }, team: {} }));
     expect((await run('init', '--host-name', 'ecma.contoso.test')).code).toBe(0);
   });
@@ -96,8 +26,8 @@ describe('ecmahost connector add serving Users and Groups (built binary)', () =>
     const result = await run(
       'connector', 'add', 'Teams', '--package', connector, '--param', `file=${dataFile}`,
       '--object-type', 'person', '--anchor', 'login', '--attributes', 'login,mail', '--scim', 'userName=login',
-      '--group-object-type', 'team', '--group-anchor', 'code', '--group-attributes', 'code,title,member',
-      '--group-scim', 'displayName=title', '--group-scim', 'members=member', '--group-scim', 'externalId=code',
+      '--group-object-type', 'team', '--group-anchor', 'code', '--group-attributes', 'code,name,member',
+      '--group-scim', 'displayName=name', '--group-scim', 'members=member', '--group-scim', 'externalId=code',
       '--group-delete-flow', 'delete',
     );
     expect(result.code, result.stderr).toBe(0);
@@ -111,8 +41,8 @@ describe('ecmahost connector add serving Users and Groups (built binary)', () =>
         resourceType: 'Group',
         anchor: ['code'],
         dn: { autogenerate: true },
-        attributes: [{ name: 'code' }, { name: 'title' }, { name: 'member' }],
-        scimMapping: { displayName: 'title', members: 'member', externalId: 'code' },
+        attributes: [{ name: 'code' }, { name: 'name' }, { name: 'member' }],
+        scimMapping: { displayName: 'name', members: 'member', externalId: 'code' },
         deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
       },
     ]);
@@ -137,7 +67,7 @@ describe('ecmahost connector add serving Users and Groups (built binary)', () =>
       await host.stop();
     }
     const { readFile } = await import('node:fs/promises');
-    expect(JSON.parse(await readFile(dataFile, 'utf8')).team).toEqual({ eng: { code: ['eng'], title: ['Engineering'], member: ['alice'] } });
+    expect(JSON.parse(await readFile(dataFile, 'utf8')).team).toEqual({ eng: { code: ['eng'], name: ['Engineering'], member: ['alice'] } });
   });
 
   it('refuses group choices that do not fit the type, naming them', async () => {
