@@ -133,7 +133,8 @@ export function createHost(options: HostOptions): Host {
     return entry;
   };
   for (const config of options.connectors) create(config);
-  metrics.trackCacheSizes(() => Object.fromEntries([...served].map(([name, s]) => [name, s.runtime.opened?.open.cache.size ?? 0])));
+  // Every served type's space counts (a connector serving Users and Groups).
+  metrics.trackCacheSizes(() => Object.fromEntries([...served].map(([name, s]) => [name, [...(s.runtime.opened?.open.caches.values() ?? [])].reduce((size, cache) => size + cache.size, 0)])));
 
   const require = (name: string): ServedConnector => {
     const entry = served.get(name);

@@ -211,6 +211,10 @@ describe('groups and references on the reference connector', () => {
     expect(target('Ops')!.attributes.member).toEqual([target('alice')!.id]);
     await host.runImport('R', { delta: false });
     expect((await json(await request(`${BASE}/Groups/${String(created.id)}`))).members).toEqual([{ value: alice }]);
+    // The diagnosis view of the group type's own space holds the target's value.
+    const view = await json(await request(`${BASE}/cache?type=Group`));
+    expect(view).toMatchObject({ totalResults: 1, objects: [{ id: String(created.id), attributes: { displayName: ['Ops'], member: [target('alice')!.id] } }] });
+    expect((await request(`${BASE}/cache?type=nothing`)).status).toBe(404);
   });
 
   it('writes the manager as the target reference, in both forms Entra sends, and answers the manager check', async () => {

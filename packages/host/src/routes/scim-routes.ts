@@ -174,11 +174,17 @@ function list(c: Context<HostEnv>, operations: UserOperations, params: Map<strin
 function cacheView(c: Context<HostEnv>, served: ServedConnector, params: Map<string, string>): Response {
   const status = served.runtime.status();
   const open = served.runtime.opened?.open;
-  if (open === undefined || open.cache.state !== 'ready') return scimBody(c, { ...status, objects: [] });
+  // `type` names a served object type or resource type (`group`, `Group`); absent, the first one.
+  const typeName = params.get('type');
+  const operations = typeName === undefined ? served.users : served.resources.find((r) => r.objectType === typeName || r.resource.name.toLowerCase() === typeName.toLowerCase());
+  if (operations === undefined) throw new ScimError(404, undefined, `Connector ${served.runtime.name} serves no type ${typeName?.slice(0, 100) ?? ''}.`);
+  const cache = open?.caches.get(operations.objectType);
+  const schema = open?.schemas.get(operations.objectType);
+  if (cache === undefined || schema === undefined || cache.state !== 'ready') return scimBody(c, { ...status, objects: [] });
   const paging = readPaging(params.get('startindex'), params.get('count'));
   const filterText = params.get('filter');
   const filter = filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(filterText);
-  const { objects, plan } = open.cache.query(planQuery(open.schema, filter, ''));
+  const { objects, plan } = cache.query(planQuery(schema, filter, ''));
   const page = objects.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((o) => ({
     id: o.id,
     anchor: o.anchor,
