@@ -234,6 +234,14 @@ describe('groups and references on the reference connector', () => {
       json(await request(`${BASE}/Users?filter=${encodeURIComponent(`id eq "${alice}" and manager eq "${manager}"`)}&attributes=id`));
     expect(await check(carol)).toMatchObject({ totalResults: 1, Resources: [{ id: alice }] });
     expect(await check(bob)).toMatchObject({ totalResults: 0 });
+    // TUT-2017's form, with unquoted values.
+    const unquoted = await json(await request(`${BASE}/Users?filter=${encodeURIComponent(`id eq ${alice} and manager eq ${carol}`)}&attributes=id`));
+    expect(unquoted).toMatchObject({ totalResults: 1, Resources: [{ id: alice }] });
+    // A create that names its manager in the enterprise extension.
+    const dave = await request(`${BASE}/Users`, { method: 'POST', body: JSON.stringify({ userName: 'dave', [ENTERPRISE]: { manager: { value: alice } } }) });
+    expect(dave.status).toBe(201);
+    expect(((await json(dave))[ENTERPRISE] as Record<string, unknown>).manager).toEqual({ value: alice });
+    expect(target('dave')!.attributes.manager).toEqual([target('alice')!.id]);
 
     // An unknown manager: 400 naming it, the target keeps carol.
     const unknown = await request(`${BASE}/Users/${alice}`, patch([{ op: 'Replace', path: 'manager', value: { value: 'nobody-knows-me' } }]));
