@@ -6,6 +6,7 @@ import { NO_AUDIT } from './audit/audit-event.js';
 import type { AuditSink } from './audit/audit-event.js';
 import type { QueryPlan } from './cache/connector-cache.js';
 import type { ConnectorInstanceConfig } from './config/connector-config.js';
+import { servedTypesOf } from './config/connector-config.js';
 import { connectorNameProblem } from './configure/connector-name.js';
 import { loadConnectorDefinition } from './connectors/loader.js';
 import { ConnectorRuntime } from './connectors/runtime.js';
@@ -128,7 +129,8 @@ export function createHost(options: HostOptions): Host {
     const problem = connectorNameProblem(config.name);
     if (problem !== undefined) throw new Error(problem);
     const runtime = new ConnectorRuntime(config, { load, logger, metrics, stateDir: options.stateDir, maxValueLength, audit });
-    return { runtime, users: new UserOperations(runtime) };
+    const resources = servedTypesOf(config).map((type) => new UserOperations(runtime, type.objectType));
+    return { runtime, users: resources[0]!, resources };
   };
   const create = (config: ConnectorInstanceConfig): ServedConnector => {
     if (served.has(config.name)) throw new Error(`connector ${config.name} is configured twice`);
@@ -137,7 +139,8 @@ export function createHost(options: HostOptions): Host {
     return entry;
   };
   for (const config of options.connectors) create(config);
-  metrics.trackCacheSizes(() => Object.fromEntries([...served].map(([name, s]) => [name, s.runtime.opened?.open.cache.size ?? 0])));
+  // Every served type's space counts (a connector serving Users and Groups).
+  metrics.trackCacheSizes(() => Object.fromEntries([...served].map(([name, s]) => [name, [...(s.runtime.opened?.open.caches.values() ?? [])].reduce((size, cache) => size + cache.size, 0)])));
 
   const require = (name: string): ServedConnector => {
     const entry = served.get(name);

@@ -148,7 +148,7 @@ describe('/admin/connectors', () => {
     expect(await wrong.json()).toEqual({
       error: 'the request is not valid',
       problems: [
-        'the body has unknown member(s) "colour" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, serveBeforeRefresh, token).',
+        'the body has unknown member(s) "colour" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, serveBeforeRefresh, token, additionalTypes).',
         'package must be a package name or a path.',
         'parameters.file must be a string or a boolean.',
         'anchor must be an array of attribute names.',
@@ -161,7 +161,7 @@ describe('/admin/connectors', () => {
     const polluting = await admin('PUT', 'People', `{"__proto__": {"polluted": true}, "package": ${JSON.stringify(fixture.connector)}, "parameters": {"__proto__": {"polluted": true}, "file": "x.json"}}`);
     expect(polluting.status).toBe(400);
     expect(((await polluting.json()) as { problems: string[] }).problems).toEqual([
-      'the body has unknown member(s) "__proto__" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, serveBeforeRefresh, token).',
+      'the body has unknown member(s) "__proto__" (allowed: package, parameters, objectType, anchor, attributes, dn, scimMapping, deprovisioning, autosyncMinutes, runProfiles, serveBeforeRefresh, token, additionalTypes).',
       'parameters may not have a member named "__proto__".',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

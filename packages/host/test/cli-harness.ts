@@ -13,7 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = path.join(PACKAGE_DIR, 'dist', 'cli.js');
 export const DEMO = path.join(PACKAGE_DIR, 'dist', 'demo.js');
-const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
+export const SDK_DIST = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
 
 // In the temp directory, so a killed run never leaves anything in the checkout.
 const LOCK = path.join(os.tmpdir(), `ecmahost-host-test-build-${Buffer.from(PACKAGE_DIR).toString('base64url').slice(-24)}.lock`);

@@ -1,4 +1,18 @@
-import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow, SelectedAttribute } from '../config/connector-config.js';
+import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow, ResourceTypeConfig, SelectedAttribute } from '../config/connector-config.js';
+
+/**
+ * One object type served beside the top-level one (`additionalTypes`), as the Object Types page
+ * answers it: the type and its resource type, and any choice the defaults for it should not make.
+ */
+export interface TypeRequest {
+  objectType: string;
+  resourceType: ResourceTypeConfig;
+  anchor?: string[];
+  attributes?: SelectedAttribute[];
+  dn?: ConnectorInstanceConfig['dn'];
+  scimMapping?: Record<string, string>;
+  deprovisioning?: { disable?: DisableFlow; delete?: DeleteFlow };
+}
 
 /**
  * The body of `PUT /admin/connectors/:name`: the answers the `connector add` and `connector set`
@@ -24,6 +38,8 @@ export interface ConnectorRequest {
   serveBeforeRefresh?: boolean;
   /** The SCIM token of a new connector (generated when absent). */
   token?: string;
+  /** The object types served beside the top-level one; replaces the list (`[]` serves none); absent keeps it. */
+  additionalTypes?: TypeRequest[];
 }
 
 /** A parsed body, or every problem found in it. */
@@ -107,14 +123,68 @@ function disableOf(value: unknown, problems: string[]): DisableFlow | undefined 
 }
 
 function deleteOf(value: unknown, problems: string[]): DeleteFlow | undefined {
-  const member = membersOf(value, 'deprovisioning.delete', ['action'], problems);
+  const member = membersOf(value, 'deprovisioning.delete', ['action', 'attribute', 'value'], problems);
   if (member === undefined) return undefined;
-  if (member.action === 'none' || member.action === 'delete') return { action: member.action };
-  problems.push('deprovisioning.delete must be { "action": "delete" } or { "action": "none" }.');
+  if ((member.action === 'none' || member.action === 'delete') && member.attribute === undefined && member.value === undefined) return { action: member.action };
+  if (member.action === 'attribute' && isText(member.attribute) && (typeof member.value === 'string' || typeof member.value === 'boolean' || typeof member.value === 'number')) {
+    return { action: 'attribute', attribute: member.attribute, value: String(member.value) };
+  }
+  problems.push('deprovisioning.delete must be { "action": "delete" }, { "action": "none" } or { "action": "attribute", "attribute": "<name>", "value": "<value>" }.');
   return undefined;
 }
 
-const FIELDS = ['package', 'parameters', 'objectType', 'anchor', 'attributes', 'dn', 'scimMapping', 'deprovisioning', 'autosyncMinutes', 'runProfiles', 'serveBeforeRefresh', 'token'] as const;
+const FIELDS = ['package', 'parameters', 'objectType', 'anchor', 'attributes', 'dn', 'scimMapping', 'deprovisioning', 'autosyncMinutes', 'runProfiles', 'serveBeforeRefresh', 'token', 'additionalTypes'] as const;
+
+function resourceTypeOf(value: unknown, where: string, problems: string[]): ResourceTypeConfig | undefined {
+  if (value === 'User' || value === 'Group') return value;
+  const member = isObject(value) ? membersOf(value, where, ['name', 'schema', 'endpoint'], problems) : undefined;
+  if (member !== undefined && isText(member.name) && isText(member.schema) && isText(member.endpoint)) return { name: member.name, schema: member.schema, endpoint: member.endpoint };
+  problems.push(`${where} must be "User", "Group" or { "name", "schema": "urn:...", "endpoint" }.`);
+  return undefined;
+}
+
+function flowsOf(value: unknown, where: string, problems: string[]): { disable?: DisableFlow; delete?: DeleteFlow } | undefined {
+  const flows = membersOf(value, where, ['disable', 'delete'], problems);
+  if (flows === undefined) return undefined;
+  const deprovisioning: { disable?: DisableFlow; delete?: DeleteFlow } = {};
+  const disable = flows.disable === undefined ? undefined : disableOf(flows.disable, problems);
+  const del = flows.delete === undefined ? undefined : deleteOf(flows.delete, problems);
+  if (disable !== undefined) deprovisioning.disable = disable;
+  if (del !== undefined) deprovisioning.delete = del;
+  return deprovisioning;
+}
+
+function typeRequestsOf(value: unknown, problems: string[]): TypeRequest[] | undefined {
+  if (!Array.isArray(value)) {
+    problems.push('additionalTypes must be an array of { objectType, resourceType, ... } objects.');
+    return undefined;
+  }
+  const out: TypeRequest[] = [];
+  value.forEach((item, i) => {
+    const where = `additionalTypes[${i}]`;
+    const member = membersOf(item, where, ['objectType', 'resourceType', 'anchor', 'attributes', 'dn', 'scimMapping', 'deprovisioning'], problems);
+    if (member === undefined) return;
+    if (!isText(member.objectType)) {
+      problems.push(`${where}.objectType must be an object type name.`);
+      return;
+    }
+    const resourceType = resourceTypeOf(member.resourceType, `${where}.resourceType`, problems);
+    if (resourceType === undefined) return;
+    const request: TypeRequest = { objectType: member.objectType, resourceType };
+    const anchor = member.anchor === undefined ? undefined : textList(member.anchor, `${where}.anchor`, problems);
+    if (anchor !== undefined) request.anchor = anchor;
+    const attributes = member.attributes === undefined ? undefined : attributesOf(member.attributes, problems);
+    if (attributes !== undefined) request.attributes = attributes;
+    const dn = member.dn === undefined ? undefined : dnOf(member.dn, problems);
+    if (dn !== undefined) request.dn = dn;
+    const mapping = member.scimMapping === undefined ? undefined : recordOf(member.scimMapping, `${where}.scimMapping`, (v): v is string => typeof v === 'string' && v.length <= 4096, 'an attribute name', problems);
+    if (mapping !== undefined) request.scimMapping = mapping;
+    const flows = member.deprovisioning === undefined ? undefined : flowsOf(member.deprovisioning, `${where}.deprovisioning`, problems);
+    if (flows !== undefined) request.deprovisioning = flows;
+    out.push(request);
+  });
+  return out;
+}
 
 /**
  * Reads a parsed JSON body as a {@link ConnectorRequest}: the shape only (types, known members, no
@@ -155,15 +225,12 @@ export function parseConnectorRequest(body: unknown): ParsedConnectorRequest {
     if (mapping !== undefined) request.scimMapping = mapping;
   }
   if (member.deprovisioning !== undefined) {
-    const flows = membersOf(member.deprovisioning, 'deprovisioning', ['disable', 'delete'], problems);
-    if (flows !== undefined) {
-      const deprovisioning: NonNullable<ConnectorRequest['deprovisioning']> = {};
-      const disable = flows.disable === undefined ? undefined : disableOf(flows.disable, problems);
-      const del = flows.delete === undefined ? undefined : deleteOf(flows.delete, problems);
-      if (disable !== undefined) deprovisioning.disable = disable;
-      if (del !== undefined) deprovisioning.delete = del;
-      request.deprovisioning = deprovisioning;
-    }
+    const flows = flowsOf(member.deprovisioning, 'deprovisioning', problems);
+    if (flows !== undefined) request.deprovisioning = flows;
+  }
+  if (member.additionalTypes !== undefined) {
+    const types = typeRequestsOf(member.additionalTypes, problems);
+    if (types !== undefined) request.additionalTypes = types;
   }
   if (member.autosyncMinutes !== undefined) {
     if (isCount(member.autosyncMinutes, 0)) request.autosyncMinutes = member.autosyncMinutes;

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MIN_TOKEN_LENGTH, generateToken, hashToken } from '../auth/token.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
-import { buildConnectorConfig, runProfileAnswersOf, schemaAnswersOf } from '../configure/build-config.js';
+import { additionalSchemaAnswersOf, buildConnectorConfig, runProfileAnswersOf, schemaAnswersOf } from '../configure/build-config.js';
 import type { RunProfileAnswers } from '../configure/build-config.js';
 import { testAndDiscover } from '../configure/connection-test.js';
 import { connectorNameProblem } from '../configure/connector-name.js';
@@ -13,11 +13,13 @@ import { DEFAULT_AUTOSYNC_MINUTES, DEFAULT_PAGE_SIZE } from '../configure/defaul
 import { KeyedLock } from '../connectors/keyed-lock.js';
 import { parametersFromGiven } from '../configure/parameter-pages.js';
 import { applySchemaChoices, checkSchemaAnswers, objectTypeOf } from '../configure/schema-choices.js';
+import type { SchemaAnswers } from '../configure/schema-choices.js';
+import type { Schema } from '@ecmahost/sdk';
 import type { Host } from '../host.js';
 import { loadDefinition, normalizePackageSpec } from '../plugins/connector-loading.js';
 import { isOpsError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import type { ConnectorRequest } from './connector-request.js';
+import type { ConnectorRequest, TypeRequest } from './connector-request.js';
 import { parseConnectorRequest } from './connector-request.js';
 
 /** What {@link createConnectorRoutes} changes: the running host, the store and the admin routes' record of what is loaded. */
@@ -97,6 +99,7 @@ async function buildRequested(store: Store, name: string, request: ConnectorRequ
   );
   const issues = checkSchemaAnswers(schema, answers);
   if (issues.length > 0) throw new Refusal(400, `the schema choices do not fit ${type.name}`, issues.map((i) => `${i.field}: ${i.message}`));
+  const additionalSchemas = request.additionalTypes === undefined ? (current === undefined ? [] : additionalSchemaAnswersOf(current)) : additionalAnswers(schema, request.additionalTypes, current);
   const token = current === undefined ? (request.token ?? generateToken()) : undefined;
   const config = buildConnectorConfig({
     name,
@@ -105,6 +108,7 @@ async function buildRequested(store: Store, name: string, request: ConnectorRequ
     tokenHash: token === undefined ? (current?.tokenHash ?? '') : hashToken(token),
     parameters,
     schema: answers,
+    additionalSchemas,
     runProfiles: runProfilesOf(request, current === undefined ? undefined : runProfileAnswersOf(current.runProfiles)),
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });
@@ -112,6 +116,36 @@ async function buildRequested(store: Store, name: string, request: ConnectorRequ
   if (serveBeforeRefresh !== undefined) config.serveBeforeRefresh = serveBeforeRefresh;
   // A token the caller chose is theirs already; only a generated one is returned (this once).
   return request.token === undefined && token !== undefined ? { config, token } : { config };
+}
+
+/**
+ * The answers of each requested further object type: its choices over the current answers for
+ * that type (a change) or the defaults for its resource type, checked like the top-level type's.
+ */
+function additionalAnswers(schema: Schema, requests: readonly TypeRequest[], current: ConnectorInstanceConfig | undefined): SchemaAnswers[] {
+  const found = `discovery found ${schema.objectTypes.map((t) => t.name).join(', ') || 'no object type'}`;
+  return requests.map((request, i) => {
+    const type = objectTypeOf(schema, request.objectType);
+    if (type === undefined) throw new Refusal(400, 'the request is not valid', [`additionalTypes[${i}].objectType: ${found}, not ${request.objectType}.`]);
+    const before = current?.additionalTypes?.find((t) => t.objectType === request.objectType);
+    const flows = request.deprovisioning ?? {};
+    const answers = applySchemaChoices(
+      type,
+      {
+        resourceType: request.resourceType,
+        ...(request.anchor === undefined ? {} : { anchor: request.anchor }),
+        ...(request.attributes === undefined ? {} : { attributes: request.attributes }),
+        ...(request.dn === undefined ? {} : { dn: request.dn }),
+        ...(flows.disable === undefined ? {} : { disable: flows.disable }),
+        ...(flows.delete === undefined ? {} : { delete: flows.delete }),
+        ...(request.scimMapping === undefined ? {} : { scimMapping: request.scimMapping }),
+      },
+      before === undefined ? undefined : { ...schemaAnswersOf(before), resourceType: request.resourceType },
+    );
+    const issues = checkSchemaAnswers(schema, answers);
+    if (issues.length > 0) throw new Refusal(400, `the schema choices do not fit ${type.name}`, issues.map((issue) => `additionalTypes[${i}].${issue.field}: ${issue.message}`));
+    return answers;
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnchorValues, AttributeValue } from '@ecmahost/sdk';
 import { isSecret } from '@ecmahost/sdk';
+import { servedTypesOf } from '../config/connector-config.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { DATA_DIR_MODE, DATA_FILE_MODE, syncFolder } from '../store/files.js';
 import type { CachedObject } from './cached-object.js';
@@ -213,11 +214,8 @@ export function spaceConfigHash(config: ConnectorInstanceConfig, connectorPackag
   const shape = {
     package: config.package,
     connector: connectorPackage,
-    objectType: config.objectType,
-    anchor: config.anchor,
-    dn: config.dn,
-    attributes: config.attributes,
-    scimMapping: config.scimMapping ?? null,
+    // Every served type: a type added, removed or changed makes every file of the connector stale.
+    types: servedTypesOf(config).map(({ objectType, anchor, dn, attributes, scimMapping, resourceType }) => ({ objectType, anchor, dn, attributes, scimMapping: scimMapping ?? null, resourceType: resourceType ?? null })),
     parameters,
   };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');

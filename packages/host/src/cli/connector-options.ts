@@ -34,6 +34,13 @@ export interface ConnectorFlags {
   importPageSize?: string;
   deltaImportPageSize?: string;
   deltaImport?: boolean;
+  /** The `--group-*` family: an object type also served as SCIM Groups, with its own choices. */
+  groupObjectType?: string;
+  groupAnchor?: string;
+  groupAttributes?: string;
+  groupDnAttribute?: string;
+  groupScim?: string[];
+  groupDeleteFlow?: string;
 }
 
 function bad(message: string): never {
@@ -66,9 +73,11 @@ export function parseDisableFlow(value: string): DisableFlow {
   return match[2] ? { action: 'attribute', attribute: match[1], activeValue: false } : { action: 'attribute', attribute: match[1] };
 }
 
-/** Parses `--delete-flow none | delete`. */
-export function parseDeleteFlow(value: string): DeleteFlow {
-  if (value !== 'none' && value !== 'delete') bad(`--delete-flow expects none or delete, got "${value}".`);
+/** Parses `--delete-flow none | delete | attribute:<Name>=<value>` (Microsoft's "set attribute value"). */
+export function parseDeleteFlow(value: string, flag = '--delete-flow'): DeleteFlow {
+  const match = /^attribute:([^=]+)=(.*)$/.exec(value);
+  if (match?.[1] !== undefined && match[2] !== undefined) return { action: 'attribute', attribute: match[1], value: match[2] };
+  if (value !== 'none' && value !== 'delete') bad(`${flag} expects none, delete or attribute:<Attribute>=<value>, got "${value}".`);
   return { action: value };
 }
 
@@ -154,10 +163,53 @@ async function askSchema(prompter: Prompter, type: ObjectTypeDefinition, answers
     next.deprovisioning = { ...next.deprovisioning, disable: flow };
   }
   if (flags.deleteFlow === undefined) {
-    const del = await prompter.select<string>('Delete flow (when Entra deletes the user)', [{ value: 'delete', label: 'Delete' }, { value: 'none', label: 'None' }], next.deprovisioning.delete.action);
-    next.deprovisioning = { ...next.deprovisioning, delete: parseDeleteFlow(del) };
+    const current = next.deprovisioning.delete;
+    const del = await prompter.select<string>(
+      'Delete flow (when Entra deletes the user)',
+      [
+        { value: 'delete', label: 'Delete' },
+        { value: 'none', label: 'None' },
+        ...disableFlowAttributes(type)
+          .filter((a) => served.includes(a.name))
+          .map((a) => ({ value: `attribute:${a.name}`, label: `Set attribute value: ${a.name}` })),
+      ],
+      current.action === 'attribute' ? `attribute:${current.attribute}` : current.action,
+    );
+    const flow: DeleteFlow = del.startsWith('attribute:')
+      ? { action: 'attribute', attribute: del.slice('attribute:'.length), value: await prompter.text(`Value ${del.slice('attribute:'.length)} is set to`, { initial: current.action === 'attribute' ? current.value : 'true' }) }
+      : parseDeleteFlow(del);
+    next.deprovisioning = { ...next.deprovisioning, delete: flow };
   }
   return next;
+}
+
+/**
+ * The object type also served as SCIM Groups (the `--group-*` flags, Microsoft's Object Types page
+ * for a second type): its choices from those flags over the defaults for a group type (anchor,
+ * attributes, `displayName` and `members` mapped as proposed). On a TTY without
+ * `--group-object-type`, the admin picks the type, or none. Undefined when no type is served as Groups.
+ */
+export async function chooseGroupSchema(schema: Schema, flags: ConnectorFlags, prompter: Prompter | undefined, usersType: string): Promise<SchemaAnswers | undefined> {
+  let typeName = flags.groupObjectType;
+  const others = schema.objectTypes.filter((t) => t.name !== usersType);
+  if (typeName === undefined && prompter !== undefined && others.length > 0) {
+    const choice = await prompter.select<string>('Object type also served as SCIM Groups', [{ value: NOT_MAPPED, label: '(none)' }, ...others.map((t) => ({ value: t.name, label: t.name }))], NOT_MAPPED);
+    if (choice !== NOT_MAPPED) typeName = choice;
+  }
+  if (typeName === undefined) return undefined;
+  if (typeName === usersType) bad(`--group-object-type: ${typeName} is already served as SCIM Users.`);
+  const type = objectTypeOf(schema, typeName);
+  if (!type) bad(`--group-object-type: discovery found no object type ${typeName} (found: ${schema.objectTypes.map((t) => t.name).join(', ')}).`);
+  const given: GivenSchemaChoices = { resourceType: 'Group' };
+  if (flags.groupAnchor !== undefined) given.anchor = listOf(flags.groupAnchor);
+  if (flags.groupAttributes !== undefined) given.attributes = parseAttributes(flags.groupAttributes);
+  if (flags.groupDnAttribute !== undefined) given.dn = { attribute: flags.groupDnAttribute };
+  if (flags.groupDeleteFlow !== undefined) given.delete = parseDeleteFlow(flags.groupDeleteFlow, '--group-delete-flow');
+  if (flags.groupScim !== undefined) given.scimMapping = parsePairs(flags.groupScim, '--group-scim');
+  const answers = applySchemaChoices(type, given);
+  const issues = checkSchemaAnswers(schema, answers);
+  if (issues.length > 0) bad(`the group choices do not fit ${type.name}:\n${issues.map((i) => `  - ${i.field}: ${i.message}`).join('\n')}`);
+  return answers;
 }
 
 /**

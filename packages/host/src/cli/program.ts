@@ -54,13 +54,24 @@ function addConnectorOptions(command: Command): Command {
     .option('--dn-attribute <attribute>', 'attribute holding the DN')
     .option('--dn-autogenerate', 'autogenerate the DN as CN=<anchor>,OBJECT=<type> (default)')
     .option('--disable-flow <flow>', 'none | delete | attribute:<Attribute>[:inverted]')
-    .option('--delete-flow <flow>', 'none | delete')
+    .option('--delete-flow <flow>', 'none | delete | attribute:<Attribute>=<value>')
     .option('--autosync <minutes>', 'minutes between automatic imports, delta when possible (0 = off)')
     .option('--full-import-hours <hours>', 'hours between scheduled full imports, which see deletions (0 = never; default 24)')
     .option('--scim <path=attribute>', 'map a core SCIM attribute onto a connector attribute (repeat; add: replaces the proposed mapping; set: path= removes one)', collect)
     .option('--import-page-size <n>', 'entries per full import page')
     .option('--delta-import-page-size <n>', 'entries per delta import page')
     .option('--no-delta-import', 'never run delta imports');
+}
+
+/** The `--group-*` family of `connector add`: a second object type served as SCIM Groups. */
+function addGroupOptions(command: Command): Command {
+  return command
+    .option('--group-object-type <type>', 'object type also served as SCIM Groups (at /Groups)')
+    .option('--group-anchor <attributes>', 'anchor attribute(s) of the group type, comma-separated')
+    .option('--group-attributes <list>', 'attributes of the group type to serve, comma-separated')
+    .option('--group-dn-attribute <attribute>', 'attribute holding the DN of a group')
+    .option('--group-scim <path=attribute>', 'map a core SCIM Group attribute (displayName, members, externalId) onto a group attribute (repeat)', collect)
+    .option('--group-delete-flow <flow>', 'none | delete | attribute:<Attribute>=<value>');
 }
 
 /**
@@ -124,7 +135,7 @@ export function createProgram(ctx: CliContext): Command {
     .action((flags: ServiceFlags, command: Command) => serviceStatusCommand(ctx, dataDirOf(command), flags));
 
   const connector = program.command('connector').description('configure connector instances');
-  addConnectorOptions(connector.command('add <name>').description('add a connector instance (asks on a TTY for what flags leave out)'))
+  addGroupOptions(addConnectorOptions(connector.command('add <name>').description('add a connector instance (asks on a TTY for what flags leave out)')))
     .option('--token <token>', 'the SCIM secret token (default: generated and printed once)')
     .action(async (name: string, flags, command: Command) => connectorAddCommand(ctx, await storeOf(command), name, flags));
   connector

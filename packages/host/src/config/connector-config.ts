@@ -11,8 +11,43 @@ export type DisableFlow =
   | { action: 'delete' }
   | { action: 'attribute'; attribute: string; activeValue?: boolean };
 
-/** What a SCIM DELETE does: delete the object, or nothing (the host answers 204 and forgets it). */
-export type DeleteFlow = { action: 'delete' } | { action: 'none' };
+/**
+ * What a SCIM DELETE does: delete the object, nothing (the host answers 204 and forgets it), or
+ * set an attribute to a value and leave the object in the target (Microsoft's "Set attribute
+ * value" delete flow: a `deleted` flag, a status column). The value is written as the connector
+ * attribute's type (`"true"` becomes `true` for a boolean).
+ */
+export type DeleteFlow = { action: 'delete' } | { action: 'none' } | { action: 'attribute'; attribute: string; value: string };
+
+/**
+ * The SCIM resource type an object type is served as: `User` (`/Users`), `Group` (`/Groups`), or
+ * a custom type with its own core schema URN and endpoint (`/Devices`).
+ */
+export type ResourceTypeConfig = 'User' | 'Group' | { name: string; schema: string; endpoint: string };
+
+/**
+ * One object type a connector instance serves (one page of Microsoft's Object Types wizard): its
+ * anchor, DN source, attributes, SCIM resource type, mapping and deprovisioning.
+ */
+export interface ServedTypeConfig {
+  /** The connector's object type. */
+  objectType: string;
+  /** Anchor attribute(s) of that type; the SCIM `id` is derived from their values. */
+  anchor: string[];
+  /** Where an object's DN comes from: an attribute, or `CN=<anchor>,OBJECT=<type>`. */
+  dn: { attribute: string } | { autogenerate: true };
+  /** The attributes served; only these are exported, imported and cached. */
+  attributes: SelectedAttribute[];
+  /** Absent: `User`. */
+  resourceType?: ResourceTypeConfig;
+  deprovisioning: { disable: DisableFlow; delete: DeleteFlow };
+  /**
+   * Optional mapping of core SCIM attribute paths (`userName`, `externalId`, `active`,
+   * `name.givenName`, `emails[type eq "work"].value`, `members`, ...) onto connector attribute
+   * names. Every attribute is also always reachable through the ECMA2Host extension schema.
+   */
+  scimMapping?: Record<string, string>;
+}
 
 /** One attribute an instance serves (Microsoft's "Select Attributes" page). */
 export interface SelectedAttribute {
@@ -48,7 +83,7 @@ export interface RunProfiles {
  * `/ecma2host_<name>/scim`. Persisted by the store as readable files (secrets encrypted), loaded
  * by the host at start.
  */
-export interface ConnectorInstanceConfig {
+export interface ConnectorInstanceConfig extends ServedTypeConfig {
   /** Case-sensitive; letters, digits, `_` and `-`; the URL segment after `ecma2host_`. */
   name: string;
   /** An installed package name (found in the host's node_modules) or a path to a connector module. */
@@ -59,26 +94,33 @@ export interface ConnectorInstanceConfig {
   tokenHash: string;
   /** Values of the connector's own parameter pages, by parameter name; secrets as `Secret`. */
   parameters: Record<string, ParameterValue>;
-  /** The object type served as SCIM Users. */
-  objectType: string;
-  /** Anchor attribute(s) of that type; the SCIM `id` is derived from their values. */
-  anchor: string[];
-  /** Where an object's DN comes from: an attribute, or `CN=<anchor>,OBJECT=<type>`. */
-  dn: { attribute: string } | { autogenerate: true };
-  /** The attributes served; only these are exported, imported and cached. */
-  attributes: SelectedAttribute[];
-  deprovisioning: { disable: DisableFlow; delete: DeleteFlow };
-  runProfiles: RunProfiles;
-  /**
-   * Optional mapping of core SCIM attribute paths (`userName`, `externalId`, `active`,
-   * `name.givenName`, `emails[type eq "work"].value`, ...) onto connector attribute names. Every
-   * attribute is also always reachable through the ECMA2Host extension schema.
+  /*
+   * The top-level object type fields (objectType, anchor, dn, attributes, resourceType,
+   * deprovisioning, scimMapping) are the first served type: a one-type configuration reads as it
+   * always did, and configurations stored before issue 17 load unchanged as one User type.
    */
-  scimMapping?: Record<string, string>;
   /**
    * After a restart, answer from the connector space kept on disk while the refresh import runs
    * (decision 021). Absent: `true`. `false` is Microsoft's behaviour: 503 until the first import
    * after the start completes.
    */
   serveBeforeRefresh?: boolean;
+  /** Further object types served beside the top-level one (docs/decisions/019-groups-and-references.md). */
+  additionalTypes?: ServedTypeConfig[];
+  runProfiles: RunProfiles;
+}
+
+/** Every object type a configuration serves, the top-level one first. */
+export function servedTypesOf(config: ConnectorInstanceConfig): ServedTypeConfig[] {
+  const { objectType, anchor, dn, attributes, resourceType, deprovisioning, scimMapping } = config;
+  const first: ServedTypeConfig = { objectType, anchor, dn, attributes, deprovisioning };
+  if (resourceType !== undefined) first.resourceType = resourceType;
+  if (scimMapping !== undefined) first.scimMapping = scimMapping;
+  return [first, ...(config.additionalTypes ?? [])];
+}
+
+/** The SCIM resource type name of a served type (`User` when none is configured). */
+export function resourceTypeName(type: Pick<ServedTypeConfig, 'resourceType'>): string {
+  const resourceType = type.resourceType ?? 'User';
+  return typeof resourceType === 'string' ? resourceType : resourceType.name;
 }

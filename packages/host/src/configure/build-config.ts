@@ -1,5 +1,5 @@
 import type { ParameterValue } from '@ecmahost/sdk';
-import type { ConnectorInstanceConfig, RunProfiles } from '../config/connector-config.js';
+import type { ConnectorInstanceConfig, RunProfiles, ServedTypeConfig } from '../config/connector-config.js';
 import { DEFAULT_FULL_IMPORT_HOURS, LEGACY_EXPORT_PROFILE } from './defaults.js';
 import type { SchemaAnswers } from './schema-choices.js';
 import { servedAttributes } from './schema-choices.js';
@@ -23,6 +23,8 @@ export interface ConfigurationAnswers {
   runProfiles: RunProfileAnswers;
   /** Whether the connector offers delta import with these parameters (its capabilities). */
   deltaSupported: boolean;
+  /** The object types served beside `schema` (Groups...), each as its own answers. */
+  additionalSchemas?: SchemaAnswers[];
 }
 
 /** The stored run profiles; delta import only where the connector supports it. */
@@ -45,8 +47,29 @@ export function fullImportHoursOf(profiles: RunProfiles): number {
 }
 
 /** The schema answers a stored configuration holds. */
-export function schemaAnswersOf(config: ConnectorInstanceConfig): SchemaAnswers {
-  return { objectType: config.objectType, anchor: [...config.anchor], dn: config.dn, attributes: config.attributes.map((a) => ({ ...a })), scimMapping: { ...config.scimMapping }, deprovisioning: config.deprovisioning };
+export function schemaAnswersOf(config: ServedTypeConfig): SchemaAnswers {
+  const answers: SchemaAnswers = { objectType: config.objectType, anchor: [...config.anchor], dn: config.dn, attributes: config.attributes.map((a) => ({ ...a })), scimMapping: { ...config.scimMapping }, deprovisioning: config.deprovisioning };
+  if (config.resourceType !== undefined) answers.resourceType = config.resourceType;
+  return answers;
+}
+
+/** The answers of each object type a stored configuration serves beside its top-level one. */
+export function additionalSchemaAnswersOf(config: ConnectorInstanceConfig): SchemaAnswers[] {
+  return (config.additionalTypes ?? []).map(schemaAnswersOf);
+}
+
+/** One served type as stored, from its answers (see {@link buildConnectorConfig}). */
+export function servedTypeOf(schema: SchemaAnswers): ServedTypeConfig {
+  const type: ServedTypeConfig = {
+    objectType: schema.objectType,
+    anchor: [...schema.anchor],
+    dn: 'attribute' in schema.dn ? { attribute: schema.dn.attribute } : { autogenerate: true },
+    attributes: servedAttributes(schema),
+    deprovisioning: { disable: { ...schema.deprovisioning.disable }, delete: { ...schema.deprovisioning.delete } },
+  };
+  if (schema.resourceType !== undefined && schema.resourceType !== 'User') type.resourceType = schema.resourceType;
+  if (Object.keys(schema.scimMapping).length > 0) type.scimMapping = { ...schema.scimMapping };
+  return type;
 }
 
 /**
@@ -55,20 +78,15 @@ export function schemaAnswersOf(config: ConnectorInstanceConfig): SchemaAnswers 
  * served, and an empty SCIM mapping is left out.
  */
 export function buildConnectorConfig(answers: ConfigurationAnswers): ConnectorInstanceConfig {
-  const { schema } = answers;
   const config: ConnectorInstanceConfig = {
     name: answers.name,
     package: answers.package,
     autosyncMinutes: answers.autosyncMinutes,
     tokenHash: answers.tokenHash,
     parameters: answers.parameters,
-    objectType: schema.objectType,
-    anchor: [...schema.anchor],
-    dn: 'attribute' in schema.dn ? { attribute: schema.dn.attribute } : { autogenerate: true },
-    attributes: servedAttributes(schema),
-    deprovisioning: { disable: { ...schema.deprovisioning.disable }, delete: { ...schema.deprovisioning.delete } },
+    ...servedTypeOf(answers.schema),
     runProfiles: buildRunProfiles(answers.runProfiles, answers.deltaSupported),
   };
-  if (Object.keys(schema.scimMapping).length > 0) config.scimMapping = { ...schema.scimMapping };
+  if (answers.additionalSchemas !== undefined && answers.additionalSchemas.length > 0) config.additionalTypes = answers.additionalSchemas.map(servedTypeOf);
   return config;
 }

@@ -1,5 +1,5 @@
 import type { AttributeDefinition, ObjectTypeDefinition, Schema } from '@ecmahost/sdk';
-import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow, SelectedAttribute } from '../config/connector-config.js';
+import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow, ResourceTypeConfig, SelectedAttribute } from '../config/connector-config.js';
 import { DEFAULT_DELETE_FLOW, DEFAULT_DISABLE_FLOW } from './defaults.js';
 
 /**
@@ -14,6 +14,8 @@ export interface SchemaAnswers {
   /** Core SCIM path → connector attribute; every served attribute also stays reachable through the extension schema. */
   scimMapping: Record<string, string>;
   deprovisioning: { disable: DisableFlow; delete: DeleteFlow };
+  /** The SCIM resource type served; absent: `User`. */
+  resourceType?: ResourceTypeConfig;
 }
 
 /** A core SCIM attribute a front-end offers to map, with how it reads to an admin. */
@@ -95,6 +97,25 @@ export function proposeScimMapping(type: ObjectTypeDefinition, anchor: readonly 
   return mapping;
 }
 
+/**
+ * Proposes the mapping of a type served as SCIM Groups: `displayName` onto a name-like attribute
+ * and `members` onto the first served multi-valued reference attribute (`member`, `Members`).
+ */
+export function proposeGroupMapping(type: ObjectTypeDefinition, anchor: readonly string[], attributes: readonly SelectedAttribute[]): Record<string, string> {
+  const served = servedNames(anchor, attributes).map((name) => type.attributes.find((a) => a.name === name)).filter((a) => a !== undefined);
+  const mapping: Record<string, string> = {};
+  const name = ['displayname', 'name', 'cn', 'groupname'].map((p) => served.find((a) => a.name.toLowerCase() === p && (!a.multiValued || attributes.some((s) => s.name === a.name && s.singleValue === true)))).find((a) => a !== undefined);
+  if (name !== undefined) mapping.displayName = name.name;
+  const members = served.find((a) => a.type === 'reference' && a.multiValued);
+  if (members !== undefined) mapping.members = members.name;
+  return mapping;
+}
+
+/** The proposed mapping for a type served as `resourceType`. */
+function proposeMapping(type: ObjectTypeDefinition, anchor: readonly string[], attributes: readonly SelectedAttribute[], resourceType: ResourceTypeConfig | undefined): Record<string, string> {
+  return resourceType === 'Group' ? proposeGroupMapping(type, anchor, attributes) : proposeScimMapping(type, anchor, attributes);
+}
+
 /** The attributes a disable flow may set: single-valued booleans (offered first: the usual flags), then strings. */
 export function disableFlowAttributes(type: ObjectTypeDefinition): AttributeDefinition[] {
   const single = type.attributes.filter((a) => !a.multiValued);
@@ -127,25 +148,28 @@ export function proposedSingleValue(attribute: AttributeDefinition): boolean {
  * The answers a front-end starts from for a type: its anchor, the preselection (with name-like
  * multi-valued attributes treated as single values), the proposed mapping, the default flows.
  */
-export function defaultSchemaAnswers(type: ObjectTypeDefinition): SchemaAnswers {
+export function defaultSchemaAnswers(type: ObjectTypeDefinition, resourceType?: ResourceTypeConfig): SchemaAnswers {
   const anchor = defaultAnchor(type);
   const attributes = servedNames(anchor, preselectedAttributes(type).map((name) => ({ name }))).map((name) => {
     const def = type.attributes.find((a) => a.name === name);
     return def !== undefined && proposedSingleValue(def) ? { name, singleValue: true } : { name };
   });
-  return {
+  const answers: SchemaAnswers = {
     objectType: type.name,
     anchor,
     dn: { autogenerate: true },
     attributes,
-    scimMapping: proposeScimMapping(type, anchor, attributes),
-    deprovisioning: { disable: DEFAULT_DISABLE_FLOW, delete: DEFAULT_DELETE_FLOW },
+    scimMapping: proposeMapping(type, anchor, attributes, resourceType),
+    // Groups have no `active`: Entra never disables one.
+    deprovisioning: { disable: resourceType === 'Group' ? { action: 'none' } : DEFAULT_DISABLE_FLOW, delete: DEFAULT_DELETE_FLOW },
   };
+  if (resourceType !== undefined) answers.resourceType = resourceType;
+  return answers;
 }
 
 /** Where a schema answer is wrong: the part of {@link SchemaAnswers} and a message for the admin. */
 export interface SchemaIssue {
-  field: 'objectType' | 'anchor' | 'dn' | 'attributes' | 'scimMapping' | 'disable';
+  field: 'objectType' | 'anchor' | 'dn' | 'attributes' | 'scimMapping' | 'disable' | 'delete';
   message: string;
 }
 
@@ -184,6 +208,13 @@ export function checkSchemaAnswers(schema: Schema, answers: SchemaAnswers): Sche
     if (flag === undefined) issues.push({ field: 'disable', message: `the disable flow sets ${disable.attribute}, but ${type.name} has no such attribute ${its}.` });
     else if (!disableFlowAttributes(type).includes(flag)) issues.push({ field: 'disable', message: `the disable flow sets ${disable.attribute}, which is ${flag.type}${flag.multiValued ? ', multi-valued' : ''}: choose a single-valued boolean or string attribute.` });
   }
+  const deleteFlow = answers.deprovisioning.delete;
+  if (deleteFlow.action === 'attribute') {
+    const target = known.get(deleteFlow.attribute);
+    if (target === undefined) issues.push({ field: 'delete', message: `the delete flow sets ${deleteFlow.attribute}, but ${type.name} has no such attribute ${its}.` });
+    else if (target.multiValued || target.operation === 'importOnly') issues.push({ field: 'delete', message: `the delete flow sets ${deleteFlow.attribute}, which is ${target.multiValued ? 'multi-valued' : 'read-only'}: choose a single-valued writable attribute.` });
+    else if (!served.has(deleteFlow.attribute)) issues.push({ field: 'delete', message: `the delete flow sets ${deleteFlow.attribute}, which is not a served attribute of ${type.name}.` });
+  }
   return issues;
 }
 
@@ -199,6 +230,8 @@ export interface GivenSchemaChoices {
    * current mapping, and an empty attribute (`displayName: ""`) removes a path.
    */
   scimMapping?: Readonly<Record<string, string>>;
+  /** The SCIM resource type (a new configuration's proposals follow it). */
+  resourceType?: ResourceTypeConfig;
 }
 
 /**
@@ -208,7 +241,7 @@ export interface GivenSchemaChoices {
  */
 export function applySchemaChoices(type: ObjectTypeDefinition, given: GivenSchemaChoices, current?: SchemaAnswers): SchemaAnswers {
   const isChange = current !== undefined;
-  let answers: SchemaAnswers = current?.objectType === type.name ? current : defaultSchemaAnswers(type);
+  let answers: SchemaAnswers = current?.objectType === type.name ? current : defaultSchemaAnswers(type, given.resourceType);
   if (given.anchor !== undefined) answers = { ...answers, anchor: [...given.anchor] };
   if (given.attributes !== undefined) answers = { ...answers, attributes: given.attributes.map((a) => ({ ...a })) };
   if (given.dn !== undefined) answers = { ...answers, dn: given.dn };
@@ -222,7 +255,7 @@ export function applySchemaChoices(type: ObjectTypeDefinition, given: GivenSchem
     }
     answers = { ...answers, scimMapping: mapping };
   } else if (!isChange && (given.anchor !== undefined || given.attributes !== undefined)) {
-    answers = { ...answers, scimMapping: proposeScimMapping(type, answers.anchor, answers.attributes) };
+    answers = { ...answers, scimMapping: proposeMapping(type, answers.anchor, answers.attributes, answers.resourceType) };
   }
   return answers;
 }

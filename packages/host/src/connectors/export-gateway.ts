@@ -96,12 +96,12 @@ export class ExportGateway {
 
   /** Sends one change in its own export session. */
   async export(change: CSEntryChange): Promise<GatewayResult<ExportEntryResult>> {
-    const { instance, capabilities, schema } = this.#open;
+    const { instance, capabilities, sessionSchema } = this.#open;
     if (!instance.openExport || !capabilities.export) return { ok: false, failure: { kind: 'unsupported', operation: 'export' } };
     noteAuditedChange(change);
     let results: ExportEntryResult[];
     try {
-      const session = await instance.openExport({ schema: schema.sessionSchema, batchSize: EXPORT_BATCH_SIZE });
+      const session = await instance.openExport({ schema: sessionSchema, batchSize: EXPORT_BATCH_SIZE });
       try {
         results = await session.putEntries([change]);
       } finally {

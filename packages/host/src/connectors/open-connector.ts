@@ -1,8 +1,9 @@
-import type { Capabilities, ConnectorDefinition, ConnectorInstance } from '@ecmahost/sdk';
+import type { Capabilities, ConnectorDefinition, ConnectorInstance, Schema } from '@ecmahost/sdk';
 import { findObjectType, instanceProblems } from '@ecmahost/sdk';
 import type { Logger } from 'pino';
 import { ConnectorCache } from '../cache/connector-cache.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
+import { resourceTypeName, servedTypesOf } from '../config/connector-config.js';
 import { ignoredFeatures } from './ignored-features.js';
 import { checkConnectorDefinition } from './loader.js';
 import { ServedSchema } from './served-schema.js';
@@ -17,12 +18,16 @@ export interface OpenConnector {
   readonly instance: ConnectorInstance;
   /** The capabilities for the configured parameter values. */
   readonly capabilities: Capabilities;
-  /** The served object types, by name; the configuration selects one today (see {@link schema}). */
+  /** The served object types, by object type name, in configuration order. */
   readonly schemas: ReadonlyMap<string, ServedSchema>;
-  /** The served schema of the configured object type. */
+  /** The served schema of the top-level (first) object type. */
   readonly schema: ServedSchema;
-  /** The connector space, empty until the first import. */
+  /** The connector space of each served object type, by object type name; empty until the first import. */
+  readonly caches: ReadonlyMap<string, ConnectorCache>;
+  /** The connector space of the top-level object type. */
   readonly cache: ConnectorCache;
+  /** The connector schema restricted to every served type and attribute: what import and export sessions are opened with. */
+  readonly sessionSchema: Schema;
 }
 
 /** What {@link openConnector} needs from the host. */
@@ -49,22 +54,37 @@ export async function openConnector(config: ConnectorInstanceConfig, options: Op
     const problems = instanceProblems(capabilities, instance);
     if (problems.length > 0) throw new Error(`${definition.name} is inconsistent: ${problems.join('; ')}`);
     const discovered = await instance.getSchema();
-    const objectType = findObjectType(discovered, config.objectType);
-    if (objectType === undefined) {
-      throw new Error(`object type ${config.objectType} is not in the connector's schema (${discovered.objectTypes.map((t) => t.name).join(', ')})`);
+    const schemas = new Map<string, ServedSchema>();
+    const endpoints = new Set<string>();
+    for (const type of servedTypesOf(config)) {
+      const objectType = findObjectType(discovered, type.objectType);
+      if (objectType === undefined) {
+        throw new Error(`object type ${type.objectType} is not in the connector's schema (${discovered.objectTypes.map((t) => t.name).join(', ')})`);
+      }
+      if (schemas.has(objectType.name)) throw new Error(`object type ${objectType.name} is served twice`);
+      // '.' is not in base64url, so a prefixed id never equals an id of the first type.
+      const prefix = schemas.size === 0 ? '' : `${resourceTypeName(type)}.`;
+      const served = new ServedSchema(type, objectType, capabilities.exportType, options.maxValueLength, prefix);
+      const endpoint = served.resource.endpoint.toLowerCase();
+      if (endpoints.has(endpoint)) throw new Error(`two object types are served at /${served.resource.endpoint}`);
+      endpoints.add(endpoint);
+      schemas.set(objectType.name, served);
     }
-    const schema = new ServedSchema(config, objectType, capabilities.exportType, options.maxValueLength);
+    const schema = schemas.values().next().value!;
     const ignored = ignoredFeatures(capabilities, instance);
     if (ignored.length > 0) {
       options.log.warn({ package: definition.name, ignored }, `connector declares features this host does not use: ${ignored.join(', ')}`);
     }
+    const caches = new Map([...schemas].map(([name, served]) => [name, new ConnectorCache(served.indexed)]));
     return Object.freeze({
       package: Object.freeze({ name: definition.name, version: definition.version }),
       instance,
       capabilities,
-      schemas: new Map([[schema.name, schema]]),
+      schemas,
       schema,
-      cache: new ConnectorCache(schema.indexed),
+      caches,
+      cache: caches.get(schema.name)!,
+      sessionSchema: { objectTypes: [...schemas.values()].flatMap((s) => s.sessionSchema.objectTypes) },
     });
   } catch (error) {
     await instance.close().catch(() => undefined);

@@ -3,9 +3,8 @@ import { DN_ATTRIBUTE } from '@ecmahost/sdk';
 import { ScimError } from '../scim/errors.js';
 import { valuesAt } from '../scim/filter-evaluate.js';
 import type { PatchOperation } from '../scim/patch.js';
-import { CORE_USER_SCHEMA, getAttribute, isCoreSchema, isPlainObject } from '../scim/resource-path.js';
+import { getAttribute, isCoreSchema, isPlainObject } from '../scim/resource-path.js';
 import type { ScimResource } from '../scim/resource-path.js';
-import { ECMA2HOST_USER_SCHEMA } from '../scim/schema-documents.js';
 import { EXPORT_PASSWORD } from './served-schema.js';
 import type { ServedAttribute, ServedSchema } from './served-schema.js';
 
@@ -27,9 +26,12 @@ export interface ResourceValues {
  * flow) and `password` (the password call).
  */
 const ALWAYS_ACCEPTED = new Set(['schemas', 'id', 'meta', 'active', 'password']);
-const EXTENSION = ECMA2HOST_USER_SCHEMA.toLowerCase();
-const EXTENSION_PREFIX = `${EXTENSION}:`;
-const CORE_PREFIX = `${CORE_USER_SCHEMA.toLowerCase()}:`;
+
+/**
+ * Turns the SCIM id a reference attribute was given into the target's form (see `references.ts`);
+ * throws the 400 naming an id no served object has.
+ */
+export type ReferenceWriter = (attribute: string, id: string) => AttributeValue;
 
 /** How a read treats read-only (import-only) attributes and `active`. */
 interface ReadRules {
@@ -37,16 +39,18 @@ interface ReadRules {
   readOnly: 'refuse' | 'skip';
   /** `active` decides the disable-flow attribute even when the attribute is also given (a PATCH of `active`). */
   activeWins: boolean;
+  /** Resolves reference values; absent, they are taken as they are. */
+  references?: ReferenceWriter | undefined;
 }
 
 /** Reads a POST body: a read-only attribute given a value is a 400. */
-export function readPosted(schema: ServedSchema, resource: ScimResource): ResourceValues {
-  return readResource(schema, resource, { readOnly: 'refuse', activeWins: false });
+export function readPosted(schema: ServedSchema, resource: ScimResource, references?: ReferenceWriter): ResourceValues {
+  return readResource(schema, resource, { readOnly: 'refuse', activeWins: false, references });
 }
 
 /** Reads a PUT body: read-only attributes are skipped, since a client may send back what it read. */
-export function readReplacement(schema: ServedSchema, resource: ScimResource): ResourceValues {
-  return readResource(schema, resource, { readOnly: 'skip', activeWins: false });
+export function readReplacement(schema: ServedSchema, resource: ScimResource, references?: ReferenceWriter): ResourceValues {
+  return readResource(schema, resource, { readOnly: 'skip', activeWins: false, references });
 }
 
 /**
@@ -54,9 +58,9 @@ export function readReplacement(schema: ServedSchema, resource: ScimResource): R
  * values come from the rendering and are skipped; a PATCH of core `active` decides the disable
  * flow's attribute.
  */
-export function readPatched(schema: ServedSchema, resource: ScimResource, operations: readonly PatchOperation[]): ResourceValues {
+export function readPatched(schema: ServedSchema, resource: ScimResource, operations: readonly PatchOperation[], references?: ReferenceWriter): ResourceValues {
   const activeWins = operations.some((o) => o.path.attr.toLowerCase() === 'active' && (o.path.schema === undefined || isCoreSchema(o.path.schema)));
-  return readResource(schema, resource, { readOnly: 'skip', activeWins });
+  return readResource(schema, resource, { readOnly: 'skip', activeWins, references });
 }
 
 /**
@@ -69,8 +73,8 @@ export function checkPatchPaths(schema: ServedSchema, operations: readonly Patch
     const attribute = schema.resolvePath(path);
     const served = typeof attribute === 'string' ? schema.attributes.get(attribute) : undefined;
     if (served?.operation === 'importOnly') throw readOnly(served.name);
-    if (path.schema?.toLowerCase() === EXTENSION && attribute === undefined && path.attr.toLowerCase() !== EXPORT_PASSWORD) {
-      throw new ScimError(400, 'invalidPath', `Unknown attribute ${path.attr.slice(0, 64)} in ${ECMA2HOST_USER_SCHEMA}.`);
+    if (path.schema?.toLowerCase() === schema.resource.extensionSchema.toLowerCase() && attribute === undefined && path.attr.toLowerCase() !== EXPORT_PASSWORD) {
+      throw new ScimError(400, 'invalidPath', `Unknown attribute ${path.attr.slice(0, 64)} in ${schema.resource.extensionSchema}.`);
     }
   }
 }
@@ -83,6 +87,8 @@ export function checkPatchPaths(schema: ServedSchema, operations: readonly Patch
  * silently would be a user created without it, found by no later lookup.
  */
 function readResource(schema: ServedSchema, resource: ScimResource, rules: ReadRules): ResourceValues {
+  const extensionUrn = schema.resource.extensionSchema;
+  const extensionPrefix = `${extensionUrn.toLowerCase()}:`;
   refuseUnmapped(schema, resource);
   const out: ResourceValues = { attributes: {} };
   const given = new Map<string, unknown>();
@@ -90,10 +96,10 @@ function readResource(schema: ServedSchema, resource: ScimResource, rules: ReadR
     const values = valuesAt(resource, path);
     if (values.length > 0) given.set(attribute, schema.attributes.get(attribute)!.multiValued ? values : values[0]);
   }
-  const extension = getAttribute(resource, ECMA2HOST_USER_SCHEMA);
+  const extension = getAttribute(resource, extensionUrn);
   const entries: [string, unknown][] = isPlainObject(extension) ? Object.entries(extension) : [];
   for (const [key, value] of Object.entries(resource)) {
-    if (key.toLowerCase().startsWith(EXTENSION_PREFIX)) entries.push([key.slice(EXTENSION_PREFIX.length), value]);
+    if (key.toLowerCase().startsWith(extensionPrefix)) entries.push([key.slice(extensionPrefix.length), value]);
   }
   const unknown: string[] = [];
   for (const [key, value] of entries) {
@@ -109,7 +115,7 @@ function readResource(schema: ServedSchema, resource: ScimResource, rules: ReadR
     throw new ScimError(
       400,
       'invalidValue',
-      `Unknown attribute ${unknown.map((u) => JSON.stringify(u.slice(0, 64))).join(', ')} in ${ECMA2HOST_USER_SCHEMA}; this connector serves ${[...schema.attributes.keys()].join(', ')}.`,
+      `Unknown attribute ${unknown.map((u) => JSON.stringify(u.slice(0, 64))).join(', ')} in ${extensionUrn}; this connector serves ${[...schema.attributes.keys()].join(', ')}.`,
     );
   }
   const password = getAttribute(resource, 'password');
@@ -124,7 +130,9 @@ function readResource(schema: ServedSchema, resource: ScimResource, rules: ReadR
       if (rules.readOnly === 'skip') continue;
       throw readOnly(name);
     }
-    const values = coerce(schema, served, raw);
+    let values = coerce(schema, served, raw);
+    const references = rules.references;
+    if (references !== undefined && schema.references.has(name)) values = values.map((v) => references(name, String(v)));
     if (name === DN_ATTRIBUTE || name === schema.dnAttribute) {
       const dn = values[0];
       if (typeof dn === 'string') out.dn = dn;
@@ -147,6 +155,9 @@ function readResource(schema: ServedSchema, resource: ScimResource, rules: ReadR
  * URN-qualified keys outside the ECMA2Host extension (nothing reads them).
  */
 function refuseUnmapped(schema: ServedSchema, resource: ScimResource): void {
+  const extension = schema.resource.extensionSchema.toLowerCase();
+  const extensionPrefix = `${extension}:`;
+  const corePrefix = `${schema.resource.coreSchema.toLowerCase()}:`;
   let unmapped: string[] | undefined;
   const refuse = (name: string): void => {
     (unmapped ??= []).push(JSON.stringify(name.slice(0, 120)));
@@ -155,10 +166,10 @@ function refuseUnmapped(schema: ServedSchema, resource: ScimResource): void {
     const value = resource[key];
     if (isEmpty(value)) continue;
     const lower = key.toLowerCase();
-    if (ALWAYS_ACCEPTED.has(lower) || lower === EXTENSION || lower.startsWith(EXTENSION_PREFIX)) continue;
+    if (ALWAYS_ACCEPTED.has(lower) || lower === extension || lower.startsWith(extensionPrefix)) continue;
     if (!lower.startsWith('urn:')) {
       if (!schema.maps(lower)) refuse(key);
-    } else if (isPlainObject(value) && !lower.startsWith(CORE_PREFIX)) {
+    } else if (isPlainObject(value) && !lower.startsWith(corePrefix)) {
       for (const sub in value) if (!isEmpty(value[sub]) && !schema.maps(`${lower}:${sub}`)) refuse(`${key}:${sub}`);
     } else {
       refuse(key);
@@ -169,7 +180,7 @@ function refuseUnmapped(schema: ServedSchema, resource: ScimResource): void {
       400,
       'invalidValue',
       `${unmapped.length === 1 ? 'Attribute' : 'Attributes'} ${unmapped.join(', ')} ${unmapped.length === 1 ? 'is' : 'are'} not mapped to any attribute of this connector; ` +
-        `map ${unmapped.length === 1 ? 'it' : 'them'} in the connector's SCIM mapping, send the value as an attribute of ${ECMA2HOST_USER_SCHEMA}, or remove ${unmapped.length === 1 ? 'it' : 'them'} from the provisioning mapping.`,
+        `map ${unmapped.length === 1 ? 'it' : 'them'} in the connector's SCIM mapping, send the value as an attribute of ${schema.resource.extensionSchema}, or remove ${unmapped.length === 1 ? 'it' : 'them'} from the provisioning mapping.`,
     );
   }
 }

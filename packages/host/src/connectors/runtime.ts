@@ -115,7 +115,8 @@ export interface ServingConnector {
 /** What the runtime holds once the connector is open. */
 interface Opened {
   readonly serving: ServingConnector;
-  readonly applier: ImportApplier;
+  /** The import applier of each served object type, by object type name. */
+  readonly appliers: ReadonlyMap<string, ImportApplier>;
 }
 
 /**
@@ -142,11 +143,11 @@ export class ConnectorRuntime {
   #lastImport: ConnectorStatus['lastImport'];
   #lastError: string | undefined;
   #lastErrorCode: string | undefined;
-  /** Where the connector space is kept across restarts; undefined when it is not (decision 021). */
-  #snapshot: SnapshotFile | undefined;
+  /** Where each served type's connector space is kept across restarts; undefined when it is not (decision 021). */
+  #snapshots: Map<string, SnapshotFile> | undefined;
   #restored: ConnectorStatus['restored'];
   /** The space to write next (only the newest waits) and the write running, if any. */
-  #snapshotNext: { objects: CachedObject[]; watermark: string | undefined } | undefined;
+  #snapshotNext: { spaces: [objectType: string, objects: CachedObject[]][]; watermark: string | undefined } | undefined;
   #snapshotWriter: Promise<void> | undefined;
   #snapshotWritten: ConnectorStatus['snapshot'];
 
@@ -201,11 +202,12 @@ export class ConnectorRuntime {
         await open.instance.close().catch(() => undefined);
         throw new Error(`connector ${this.name} was stopped while it opened`);
       }
-      this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), applier: new ImportApplier(open.schema, this.#log) };
+      this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), appliers: new Map([...open.schemas].map(([name, schema]) => [name, new ImportApplier(schema, this.#log)])) };
       this.#watermark = await this.#watermarkFile.read();
       if (open.capabilities.import && this.#config.serveBeforeRefresh !== false) {
-        this.#snapshot = new SnapshotFile(this.#deps.stateDir, this.name, this.#config.objectType, spaceConfigHash(this.#config, open.package));
-        await this.#restore(open.cache, this.#snapshot);
+        const hash = spaceConfigHash(this.#config, open.package);
+        this.#snapshots = new Map([...open.caches.keys()].map((type) => [type, new SnapshotFile(this.#deps.stateDir, this.name, type, hash)]));
+        await this.#restore(open.caches, this.#snapshots);
       }
       this.#state = 'importing';
       this.#log.info({ package: open.package.name, version: open.package.version }, 'connector opened');
@@ -222,7 +224,7 @@ export class ConnectorRuntime {
   begin(): void {
     const opened = this.#opened;
     if (opened === undefined || this.#state === 'stopped') return;
-    const { capabilities, cache } = opened.serving.open;
+    const { capabilities, caches } = opened.serving.open;
     if (capabilities.import) {
       // A restored space answers at once; the first import then only refreshes it.
       if (this.#restored !== undefined) this.#state = 'ready';
@@ -232,7 +234,7 @@ export class ConnectorRuntime {
     } else {
       // Without import the host cannot know what exists; it starts from an empty space, as
       // Microsoft's host does for export-only connectors (and warns, since duplicates may follow).
-      cache.commitFull(cache.beginFull());
+      for (const cache of caches.values()) cache.commitFull(cache.beginFull());
       this.#state = 'ready';
       this.#log.warn('connector has no import: lookups cannot see existing objects');
     }
@@ -324,8 +326,8 @@ export class ConnectorRuntime {
     // A planned stop keeps the space with what the writes since the last import changed (the
     // watermark stays the import's: a delta from it reads those writes again), and lets the write
     // finish, so that the next start serves the newest space.
-    const cache = this.#opened?.serving.open.cache;
-    if (cache?.state === 'ready') this.#keepSnapshot(cache, this.#watermark);
+    const caches = this.#opened?.serving.open.caches;
+    if (caches !== undefined && [...caches.values()].every((cache) => cache.state === 'ready')) this.#keepSnapshot(caches, this.#watermark);
     if (this.#snapshotWriter) await withinGrace(this.#snapshotWriter, STOP_WRITES_GRACE_MS);
     await this.#opened?.serving.open.instance.close().catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'close failed'));
   }
@@ -333,7 +335,7 @@ export class ConnectorRuntime {
   /** The instance's state, cache size, last import and error counts. */
   status(): ConnectorStatus {
     const serving = this.#opened?.serving;
-    const status: ConnectorStatus = { name: this.name, state: this.#state, cacheSize: serving?.open.cache.size ?? 0, exportErrors: serving?.gateway.errors ?? 0 };
+    const status: ConnectorStatus = { name: this.name, state: this.#state, cacheSize: cacheSizeOf(serving), exportErrors: serving?.gateway.errors ?? 0 };
     if (this.#lastImport) status.lastImport = this.#lastImport;
     if (this.#lastError !== undefined) status.lastError = this.#lastError;
     if (this.#lastErrorCode !== undefined) status.lastErrorCode = this.#lastErrorCode;
@@ -412,15 +414,20 @@ export class ConnectorRuntime {
     }
   }
 
-  async #importOnce({ serving, applier }: Opened, type: 'full' | 'delta', options: ImportOptions): Promise<ImportSummary> {
-    const { instance, schema, cache } = serving.open;
+  async #importOnce({ serving, appliers }: Opened, type: 'full' | 'delta', options: ImportOptions): Promise<ImportSummary> {
+    const { instance, sessionSchema, caches } = serving.open;
     const started = performance.now();
     const profile = type === 'delta' ? this.#config.runProfiles.deltaImport! : this.#config.runProfiles.fullImport;
-    const runStep: ImportRunStep = { type, schema: schema.sessionSchema, pageSize: profile.pageSize };
+    const runStep: ImportRunStep = { type, schema: sessionSchema, pageSize: profile.pageSize };
     if (type === 'delta' && this.#watermark !== undefined) runStep.watermark = this.#watermark;
     if (instance.openImport === undefined) throw new Error(`connector ${this.name} does not support import`);
     const session = await instance.openImport(runStep);
-    const generation: Generation | undefined = type === 'full' ? cache.beginFull() : undefined;
+    // One generation per served type: each type's cache is swapped whole when the import completes.
+    const targets = new Map([...appliers].map(([name, applier]) => {
+      const cache = caches.get(name)!;
+      return [name, { applier, cache, generation: type === 'full' ? cache.beginFull() : undefined }] as const;
+    }));
+    const first = targets.values().next().value!;
     const counts: ImportCounts = { objects: 0, errors: 0, skipped: 0 };
     let pages = 0;
     let watermark: string | undefined;
@@ -432,7 +439,11 @@ export class ConnectorRuntime {
         // One timestamp per page, shared by the objects it creates or changes: a string per
         // object would be a large part of what a cached object costs.
         const now = new Date().toISOString();
-        for (const entry of page.entries) applier.apply(entry, cache, generation, counts, now);
+        for (const entry of page.entries) {
+          // An entry of a type not served goes to the first applier, which counts it skipped (or its error).
+          const { applier, cache, generation } = targets.get(entry.objectType) ?? first;
+          applier.apply(entry, cache, generation, counts, now);
+        }
         if (page.watermark !== undefined) watermark = page.watermark;
         options.onProgress?.({ type, objects: counts.objects, pages });
         if (!page.more) break;
@@ -440,34 +451,43 @@ export class ConnectorRuntime {
       const closed = await session.close('normal');
       if (closed && closed.watermark !== undefined) watermark = closed.watermark;
     } catch (error) {
-      if (generation) cache.abortFull(generation);
+      for (const { cache, generation } of targets.values()) if (generation) cache.abortFull(generation);
       await session.close(this.#abort.signal.aborted ? 'terminatedShuttingDown' : 'unknown').catch(() => undefined);
       throw error;
     }
-    if (generation) cache.commitFull(generation);
+    for (const { cache, generation } of targets.values()) if (generation) cache.commitFull(generation);
     this.#watermark = watermark;
     await this.#watermarkFile.write(watermark).catch((error: unknown) => this.#log.warn({ err: { message: describeError(error) } }, 'could not keep the watermark'));
-    this.#keepSnapshot(cache, watermark);
+    this.#keepSnapshot(caches, watermark);
     this.#deps.metrics.importedObjects.inc({ connector: this.name, type }, counts.objects);
-    return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cache.size };
+    return { connector: this.name, type, ...counts, durationMs: Math.round(performance.now() - started), cacheSize: cacheSizeOf(serving) };
   }
 
   /**
    * Loads the kept connector space into the cache, or leaves the cache empty (503 until the first
    * import, as before) and says why in the log.
    */
-  async #restore(cache: ConnectorCache, snapshot: SnapshotFile): Promise<void> {
+  async #restore(caches: ReadonlyMap<string, ConnectorCache>, snapshots: ReadonlyMap<string, SnapshotFile>): Promise<void> {
     const started = performance.now();
-    const generation = cache.beginFull();
-    const read = await snapshot.read((object) => generation.put(object));
-    if (!read.ok) {
-      cache.abortFull(generation);
-      if (read.reason !== 'no snapshot' && read.reason !== 'no state directory') this.#log.warn({ file: snapshot.file, reason: read.reason }, 'connector space snapshot refused; serving after the first import');
-      return;
+    const generations = [...caches].map(([type, cache]) => ({ type, cache, generation: cache.beginFull() }));
+    let restored: { objects: number; watermark: string | undefined; writtenAt: string } | undefined;
+    for (const { type, generation } of generations) {
+      const snapshot = snapshots.get(type)!;
+      const read = await snapshot.read((object) => generation.put(object));
+      // Every served type restores, from files of the same import, or none does: a mixed space
+      // would answer for one type from a moment the others do not share.
+      const refused = !read.ok ? read.reason : restored !== undefined && read.watermark !== restored.watermark ? 'its watermark differs from the other types\' files' : undefined;
+      if (refused !== undefined) {
+        for (const g of generations) g.cache.abortFull(g.generation);
+        if (refused !== 'no snapshot' && refused !== 'no state directory') this.#log.warn({ file: snapshot.file, reason: refused }, 'connector space snapshot refused; serving after the first import');
+        return;
+      }
+      if (read.ok) restored = { objects: (restored?.objects ?? 0) + read.objects, watermark: read.watermark, writtenAt: restored?.writtenAt ?? read.writtenAt };
     }
-    cache.commitFull(generation);
-    this.#watermark = read.watermark;
-    this.#restored = { objects: read.objects, writtenAt: read.writtenAt, durationMs: Math.round(performance.now() - started) };
+    for (const { cache, generation } of generations) cache.commitFull(generation);
+    if (restored === undefined) return;
+    this.#watermark = restored.watermark;
+    this.#restored = { objects: restored.objects, writtenAt: restored.writtenAt, durationMs: Math.round(performance.now() - started) };
     this.#log.info(this.#restored, 'connector space restored; serving while the refresh import runs');
   }
 
@@ -477,22 +497,27 @@ export class ConnectorRuntime {
    * the list is the space at this watermark); writes run one at a time and only the newest space
    * waits, so a slow disk never queues copies of the space.
    */
-  #keepSnapshot(cache: ConnectorCache, watermark: string | undefined): void {
-    if (this.#snapshot === undefined) return;
-    this.#snapshotNext = { objects: cache.all(), watermark };
-    this.#snapshotWriter ??= this.#writeSnapshots(this.#snapshot);
+  #keepSnapshot(caches: ReadonlyMap<string, ConnectorCache>, watermark: string | undefined): void {
+    if (this.#snapshots === undefined) return;
+    this.#snapshotNext = { spaces: [...caches].map(([type, cache]) => [type, cache.all()]), watermark };
+    this.#snapshotWriter ??= this.#writeSnapshots(this.#snapshots);
   }
 
   /**
    * A failed write is logged, never the import's failure: the previous snapshot stays, and the
    * refresh after a restart catches up from its watermark.
    */
-  async #writeSnapshots(snapshot: SnapshotFile): Promise<void> {
+  async #writeSnapshots(snapshots: ReadonlyMap<string, SnapshotFile>): Promise<void> {
     for (let next = this.#snapshotNext; next !== undefined; next = this.#snapshotNext) {
       this.#snapshotNext = undefined;
       const started = performance.now();
       try {
-        const written = await snapshot.write(next.objects, next.watermark);
+        const written = { objects: 0, bytes: 0 };
+        for (const [type, objects] of next.spaces) {
+          const one = await snapshots.get(type)!.write(objects, next.watermark);
+          written.objects += one.objects;
+          written.bytes += one.bytes;
+        }
         this.#snapshotWritten = { ...written, writtenAt: new Date().toISOString(), durationMs: Math.round(performance.now() - started) };
         this.#log.info(this.#snapshotWritten, 'connector space snapshot written');
       } catch (error) {
@@ -501,6 +526,13 @@ export class ConnectorRuntime {
     }
     this.#snapshotWriter = undefined;
   }
+}
+
+/** Objects in the connector space, every served type together. */
+function cacheSizeOf(serving: ServingConnector | undefined): number {
+  let size = 0;
+  for (const cache of serving?.open.caches.values() ?? []) size += cache.size;
+  return size;
 }
 
 /** Error codes of Node's sockets that mean the target could not be reached or dropped the connection. */

@@ -41,7 +41,7 @@ export function extensionSchemaAttributes(schema: ServedSchema): ScimAttributeDe
   return defs;
 }
 
-/** SCIM attribute definitions of the core User schema: the mapped attributes and `active`. */
+/** SCIM attribute definitions of the type's core schema: the mapped attributes, and `active` but for groups. */
 export function coreSchemaAttributes(schema: ServedSchema): ScimAttributeDefinition[] {
   const defs = new Map<string, ScimAttributeDefinition>();
   for (const { path, attribute } of schema.mapping) {
@@ -83,7 +83,7 @@ export function coreSchemaAttributes(schema: ServedSchema): ScimAttributeDefinit
     parent.subAttributes = subs;
     defs.set(path.attr.toLowerCase(), parent);
   }
-  if (!defs.has('active')) {
+  if (!defs.has('active') && schema.resource.name !== 'Group') {
     defs.set('active', {
       name: 'active',
       type: 'boolean',

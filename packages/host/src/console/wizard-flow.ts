@@ -1,7 +1,7 @@
 import { holdsValue } from '@ecmahost/sdk';
 import type { ConnectorDefinition, ParameterDefinition, ParameterValue } from '@ecmahost/sdk';
 import { MIN_TOKEN_LENGTH, generateToken, hashToken } from '../auth/token.js';
-import type { ConnectorInstanceConfig, DisableFlow } from '../config/connector-config.js';
+import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow } from '../config/connector-config.js';
 import { buildConnectorConfig } from '../configure/build-config.js';
 import type { RunProfileAnswers } from '../configure/build-config.js';
 import { connectorNameProblem } from '../configure/connector-name.js';
@@ -107,6 +107,25 @@ function disableFlowOf(state: WizardState): DisableFlow {
   return state.disableInverted ? { action: 'attribute', attribute, activeValue: false } : { action: 'attribute', attribute };
 }
 
+function deleteFlowOf(state: WizardState): DeleteFlow {
+  if (state.deleteFlow.startsWith('attribute:')) return { action: 'attribute', attribute: state.deleteFlow.slice('attribute:'.length), value: state.deleteValue };
+  return { action: state.deleteFlow === 'none' ? 'none' : 'delete' };
+}
+
+/**
+ * The further object types: the edited configuration's, with its Groups type replaced by the one
+ * chosen on the Object Types page (kept as it was when unchanged, else the defaults for a group type).
+ */
+function additionalSchemasOfState(state: WizardState): SchemaAnswers[] {
+  const kept = state.additionalSchemas ?? [];
+  const others = kept.filter((a) => a.resourceType !== 'Group');
+  const chosen = state.groupObjectType;
+  if (chosen === undefined || chosen === state.objectType) return others;
+  const type = state.schema?.objectTypes.find((t) => t.name === chosen);
+  if (type === undefined) return others;
+  return [...others, kept.find((a) => a.resourceType === 'Group' && a.objectType === chosen) ?? defaultSchemaAnswers(type, 'Group')];
+}
+
 /** The schema answers the wizard holds, as `configure/` takes them. */
 export function schemaAnswersOfState(state: WizardState): SchemaAnswers {
   return {
@@ -115,7 +134,7 @@ export function schemaAnswersOfState(state: WizardState): SchemaAnswers {
     dn: state.dnMode === 'attribute' && state.dnAttribute !== undefined ? { attribute: state.dnAttribute } : { autogenerate: true },
     attributes: [...(state.attributes ?? new Map<string, boolean>())].map(([name, singleValue]) => (singleValue ? { name, singleValue: true } : { name })),
     scimMapping: state.scimMapping ?? {},
-    deprovisioning: { disable: disableFlowOf(state), delete: { action: state.deleteFlow } },
+    deprovisioning: { disable: disableFlowOf(state), delete: deleteFlowOf(state) },
   };
 }
 
@@ -168,6 +187,7 @@ export function buildConfig(state: WizardState): { config: ConnectorInstanceConf
     tokenHash: token === undefined ? (state.editing?.tokenHash ?? '') : hashToken(token),
     parameters,
     schema: schemaAnswersOfState(state),
+    additionalSchemas: additionalSchemasOfState(state),
     runProfiles,
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });

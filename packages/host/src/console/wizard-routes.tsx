@@ -63,6 +63,9 @@ function keepInput(state: WizardState, form: FormFields): void {
       keepParameterInput(state, state.pages.get(stepKey(step)) ?? [], form);
       break;
     case 'objectTypes': {
+      const group = field(form, 'groupObjectType');
+      if (group !== undefined && group !== '') state.groupObjectType = group;
+      else if (group !== undefined) delete state.groupObjectType;
       const type = field(form, 'objectType');
       if (type !== undefined && type !== state.objectType) {
         chooseType(state, type);
@@ -95,7 +98,8 @@ function keepInput(state: WizardState, form: FormFields): void {
     case 'deprovisioning':
       state.disable = field(form, 'disable') ?? state.disable;
       state.disableInverted = field(form, 'disableInverted') === 'true';
-      state.deleteFlow = field(form, 'deleteFlow') === 'none' ? 'none' : 'delete';
+      state.deleteFlow = field(form, 'deleteFlow') ?? state.deleteFlow;
+      state.deleteValue = field(form, 'deleteValue') ?? state.deleteValue;
       break;
     case 'runProfiles':
       state.importPageSize = (field(form, 'importPageSize') ?? state.importPageSize).trim();

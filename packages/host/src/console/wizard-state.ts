@@ -1,6 +1,7 @@
 import type { ConnectorDefinition, ParameterDefinition, ParameterPage, Schema } from '@ecmahost/sdk';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
-import { fullImportHoursOf } from '../configure/build-config.js';
+import { additionalSchemaAnswersOf, fullImportHoursOf } from '../configure/build-config.js';
+import type { SchemaAnswers } from '../configure/schema-choices.js';
 import { DEFAULT_AUTOSYNC_MINUTES, DEFAULT_DELETE_FLOW, DEFAULT_DISABLE_FLOW, DEFAULT_FULL_IMPORT_HOURS, DEFAULT_PAGE_SIZE } from '../configure/defaults.js';
 import { rawAnswerOf } from '../configure/parameter-pages.js';
 
@@ -50,7 +51,14 @@ export interface WizardState {
   scimMapping?: Record<string, string>;
   disable: string;
   disableInverted: boolean;
-  deleteFlow: 'none' | 'delete';
+  /** The object type also served as SCIM Groups (with the defaults for a group type), if any. */
+  groupObjectType?: string;
+  /** The further object types of the configuration being edited, kept as they are unless the Groups choice changes. */
+  additionalSchemas?: SchemaAnswers[];
+  /** `none`, `delete` or `attribute:<name>` (set that attribute to {@link deleteValue}). */
+  deleteFlow: string;
+  /** The value the "set attribute value" delete flow writes. */
+  deleteValue: string;
   importPageSize: string;
   /** Hours between scheduled full imports, as typed. */
   fullImportHours: string;
@@ -74,6 +82,7 @@ export function newWizard(): WizardState {
     disable: DEFAULT_DISABLE_FLOW.action,
     disableInverted: false,
     deleteFlow: DEFAULT_DELETE_FLOW.action,
+    deleteValue: '',
     importPageSize: String(DEFAULT_PAGE_SIZE),
     fullImportHours: String(DEFAULT_FULL_IMPORT_HOURS),
     deltaImport: true,
@@ -107,7 +116,12 @@ export function editWizard(config: ConnectorInstanceConfig, definition: Connecto
   const disable = config.deprovisioning.disable;
   state.disable = disable.action === 'attribute' ? `attribute:${disable.attribute}` : disable.action;
   state.disableInverted = disable.action === 'attribute' && disable.activeValue === false;
-  state.deleteFlow = config.deprovisioning.delete.action;
+  state.additionalSchemas = additionalSchemaAnswersOf(config);
+  const group = config.additionalTypes?.find((t) => t.resourceType === 'Group');
+  if (group !== undefined) state.groupObjectType = group.objectType;
+  const deleteFlow = config.deprovisioning.delete;
+  state.deleteFlow = deleteFlow.action === 'attribute' ? `attribute:${deleteFlow.attribute}` : deleteFlow.action;
+  if (deleteFlow.action === 'attribute') state.deleteValue = deleteFlow.value;
   state.importPageSize = String(config.runProfiles.fullImport.pageSize);
   state.fullImportHours = String(fullImportHoursOf(config.runProfiles));
   state.deltaImport = config.runProfiles.deltaImport !== undefined;

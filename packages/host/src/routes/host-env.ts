@@ -13,7 +13,10 @@ export interface HostEnv {
 /** A served connector, as the routes see it. */
 export interface ServedConnector {
   runtime: ConnectorRuntime;
+  /** The operations of the configuration's top-level object type (its Users, in most configurations). */
   users: UserOperations;
+  /** The operations of every served object type, the top-level one first. */
+  resources: readonly UserOperations[];
 }
 
 /** Looks up served connectors by their case-sensitive name. */

@@ -13,8 +13,8 @@ import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter-parser.js';
 import { MAX_PAGE_SIZE, listResponse, readPaging } from '../scim/list-response.js';
 import { projectResource } from '../scim/projection.js';
-import { CORE_USER_SCHEMA } from '../scim/resource-path.js';
-import { ECMA2HOST_USER_SCHEMA, resourceTypesList, schemaDocument, schemasList, serviceProviderConfig } from '../scim/schema-documents.js';
+import { resourceTypesList, schemaDocument, schemasList, serviceProviderConfig } from '../scim/schema-documents.js';
+import type { UserOperations } from '../connectors/user-operations.js';
 import type { ConnectorLookup, HostEnv, ServedConnector } from './host-env.js';
 import { queryParams } from './query-params.js';
 
@@ -66,36 +66,12 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
   const [resource = '', id, ...extra] = rest;
   const params = queryParams(c.req.url);
   if (extra.length > 0) throw notFound(c);
-  switch (resource.toLowerCase()) {
-    case 'users':
-      if (id === undefined) {
-        if (method === 'GET') return listUsers(c, served, params, baseUrl);
-        if (method === 'POST') {
-          const body = await readBody(c, options);
-          const created = await served.users.create(body, baseUrl);
-          return respond(c, options, scimBody(c, project(created, params), 201, { location: String((created.meta as { location: string }).location) }), created);
-        }
-        throw methodNotAllowed(method, 'GET, POST');
-      }
-      switch (method) {
-        case 'GET':
-          return scimBody(c, project(served.users.get(id, baseUrl), params));
-        case 'PATCH': {
-          const updated = await served.users.patch(id, await readBody(c, options), baseUrl);
-          return respond(c, options, scimBody(c, project(updated, params)), updated);
-        }
-        case 'PUT': {
-          const updated = await served.users.replace(id, await readBody(c, options), baseUrl);
-          return respond(c, options, scimBody(c, project(updated, params)), updated);
-        }
-        case 'DELETE':
-          await served.users.delete(id);
-          return c.body(null, 204);
-        default:
-          throw methodNotAllowed(method, 'GET, PATCH, PUT, DELETE');
-      }
+  const endpoint = resource.toLowerCase();
+  const operations = served.resources.find((r) => r.resource.endpoint.toLowerCase() === endpoint);
+  if (operations !== undefined) return resourceRoute(c, operations, method, id, params, baseUrl, options);
+  switch (endpoint) {
     case 'groups':
-      // No connector maps a group type yet: Entra's probe must still get a clean empty list.
+      // The connector serves no group type: Entra's probe must still get a clean empty list.
       if (id === undefined && method === 'GET') {
         const filter = params.get('filter');
         if (filter !== undefined && filter.trim() !== '') parseFilter(filter);
@@ -116,7 +92,10 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
       return scimBody(c, serviceProviderConfig(baseUrl, MAX_PAGE_SIZE));
     case 'resourcetypes': {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
-      const list = resourceTypesList(baseUrl, false);
+      const list = resourceTypesList(
+        baseUrl,
+        served.resources.map((r) => ({ ...r.resource, objectType: r.objectType })),
+      );
       if (id === undefined) return scimBody(c, list);
       const type = list.Resources.find((r) => String(r.id).toLowerCase() === id.toLowerCase());
       if (type === undefined) throw new ScimError(404, undefined, `No resource type ${id.slice(0, 100)}.`);
@@ -141,9 +120,52 @@ function originOf(url: string): string {
   return origin.includes('@') ? new URL(url).origin : origin;
 }
 
-function listUsers(c: Context<HostEnv>, served: ServedConnector, params: Map<string, string>, baseUrl: string): Response {
+/**
+ * The routes of one served resource type (`/Users`, `/Groups`, a custom endpoint). A group PATCH
+ * answers 204 without a body, as Entra expects (azure-scim-client §1.2); other PATCHes answer the
+ * resource.
+ */
+async function resourceRoute(
+  c: Context<HostEnv>,
+  operations: UserOperations,
+  method: string,
+  id: string | undefined,
+  params: Map<string, string>,
+  baseUrl: string,
+  options: ScimRoutesOptions,
+): Promise<Response> {
+  if (id === undefined) {
+    if (method === 'GET') return list(c, operations, params, baseUrl);
+    if (method === 'POST') {
+      const body = await readBody(c, options);
+      const created = await operations.create(body, baseUrl);
+      return respond(c, options, scimBody(c, project(created, params), 201, { location: String((created.meta as { location: string }).location) }), created);
+    }
+    throw methodNotAllowed(method, 'GET, POST');
+  }
+  switch (method) {
+    case 'GET':
+      return scimBody(c, project(operations.get(id, baseUrl), params));
+    case 'PATCH': {
+      const updated = await operations.patch(id, await readBody(c, options), baseUrl);
+      if (updated === undefined) return c.body(null, 204);
+      return respond(c, options, scimBody(c, project(updated, params)), updated);
+    }
+    case 'PUT': {
+      const updated = await operations.replace(id, await readBody(c, options), baseUrl);
+      return respond(c, options, scimBody(c, project(updated, params)), updated);
+    }
+    case 'DELETE':
+      await operations.delete(id);
+      return c.body(null, 204);
+    default:
+      throw methodNotAllowed(method, 'GET, PATCH, PUT, DELETE');
+  }
+}
+
+function list(c: Context<HostEnv>, operations: UserOperations, params: Map<string, string>, baseUrl: string): Response {
   const paging = readPaging(params.get('startindex'), params.get('count'));
-  const page = served.users.query(params.get('filter'), paging, baseUrl);
+  const page = operations.query(params.get('filter'), paging, baseUrl);
   const resources = page.resources.map((r) => project(r, params));
   return scimBody(c, listResponse(resources, page.total, paging.startIndex));
 }
@@ -152,11 +174,17 @@ function listUsers(c: Context<HostEnv>, served: ServedConnector, params: Map<str
 function cacheView(c: Context<HostEnv>, served: ServedConnector, params: Map<string, string>): Response {
   const status = served.runtime.status();
   const open = served.runtime.opened?.open;
-  if (open === undefined || open.cache.state !== 'ready') return scimBody(c, { ...status, objects: [] });
+  // `type` names a served object type or resource type (`group`, `Group`); absent, the first one.
+  const typeName = params.get('type');
+  const operations = typeName === undefined ? served.users : served.resources.find((r) => r.objectType === typeName || r.resource.name.toLowerCase() === typeName.toLowerCase());
+  if (operations === undefined) throw new ScimError(404, undefined, `Connector ${served.runtime.name} serves no type ${typeName?.slice(0, 100) ?? ''}.`);
+  const cache = open?.caches.get(operations.objectType);
+  const schema = open?.schemas.get(operations.objectType);
+  if (cache === undefined || schema === undefined || cache.state !== 'ready') return scimBody(c, { ...status, objects: [] });
   const paging = readPaging(params.get('startindex'), params.get('count'));
   const filterText = params.get('filter');
   const filter = filterText === undefined || filterText.trim() === '' ? undefined : parseFilter(filterText);
-  const { objects, plan } = open.cache.query(planQuery(open.schema, filter, ''));
+  const { objects, plan } = cache.query(planQuery(schema, filter, ''));
   const page = objects.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((o) => ({
     id: o.id,
     anchor: o.anchor,
@@ -168,12 +196,16 @@ function cacheView(c: Context<HostEnv>, served: ServedConnector, params: Map<str
   return scimBody(c, { ...status, totalResults: objects.length, startIndex: paging.startIndex, plan, objects: page });
 }
 
+/** The core and ECMA2Host extension schema of every served type, and nothing else. */
 function schemaDocuments(served: ServedConnector, baseUrl: string) {
-  const { schema } = served.users.opened().open;
-  return [
-    schemaDocument(baseUrl, CORE_USER_SCHEMA, 'User', 'User account', coreSchemaAttributes(schema)),
-    schemaDocument(baseUrl, ECMA2HOST_USER_SCHEMA, 'ECMA2Host User', `Attributes of ${schema.name} served by connector ${served.runtime.name}`, extensionSchemaAttributes(schema)),
-  ];
+  return served.resources.flatMap((operations) => {
+    const schema = operations.schema();
+    const { name, coreSchema, extensionSchema } = schema.resource;
+    return [
+      schemaDocument(baseUrl, coreSchema, name, name === 'User' ? 'User account' : name === 'Group' ? 'Group' : `${name} resource`, coreSchemaAttributes(schema)),
+      schemaDocument(baseUrl, extensionSchema, `ECMA2Host ${name}`, `Attributes of ${schema.name} served by connector ${served.runtime.name}`, extensionSchemaAttributes(schema)),
+    ];
+  });
 }
 
 function project(resource: Record<string, unknown>, params: Map<string, string>): Record<string, unknown> {

@@ -1,4 +1,3 @@
-import { CORE_USER_SCHEMA } from './resource-path.js';
 import { listResponse } from './list-response.js';
 import type { ListResponse } from './list-response.js';
 
@@ -48,30 +47,29 @@ export function schemasList(documents: SchemaDocument[]): ListResponse<SchemaDoc
   return listResponse(documents, documents.length);
 }
 
-/** The `/ResourceTypes` ListResponse: Users with the ECMA2Host extension; Groups only when served. */
-export function resourceTypesList(baseUrl: string, groups: boolean): ListResponse<Record<string, unknown>> {
-  const types: Record<string, unknown>[] = [
-    {
-      schemas: [RESOURCE_TYPE_SCHEMA],
-      id: 'User',
-      name: 'User',
-      endpoint: '/Users',
-      description: 'Objects of the connector served as SCIM users',
-      schema: CORE_USER_SCHEMA,
-      schemaExtensions: [{ schema: ECMA2HOST_USER_SCHEMA, required: false }],
-      meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
-    },
-  ];
-  if (groups) {
-    types.push({
-      schemas: [RESOURCE_TYPE_SCHEMA],
-      id: 'Group',
-      name: 'Group',
-      endpoint: '/Groups',
-      schema: 'urn:ietf:params:scim:schemas:core:2.0:Group',
-      meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
-    });
-  }
+/** A resource type a connector serves, as `/ResourceTypes` lists it. */
+export interface ResourceTypeEntry {
+  name: string;
+  /** Without its slash. */
+  endpoint: string;
+  coreSchema: string;
+  extensionSchema: string;
+  /** The connector's object type, for the description. */
+  objectType: string;
+}
+
+/** The `/ResourceTypes` ListResponse: exactly the types served, each with its ECMA2Host extension. */
+export function resourceTypesList(baseUrl: string, served: readonly ResourceTypeEntry[]): ListResponse<Record<string, unknown>> {
+  const types = served.map((type) => ({
+    schemas: [RESOURCE_TYPE_SCHEMA],
+    id: type.name,
+    name: type.name,
+    endpoint: `/${type.endpoint}`,
+    description: `Objects of type ${type.objectType} served as SCIM ${type.name} resources`,
+    schema: type.coreSchema,
+    schemaExtensions: [{ schema: type.extensionSchema, required: false }],
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${type.name}` },
+  }));
   return listResponse(types, types.length);
 }
 

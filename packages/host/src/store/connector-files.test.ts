@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Secret, isSecret } from '@ecmahost/sdk';
 import { describe, expect, it } from 'vitest';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
+import { servedTypesOf } from '../config/connector-config.js';
 import { parseConnectorYaml, renderConnectorYaml } from './connector-files.js';
 
 const key = randomBytes(32);
@@ -33,6 +34,70 @@ describe('connector files', () => {
     expect(parameters.ssl).toBe(true);
     expect(isSecret(parameters.password) && parameters.password.reveal()).toBe('hunter2-but-long');
     expect(Object.keys(parameters)).toEqual(Object.keys(expectedParameters));
+  });
+
+  it('loads a file written before several object types were served as one User type', () => {
+    // The shape every stored configuration had before issue 17: one object type at the top level.
+    const text = [
+      'name: Legacy',
+      'package: "@ecmahost/connector-generic-sql"',
+      'autosyncMinutes: 120',
+      `tokenHash: ${config.tokenHash}`,
+      'parameters: { dialect: postgresql }',
+      'objectType: Employees',
+      'anchor: [Login]',
+      'dn: { autogenerate: true }',
+      'attributes: [Login, Mail]',
+      'deprovisioning: { disable: { action: none }, delete: { action: delete } }',
+      'runProfiles: { export: { batchSize: 50 }, fullImport: { pageSize: 500 } }',
+      'scimMapping: { userName: Login }',
+    ].join('\n');
+    const loaded = parseConnectorYaml(text, key, 'Legacy.yaml');
+    expect(servedTypesOf(loaded)).toEqual([
+      {
+        objectType: 'Employees',
+        anchor: ['Login'],
+        dn: { autogenerate: true },
+        attributes: [{ name: 'Login' }, { name: 'Mail' }],
+        deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
+        scimMapping: { userName: 'Login' },
+      },
+    ]);
+    expect(renderConnectorYaml(loaded, key)).not.toContain('additionalTypes');
+  });
+
+  it('round-trip further object types, resource types and the "set attribute value" delete flow', () => {
+    const groups: ConnectorInstanceConfig = {
+      ...config,
+      deprovisioning: { disable: { action: 'none' }, delete: { action: 'attribute', attribute: 'Deleted', value: 'true' } },
+      additionalTypes: [
+        {
+          objectType: 'Groups',
+          resourceType: 'Group',
+          anchor: ['GroupId'],
+          dn: { attribute: 'GroupDn' },
+          attributes: [{ name: 'GroupId' }, { name: 'Name' }, { name: 'Members' }],
+          scimMapping: { displayName: 'Name', members: 'Members' },
+          deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
+        },
+        {
+          objectType: 'Devices',
+          resourceType: { name: 'Device', schema: 'urn:example:scim:Device', endpoint: 'Devices' },
+          anchor: ['Serial'],
+          dn: { autogenerate: true },
+          attributes: [{ name: 'Serial' }],
+          deprovisioning: { disable: { action: 'none' }, delete: { action: 'none' } },
+        },
+      ],
+    };
+    const back = parseConnectorYaml(renderConnectorYaml(groups, key), key, 'HR-db.yaml');
+    expect(back.additionalTypes).toEqual(groups.additionalTypes);
+    expect(back.deprovisioning.delete).toEqual({ action: 'attribute', attribute: 'Deleted', value: 'true' });
+  });
+
+  it('names the entry at fault in a further object type', () => {
+    const text = renderConnectorYaml({ ...config, additionalTypes: [{ objectType: 'G', resourceType: 'Group', anchor: ['Id'], dn: { autogenerate: true }, attributes: [], deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } } }] }, key);
+    expect(() => parseConnectorYaml(text.replace('resourceType: Group', 'resourceType: Gruop'), key, 'x.yaml')).toThrow('x.yaml additionalTypes[0]: resourceType must be User, Group');
   });
 
   it('refuses a clear value that would be mistaken for an encrypted one', () => {

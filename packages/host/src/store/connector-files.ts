@@ -1,7 +1,7 @@
 import { Secret, isSecret } from '@ecmahost/sdk';
 import type { ParameterValue } from '@ecmahost/sdk';
 import { parseDocument, stringify } from 'yaml';
-import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow } from '../config/connector-config.js';
+import type { ConnectorInstanceConfig, DeleteFlow, DisableFlow, ResourceTypeConfig, ServedTypeConfig } from '../config/connector-config.js';
 import { isTokenHash } from '../auth/token.js';
 import { assertConnectorName } from '../configure/connector-name.js';
 import { OpsError } from './errors.js';
@@ -26,15 +26,19 @@ export function connectorToData(config: ConnectorInstanceConfig, key: Buffer): R
     autosyncMinutes: config.autosyncMinutes,
     tokenHash: config.tokenHash,
     parameters,
-    objectType: config.objectType,
-    anchor: config.anchor,
-    dn: config.dn,
-    attributes: config.attributes,
-    deprovisioning: config.deprovisioning,
+    ...servedTypeToData(config),
     runProfiles: config.runProfiles,
   };
-  if (config.scimMapping !== undefined) data.scimMapping = config.scimMapping;
   if (config.serveBeforeRefresh !== undefined) data.serveBeforeRefresh = config.serveBeforeRefresh;
+  if (config.additionalTypes !== undefined && config.additionalTypes.length > 0) data.additionalTypes = config.additionalTypes.map(servedTypeToData);
+  return data;
+}
+
+function servedTypeToData(type: ServedTypeConfig): Record<string, unknown> {
+  const data: Record<string, unknown> = { objectType: type.objectType };
+  if (type.resourceType !== undefined) data.resourceType = type.resourceType;
+  Object.assign(data, { anchor: type.anchor, dn: type.dn, attributes: type.attributes, deprovisioning: type.deprovisioning });
+  if (type.scimMapping !== undefined) data.scimMapping = type.scimMapping;
   return data;
 }
 
@@ -69,8 +73,56 @@ function disableFlow(value: unknown, origin: string): DisableFlow {
 }
 
 function deleteFlow(value: unknown, origin: string): DeleteFlow {
-  if (!isRecord(value) || (value.action !== 'none' && value.action !== 'delete')) fail(origin, 'deprovisioning.delete.action must be none or delete');
+  if (isRecord(value) && value.action === 'attribute') {
+    if (typeof value.attribute !== 'string' || value.attribute === '') fail(origin, 'deprovisioning.delete.attribute is required with action attribute');
+    if (typeof value.value !== 'string' && typeof value.value !== 'boolean' && typeof value.value !== 'number') fail(origin, 'deprovisioning.delete.value is required with action attribute');
+    return { action: 'attribute', attribute: value.attribute, value: String(value.value) };
+  }
+  if (!isRecord(value) || (value.action !== 'none' && value.action !== 'delete')) fail(origin, 'deprovisioning.delete.action must be none, delete or attribute');
   return { action: value.action };
+}
+
+function resourceTypeOf(value: unknown, origin: string): ResourceTypeConfig {
+  if (value === 'User' || value === 'Group') return value;
+  if (isRecord(value) && typeof value.name === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(value.name) && typeof value.schema === 'string' && /^urn:/i.test(value.schema)) {
+    const endpoint = typeof value.endpoint === 'string' ? value.endpoint.replace(/^\//, '') : '';
+    if (/^[A-Za-z][A-Za-z0-9]*$/.test(endpoint)) return { name: value.name, schema: value.schema, endpoint };
+  }
+  return fail(origin, 'resourceType must be User, Group or {name, schema: urn:..., endpoint}');
+}
+
+/**
+ * Reads the fields of one served object type: the top level of a connector file (the first type;
+ * files written before issue 17 have only these) or one entry of `additionalTypes`.
+ */
+function servedTypeFromData(data: Record<string, unknown>, origin: string): ServedTypeConfig {
+  if (typeof data.objectType !== 'string' || data.objectType === '') fail(origin, 'objectType is required');
+  const anchor = data.anchor;
+  if (!Array.isArray(anchor) || anchor.length === 0 || !anchor.every((a) => typeof a === 'string')) fail(origin, 'anchor must be a list of attribute names');
+  let dn: ServedTypeConfig['dn'];
+  if (isRecord(data.dn) && data.dn.autogenerate === true) dn = { autogenerate: true };
+  else if (isRecord(data.dn) && typeof data.dn.attribute === 'string') dn = { attribute: data.dn.attribute };
+  else dn = fail(origin, 'dn must be {autogenerate: true} or {attribute: <name>}');
+  if (!Array.isArray(data.attributes)) fail(origin, 'attributes must be a list');
+  const attributes = data.attributes.map((a: unknown, i: number) => {
+    if (typeof a === 'string') return { name: a };
+    if (!isRecord(a) || typeof a.name !== 'string') return fail(origin, `attributes[${i}] needs a name`);
+    return a.singleValue === true ? { name: a.name, singleValue: true } : { name: a.name };
+  });
+  const deprovisioning = isRecord(data.deprovisioning) ? data.deprovisioning : fail(origin, 'deprovisioning is required');
+  const type: ServedTypeConfig = {
+    objectType: data.objectType,
+    anchor: anchor as string[],
+    dn,
+    attributes,
+    deprovisioning: { disable: disableFlow(deprovisioning.disable, origin), delete: deleteFlow(deprovisioning.delete, origin) },
+  };
+  if (data.resourceType !== undefined) type.resourceType = resourceTypeOf(data.resourceType, origin);
+  if (data.scimMapping !== undefined) {
+    if (!isRecord(data.scimMapping) || !Object.values(data.scimMapping).every((v) => typeof v === 'string')) fail(origin, 'scimMapping must map SCIM paths to attribute names');
+    type.scimMapping = data.scimMapping as Record<string, string>;
+  }
+  return type;
 }
 
 /**
@@ -85,9 +137,7 @@ export function connectorFromData(data: unknown, key: Buffer, origin: string): C
   assertConnectorName(name);
   if (typeof data.package !== 'string' || data.package === '') fail(origin, 'package is required');
   if (typeof data.tokenHash !== 'string' || !isTokenHash(data.tokenHash)) fail(origin, 'tokenHash is missing (rotate the token with "ecmahost token rotate")');
-  if (typeof data.objectType !== 'string' || data.objectType === '') fail(origin, 'objectType is required');
-  const anchor = data.anchor;
-  if (!Array.isArray(anchor) || anchor.length === 0 || !anchor.every((a) => typeof a === 'string')) fail(origin, 'anchor must be a list of attribute names');
+  const first = servedTypeFromData(data, origin);
   const parameters: Record<string, ParameterValue> = {};
   if (data.parameters !== undefined && data.parameters !== null) {
     if (!isRecord(data.parameters)) fail(origin, 'parameters must be a mapping');
@@ -99,17 +149,6 @@ export function connectorFromData(data: unknown, key: Buffer, origin: string): C
       else fail(origin, `parameter ${param} must be a string or a boolean`);
     }
   }
-  let dn: ConnectorInstanceConfig['dn'];
-  if (isRecord(data.dn) && data.dn.autogenerate === true) dn = { autogenerate: true };
-  else if (isRecord(data.dn) && typeof data.dn.attribute === 'string') dn = { attribute: data.dn.attribute };
-  else dn = fail(origin, 'dn must be {autogenerate: true} or {attribute: <name>}');
-  if (!Array.isArray(data.attributes)) fail(origin, 'attributes must be a list');
-  const attributes = data.attributes.map((a: unknown, i: number) => {
-    if (typeof a === 'string') return { name: a };
-    if (!isRecord(a) || typeof a.name !== 'string') return fail(origin, `attributes[${i}] needs a name`);
-    return a.singleValue === true ? { name: a.name, singleValue: true } : { name: a.name };
-  });
-  const deprovisioning = isRecord(data.deprovisioning) ? data.deprovisioning : fail(origin, 'deprovisioning is required');
   const rp = isRecord(data.runProfiles) ? data.runProfiles : fail(origin, 'runProfiles is required');
   const exportProfile = isRecord(rp.export) ? rp.export : fail(origin, 'runProfiles.export is required');
   const fullImport = isRecord(rp.fullImport) ? rp.fullImport : fail(origin, 'runProfiles.fullImport is required');
@@ -126,16 +165,12 @@ export function connectorFromData(data: unknown, key: Buffer, origin: string): C
     autosyncMinutes: positiveInt(data.autosyncMinutes ?? 0, origin, 'autosyncMinutes'),
     tokenHash: data.tokenHash,
     parameters,
-    objectType: data.objectType,
-    anchor: anchor as string[],
-    dn,
-    attributes,
-    deprovisioning: { disable: disableFlow(deprovisioning.disable, origin), delete: deleteFlow(deprovisioning.delete, origin) },
+    ...first,
     runProfiles,
   };
-  if (data.scimMapping !== undefined) {
-    if (!isRecord(data.scimMapping) || !Object.values(data.scimMapping).every((v) => typeof v === 'string')) fail(origin, 'scimMapping must map SCIM paths to attribute names');
-    config.scimMapping = data.scimMapping as Record<string, string>;
+  if (data.additionalTypes !== undefined) {
+    if (!Array.isArray(data.additionalTypes)) fail(origin, 'additionalTypes must be a list');
+    config.additionalTypes = data.additionalTypes.map((t: unknown, i: number) => servedTypeFromData(isRecord(t) ? t : fail(origin, `additionalTypes[${i}] must be a mapping`), `${origin} additionalTypes[${i}]`));
   }
   if (data.serveBeforeRefresh !== undefined) {
     if (typeof data.serveBeforeRefresh !== 'boolean') fail(origin, 'serveBeforeRefresh must be true or false');

@@ -9,7 +9,7 @@ import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { loadDefinition, normalizePackageSpec } from '../../plugins/connector-loading.js';
 import type { ConnectorFlags } from '../connector-options.js';
-import { chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
+import { chooseGroupSchema, chooseSchema, parseCount, parsePairs, runProfilesFrom } from '../connector-options.js';
 import { notifyHost } from '../notify-host.js';
 import { recordCliAction } from './audit.js';
 import { collectParameters } from '../parameter-pages.js';
@@ -40,6 +40,7 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
   const parameters = await collectParameters(definition, prompter ? { given, prompter } : { given });
   const schema = await testAndDiscover(definition, parameters);
   const choices = await chooseSchema(schema, flags, prompter);
+  const groups = await chooseGroupSchema(schema, flags, prompter, choices.objectType);
   let autosync = parseCount(flags.autosync, '--autosync');
   const runProfiles = runProfilesFrom(flags);
   // The two schedules are one question: a schedule flag answers it, and the other keeps its default.
@@ -56,12 +57,13 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
     tokenHash: hashToken(token),
     parameters,
     schema: choices,
+    ...(groups === undefined ? {} : { additionalSchemas: [groups] }),
     runProfiles,
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });
   await store.writeConnector(config);
   await recordCliAction(ctx, store.paths.root, { action: 'connector.add', connector: name, result: 'ok' });
-  say(ctx, `Added connector ${name} (${definition.displayName}), serving ${config.objectType} with anchor ${config.anchor.join('+')}.`);
+  say(ctx, `Added connector ${name} (${definition.displayName}), serving ${config.objectType} with anchor ${config.anchor.join('+')}${groups === undefined ? '' : ` and ${groups.objectType} as SCIM Groups`}.`);
   const settings = await store.readSettings();
   printTokenOnce(ctx, name, flags.token === undefined ? token : undefined, settings.hostName, settings.port);
   await notifyHost(ctx, store);

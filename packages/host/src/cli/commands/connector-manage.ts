@@ -4,7 +4,7 @@ import type { ConnectorInstanceConfig } from '../../config/connector-config.js';
 import type { Store } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
-import { buildConnectorConfig, runProfileAnswersOf, schemaAnswersOf } from '../../configure/build-config.js';
+import { additionalSchemaAnswersOf, buildConnectorConfig, runProfileAnswersOf, schemaAnswersOf } from '../../configure/build-config.js';
 import { testAndDiscover } from '../../configure/connection-test.js';
 import { loadDefinition, normalizePackageSpec } from '../../plugins/connector-loading.js';
 import type { ConnectorFlags } from '../connector-options.js';
@@ -68,6 +68,8 @@ export async function connectorSetCommand(ctx: CliContext, store: Store, name: s
     tokenHash: current.tokenHash,
     parameters,
     schema: choices,
+    // The object types served beside the top-level one are changed in the file or through /admin.
+    additionalSchemas: additionalSchemaAnswersOf(current),
     runProfiles: runProfilesFrom(flags, runProfileAnswersOf(current.runProfiles)),
     deltaSupported: definition.capabilities(parameters).deltaImport === true,
   });

@@ -111,6 +111,24 @@ function ObjectTypes(props: { state: WizardState; type: ObjectTypeDefinition | u
         </select>
         {types.length > 1 ? <p class="help">Changing the type and pressing Next shows that type's attributes.</p> : null}
       </div>
+      {types.length > 1 ? (
+        <div class="field">
+          <label for="groupObjectType">Object type also served as SCIM Groups</label>
+          <select id="groupObjectType" name="groupObjectType">
+            <option value="" selected={state.groupObjectType === undefined}>
+              (none)
+            </option>
+            {types
+              .filter((t) => t.name !== state.objectType)
+              .map((t) => (
+                <option value={t.name} selected={t.name === state.groupObjectType}>
+                  {visibleText(t.name)}
+                </option>
+              ))}
+          </select>
+          <p class="help">Served at /Groups with its anchor, its attributes, displayName and members mapped as proposed; change them later in the connector file or through /admin.</p>
+        </div>
+      ) : null}
       <fieldset class="field">
         <legend>Anchor</legend>
         <p class="help">The attribute(s) that identify an object for good; the SCIM id is derived from their values.</p>
@@ -247,7 +265,14 @@ function Deprovisioning(props: { state: WizardState; type: ObjectTypeDefinition 
           <option value="none" selected={state.deleteFlow === 'none'}>
             None
           </option>
+          {[...(state.attributes?.keys() ?? [])].map((name) => (
+            <option value={`attribute:${name}`} selected={state.deleteFlow === `attribute:${name}`}>
+              {visibleText(`Set attribute value: ${name}`)}
+            </option>
+          ))}
         </select>
+        <label for="deleteValue">Value the delete flow sets (with "Set attribute value")</label>
+        <input id="deleteValue" name="deleteValue" value={state.deleteValue} />
       </div>
     </>
   );
@@ -311,6 +336,8 @@ function Summary(props: { state: WizardState; values: Readonly<Record<string, Pa
         ))}
         <dt>Object type</dt>
         <dd>{state.objectType}</dd>
+        <dt>Served as SCIM Groups</dt>
+        <dd>{state.groupObjectType ?? 'none'}</dd>
         <dt>Anchor</dt>
         <dd>{(state.anchor ?? []).join(', ')}</dd>
         <dt>DN</dt>
