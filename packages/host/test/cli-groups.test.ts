@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../src/audit/audit-event.js';
 import { createHost } from '../src/host.js';
 import { openStore } from '../src/store/store.js';
 import { printedToken, useCliWorkspace } from './cli-harness.js';
@@ -48,7 +49,8 @@ describe('ecmahost connector add serving Users and Groups (built binary)', () =>
     ]);
 
     // The configuration the CLI saved, served by a host: both resource types answer.
-    const host = createHost({ connectors: [config], logger: pino({ level: 'silent' }) });
+    const audited: AuditEvent[] = [];
+    const host = createHost({ connectors: [config], logger: pino({ level: 'silent' }), audit: { record: (event) => audited.push(event) } });
     await host.start();
     try {
       await host.runImport('Teams');
@@ -63,6 +65,8 @@ describe('ecmahost connector add serving Users and Groups (built binary)', () =>
       expect(group).toMatchObject({ displayName: 'Engineering', externalId: 'eng', members: [{ value: alice }], meta: { resourceType: 'Group' } });
       const types = (await (await scimRequest(host, token, '/ecma2host_Teams/scim/ResourceTypes')).json()) as { Resources: { name: string }[] };
       expect(types.Resources.map((t) => t.name)).toEqual(['User', 'Group']);
+      // A group write is audited like a user's, under the group's SCIM id.
+      expect(audited.filter((e) => e.action.startsWith('scim.'))).toMatchObject([{ action: 'scim.create', connector: 'Teams', id: group.id, status: 201, attributes: expect.arrayContaining(['name', 'member']) }]);
     } finally {
       await host.stop();
     }

@@ -3,17 +3,19 @@ import type { AuditSink } from '../audit/audit-event.js';
 import { auditScimWrite, scimWriteOperation } from '../audit/scim-write-audit.js';
 import type { HostEnv } from '../routes/host-env.js';
 
-const USERS_PATH = /^\/ecma2host_[^/]+\/scim\/users(?:\/([^/]+))?\/?$/i;
+// Every resource endpoint (Users, Groups, custom types), not the read-only discovery documents.
+const RESOURCE_PATH = /^\/ecma2host_[^/]+\/scim\/(?!(?:schemas|resourcetypes|serviceproviderconfig)(?:\/|$))[^/]+(?:\/([^/]+))?\/?$/i;
 
 /**
- * Records one audit line per SCIM write (POST, PUT, PATCH, DELETE on `Users`) of an authenticated
+ * Records one audit line per SCIM write (POST, PUT, PATCH, DELETE on `Users`, `Groups` or a custom
+ * resource type's endpoint) of an authenticated
  * caller. Refused tokens (401) and the token backoff (429) are not writes of anyone and are left
  * to the request log, so a token-guessing client cannot flood the audit file.
  */
 export function scimWriteAudit(audit: AuditSink): MiddlewareHandler<HostEnv> {
   return async (c, next) => {
     const operation = scimWriteOperation(c.req.method);
-    const match = operation === undefined ? null : USERS_PATH.exec(c.req.path);
+    const match = operation === undefined ? null : RESOURCE_PATH.exec(c.req.path);
     if (operation === undefined || match === null) return next();
     const id = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
     let connector: string | undefined;
