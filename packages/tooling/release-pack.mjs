@@ -33,9 +33,11 @@ export function rangeProblems(manifests) {
   return problems;
 }
 
-function main() {
+/** @param {string[]} args `--out <dir>` packs elsewhere than dist-release/ (the tests do). */
+function main(args) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const out = path.join(root, 'dist-release');
+  const at = args.indexOf('--out');
+  const out = at === -1 ? path.join(root, 'dist-release') : path.resolve(args[at + 1] ?? '');
   const manifests = RELEASED.map((folder) => ({ folder, ...JSON.parse(readFileSync(path.join(root, folder, 'package.json'), 'utf8')) }));
   const problems = rangeProblems(manifests);
   for (const m of manifests) {
@@ -46,17 +48,18 @@ function main() {
   const pending = readdirSync(path.join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
   if (pending.length > 0) console.warn(`note: ${pending.length} changesets are not applied yet; \`npx changeset version\` turns them into versions and changelogs before a release.`);
 
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out);
+  // Only earlier tarballs go: a release folder must not mix versions, and --out may be any folder.
+  mkdirSync(out, { recursive: true });
+  for (const old of readdirSync(out).filter((f) => f.endsWith('.tgz'))) rmSync(path.join(out, old));
   for (const m of manifests) {
     const file = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: path.join(root, m.folder), encoding: 'utf8' }).trim().split('\n').pop();
-    console.log(`${m.name}@${m.version}  dist-release/${file}`);
+    console.log(`${m.name}@${m.version}  ${path.relative(process.cwd(), path.join(out, file ?? ''))}`);
   }
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    main();
+    main(process.argv.slice(2));
   } catch (error) {
     console.error(/** @type {Error} */ (error).message);
     process.exitCode = 1;
