@@ -5,13 +5,14 @@
 // `ecmahost` with chroot, as the image's user and with the image's environment, on loopback.
 // Gated: it needs root, buildah, podman and mmdebstrap, and takes minutes; .ci/run sets
 // ECMAHOST_CONTAINER_TEST=1. ECMAHOST_CONTAINER_IMAGE names an image built already (skips the build).
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, httpsRequest } from './cli-harness.js';
+import { eventually } from './cli-harness.js';
+import { EMPLOYEES_SQL, expectServesEmployees, runProgram, sqliteEmployeesAddArgs, stopHost } from './fixtures/installed-host-smoke.js';
 import { openSqliteFile } from './fixtures/sqlite-file.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -25,20 +26,6 @@ function skipReason(): string | undefined {
   return undefined;
 }
 const skip = skipReason();
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<Ran> {
-  return new Promise((resolve) =>
-    execFile(file, args, { env: options.env ?? process.env, timeout: options.timeout ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    ),
-  );
-}
 
 interface ImageConfig {
   User: string;
@@ -65,16 +52,16 @@ describe.skipIf(skip !== undefined)('the container image, built and run from its
   };
   const ecmahost = (...args: string[]) => {
     const { args: chrootArgs, env } = inImage([...config.Entrypoint, ...args]);
-    return run('chroot', chrootArgs, { env });
+    return runProgram('chroot', chrootArgs, { env });
   };
 
   beforeAll(async () => {
     if (process.env.ECMAHOST_CONTAINER_IMAGE === undefined) {
-      const built = await run(path.join(ROOT, 'packages/host/container/build-image.sh'), [image], { timeout: 900_000 });
+      const built = await runProgram(path.join(ROOT, 'packages/host/container/build-image.sh'), [image], { timeout: 900_000 });
       expect(built.code, `${built.stdout}\n${built.stderr}`).toBe(0);
       console.log(built.stdout.trim()); // the image size, for CI's log
     }
-    config = (JSON.parse((await run('podman', ['image', 'inspect', '--format', '{{json .Config}}', image])).stdout) as ImageConfig);
+    config = (JSON.parse((await runProgram('podman', ['image', 'inspect', '--format', '{{json .Config}}', image])).stdout) as ImageConfig);
     container = execFileSync('buildah', ['from', '--pull-never', '--quiet', image], { encoding: 'utf8' }).trim();
     root = execFileSync('buildah', ['mount', container], { encoding: 'utf8' }).trim();
     // Node reads /proc (CPU count, its own executable) and /dev (random numbers, null).
@@ -86,11 +73,7 @@ describe.skipIf(skip !== undefined)('the container image, built and run from its
   }, 900_000);
 
   afterAll(async () => {
-    if (serve !== undefined && serve.exitCode === null) {
-      const exited = new Promise((resolve) => serve?.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await exited;
-    }
+    await stopHost(serve);
     for (const point of mounted.reverse()) execFileSync('umount', ['--recursive', '--lazy', point]);
     if (container !== undefined) {
       execFileSync('buildah', ['umount', container]);
@@ -119,17 +102,10 @@ describe.skipIf(skip !== undefined)('the container image, built and run from its
 
     // The target table, written by the image's Node with the image's better-sqlite3 (the native addon
     // its build compiled), in the data volume the image's user owns.
-    const { args: nodeArgs, env: nodeEnv } = inImage(['node', '-e', `const D = require('/opt/ecmahost/node_modules/better-sqlite3'); const db = new D('${DATA}/hr.db'); db.exec("CREATE TABLE Employees (ContosoLogin TEXT PRIMARY KEY, FirstName TEXT, LastName TEXT); INSERT INTO Employees VALUES ('ajones', 'Alex', 'Jones')"); db.close();`]);
-    const made = await run('chroot', nodeArgs, { env: nodeEnv });
+    const { args: nodeArgs, env: nodeEnv } = inImage(['node', '-e', `const D = require('/opt/ecmahost/node_modules/better-sqlite3'); const db = new D('${DATA}/hr.db'); db.exec(${JSON.stringify(EMPLOYEES_SQL)}); db.close();`]);
+    const made = await runProgram('chroot', nodeArgs, { env: nodeEnv });
     expect(made.code, made.stderr).toBe(0);
-    const added = await ecmahost(
-      'connector', 'add', 'HR', '--package', '@ecmahost/connector-generic-sql',
-      '--param', 'dialect=sqlite', '--param', `connectionUrl=${DATA}/hr.db`, '--param', 'table=Employees',
-      '--param', 'objectTypeDetection=fixed', '--param', 'objectTypes=User', '--param', 'attributeDetection=table', '--param', 'anchorColumns=ContosoLogin',
-      '--object-type', 'User', '--anchor', 'ContosoLogin', '--attributes', 'ContosoLogin,FirstName,LastName',
-      '--scim', 'userName=ContosoLogin', '--scim', 'name.givenName=FirstName', '--scim', 'name.familyName=LastName',
-      '--delete-flow', 'delete', '--autosync', '0', '--token', TOKEN,
-    );
+    const added = await ecmahost(...sqliteEmployeesAddArgs('HR', `${DATA}/hr.db`, TOKEN));
     expect(added.code, added.stderr).toBe(0);
 
     // The image's entrypoint and default command; --port 0 instead of 8585, which may be taken here.
@@ -147,19 +123,12 @@ describe.skipIf(skip !== undefined)('the container image, built and run from its
     }, 'the image\'s host to listen');
 
     const ca = await readFile(path.join(root, DATA, 'tls', 'self-signed.crt'), 'utf8');
-    const url = `https://localhost:${port}/ecma2host_HR/scim/Users`;
-    const found = await eventually(async () => {
-      const res = await httpsRequest(`${url}?filter=${encodeURIComponent('userName eq "ajones"')}`, { ca, token: TOKEN });
-      return res.status === 200 ? res.json() : undefined;
-    }, 'the image\'s SQL connector to serve');
-    expect(found).toMatchObject({ totalResults: 1, Resources: [{ userName: 'ajones', name: { givenName: 'Alex', familyName: 'Jones' } }] });
-    const created = await httpsRequest(url, { ca, token: TOKEN, method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bkim', name: { givenName: 'Bo', familyName: 'Kim' } } });
-    expect(created.status, created.body).toBe(201);
+    await expectServesEmployees(`https://localhost:${port}/ecma2host_HR/scim/Users`, ca, TOKEN);
     expect(openSqliteFile(path.join(root, DATA, 'hr.db')).prepare(`SELECT FirstName, LastName FROM Employees WHERE ContosoLogin = 'bkim'`).get()).toEqual({ FirstName: 'Bo', LastName: 'Kim' });
 
     // The image's own HEALTHCHECK command, pointed at the port this host took.
     const { args: healthArgs, env: healthEnv } = inImage(config.Healthcheck?.Test.slice(1) ?? [], { ECMAHOST_PORT: String(port) });
-    const health = await run('chroot', healthArgs, { env: healthEnv });
+    const health = await runProgram('chroot', healthArgs, { env: healthEnv });
     expect(health.code, health.stderr).toBe(0);
   }, 180_000);
 });

@@ -3,14 +3,15 @@
 // folder they give an `ecmahost` that answers --version, finds both first-party connectors loadable
 // and serves SCIM from a Generic SQL connector on SQLite; installed globally (into a throwaway npm
 // prefix, so nothing of the machine changes) they put a working `ecmahost` on PATH.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, eventually, httpsRequest, useCliWorkspace } from './cli-harness.js';
+import { cleanEnv, eventually, useCliWorkspace } from './cli-harness.js';
+import { EMPLOYEES_SQL, expectServesEmployees, runProgram, sqliteEmployeesAddArgs, stopHost } from './fixtures/installed-host-smoke.js';
 import { openSqliteFile } from './fixtures/sqlite-file.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -19,19 +20,6 @@ const versionOf = (dir: string): string => (JSON.parse(readFileSync(path.join(di
 const FOLDERS = { 'ecmahost-sdk': 'packages/sdk', 'ecmahost-host': 'packages/host', 'ecmahost-connector-generic-sql': 'plugins/generic-sql', 'ecmahost-connector-generic-ldap': 'plugins/generic-ldap', 'create-ecma-connector': 'packages/create-ecma-connector' };
 const HOST_VERSION = versionOf(path.join(ROOT, 'packages/host'));
 const SDK_VERSION = versionOf(path.join(ROOT, 'packages/sdk'));
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program; resolves with its exit code and output (never rejects, so a failure shows npm's words). */
-function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve) =>
-    execFile(file, args, { cwd, env, timeout: 240_000 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr })),
-  );
-}
 
 /**
  * better-sqlite3's install script compiles the addon (minutes on a busy two-core machine). These
@@ -58,17 +46,13 @@ describe('release:pack and installing its tarballs', () => {
 
   beforeAll(async () => {
     release = path.join(workspace.dir, 'release');
-    const packed = await run(process.execPath, [path.join(ROOT, 'packages/tooling/release-pack.mjs'), '--out', release], ROOT, env);
+    const packed = await runProgram(process.execPath, [path.join(ROOT, 'packages/tooling/release-pack.mjs'), '--out', release], { cwd: ROOT, env: env });
     expect(packed.code, packed.stderr).toBe(0);
     tarballs = (await readdir(release)).sort().map((file) => path.join(release, file));
   }, 240_000);
 
   afterAll(async () => {
-    if (serve !== undefined && serve.exitCode === null) {
-      const exited = new Promise((resolve) => serve?.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await exited;
-    }
+    await stopHost(serve);
   });
 
   it('packs every published package at the version its package.json holds', () => {
@@ -76,14 +60,23 @@ describe('release:pack and installing its tarballs', () => {
     expect(tarballs.map((file) => path.basename(file))).toEqual(expected.sort());
   });
 
+  it("links ecmahost at a clone's first npm install: the bin is a file git tracks, not a build output", async () => {
+    const bin = (JSON.parse(readFileSync(path.join(ROOT, 'packages/host/package.json'), 'utf8')) as { bin: Record<string, string> }).bin.ecmahost ?? '';
+    const tracked = await runProgram('git', ['ls-files', '--error-unmatch', path.join('packages/host', bin)], { cwd: ROOT, env: env });
+    expect(tracked.code, tracked.stderr).toBe(0);
+    const built = readFileSync(path.join(ROOT, '.gitignore'), 'utf8').split('\n');
+    expect(built).toContain('dist/');
+    expect(bin.startsWith('./dist/')).toBe(false);
+  });
+
   it('installed into an empty folder, answers --version, loads both connectors and serves SCIM on SQLite', async () => {
     const app = path.join(workspace.dir, 'app');
     mkdirSync(app);
     const hostTarballs = tarballs.filter((file) => !path.basename(file).startsWith('create-ecma-connector'));
-    const installed = await run('npm', ['install', ...hostTarballs], app, env);
+    const installed = await runProgram('npm', ['install', ...hostTarballs], { cwd: app, env: env });
     expect(installed.code, installed.stderr).toBe(0);
     copyBuiltSqliteAddon(app);
-    const ecmahost = (...args: string[]) => run('npx', ['--no-install', 'ecmahost', '--data-dir', path.join(app, 'data'), ...args], app, env);
+    const ecmahost = (...args: string[]) => runProgram('npx', ['--no-install', 'ecmahost', '--data-dir', path.join(app, 'data'), ...args], { cwd: app, env });
 
     const version = await ecmahost('--version');
     expect(version.stdout.trim()).toBe(`ecmahost ${HOST_VERSION} (@ecmahost/sdk ${SDK_VERSION}, Node.js ${process.version})`);
@@ -94,15 +87,8 @@ describe('release:pack and installing its tarballs', () => {
 
     const dbFile = path.join(app, 'hr.db');
     const db = openSqliteFile(dbFile);
-    db.exec(`CREATE TABLE Employees (ContosoLogin TEXT PRIMARY KEY, FirstName TEXT, LastName TEXT); INSERT INTO Employees VALUES ('ajones', 'Alex', 'Jones')`);
-    const added = await ecmahost(
-      'connector', 'add', 'HR', '--package', '@ecmahost/connector-generic-sql',
-      '--param', 'dialect=sqlite', '--param', `connectionUrl=${dbFile}`, '--param', 'table=Employees',
-      '--param', 'objectTypeDetection=fixed', '--param', 'objectTypes=User', '--param', 'attributeDetection=table', '--param', 'anchorColumns=ContosoLogin',
-      '--object-type', 'User', '--anchor', 'ContosoLogin', '--attributes', 'ContosoLogin,FirstName,LastName',
-      '--scim', 'userName=ContosoLogin', '--scim', 'name.givenName=FirstName', '--scim', 'name.familyName=LastName',
-      '--delete-flow', 'delete', '--autosync', '0', '--token', TOKEN,
-    );
+    db.exec(EMPLOYEES_SQL);
+    const added = await ecmahost(...sqliteEmployeesAddArgs('HR', dbFile, TOKEN));
     expect(added.code, added.stderr).toBe(0);
 
     // The installed bin itself, as `npx ecmahost serve` would start it.
@@ -114,23 +100,16 @@ describe('release:pack and installing its tarballs', () => {
       return record?.pid === serve?.pid ? record?.port : undefined;
     }, 'the installed host to listen');
     const ca = await readFile(path.join(app, 'data', 'tls', 'self-signed.crt'), 'utf8');
-    const url = `https://localhost:${port}/ecma2host_HR/scim/Users`;
-    const found = await eventually(async () => {
-      const res = await httpsRequest(`${url}?filter=${encodeURIComponent('userName eq "ajones"')}`, { ca, token: TOKEN });
-      return res.status === 200 ? res.json() : undefined;
-    }, 'the installed SQL connector to serve');
-    expect(found).toMatchObject({ totalResults: 1, Resources: [{ userName: 'ajones', name: { givenName: 'Alex', familyName: 'Jones' } }] });
-    const created = await httpsRequest(url, { ca, token: TOKEN, method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bkim', name: { givenName: 'Bo', familyName: 'Kim' } } });
-    expect(created.status, created.body).toBe(201);
+    await expectServesEmployees(`https://localhost:${port}/ecma2host_HR/scim/Users`, ca, TOKEN);
     expect(db.prepare(`SELECT FirstName, LastName FROM Employees WHERE ContosoLogin = 'bkim'`).get()).toEqual({ FirstName: 'Bo', LastName: 'Kim' });
   }, 300_000);
 
   it('installed globally, puts ecmahost on PATH (a throwaway npm prefix stands for the machine)', async () => {
     const prefix = path.join(workspace.dir, 'prefix');
-    const installed = await run('npm', ['install', '--global', ...tarballs.filter((file) => /ecmahost-(sdk|host)-/.test(path.basename(file)))], workspace.dir, { ...env, npm_config_prefix: prefix });
+    const installed = await runProgram('npm', ['install', '--global', ...tarballs.filter((file) => /ecmahost-(sdk|host)-/.test(path.basename(file)))], { cwd: workspace.dir, env: { ...env, npm_config_prefix: prefix } });
     expect(installed.code, installed.stderr).toBe(0);
     const onPath = { ...env, npm_config_prefix: prefix, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${env.PATH ?? ''}` };
-    const version = await run('ecmahost', ['--version'], workspace.dir, onPath);
+    const version = await runProgram('ecmahost', ['--version'], { cwd: workspace.dir, env: onPath });
     expect(version.stdout.trim()).toBe(`ecmahost ${HOST_VERSION} (@ecmahost/sdk ${SDK_VERSION}, Node.js ${process.version})`);
   }, 240_000);
 });
