@@ -17,7 +17,7 @@ if [ -z "$base" ]; then
 fi
 # npm inside the build trusts what npm here trusts (a TLS-inspecting proxy's CA, for one).
 secret=()
-cafile=$(npm config get cafile)
+cafile=$(cd "$root" && npm config get cafile)
 if [ -n "$cafile" ] && [ "$cafile" != null ] && [ "$cafile" != undefined ]; then secret=(--secret "id=npm_cafile,src=$cafile"); fi
 # chroot isolation: RUN steps work where a container runtime cannot start (no cgroups here). The
 # docker format keeps HEALTHCHECK, which the OCI image format has no field for.

@@ -104,12 +104,15 @@ describe('release:pack and installing its tarballs', () => {
     expect(db.prepare(`SELECT FirstName, LastName FROM Employees WHERE ContosoLogin = 'bkim'`).get()).toEqual({ FirstName: 'Bo', LastName: 'Kim' });
   }, 300_000);
 
-  it('installed globally, puts ecmahost on PATH (a throwaway npm prefix stands for the machine)', async () => {
+  it('installed globally, puts ecmahost on PATH with both connectors loadable (a throwaway npm prefix stands for the machine)', async () => {
     const prefix = path.join(workspace.dir, 'prefix');
-    const installed = await runProgram('npm', ['install', '--global', ...tarballs.filter((file) => /ecmahost-(sdk|host)-/.test(path.basename(file)))], { cwd: workspace.dir, env: { ...env, npm_config_prefix: prefix } });
+    const installed = await runProgram('npm', ['install', '--global', ...tarballs.filter((file) => path.basename(file).startsWith('ecmahost-'))], { cwd: workspace.dir, env: { ...env, npm_config_prefix: prefix } });
     expect(installed.code, installed.stderr).toBe(0);
     const onPath = { ...env, npm_config_prefix: prefix, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${env.PATH ?? ''}` };
     const version = await runProgram('ecmahost', ['--version'], { cwd: workspace.dir, env: onPath });
     expect(version.stdout.trim()).toBe(`ecmahost ${HOST_VERSION} (@ecmahost/sdk ${SDK_VERSION}, Node.js ${process.version})`);
+    const list = await runProgram('ecmahost', ['--data-dir', path.join(workspace.dir, 'global-data'), 'plugins', 'list'], { cwd: workspace.dir, env: onPath });
+    expect(list.stdout).toContain(`@ecmahost/connector-generic-sql@${HOST_VERSION}  api 1  loadable`);
+    expect(list.stdout).toContain(`@ecmahost/connector-generic-ldap@${HOST_VERSION}  api 1  loadable`);
   }, 240_000);
 });
