@@ -57,7 +57,7 @@ describe.skipIf(skip !== undefined)('the container image, built and run from its
 
   beforeAll(async () => {
     if (process.env.ECMAHOST_CONTAINER_IMAGE === undefined) {
-      const built = await runProgram(path.join(ROOT, 'packages/host/container/build-image.sh'), [image], { timeout: 900_000 });
+      const built = await runProgram(path.join(ROOT, 'packages/host/container/build-image.sh'), [image], { timeout: 1_500_000 });
       expect(built.code, `${built.stdout}\n${built.stderr}`).toBe(0);
       console.log(built.stdout.trim()); // the image size, for CI's log
     }
@@ -72,7 +72,7 @@ describe.skipIf(skip !== undefined)('the container image, built and run from its
     execFileSync('mount', ['--rbind', '/dev', path.join(root, 'dev')]);
     execFileSync('mount', ['--make-rslave', path.join(root, 'dev')]);
     mounted.push(path.join(root, 'dev'));
-  }, 900_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     await stopHost(serve);

@@ -5,7 +5,7 @@
 // prefix, so nothing of the machine changes) they put a working `ecmahost` on PATH.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,12 @@ describe('release:pack and installing its tarballs', () => {
 
   beforeAll(async () => {
     release = path.join(workspace.dir, 'release');
+    // `npm test` builds the host's dependencies first (turbo ^build), not the scaffolder, which the
+    // release packs too.
+    if (!existsSync(path.join(ROOT, 'packages/create-ecma-connector/dist'))) {
+      const built = await runProgram('npm', ['run', 'build', '--workspace=create-ecma-connector'], { cwd: ROOT, env });
+      expect(built.code, built.stderr).toBe(0);
+    }
     const packed = await runProgram(process.execPath, [path.join(ROOT, 'packages/tooling/release-pack.mjs'), '--out', release], { cwd: ROOT, env: env });
     expect(packed.code, packed.stderr).toBe(0);
     tarballs = (await readdir(release)).sort().map((file) => path.join(release, file));
