@@ -9,7 +9,7 @@ const HOST_PACKAGE = '@ecmahost/host';
 export interface HostPackage {
   root: string;
   version: string;
-  /** `dist/cli.js`: what the `ecmahost` bin links to, and what a service runs with Node. */
+  /** `dist/cli.js`: what the `ecmahost` bin (bin/ecmahost.js) loads, and what a service runs with Node. */
   cliPath: string;
 }
 
