@@ -154,7 +154,7 @@ describe('the built CLI', () => {
     expect(version.code).toBe(0);
     const own = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(version.stdout).toBe(`${own.version}\n`);
-    expect(existsSync(path.join(root, 'ecma-connector-csv'))).toBe(false);
+    expect(existsSync(path.join(root, 'my-ecma-connector'))).toBe(false);
   });
 
   it('without a terminal and without --yes, takes the defaults instead of waiting for answers', async () => {
