@@ -258,12 +258,15 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
     expect(curl).toHaveLength(1);
 
     // Only what the README names as settings differs from a user's shell: the registry, where the
-    // host keeps its data and its port. npm's cache is this run's own, so npx never reuses a
-    // host or scaffolder from an earlier run's registry that carried the same version.
+    // host keeps its data and its port. npm's cache is kept between runs for the public packages,
+    // but without its npx installs: npx would reuse a host or scaffolder of an earlier run's
+    // registry that carried the same version.
     const work = path.join(root, 'six');
     await mkdir(work);
     const port = await freePort();
-    const readmeEnv = { ...env, npm_config_registry: registry, npm_config_cache: path.join(root, 'npm-cache'), ECMAHOST_DATA_DIR: path.join(root, 'six-host'), ECMAHOST_PORT: String(port) };
+    const cache = path.join(tmpdir(), 'create-ecma-connector-readme-npm-cache');
+    await rm(path.join(cache, '_npx'), { recursive: true, force: true });
+    const readmeEnv = { ...env, npm_config_registry: registry, npm_config_cache: cache, ECMAHOST_DATA_DIR: path.join(root, 'six-host'), ECMAHOST_PORT: String(port) };
     let cwd = work;
     for (const command of commands) {
       if (/ serve$/.test(command)) {

@@ -86,7 +86,7 @@ export async function useWorkspaceTarballs(projectDir: string, tarballs: Workspa
  * template's package.json and the SDK tarball, made in a scratch folder and renamed into place,
  * so concurrent runs never see half an install.
  */
-export async function sharedNodeModules(tarballs: WorkspaceTarballs, scaffoldInto: (dir: string) => Promise<void>): Promise<string> {
+export async function sharedNodeModules(tarballs: WorkspaceTarballs): Promise<string> {
   const key = createHash('sha256')
     .update(await readFile(path.join(PACKAGE_DIR, 'templates', 'csv', '_package.json')))
     .update(await readFile(tarballs.sdk))
@@ -103,7 +103,9 @@ export async function sharedNodeModules(tarballs: WorkspaceTarballs, scaffoldInt
   }
   const scratch = await mkdtemp(path.join(CACHE_DIR, 'installing-'));
   const project = path.join(scratch, 'project');
-  await scaffoldInto(project);
+  // The CSV template with every capability: its dependencies are a superset of every project's.
+  const made = await runCommand(process.execPath, [CLI, project, '--yes', '--template', 'csv', '--capabilities', 'import,delta,export,password'], scratch);
+  if (made.code !== 0) throw new Error(describeResult('create-ecma-connector', made));
   const local = { sdk: path.join(scratch, path.basename(tarballs.sdk)), host: path.join(scratch, path.basename(tarballs.host)) };
   await cp(tarballs.sdk, local.sdk);
   await cp(tarballs.host, local.host);
