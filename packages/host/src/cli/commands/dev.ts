@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { generateToken } from '../../auth/token.js';
@@ -44,7 +44,6 @@ export async function devCommand(ctx: CliContext, project: string | undefined, f
   const name = flags.name ?? 'Dev';
   const port = parseCount(flags.port, '--port', 0);
   if (!(await isInitialized(dataDir))) await initStore(dataDir, { settings: { hostName: 'localhost' }, env: ctx.env });
-  await mkdir(dataDir, { recursive: true });
   for (const seed of flags.seed ?? []) {
     const target = path.join(dataDir, path.basename(seed));
     if ((await readIfExists(target)) === undefined) await copyFile(path.resolve(root, seed), target);
