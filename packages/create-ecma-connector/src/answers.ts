@@ -1,11 +1,14 @@
 import path from 'node:path';
 import type { CliArgs } from './args.js';
 import type { Capability } from './capabilities.js';
-import { DEFAULT_CAPABILITIES } from './capabilities.js';
+import { defaultCapabilitiesFor } from './capabilities.js';
 import { DEFAULT_PACKAGE_NAME, folderFor, toPackageName } from './package-name.js';
+import type { TemplateName } from './template.js';
+import { DEFAULT_TEMPLATE, TEMPLATE_INFO } from './template.js';
 
 /** Everything the scaffolder needs to know, whether given as flags, prompted or defaulted. */
 export interface Answers {
+  template: TemplateName;
   targetDir: string;
   packageName: string;
   displayName: string;
@@ -13,25 +16,22 @@ export interface Answers {
   capabilities: Capability[];
 }
 
-/** The display name `--yes` uses. */
-export const DEFAULT_DISPLAY_NAME = 'CSV file';
-
-/** The description `--yes` uses. */
-export const DEFAULT_DESCRIPTION = 'An ecmahost connector that keeps users in a CSV file.';
-
 /** The package name offered for a folder (or the default name when no folder is given). */
 export function defaultPackageName(dir: string | undefined): string {
   return dir === undefined ? DEFAULT_PACKAGE_NAME : toPackageName(path.basename(path.resolve(dir)));
 }
 
-/** Fills every answer the flags left out with its default, without asking. */
+/** Fills every answer the flags left out with its default (the template's own), without asking. */
 export function defaultAnswers(args: CliArgs): Answers {
+  const template = args.template ?? DEFAULT_TEMPLATE;
+  const info = TEMPLATE_INFO[template];
   const packageName = args.name ?? defaultPackageName(args.dir);
   return {
+    template,
     targetDir: args.dir ?? folderFor(packageName),
     packageName,
-    displayName: args.displayName ?? DEFAULT_DISPLAY_NAME,
-    description: args.description ?? DEFAULT_DESCRIPTION,
-    capabilities: args.capabilities ?? [...DEFAULT_CAPABILITIES],
+    displayName: args.displayName ?? info.displayName,
+    description: args.description ?? info.description,
+    capabilities: args.capabilities ?? defaultCapabilitiesFor(info.capabilities),
   };
 }

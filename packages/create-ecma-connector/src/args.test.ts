@@ -6,6 +6,8 @@ describe('parseCliArgs', () => {
     expect(
       parseCliArgs([
         'hr-connector',
+        '--template',
+        'REST',
         '--name',
         '@acme/ecma-connector-hr',
         '--display-name',
@@ -21,6 +23,7 @@ describe('parseCliArgs', () => {
       ]),
     ).toEqual({
       dir: 'hr-connector',
+      template: 'rest',
       name: '@acme/ecma-connector-hr',
       displayName: 'HR file',
       description: 'Users from HR.',
@@ -39,6 +42,7 @@ describe('parseCliArgs', () => {
 
   it('refuses unknown flags, a second folder and unusable capabilities with a clear message', () => {
     expect(() => parseCliArgs(['--nmae', 'x'])).toThrow(/Unknown option '--nmae'/);
+    expect(() => parseCliArgs(['--template', 'ldap'])).toThrow('Unknown template "ldap". Choose from: minimal, rest, csv.');
     expect(() => parseCliArgs(['a', 'b'])).toThrow('Expected at most one folder, got "a", "b"');
     expect(() => parseCliArgs(['--capabilities', 'import,ldap'])).toThrow('Unknown capability "ldap". Choose from: import, delta, export, password.');
     expect(() => parseCliArgs(['--capabilities', 'export'])).toThrow(/import is required/);

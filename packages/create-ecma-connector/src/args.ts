@@ -2,11 +2,14 @@ import { parseArgs } from 'node:util';
 import type { Capability } from './capabilities.js';
 import { parseCapabilities } from './capabilities.js';
 import { ScaffoldError } from './scaffold-error.js';
+import type { TemplateName } from './template.js';
+import { TEMPLATES, TEMPLATE_INFO, parseTemplate } from './template.js';
 
 /** The command line of `create-ecma-connector`, parsed. Absent answers are asked for, or defaulted with `--yes`. */
 export interface CliArgs {
   /** The target folder (the one positional argument). */
   dir?: string;
+  template?: TemplateName;
   name?: string;
   displayName?: string;
   description?: string;
@@ -22,15 +25,17 @@ export interface CliArgs {
 /** The text `--help` prints. */
 export const USAGE = `Usage: npm create ecma-connector@latest [dir] -- [options]
 
-Creates a working, tested ecmahost connector that keeps users in a CSV file.
+Creates a working, tested ecmahost connector from a template.
 Every answer can be given as a flag; with --yes the rest take their defaults and nothing is asked.
 
 Options:
+  --template <name>           what the connector talks to (default: minimal):
+${TEMPLATES.map((t) => `                                ${t.padEnd(8)} ${TEMPLATE_INFO[t].hint}`).join('\n')}
   --name <package>            npm package name (default: the folder name)
-  --display-name <text>       name admins see (default: "CSV file")
-  --description <text>        one sentence for package.json and the README
-  --capabilities <list>       comma-separated: import,delta,export,password
-                              (default: import,delta,export; import is required)
+  --display-name <text>       name admins see (default: the template's)
+  --description <text>        one sentence for package.json, the code and the README
+  --capabilities <list>       comma-separated: import,delta,export,password, those the
+                              template has (default: import,delta,export it has; import is required)
   --sdk-version <range>       semver range of @ecmahost/sdk to depend on
   -y, --yes                   use defaults, do not prompt
   -f, --force                 write into a folder that already has files
@@ -50,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       allowPositionals: true,
       strict: true,
       options: {
+        template: { type: 'string' },
         name: { type: 'string' },
         'display-name': { type: 'string' },
         description: { type: 'string' },
@@ -71,6 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { yes: values.yes, force: values.force, help: values.help, version: values.version };
   const dir = positionals[0];
   if (dir !== undefined) args.dir = dir;
+  if (values.template !== undefined) args.template = parseTemplate(values.template);
   if (values.name !== undefined) args.name = values.name;
   if (values['display-name'] !== undefined) args.displayName = values['display-name'];
   if (values.description !== undefined) args.description = values.description;

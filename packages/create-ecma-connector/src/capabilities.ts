@@ -11,10 +11,10 @@ export const DEFAULT_CAPABILITIES: readonly Capability[] = ['import', 'delta', '
 
 /** One-line explanations shown next to each capability in the prompt and in `--help`. */
 export const CAPABILITY_HINTS: Readonly<Record<Capability, string>> = {
-  import: 'full import: the host fills its cache from the CSV file (required)',
-  delta: 'delta import: only rows changed since the last import, from a change journal',
-  export: 'export: add, update, replace and delete rows when Entra provisions',
-  password: 'password: set and change passwords, stored as scrypt hashes',
+  import: 'full import: the host fills its cache from the target (required)',
+  delta: 'delta import: only users changed since the last import',
+  export: 'export: add, update, replace and delete users when Entra provisions',
+  password: 'password: set and change passwords',
 };
 
 function isCapability(value: string): value is Capability {
@@ -23,14 +23,24 @@ function isCapability(value: string): value is Capability {
 
 /**
  * Problems with a capability selection, as messages; empty when it is usable. Import is required
- * because the host answers Entra's lookups from a cache that only imports fill.
+ * because the host answers Entra's lookups from a cache that only imports fill; a template can
+ * only leave out code it has, so a capability outside `supported` (with its template's name) is refused.
  */
-export function capabilityProblems(selected: readonly Capability[]): string[] {
+export function capabilityProblems(selected: readonly Capability[], supported?: { template: string; capabilities: readonly Capability[] }): string[] {
   const problems: string[] = [];
   if (!selected.includes('import')) {
     problems.push('import is required: the host answers Entra\u2019s lookups from the cache that imports fill');
   }
+  const missing = supported === undefined ? [] : selected.filter((c) => !supported.capabilities.includes(c));
+  if (supported !== undefined && missing.length > 0) {
+    problems.push(`the ${supported.template} template has no ${missing.join(', ')} (it has ${supported.capabilities.join(', ')}); choose the csv template for every capability`);
+  }
   return problems;
+}
+
+/** The capabilities `--yes` selects for a template: the defaults it has. */
+export function defaultCapabilitiesFor(supported: readonly Capability[]): Capability[] {
+  return DEFAULT_CAPABILITIES.filter((c) => supported.includes(c));
 }
 
 /**

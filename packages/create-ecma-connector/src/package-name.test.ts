@@ -18,7 +18,7 @@ describe('package names', () => {
   it('derives a valid name from a folder, and a folder from a scoped name', () => {
     expect(toPackageName('  My HR Connector! ')).toBe('my-hr-connector');
     expect(toPackageName('.hidden')).toBe('hidden');
-    expect(toPackageName('***')).toBe('ecma-connector-csv');
+    expect(toPackageName('***')).toBe('my-ecma-connector');
     expect(folderFor('@acme/ecma-connector-hr')).toBe('ecma-connector-hr');
   });
 });

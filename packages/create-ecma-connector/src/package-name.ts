@@ -25,7 +25,7 @@ export function toPackageName(folder: string): string {
 }
 
 /** The package name `--yes` uses when no folder is given. */
-export const DEFAULT_PACKAGE_NAME = 'ecma-connector-csv';
+export const DEFAULT_PACKAGE_NAME = 'my-ecma-connector';
 
 /** The folder a package is created in when none is given: its name without the scope. */
 export function folderFor(packageName: string): string {

@@ -4,6 +4,8 @@ import { fillPlaceholders } from './placeholders.js';
 
 const values: Placeholders = {
   packageName: '@acme/ecma-connector-hr',
+  folder: 'ecma-connector-hr',
+  template: 'csv',
   displayName: "O'Brien \\ HR",
   description: 'Users.',
   sdkRange: '^0.1.0',

@@ -3,6 +3,10 @@ import { ScaffoldError } from './scaffold-error.js';
 /** The values the template's `{{name}}` placeholders are replaced with. */
 export interface Placeholders {
   packageName: string;
+  /** The folder the project was created in (its last path segment), as the README's `cd` names it. */
+  folder: string;
+  /** The template the project was created from. */
+  template: string;
   displayName: string;
   description: string;
   sdkRange: string;

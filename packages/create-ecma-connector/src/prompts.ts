@@ -1,11 +1,13 @@
 import * as p from '@clack/prompts';
 import type { CliArgs } from './args.js';
 import type { Answers } from './answers.js';
-import { DEFAULT_DESCRIPTION, DEFAULT_DISPLAY_NAME, defaultPackageName } from './answers.js';
+import { defaultPackageName } from './answers.js';
 import type { Capability } from './capabilities.js';
-import { CAPABILITIES, CAPABILITY_HINTS, DEFAULT_CAPABILITIES, capabilityProblems } from './capabilities.js';
+import { CAPABILITIES, CAPABILITY_HINTS, capabilityProblems, defaultCapabilitiesFor } from './capabilities.js';
 import { folderFor, packageNameProblem } from './package-name.js';
 import { ScaffoldError } from './scaffold-error.js';
+import type { TemplateName } from './template.js';
+import { DEFAULT_TEMPLATE, TEMPLATES, TEMPLATE_INFO } from './template.js';
 import { textAnswerProblem } from './text-answer.js';
 
 function answered<T>(value: T | symbol): Exclude<T, symbol> {
@@ -26,13 +28,25 @@ async function askText(message: string, fallback: string, check: (value: string)
   return value.trim().length === 0 ? fallback : value.trim();
 }
 
-async function askCapabilities(): Promise<Capability[]> {
+async function askTemplate(): Promise<TemplateName> {
+  return answered(
+    await p.select<TemplateName>({
+      message: 'What does the connector talk to?',
+      options: TEMPLATES.map((t) => ({ value: t, label: t, hint: TEMPLATE_INFO[t].hint })),
+      initialValue: DEFAULT_TEMPLATE,
+    }),
+  );
+}
+
+async function askCapabilities(template: TemplateName): Promise<Capability[]> {
+  const supported = TEMPLATE_INFO[template].capabilities;
   for (;;) {
     const chosen = answered(
       await p.multiselect<Capability>({
         message: 'Which capabilities should the connector have?',
-        options: CAPABILITIES.map((c) => ({ value: c, label: c, hint: CAPABILITY_HINTS[c] })),
-        initialValues: [...DEFAULT_CAPABILITIES],
+        // Only what the template has code for: the others could not be generated.
+        options: CAPABILITIES.filter((c) => supported.includes(c)).map((c) => ({ value: c, label: c, hint: CAPABILITY_HINTS[c] })),
+        initialValues: defaultCapabilitiesFor(supported),
         required: true,
       }),
     );
@@ -44,14 +58,16 @@ async function askCapabilities(): Promise<Capability[]> {
 
 /** Asks for every answer the flags left out, with @clack/prompts. Throws `ScaffoldError('cancelled')` on Ctrl+C. */
 export async function askAnswers(args: CliArgs): Promise<Answers> {
+  const template = args.template ?? (await askTemplate());
+  const info = TEMPLATE_INFO[template];
   const packageName =
     args.name ?? (await askText('Package name (on npm)', defaultPackageName(args.dir), (v) => packageNameProblem(v)));
   const displayName =
-    args.displayName ?? (await askText('Display name (what admins see)', DEFAULT_DISPLAY_NAME, (v) => textAnswerProblem('display name', v)));
+    args.displayName ?? (await askText('Display name (what admins see)', info.displayName, (v) => textAnswerProblem('display name', v)));
   const description =
-    args.description ?? (await askText('Description', DEFAULT_DESCRIPTION, (v) => textAnswerProblem('description', v)));
-  const capabilities = args.capabilities ?? (await askCapabilities());
-  return { targetDir: args.dir ?? folderFor(packageName), packageName, displayName, description, capabilities };
+    args.description ?? (await askText('Description (one sentence: what it connects to)', info.description, (v) => textAnswerProblem('description', v)));
+  const capabilities = args.capabilities ?? (await askCapabilities(template));
+  return { template, targetDir: args.dir ?? folderFor(packageName), packageName, displayName, description, capabilities };
 }
 
 /** Asks whether to write into a folder that already has files. */

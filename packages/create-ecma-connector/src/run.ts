@@ -11,7 +11,7 @@ import { readOwnPackageJson } from './template.js';
 function nextSteps(result: ScaffoldResult): string {
   const relative = path.relative(process.cwd(), result.dir) || '.';
   const cd = relative === '.' ? [] : [`cd ${/\s/.test(relative) ? JSON.stringify(relative) : relative}`];
-  return [...cd, 'npm install', 'npm test', 'npm run build'].join('\n');
+  return [...cd, 'npm install-test', 'npm run dev'].join('\n');
 }
 
 /**
@@ -42,7 +42,7 @@ export async function run(argv: readonly string[]): Promise<void> {
     if (!(await confirmOverwrite(answers.targetDir))) throw error;
     result = await scaffold({ ...options, force: true });
   }
-  const summary = `${answers.packageName} (${answers.capabilities.join(', ')}) in ${result.dir}`;
+  const summary = `${answers.packageName} (${answers.template}: ${answers.capabilities.join(', ')}) in ${result.dir}`;
   if (interactive) {
     p.note(nextSteps(result), 'Next steps');
     p.outro(`Created ${summary}`);

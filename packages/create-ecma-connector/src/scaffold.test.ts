@@ -22,6 +22,7 @@ function options(capabilities: Capability[], overrides: Partial<ScaffoldOptions>
     displayName: "Contoso's HR file",
     description: 'Users from the HR export.',
     capabilities,
+    template: 'csv',
     ...overrides,
   };
 }
@@ -101,5 +102,37 @@ describe('scaffold', () => {
     await expect(scaffold(options(['export']))).rejects.toThrow(/import is required/);
     await expect(scaffold(options(['import'], { sdkRange: '"; rm -rf /' }))).rejects.toThrow(/not a semver range/);
     expect(await readdir(root)).toEqual([]);
+  });
+
+  it('writes the minimal and rest templates with the author\'s description in every generated text, never "CSV"', async () => {
+    for (const template of ['minimal', 'rest'] as const) {
+      const dir = path.join(root, template);
+      const result = await scaffold(options(['import', 'export'], { template, targetDir: dir, description: 'Users from the Acme HR API.' }));
+      expect(result.files).toEqual(expect.arrayContaining(['.gitignore', 'README.md', 'package.json', 'src/index.ts', 'test/conformance.test.ts']));
+      const all = await readAll(dir, result.files.filter((f) => !f.startsWith('sample/')));
+      expect(all).not.toMatch(/csv/i);
+      expect(all).not.toMatch(/\{\{/);
+      expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toContain('Users from the Acme HR API.');
+      expect(await readFile(path.join(dir, 'src', 'index.ts'), 'utf8')).toContain('Users from the Acme HR API.');
+      const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      expect(pkg).toMatchObject({ description: 'Users from the Acme HR API.', files: template === 'minimal' ? ['dist', 'sample'] : ['dist'] });
+      expect((pkg.devDependencies as Record<string, string>)['@ecmahost/host']).toBeDefined();
+      expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toContain('.ecmahost-dev/');
+    }
+  });
+
+  it('refuses a capability the template has no code for, naming what it has', async () => {
+    await expect(scaffold(options(['import', 'delta'], { template: 'minimal' }))).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: 'the minimal template has no delta (it has import, export); choose the csv template for every capability',
+    });
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('publishes the CSV template\'s sample file, which its README points admins at', async () => {
+    await scaffold(options(['import']));
+    const pkg = JSON.parse(await readFile(path.join(root, 'project', 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toEqual(['dist', 'sample']);
+    expect(await readFile(path.join(root, 'project', 'README.md'), 'utf8')).toContain('`sample/users.csv` is in the package');
   });
 });

@@ -9,7 +9,7 @@ import type { Placeholders } from './placeholders.js';
 import { fillPlaceholders } from './placeholders.js';
 import { ScaffoldError } from './scaffold-error.js';
 import type { TemplateName } from './template.js';
-import { TEMPLATE_MANIFEST, readManifest, readOwnPackageJson, templateDir } from './template.js';
+import { DEFAULT_TEMPLATE, TEMPLATE_INFO, TEMPLATE_MANIFEST, readManifest, readOwnPackageJson, templateDir } from './template.js';
 import { textAnswerProblem } from './text-answer.js';
 
 /** What {@link scaffold} creates. */
@@ -28,7 +28,7 @@ export interface ScaffoldOptions {
   sdkRange?: string;
   /** Write into a folder that already has files (files of the template overwrite theirs; nothing else is deleted). */
   force?: boolean;
-  /** Which template; only `csv` ships today. */
+  /** Which template (default `minimal`); the capabilities must be ones it has. */
   template?: TemplateName;
 }
 
@@ -79,7 +79,7 @@ function checkOptions(options: ScaffoldOptions): void {
     packageNameProblem(options.packageName),
     textAnswerProblem('display name', options.displayName),
     textAnswerProblem('description', options.description),
-    ...capabilityProblems(options.capabilities),
+    ...capabilityProblems(options.capabilities, { template: options.template ?? DEFAULT_TEMPLATE, capabilities: TEMPLATE_INFO[options.template ?? DEFAULT_TEMPLATE].capabilities }),
   ].filter((p): p is string => p !== undefined);
   if (options.sdkRange !== undefined && !/^[\w.^~<>=|*\s-]+$/.test(options.sdkRange)) {
     problems.push(`"${options.sdkRange}" is not a semver range`);
@@ -121,11 +121,13 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   if (!options.force && (await isNonEmptyDir(dir))) {
     throw new ScaffoldError('target-not-empty', `${dir} is not empty. Choose another folder, or pass --force to write into it.`);
   }
-  const source = templateDir(options.template ?? 'csv');
+  const source = templateDir(options.template ?? DEFAULT_TEMPLATE);
   const manifest = await readManifest(source);
   const own = await readOwnPackageJson();
   const values: Placeholders = {
     packageName: options.packageName,
+    folder: path.basename(dir),
+    template: options.template ?? DEFAULT_TEMPLATE,
     displayName: options.displayName,
     description: options.description,
     sdkRange: options.sdkRange ?? own.dependencies?.['@ecmahost/sdk'] ?? `^${own.version}`,

@@ -17,7 +17,10 @@ import { cleanEnv, describeResult, registryProblem } from './helpers/commands.js
 
 const STEP = 240_000;
 const COMMAND_TIMEOUT_MS = 180_000;
-const WORKSPACE_PACKAGES = ['sdk', 'host'].map((name) => path.join(PACKAGE_DIR, '..', name));
+// The scaffolder itself too: the generated README starts with `npm create ecma-connector@latest`.
+const WORKSPACE_PACKAGES = ['sdk', 'host', 'create-ecma-connector'].map((name) => path.join(PACKAGE_DIR, '..', name));
+const SIX_COMMANDS = '@e2e-acme/six-commands';
+const README_TOKEN = 'replace-me-with-a-secret-of-32-characters-or-more';
 const CONNECTOR = '@e2e-acme/ecma-connector-hr';
 const FUTURE = '@e2e-acme/ecma-connector-future';
 const offline = await registryProblem();
@@ -111,6 +114,9 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
         "  '@ecmahost/*':",
         '    access: $all',
         '    publish: $all',
+        "  'create-ecma-connector':",
+        '    access: $all',
+        '    publish: $all',
         "  '@e2e-acme/*':",
         '    access: $all',
         '    publish: $all',
@@ -142,7 +148,7 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
   it('publishes the workspace packages, then generates, tests and publishes a connector', async () => {
     for (const dir of WORKSPACE_PACKAGES) ok(`npm publish ${dir}`, await npm(['publish', '--ignore-scripts', '--registry', registry], dir));
 
-    const created = await runCommand(process.execPath, [CLI, project(), '--yes', '--name', CONNECTOR, '--display-name', 'HR CSV', '--description', 'Users from the HR export.', '--capabilities', 'import,delta,export'], root, env);
+    const created = await runCommand(process.execPath, [CLI, project(), '--yes', '--template', 'csv', '--name', CONNECTOR, '--display-name', 'HR CSV', '--description', 'Users from the HR export.', '--capabilities', 'import,delta,export'], root, env);
     ok('create-ecma-connector', created);
     ok('npm install', await npm(['install', '--prefer-offline'], project()));
     ok('npm test', await npm(['test'], project()));
@@ -236,4 +242,53 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`error: ${CONNECTOR} is still used by connector instance HR`);
   }, STEP);
+
+  it("the minimal template's README, run as written: six commands from npm create to a host serving the published connector, and its curl answers 201", async () => {
+    await stop(serve?.child);
+    // The README as generated for this package name.
+    const source = path.join(root, 'readme-source');
+    ok('create-ecma-connector', await runCommand(process.execPath, [CLI, source, '--template', 'minimal', '--name', SIX_COMMANDS, '--yes'], root, env));
+    const readme = await readFile(path.join(source, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## From nothing to a SCIM 201'), readme.indexOf('\n## ', readme.indexOf('## From nothing to a SCIM 201') + 1));
+    const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => (m[1] ?? '').split('\n').filter((line) => line.trim() !== ''));
+    const curl = blocks.pop() ?? [];
+    const commands = blocks.flat();
+    // The path the issue counts: every line an author or admin types, up to the host serving.
+    expect(commands.length).toBeLessThanOrEqual(6);
+    expect(curl).toHaveLength(1);
+
+    // Only what the README names as settings differs from a user's shell: the registry, where the
+    // host keeps its data and its port. npm's cache is kept between runs for the public packages,
+    // but without its npx installs: npx would reuse a host or scaffolder of an earlier run's
+    // registry that carried the same version.
+    const work = path.join(root, 'six');
+    await mkdir(work);
+    const port = await freePort();
+    const cache = path.join(tmpdir(), 'create-ecma-connector-readme-npm-cache');
+    await rm(path.join(cache, '_npx'), { recursive: true, force: true });
+    const readmeEnv = { ...env, npm_config_registry: registry, npm_config_cache: cache, ECMAHOST_DATA_DIR: path.join(root, 'six-host'), ECMAHOST_PORT: String(port) };
+    let cwd = work;
+    for (const command of commands) {
+      if (/ serve$/.test(command)) {
+        // The host runs until stopped: started in the background, and ready once it answers.
+        serve = spawnLogged('bash', ['-c', `exec ${command}`], { cwd, env: readmeEnv });
+        const current = serve;
+        const url = `https://localhost:${String(port)}/ecma2host_Demo/scim/ServiceProviderConfig`;
+        await waitFor(command, 120_000, async () => (await runCommand('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '-H', `Authorization: Bearer ${README_TOKEN}`, url], cwd, readmeEnv)).stdout === '200', current.output);
+        continue;
+      }
+      // `cd` changes the shell the next lines run in; run it, and carry its result forward.
+      const result = await runCommand('bash', ['-c', `${command}\npwd`], cwd, readmeEnv);
+      ok(command, result);
+      if (/^cd /.test(command)) cwd = result.stdout.trim().split('\n').pop() ?? cwd;
+    }
+    expect(serve).toBeDefined();
+
+    const posted = await runCommand('bash', ['-c', curl[0] ?? ''], cwd, readmeEnv);
+    ok(curl[0] ?? 'curl', posted);
+    const lines = posted.stdout.trim().split('\n');
+    expect(lines.pop()).toBe('201');
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({ userName: 'jdoe', displayName: 'Jane Doe' });
+    expect(JSON.parse(await readFile(path.join(cwd, 'people.json'), 'utf8'))).toMatchObject({ jdoe: { displayName: ['Jane Doe'] } });
+  }, 600_000);
 });

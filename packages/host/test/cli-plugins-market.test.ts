@@ -196,3 +196,35 @@ describe('ecmahost plugins search / install / remove (built binary, no registry)
     expect(result.stderr).toBe(`error: @acme/never-installed is not installed in ${workspace.dataDir} (not in its package.json dependencies)\n`);
   });
 });
+
+describe('ecmahost connector add --install (built binary, no data directory yet)', () => {
+  const workspace = useCliWorkspace({ prefix: 'ecmahost-add-install-' });
+  const { run } = workspace;
+
+  // npm pack, npm install and five CLI runs: more than the default timeout on a busy machine.
+  it('creates the data directory, installs the package and adds the instance in one command, mapping userName to the anchor', async () => {
+    const tarball = await packPackage(workspace.dir, 'people', { name: '@acme/people-connector', keywords: ['ecma-connector'], ecmahost: { connector: './index.js', apiVersion: 1 }, peerDependencies: SDK_PEER }, fixtureConnectorSource());
+    const dataFile = path.join(workspace.dir, 'people.json');
+    await writeFile(dataFile, JSON.stringify({ people: {} }));
+    const token = 'install-and-add-token-0123456789abcdef';
+
+    const both = await run('connector', 'add', 'People', '--install', tarball, '--package', '@acme/people-connector');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toBe('error: --install names the package already; leave out --package.\n');
+    expect(existsSync(path.join(workspace.dataDir, 'host.yaml'))).toBe(false);
+
+    const add = await run('connector', 'add', 'People', '--install', tarball, '--param', `file=${dataFile}`, '--param', 'apiKey=key-abc123', '--token', token);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain(`Initialized ${workspace.dataDir}\n`);
+    expect(add.stdout).toContain('Installed @acme/people-connector@1.0.0 (JSON people file (fixture), connector API version 1).\n');
+    expect(add.stdout).toContain('Added connector People');
+    expect(existsSync(path.join(workspace.dataDir, 'node_modules', '@acme', 'people-connector', 'package.json'))).toBe(true);
+    const shown = await run('connector', 'show', 'People');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/userName\W+login/);
+
+    const again = await run('connector', 'add', 'People', '--install', tarball, '--token', token);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('a connector named "People" exists already');
+  }, 180_000);
+});

@@ -59,7 +59,7 @@ describe('SCIM attributes that no mapping reads', () => {
       schemas: [ERROR],
       status: '400',
       scimType: 'invalidValue',
-      detail: `The anchor attribute login is required to create an object (${EXT}:login); no SCIM attribute is mapped to it: map userName (what Entra matches users on) to login in the connector's SCIM mapping.`,
+      detail: `The anchor attribute login is required to create an object (${EXT}:login); no SCIM attribute is mapped to it: map userName (what Entra matches users on) to login in the connector's SCIM mapping (ecmahost connector set <Name> --scim userName=login).`,
     });
     // The same user with the value where the connector reads it is created and found.
     expect((await post(f, { [EXT]: { login: 'jdoe', firstName: 'J' } })).status).toBe(201);

@@ -9,7 +9,9 @@ import type { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
 import { certGenerateCommand, certShowCommand, certUseCommand } from './commands/cert.js';
 import { configExportCommand, configImportCommand } from './commands/config.js';
-import { connectorAddCommand } from './commands/connector-add.js';
+import { connectorAddCommand, connectorInstallAndAddCommand } from './commands/connector-add.js';
+import type { ConnectorAddFlags } from './commands/connector-add.js';
+import { devCommand } from './commands/dev.js';
 import { cacheShowCommand, connectorImportCommand } from './commands/connector-import.js';
 import { connectorSchemaCommand, connectorTestCommand } from './commands/connector-inspect.js';
 import { connectorListCommand, connectorRemoveCommand, connectorSetCommand, connectorShowCommand } from './commands/connector-manage.js';
@@ -110,6 +112,16 @@ export function createProgram(ctx: CliContext): Command {
     .action((flags, command: Command) => serveCommand(ctx, dataDirOf(command), flags));
 
   program
+    .command('dev [project]')
+    .description('for connector authors: serve the connector in [project] (default: .) over HTTP on loopback, data in <project>/.ecmahost-dev, printing the URL, token and curl lines')
+    .option('--param <Name=value>', 'a connector parameter (repeat for each)', collect)
+    .option('--seed <file>', 'copy this file into .ecmahost-dev once, for --param values to point at (repeat)', collect)
+    .option('--scim <path=attribute>', 'map a core SCIM attribute (repeat; default: the proposed mapping, userName from the anchor)', collect)
+    .option('--port <port>', 'port (default: ECMAHOST_PORT or 8585)')
+    .option('--name <name>', 'connector instance name (default Dev)')
+    .action((project: string | undefined, flags) => devCommand(ctx, project, flags));
+
+  program
     .command('reload')
     .description('make the running host re-read its connectors and certificate (as SIGHUP does), keeping connections and unchanged caches')
     .action(async (_flags, command: Command) => reloadCommand(ctx, await storeOf(command)));
@@ -137,7 +149,12 @@ export function createProgram(ctx: CliContext): Command {
   const connector = program.command('connector').description('configure connector instances');
   addGroupOptions(addConnectorOptions(connector.command('add <name>').description('add a connector instance (asks on a TTY for what flags leave out)')))
     .option('--token <token>', 'the SCIM secret token (default: generated and printed once)')
-    .action(async (name: string, flags, command: Command) => connectorAddCommand(ctx, await storeOf(command), name, flags));
+    .option('--install <spec>', 'first install this connector package (as "plugins install" does, creating the data directory when there is none) and use it as --package')
+    .action(async (name: string, flags: ConnectorAddFlags, command: Command) =>
+      flags.install === undefined
+        ? connectorAddCommand(ctx, await storeOf(command), name, flags)
+        : connectorInstallAndAddCommand(ctx, resolveDataDir(dataDirOf(command), ctx.env), name, { ...flags, install: flags.install }),
+    );
   connector
     .command('list')
     .description('list connector instances')

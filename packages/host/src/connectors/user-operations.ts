@@ -523,7 +523,7 @@ function unavailable(runtime: ConnectorRuntime): never {
 /** For an anchor no SCIM attribute is mapped to, how Entra's matching attribute can reach it. */
 function unmappedAnchorHint(schema: ServedSchema, anchor: string): string {
   if (anchor === DN_ATTRIBUTE || schema.mapping.some((m) => m.attribute === anchor)) return '';
-  return `; no SCIM attribute is mapped to it: map userName (what Entra matches users on) to ${anchor} in the connector's SCIM mapping`;
+  return `; no SCIM attribute is mapped to it: map userName (what Entra matches users on) to ${anchor} in the connector's SCIM mapping (ecmahost connector set <Name> --scim userName=${anchor})`;
 }
 
 function describeAnchor(anchor: AnchorValues): string {

@@ -4,7 +4,10 @@ import { testAndDiscover } from '../../configure/connection-test.js';
 import { assertConnectorName } from '../../configure/connector-name.js';
 import { DEFAULT_AUTOSYNC_MINUTES, DEFAULT_FULL_IMPORT_HOURS } from '../../configure/defaults.js';
 import { OpsError } from '../../store/errors.js';
+import { initStore, isInitialized, openStore } from '../../store/store.js';
 import type { Store } from '../../store/store.js';
+import { installConnector } from '../../plugins/install.js';
+import { pluginFolder } from '../../plugins/npm.js';
 import type { CliContext } from '../context.js';
 import { say } from '../context.js';
 import { loadDefinition, normalizePackageSpec } from '../../plugins/connector-loading.js';
@@ -67,4 +70,30 @@ export async function connectorAddCommand(ctx: CliContext, store: Store, name: s
   const settings = await store.readSettings();
   printTokenOnce(ctx, name, flags.token === undefined ? token : undefined, settings.hostName, settings.port);
   await notifyHost(ctx, store);
+}
+
+/** Flags of `ecmahost connector add`: the shared connector flags, and `--install`. */
+export interface ConnectorAddFlags extends ConnectorFlags {
+  install?: string;
+}
+
+/**
+ * `ecmahost connector add <name> --install <spec>`: the admin's quick start in one command. Creates
+ * the data directory when there is none (as `init` does, with a self-signed certificate), installs
+ * the package as `plugins install` does (refused and rolled back when it is not a loadable
+ * connector), then adds the instance with it as `--package`.
+ */
+export async function connectorInstallAndAddCommand(ctx: CliContext, dataDir: string, name: string, flags: ConnectorAddFlags & { install: string }): Promise<void> {
+  const { install, ...rest } = flags;
+  if (rest.package !== undefined) throw new OpsError('invalid-argument', '--install names the package already; leave out --package.');
+  assertConnectorName(name);
+  if (!(await isInitialized(dataDir))) {
+    await initStore(dataDir, { env: ctx.env });
+    say(ctx, `Initialized ${dataDir}`);
+  }
+  const store = await openStore(dataDir, ctx.env);
+  if (await store.hasConnector(name)) throw new OpsError('connector-exists', `a connector named "${name}" exists already; change it with "ecmahost connector set ${name}" or remove it first.`);
+  const installed = await installConnector(pluginFolder(dataDir), install);
+  say(ctx, `Installed ${installed.name}@${installed.version} (${installed.displayName}, connector API version ${installed.apiVersion}).`);
+  await connectorAddCommand(ctx, store, name, { ...rest, package: installed.name });
 }
