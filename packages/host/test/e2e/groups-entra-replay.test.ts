@@ -242,6 +242,52 @@ describe.skipIf(skip !== undefined)(liveTitle('Entra group replay through the ho
     await slapd?.stop();
   });
 
+  it('keeps memberships and the manager through a rename of the member (refint), on the wire and in the directory', async () => {
+    const base = '/ecma2host_OpenLDAP/scim';
+    const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, `${base}${url}`, init);
+    const patch = (url: string, operations: unknown[]): Promise<Response> =>
+      request(url, { method: 'PATCH', body: JSON.stringify({ schemas: [PATCH_OP], Operations: operations }) });
+    const create = async (url: string, body: Record<string, unknown>): Promise<string> => {
+      const res = await request(url, { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return String(((await res.json()) as { id: string }).id);
+    };
+    const user = (login: string, manager?: string) => ({
+      schemas: [USER, ENTERPRISE],
+      userName: login,
+      name: { formatted: login, familyName: login },
+      [HOST_USER_EXT]: { '-dn-': `uid=${login},${PEOPLE}` },
+      ...(manager === undefined ? {} : { [ENTERPRISE]: { manager: { value: manager } } }),
+    });
+    const dave = await create('/Users', user('dave'));
+    const erin = await create('/Users', user('erin', dave));
+    const groupDn = `cn=rename-check,${GROUPS}`;
+    const group = await create('/Groups', { schemas: [GROUP], externalId: 'rename-check', displayName: 'Rename check', [HOST_GROUP_EXT]: { '-dn-': groupDn } });
+    expect((await patch(`/Groups/${group}`, [{ op: 'Add', path: 'members', value: [{ value: dave }, { value: erin }] }])).status).toBe(204);
+
+    const renamed = `cn=dave,${PEOPLE}`;
+    const rename = await patch(`/Users/${dave}`, [{ op: 'Replace', path: `${HOST_USER_EXT}:-dn-`, value: renamed }]);
+    expect(rename.status, await rename.clone().text()).toBe(200);
+    // refint rewrote the group's member value and erin's manager.
+    expect(await ldapValues(slapd, groupDn, 'member')).toEqual([renamed.toLowerCase(), `uid=erin,${PEOPLE}`].sort());
+    expect(await ldapValues(slapd, `uid=erin,${PEOPLE}`, 'manager')).toEqual([renamed.toLowerCase()]);
+
+    const answers = async () => {
+      const members = ((await (await request(`/Groups/${group}`)).json()) as { members?: { value: string }[] }).members?.map((m) => m.value).sort();
+      const check = (await (await request(`/Users?filter=${encodeURIComponent(`id eq "${erin}" and manager eq "${dave}"`)}&attributes=id`)).json()) as { totalResults: number };
+      const manager = ((await (await request(`/Users/${erin}`)).json()) as Record<string, { manager?: { value: string } }>)[ENTERPRISE]?.manager;
+      return { members, managerCheck: check.totalResults, manager };
+    };
+    const expected = { members: [dave, erin].sort(), managerCheck: 1, manager: { value: dave } };
+    // Before any import, and after a full import reads the directory back.
+    expect(await answers()).toEqual(expected);
+    await host.runImport('OpenLDAP');
+    expect(await answers()).toEqual(expected);
+    // Removing the renamed member reaches the directory under its new DN.
+    expect((await patch(`/Groups/${group}`, [{ op: 'Remove', path: `members[value eq "${dave}"]` }])).status).toBe(204);
+    expect(await ldapValues(slapd, groupDn, 'member')).toEqual([`uid=erin,${PEOPLE}`]);
+  });
+
   it('replays G1–G7, the manager PATCH and the manager check; member and manager values are the users\' DNs', async () => {
     const groupDn = (externalId: string) => `cn=${externalId},${GROUPS}`;
     await replay(host, {
