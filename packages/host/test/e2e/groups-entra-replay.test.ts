@@ -125,6 +125,12 @@ async function replay(host: Host, target: ReplayTarget): Promise<void> {
   const g6b = await patch(`/Groups/${id}`, [{ op: 'Remove', path: `members[value eq "${ids.bob}"]` }]);
   expect(g6b.status, await g6b.clone().text()).toBe(204);
   expect(await target.group(externalId)).toEqual({ displayName: renamed, members: [target.ref('carol')] });
+  // The last member out and back in: the group is empty in between (groupOfNames' placeholder is checked by `group`).
+  expect((await patch(`/Groups/${id}`, [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: ids.carol }] }])).status).toBe(204);
+  expect(await target.group(externalId)).toEqual({ displayName: renamed, members: [] });
+  expect(await json(await request(`/Groups/${id}`))).not.toHaveProperty('members');
+  expect((await patch(`/Groups/${id}`, [{ op: 'Add', path: 'members', value: [{ $ref: null, value: ids.carol }] }])).status).toBe(204);
+  expect(await target.group(externalId)).toEqual({ displayName: renamed, members: [target.ref('carol')] });
 
   // The manager PATCH: TUT example 5's form (unqualified path, a list of one {$ref, value}), then the bare string, URN-qualified.
   const m1 = await patch(`/Users/${ids.alice}`, [{ op: 'Add', path: 'manager', value: [{ $ref: `http://localhost${base}/Users/${ids.bob}`, value: ids.bob }] }]);
