@@ -188,9 +188,9 @@ async function ldapValues(slapd: Slapd, dn: string, attribute: string): Promise<
  * expression from its objectId (`cn=<externalId>,ou=groups,…`), so a G4 rename changes the
  * `description` the displayName is mapped to and never moves the entry.
  */
-function ldapConfig(slapd: Slapd): ConnectorInstanceConfig {
+function ldapConfig(slapd: Slapd, name = 'OpenLDAP', groupMapping: Record<string, string> = { externalId: 'cn', displayName: 'description', members: 'member' }): ConnectorInstanceConfig {
   return {
-    name: 'OpenLDAP',
+    name,
     package: '@ecmahost/connector-generic-ldap',
     autosyncMinutes: 0,
     tokenHash: hashToken(TOKEN),
@@ -227,25 +227,66 @@ function ldapConfig(slapd: Slapd): ConnectorInstanceConfig {
         anchor: ['entryUUID'],
         dn: { attribute: '-dn-' },
         attributes: [{ name: '-dn-' }, { name: 'entryUUID' }, { name: 'cn', singleValue: true }, { name: 'description', singleValue: true }, { name: 'member' }],
-        scimMapping: { externalId: 'cn', displayName: 'description', members: 'member' },
+        scimMapping: groupMapping,
         deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
       },
     ],
   };
 }
 
+/** displayName in the group's naming attribute, externalId in description. */
+const BY_NAME = { displayName: 'cn', externalId: 'description', members: 'member' };
+
 describe.skipIf(skip !== undefined)(liveTitle('Entra group replay through the host: Generic LDAP on slapd with refint', skip), () => {
   let slapd: Slapd;
   let host: Host;
   beforeAll(async () => {
     slapd = await startSlapd({ seedLdifFile: fileURLToPath(new URL('../../../../plugins/generic-ldap/test/fixtures/groups-base.ldif', import.meta.url)), refint: true, refintNothing: NOBODY });
-    host = createHost({ connectors: [ldapConfig(slapd)], logger: pino({ level: 'silent' }), resolveFrom: HOST_DIR });
+    // The second instance names its groups by displayName (cn=<displayName>), the other common choice.
+    host = createHost({ connectors: [ldapConfig(slapd), ldapConfig(slapd, 'ByName', BY_NAME)], logger: pino({ level: 'silent' }), resolveFrom: HOST_DIR });
     await host.start();
     await host.runImport('OpenLDAP');
+    await host.runImport('ByName');
   });
   afterAll(async () => {
     await host?.stop();
     await slapd?.stop();
+  });
+
+  it('renames a group named by its displayName only together with its DN, as the directory requires; the members stay', async () => {
+    const base = '/ecma2host_ByName/scim';
+    const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, `${base}${url}`, init);
+    const patch = (url: string, operations: unknown[]): Promise<Response> =>
+      request(url, { method: 'PATCH', body: JSON.stringify({ schemas: [PATCH_OP], Operations: operations }) });
+    const created = async (res: Response): Promise<string> => {
+      expect(res.status, await res.clone().text()).toBe(201);
+      return String(((await res.json()) as { id: string }).id);
+    };
+    const gina = await created(
+      await request('/Users', { method: 'POST', body: JSON.stringify({ userName: 'gina', name: { formatted: 'gina', familyName: 'G' }, [HOST_USER_EXT]: { '-dn-': `uid=gina,${PEOPLE}` } }) }),
+    );
+    const group = await created(
+      await request('/Groups', { method: 'POST', body: JSON.stringify({ schemas: [GROUP], externalId: 'sales-id', displayName: 'Sales', members: [{ value: gina }], [HOST_GROUP_EXT]: { '-dn-': `cn=Sales,${GROUPS}` } }) }),
+    );
+    expect(await ldapValues(slapd, `cn=Sales,${GROUPS}`, 'member')).toEqual([`uid=gina,${PEOPLE}`]);
+
+    // G4 alone would remove the entry's naming value: the directory refuses it, the host says why, nothing changes.
+    const alone = await patch(`/Groups/${group}`, [{ op: 'Replace', path: 'displayName', value: 'Sales EMEA' }]);
+    expect(alone.status).toBe(400);
+    expect(await alone.json()).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('namingViolation') });
+    expect(await ldapValues(slapd, `cn=Sales,${GROUPS}`, 'cn')).toEqual(['Sales']);
+
+    // With the admin's DN expression mapped, Entra sends the new DN in the same PATCH: the entry moves.
+    const moved = await patch(`/Groups/${group}`, [
+      { op: 'Replace', path: 'displayName', value: 'Sales EMEA' },
+      { op: 'Replace', path: `${HOST_GROUP_EXT}:-dn-`, value: `cn=Sales EMEA,${GROUPS}` },
+    ]);
+    expect(moved.status, await moved.clone().text()).toBe(204);
+    expect(await ldapValues(slapd, `cn=Sales,${GROUPS}`, 'cn')).toBeUndefined();
+    expect(await ldapValues(slapd, `cn=Sales EMEA,${GROUPS}`, 'cn')).toEqual(['Sales EMEA']);
+    expect(await ldapValues(slapd, `cn=Sales EMEA,${GROUPS}`, 'member')).toEqual([`uid=gina,${PEOPLE}`]);
+    const found = (await (await request(`/Groups?filter=${encodeURIComponent('displayName eq "Sales EMEA"')}`)).json()) as { Resources: Record<string, unknown>[] };
+    expect(found.Resources).toMatchObject([{ id: group, externalId: 'sales-id', members: [{ value: gina }] }]);
   });
 
   it('keeps memberships and the manager through a rename of the member (refint), on the wire and in the directory', async () => {
