@@ -41,12 +41,18 @@ interface ReplayTarget {
   manager(login: Login): Promise<string | null>;
 }
 
-/** One Entra provisioning cycle for users and a group, each response and the target checked after every request. */
-async function replay(host: Host, target: ReplayTarget): Promise<void> {
-  const base = `/ecma2host_${target.config.name}/scim`;
+/** SCIM requests to connector `name` of `host`, paths relative to its base; `patch` wraps Operations in a PatchOp. */
+function scimClient(host: Host, name: string) {
+  const base = `/ecma2host_${name}/scim`;
   const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, `${base}${url}`, init);
   const patch = (url: string, operations: unknown[]): Promise<Response> =>
     request(url, { method: 'PATCH', body: JSON.stringify({ schemas: [PATCH_OP], Operations: operations }) });
+  return { base, request, patch };
+}
+
+/** One Entra provisioning cycle for users and a group, each response and the target checked after every request. */
+async function replay(host: Host, target: ReplayTarget): Promise<void> {
+  const { base, request, patch } = scimClient(host, target.config.name);
   const json = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
 
   // U1 for each user, with the quirks Entra sends: client meta, an empty roles list.
@@ -254,10 +260,7 @@ describe.skipIf(skip !== undefined)(liveTitle('Entra group replay through the ho
   });
 
   it('renames a group named by its displayName only together with its DN, as the directory requires; the members stay', async () => {
-    const base = '/ecma2host_ByName/scim';
-    const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, `${base}${url}`, init);
-    const patch = (url: string, operations: unknown[]): Promise<Response> =>
-      request(url, { method: 'PATCH', body: JSON.stringify({ schemas: [PATCH_OP], Operations: operations }) });
+    const { request, patch } = scimClient(host, 'ByName');
     const created = async (res: Response): Promise<string> => {
       expect(res.status, await res.clone().text()).toBe(201);
       return String(((await res.json()) as { id: string }).id);
@@ -276,7 +279,7 @@ describe.skipIf(skip !== undefined)(liveTitle('Entra group replay through the ho
     expect(await alone.json()).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('namingViolation') });
     expect(await ldapValues(slapd, `cn=Sales,${GROUPS}`, 'cn')).toEqual(['Sales']);
 
-    // With the admin's DN expression mapped, Entra sends the new DN in the same PATCH: the entry moves.
+    // With the new DN from the admin's DN expression in the same PATCH, the entry moves.
     const moved = await patch(`/Groups/${group}`, [
       { op: 'Replace', path: 'displayName', value: 'Sales EMEA' },
       { op: 'Replace', path: `${HOST_GROUP_EXT}:-dn-`, value: `cn=Sales EMEA,${GROUPS}` },
@@ -290,10 +293,7 @@ describe.skipIf(skip !== undefined)(liveTitle('Entra group replay through the ho
   });
 
   it('keeps memberships and the manager through a rename of the member (refint), on the wire and in the directory', async () => {
-    const base = '/ecma2host_OpenLDAP/scim';
-    const request = (url: string, init: RequestInit = {}): Promise<Response> => scimRequest(host, TOKEN, `${base}${url}`, init);
-    const patch = (url: string, operations: unknown[]): Promise<Response> =>
-      request(url, { method: 'PATCH', body: JSON.stringify({ schemas: [PATCH_OP], Operations: operations }) });
+    const { request, patch } = scimClient(host, 'OpenLDAP');
     const create = async (url: string, body: Record<string, unknown>): Promise<string> => {
       const res = await request(url, { method: 'POST', body: JSON.stringify(body) });
       expect(res.status, await res.clone().text()).toBe(201);
