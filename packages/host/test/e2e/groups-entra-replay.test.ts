@@ -124,6 +124,12 @@ async function replay(host: Host, target: ReplayTarget): Promise<void> {
   expect(await target.group(externalId)).toEqual({ displayName: renamed, members: USERS.map((login) => target.ref(login)).sort() });
   expect(((await json(await request(`/Groups/${id}`))).members as { value: string }[]).map((m) => m.value).sort()).toEqual(USERS.map((login) => ids[login]).sort());
 
+  // A member the host does not know (Entra has not provisioned that user yet): 400 naming it, nothing written.
+  const dangling = await patch(`/Groups/${id}`, [{ op: 'Add', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }]);
+  expect(dangling.status).toBe(400);
+  expect(await json(dangling)).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('f648f8d5ea4e4cd38e9c') });
+  expect(await target.group(externalId)).toEqual({ displayName: renamed, members: USERS.map((login) => target.ref(login)).sort() });
+
   // G6 by value list, then by a value filter path.
   const g6 = await patch(`/Groups/${id}`, [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: ids.alice }] }]);
   expect(g6.status, await g6.clone().text()).toBe(204);
