@@ -26,9 +26,9 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USERS = ['alice', 'bob', 'carol'] as const;
 type Login = (typeof USERS)[number];
 
-/** What the replay needs to know of one target: the connector instance, the bodies Entra's mappings make for it, and how to read it back. */
+/** What the replay needs to know of one target: the connector's name, the bodies Entra's mappings make for it, and how to read it back. */
 interface ReplayTarget {
-  config: ConnectorInstanceConfig;
+  connector: string;
   /** What the admin's attribute mappings add to Entra's user create (U1) for this target, such as the DN expression. */
   userExtra(login: Login): Record<string, unknown>;
   /** The same for the group create (G1). */
@@ -52,7 +52,7 @@ function scimClient(host: Host, name: string) {
 
 /** One Entra provisioning cycle for users and a group, each response and the target checked after every request. */
 async function replay(host: Host, target: ReplayTarget): Promise<void> {
-  const { base, request, patch } = scimClient(host, target.config.name);
+  const { base, request, patch } = scimClient(host, target.connector);
   const json = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
 
   // U1 for each user, with the quirks Entra sends: client meta, an empty roles list.
@@ -198,7 +198,8 @@ async function ldapValues(slapd: Slapd, dn: string, attribute: string): Promise<
 /**
  * inetOrgPerson and groupOfNames in one configuration. A group's DN is made by the admin's Entra
  * expression from its objectId (`cn=<externalId>,ou=groups,…`), so a G4 rename changes the
- * `description` the displayName is mapped to and never moves the entry.
+ * `description` the displayName is mapped to and never moves the entry. `groupMapping` changes that
+ * choice (see BY_NAME).
  */
 function ldapConfig(slapd: Slapd, name = 'OpenLDAP', groupMapping: Record<string, string> = { externalId: 'cn', displayName: 'description', members: 'member' }): ConnectorInstanceConfig {
   return {
@@ -344,7 +345,7 @@ describe.skipIf(skip !== undefined)(liveTitle('Entra group replay through the ho
   it('replays G1–G7, the manager PATCH and the manager check; member and manager values are the users\' DNs', async () => {
     const groupDn = (externalId: string) => `cn=${externalId},${GROUPS}`;
     await replay(host, {
-      config: ldapConfig(slapd),
+      connector: 'OpenLDAP',
       // inetOrgPerson requires cn: the admin maps name.formatted, which Entra's U1 carries.
       userExtra: (login) => ({ [HOST_USER_EXT]: { '-dn-': `uid=${login},${PEOPLE}` }, name: { formatted: `${login} ${login.toUpperCase()}`, familyName: login.toUpperCase(), givenName: login } }),
       groupExtra: (externalId) => ({ [HOST_GROUP_EXT]: { '-dn-': groupDn(externalId) } }),
@@ -420,13 +421,15 @@ for (const dialect of ['postgresql', 'mysql', 'sqlite'] as const) {
   describeLive(servers[dialect], `Entra group replay through the host: Generic SQL on ${labels[dialect]}`, () => {
     let db: TestDatabase;
     let host: Host;
+    let config: ConnectorInstanceConfig;
     beforeAll(async () => {
       db = await createTestDatabase(dialect);
       await createGroupsTables(db);
       for (const column of ['Email', 'AzureID']) await db.exec(`ALTER TABLE ${db.prefix}${db.id('Employees')} ADD COLUMN ${db.id(column)} varchar(200)`);
-      host = createHost({ connectors: [sqlConfig(db)], logger: pino({ level: 'silent' }), resolveFrom: HOST_DIR });
+      config = sqlConfig(db);
+      host = createHost({ connectors: [config], logger: pino({ level: 'silent' }), resolveFrom: HOST_DIR });
       await host.start();
-      await host.runImport(sqlConfig(db).name);
+      await host.runImport(config.name);
     });
     afterAll(async () => {
       await host?.stop();
@@ -436,7 +439,7 @@ for (const dialect of ['postgresql', 'mysql', 'sqlite'] as const) {
     it('replays G1–G7, the manager PATCH and the manager check; membership rows and Manager hold the users\' anchors', async () => {
       const t = (name: string) => `${db.prefix}${db.id(name)}`;
       await replay(host, {
-        config: sqlConfig(db),
+        connector: config.name,
         userExtra: () => ({}),
         groupExtra: () => ({}),
         ref: (login) => login,
