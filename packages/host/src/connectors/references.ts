@@ -56,6 +56,32 @@ export class References {
     }
     return undefined;
   }
+
+  /**
+   * Follows the rename of an object referenced by its DN in the cached values that name it. The
+   * target has already rewritten them (OpenLDAP's refint overlay, or the connector's own follow-up
+   * after a rename); left alone, the old DN in the cache resolves to no SCIM id until the next full
+   * import, and the renamed user drops out of its groups and from its reports' `manager` on the
+   * wire. A scan of every reference value: renames are rare, and member values are not indexed.
+   */
+  renamed(oldDn: string, newDn: string): void {
+    const old = oldDn.toLowerCase();
+    const names = (value: AttributeValue): boolean => typeof value === 'string' && value.toLowerCase() === old;
+    for (const [name, cache] of this.#open.caches) {
+      const { references } = this.#open.schemas.get(name)!;
+      if (references.size === 0 || cache.state !== 'ready') continue;
+      for (const object of cache.all()) {
+        let attributes: Record<string, AttributeValue[]> | undefined;
+        for (const attribute of references) {
+          const values = object.attributes[attribute];
+          if (values === undefined || !values.some(names)) continue;
+          attributes ??= { ...object.attributes };
+          attributes[attribute] = values.map((value) => (names(value) ? newDn : value));
+        }
+        if (attributes !== undefined) cache.put({ ...object, attributes });
+      }
+    }
+  }
 }
 
 /** How the target refers to `object`: its DN when the target gave it one, else its single anchor value. */
