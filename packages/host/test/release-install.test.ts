@@ -1,7 +1,7 @@
 // Issue 14 item 7: what this repository produces installs. `release:pack` writes tarballs of the
 // published packages at the versions in their package.json files; installed with npm into an empty
-// folder they give an `ecmahost` that answers --version, finds both first-party connectors loadable
-// and serves SCIM from a Generic SQL connector on SQLite; installed globally (into a throwaway npm
+// folder they give an `ecmahost` that answers --version and serves SCIM from both first-party
+// connectors (Generic SQL on SQLite, Generic LDAP on a private slapd); installed globally (into a throwaway npm
 // prefix, so nothing of the machine changes) they put a working `ecmahost` on PATH.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -9,13 +9,20 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, eventually, useCliWorkspace } from './cli-harness.js';
+import { freshContainer } from '../../../plugins/generic-ldap/test/ldap-target.js';
+import { type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
+import { cleanEnv, eventually, httpsRequest, useCliWorkspace } from './cli-harness.js';
 import { EMPLOYEES_SQL, expectServesEmployees, runProgram, sqliteEmployeesAddArgs, stopHost } from './fixtures/installed-host-smoke.js';
+import { ldapConnectorAddArgs } from './fixtures/ldap-instance.js';
 import { openSqliteFile } from './fixtures/sqlite-file.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TOKEN = 'release-sql-token-0123456789-abcdefgh';
+const LDAP_TOKEN = 'release-ldap-token-0123456789-abcdefg';
+// slapdSkipReason throws under ECMAHOST_REQUIRE_LIVE=1 when slapd is missing: CI cannot skip the LDAP part.
+const ldapSkip = slapdSkipReason();
 const versionOf = (dir: string): string => (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 const FOLDERS = { 'ecmahost-sdk': 'packages/sdk', 'ecmahost-host': 'packages/host', 'ecmahost-connector-generic-sql': 'plugins/generic-sql', 'ecmahost-connector-generic-ldap': 'plugins/generic-ldap', 'create-ecma-connector': 'packages/create-ecma-connector' };
 const HOST_VERSION = versionOf(path.join(ROOT, 'packages/host'));
@@ -43,6 +50,7 @@ describe('release:pack and installing its tarballs', () => {
   let release: string;
   let tarballs: string[];
   let serve: ChildProcess | undefined;
+  let slapd: Slapd | undefined;
 
   beforeAll(async () => {
     release = path.join(workspace.dir, 'release');
@@ -59,6 +67,7 @@ describe('release:pack and installing its tarballs', () => {
 
   afterAll(async () => {
     await stopHost(serve);
+    await slapd?.stop();
   });
 
   it('packs every published package at the version its package.json holds', () => {
@@ -75,7 +84,7 @@ describe('release:pack and installing its tarballs', () => {
     expect(bin.startsWith('./dist/')).toBe(false);
   });
 
-  it('installed into an empty folder, answers --version, loads both connectors and serves SCIM on SQLite', async () => {
+  it('installed into an empty folder, answers --version and serves SCIM from both connectors (SQLite, slapd)', async () => {
     const app = path.join(workspace.dir, 'app');
     mkdirSync(app);
     const hostTarballs = tarballs.filter((file) => !path.basename(file).startsWith('create-ecma-connector'));
@@ -97,6 +106,21 @@ describe('release:pack and installing its tarballs', () => {
     const added = await ecmahost(...sqliteEmployeesAddArgs('HR', dbFile, TOKEN));
     expect(added.code, added.stderr).toBe(0);
 
+    let ou: string | undefined;
+    if (ldapSkip === undefined) {
+      slapd = await startSlapd({ accesslog: false });
+      ou = await freshContainer(slapd, 'release');
+      const root = new Client({ url: slapd.url });
+      await root.startTLS({ ca: slapd.caPem, host: '127.0.0.1' });
+      await root.bind(slapd.bindDn, slapd.bindPassword);
+      await root.add(`uid=ckent,${ou}`, { objectClass: ['inetOrgPerson'], uid: 'ckent', cn: 'Clark Kent', sn: 'Kent' });
+      await root.unbind();
+      const ldapAdded = await ecmahost(...ldapConnectorAddArgs('Directory', slapd, ou, LDAP_TOKEN, ['--param', 'deltaMethod=none']));
+      expect(ldapAdded.code, ldapAdded.stderr).toBe(0);
+    } else {
+      console.warn(`generic-ldap part skipped: ${ldapSkip}`);
+    }
+
     // The installed bin itself, as `npx ecmahost serve` would start it.
     const runFile = path.join(app, 'data', 'run', 'host.json');
     await rm(runFile, { force: true });
@@ -108,6 +132,13 @@ describe('release:pack and installing its tarballs', () => {
     const ca = await readFile(path.join(app, 'data', 'tls', 'self-signed.crt'), 'utf8');
     await expectServesEmployees(`https://localhost:${port}/ecma2host_HR/scim/Users`, ca, TOKEN);
     expect(db.prepare(`SELECT FirstName, LastName FROM Employees WHERE ContosoLogin = 'bkim'`).get()).toEqual({ FirstName: 'Bo', LastName: 'Kim' });
+    if (ou !== undefined) {
+      const entry = await eventually(async () => {
+        const res = await httpsRequest(`https://localhost:${port}/ecma2host_Directory/scim/Users?filter=${encodeURIComponent('userName eq "ckent"')}`, { ca, token: LDAP_TOKEN });
+        return res.status === 200 ? res.json() : undefined;
+      }, 'the LDAP connector to serve');
+      expect(entry).toMatchObject({ totalResults: 1, Resources: [{ userName: 'ckent' }] });
+    }
   }, 300_000);
 
   it('installed globally, puts ecmahost on PATH with both connectors loadable (a throwaway npm prefix stands for the machine)', async () => {
