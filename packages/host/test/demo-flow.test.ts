@@ -363,13 +363,41 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
     expect((await scim(`/Groups/${group.id}`)).status).toBe(404);
   });
 
+  it('a demo database made before groups gets the Manager column and the groups tables at the next start, keeping its users', async () => {
+    expect(await demo.stop()).toBe(0);
+    // Back to the file an older demo left: Employees without Manager, no Groups nor GroupMembers.
+    withDatabase((db) => {
+      db.exec(`DROP TABLE GroupMembers; DROP TABLE Groups;
+        CREATE TABLE OldEmployees (ContosoLogin TEXT NOT NULL PRIMARY KEY, FirstName TEXT, LastName TEXT, Email TEXT, InternalGUID TEXT, AzureID TEXT, textID TEXT, IsActive BOOLEAN NOT NULL DEFAULT 1);
+        INSERT INTO OldEmployees SELECT ContosoLogin, FirstName, LastName, Email, InternalGUID, AzureID, textID, IsActive FROM Employees;
+        DROP TABLE Employees;
+        ALTER TABLE OldEmployees RENAME TO Employees;`);
+    });
+    expect(withDatabase((db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all())).toEqual(['Employees']);
+    demo = await startDemo(env);
+    expect(await findAfterRestart('bianca')).toMatchObject({ totalResults: 1 });
+    expect(withDatabase((db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all())).toEqual(['Employees', 'GroupMembers', 'Groups']);
+    const bianca = ((await scim(filter('bianca'))).json() as { Resources: [{ id: string }] }).Resources[0].id;
+    const carlos = ((await scim(filter('carlos'))).json() as { Resources: [{ id: string }] }).Resources[0].id;
+    const group = await scim('/Groups', { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], externalId: 'after-upgrade', displayName: 'Upgraded', members: [{ value: bianca }] } });
+    expect(group.status, group.body).toBe(201);
+    expect(groupRows()).toEqual({ groups: [{ GroupId: 'after-upgrade', DisplayName: 'Upgraded' }], members: ['after-upgrade:bianca'] });
+    const managed = await scim(`/Users/${carlos}`, { method: 'PATCH', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: bianca }] } });
+    expect(managed.status, managed.body).toBe(200);
+    expect(row('carlos')).toMatchObject({ FirstName: 'Carlos', Email: 'carlos@contoso.com', Manager: 'bianca' });
+    // The added column carries the foreign key: removing the manager's row clears it.
+    expect((await scim(`/Users/${bianca}`, { method: 'DELETE' })).status).toBe(204);
+    expect(row('carlos')?.Manager).toBeNull();
+    expect(groupRows().members).toEqual([]);
+  });
+
   it('ECMAHOST_DEMO_TOKEN replaces the token', async () => {
     expect(await demo.stop()).toBe(0);
     const own = 'my-demo-token-2026-of-32-characters';
     demo = await startDemo({ ...env, ECMAHOST_DEMO_TOKEN: own });
     expect(demo.output()).toContain('Secret token:  the value of ECMAHOST_DEMO_TOKEN');
     expect(demo.output()).not.toContain(own);
-    expect((await httpsRequest(`${tenant}${filter('bianca')}`, { ca, token: own })).status).toBe(200);
-    expect((await scim(filter('bianca'))).status).toBe(401);
+    expect((await httpsRequest(`${tenant}${filter('carlos')}`, { ca, token: own })).status).toBe(200);
+    expect((await scim(filter('carlos'))).status).toBe(401);
   });
 });
