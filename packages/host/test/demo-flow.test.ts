@@ -304,9 +304,13 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
     expect(got.status).toBe(200);
     expect(got.json()).toMatchObject({ id: group.id, displayName: 'Marketing EMEA', externalId: objectId });
     expect(got.json()).not.toHaveProperty('members');
+    // Nor the extension's copy of them, which would send the whole member list all the same.
+    expect(got.json()).not.toHaveProperty(['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:Group', 'MemberId']);
+    expect(got.json()).toHaveProperty(['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:Group', 'DisplayName'], 'Marketing EMEA');
     const byName = await scim(`/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Marketing EMEA"')}`);
     expect(byName.json()).toMatchObject({ totalResults: 1, startIndex: 1, Resources: [{ id: group.id }] });
     expect((byName.json() as { Resources: object[] }).Resources[0]).not.toHaveProperty('members');
+    expect((byName.json() as { Resources: object[] }).Resources[0]).not.toHaveProperty(['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:Group', 'MemberId']);
 
     // G6: remove by value list, and by a filter on members.
     const removed = await scim(`/Groups/${group.id}`, patch([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: ivy }] }]));
