@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS GroupMembers (
 )`;
 
 // A Set, not an array: the bundler drops pushes to an array nothing reads, and with them the references.
-const keptDatabases = new Set<object>();
+const keptSqliteObjects = new Set<object>();
 
 /**
  * Creates the demo database file with its tables when it does not exist yet. An existing file
@@ -64,13 +64,16 @@ export async function ensureDemoDatabase(file: string): Promise<{ created: boole
   const db = new Database(file);
   // Kept reachable after close: better-sqlite3 12 aborts the process on Node 24.19+ when an idle-time
   // garbage collection finalises one of its objects (see plugins/generic-sql/src/dialects/sqlite.ts).
-  keptDatabases.add(db);
+  keptSqliteObjects.add(db);
   try {
     // WAL is a property of the file: set here so a fresh demo database starts in it (the connector
     // sets it again on open, which also converts a demo database made before WAL was the default).
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(EMPLOYEES_DDL);
-    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('Employees');
+    const columnsOf = db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
+    // Kept for the same reason as the database.
+    keptSqliteObjects.add(columnsOf);
+    const columns = columnsOf.all('Employees');
     if (!columns.includes('Manager')) db.exec(`ALTER TABLE Employees ADD COLUMN ${MANAGER_COLUMN}`);
     db.exec(GROUPS_DDL);
   } finally {
