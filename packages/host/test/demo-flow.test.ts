@@ -71,6 +71,8 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
   let token: string;
   let ca: string;
   let tenant: string;
+  /** What the first start printed: the only output with the token in its curl lines. */
+  let firstOutput: string;
   const database = () => path.join(dataDir, 'demo', 'contoso.db');
   const scim = (pathAndQuery: string, options: { method?: string; body?: unknown } = {}) => httpsRequest(`${tenant}${pathAndQuery}`, { ca, token, ...options });
   const row = (login: string) => {
@@ -86,6 +88,18 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
     const db = openSqliteFile(database());
     try {
       return fn(db);
+    } finally {
+      db.close();
+    }
+  };
+  /** The Groups rows and the membership rows (as `GroupId:MemberId`), read from the file as an admin would. */
+  const groupRows = () => {
+    const db = openSqliteFile(database(), { readonly: true });
+    try {
+      return {
+        groups: db.prepare('SELECT GroupId, DisplayName FROM Groups ORDER BY GroupId').all(),
+        members: (db.prepare('SELECT GroupId, MemberId FROM GroupMembers ORDER BY GroupId, MemberId').all() as { GroupId: string; MemberId: string }[]).map((r) => `${r.GroupId}:${r.MemberId}`),
+      };
     } finally {
       db.close();
     }
@@ -110,6 +124,7 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
     env = cleanEnv({ ECMAHOST_DATA_DIR: dataDir, ECMAHOST_PORT: String(port), ECMAHOST_LOG_LEVEL: 'warn' });
     demo = await startDemo(env);
     token = /Secret token: {2}(\S+)/.exec(demo.output())?.[1] ?? '';
+    firstOutput = demo.output();
     tenant = `https://localhost:${port}/ecma2host_GenericSQL/scim`;
     ca = await readFile(path.join(dataDir, 'tls', 'self-signed.crt'), 'utf8');
   });
@@ -133,6 +148,42 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
       const query = /'https:\/\/[^']+(\/Users\?[^']+)'/.exec(curlLine ?? '')?.[1] ?? '';
       expect((await scim(query)).status).toBe(200);
     }
+  });
+
+  it('prints group lines that, pasted after the user line, make a group with alice in it and bob as her manager', async () => {
+    const lines = firstOutput
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('curl -k') && !l.includes('/Users?filter='));
+    expect(lines.map((l) => /-X (\w+) '[^']+\/(Users|Groups)/.exec(l)?.slice(1).join(' ') ?? `GET ${/\/(Groups)\//.exec(l)?.[1]}`)).toEqual([
+      'POST Users',
+      'POST Users',
+      'POST Groups',
+      'PATCH Groups',
+      'PATCH Users',
+      'GET Groups',
+    ]);
+    const run = async (line: string): Promise<{ code: string; body: string }> => {
+      if (await hasCurl()) {
+        const out = await new Promise<string>((resolve, reject) => execFile('sh', ['-c', `${line} -s -w '\n%{http_code}'`], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+        const at = out.lastIndexOf('\n');
+        return { code: out.slice(at + 1), body: out.slice(0, at) };
+      }
+      // Without curl, the same request from the printed line's method, URL and body.
+      const method = /-X (\w+)/.exec(line)?.[1] ?? 'GET';
+      const url = /'(https:\/\/[^']+)'/.exec(line)?.[1] ?? '';
+      const body = / -d '(.*)'$/.exec(line)?.[1];
+      const res = await httpsRequest(url, { ca, token, method, ...(body === undefined ? {} : { body: JSON.parse(body) as unknown }) });
+      return { code: String(res.status), body: res.body };
+    };
+    const answers = [];
+    for (const line of lines) answers.push(await run(line));
+    expect(answers.map((a) => a.code)).toEqual(['201', '201', '201', '204', '200', '200']);
+    expect(JSON.parse(answers[5]!.body)).toMatchObject({ displayName: 'Sales', externalId: 'sales-0001', members: [{ value: JSON.parse(answers[0]!.body).id }] });
+    expect(groupRows()).toEqual({ groups: [{ GroupId: 'sales-0001', DisplayName: 'Sales' }], members: ['sales-0001:alice'] });
+    expect(row('alice')?.Manager).toBe('bob');
+    // The next test replays Entra on a table of its own groups.
+    expect((await scim(`/Groups/${JSON.parse(answers[2]!.body).id}`, { method: 'DELETE' })).status).toBe(204);
   });
 
   it('creates, finds, updates, disables and deletes a user, each visible in the Employees table', async () => {
@@ -206,13 +257,151 @@ describe('npm start demo: GenericSQL over SQLite (built)', () => {
     expect(await findAfterRestart('dmitri')).toMatchObject({ totalResults: 1, Resources: [{ userName: 'dmitri', name: { givenName: 'Dmitri', familyName: 'Ivanov' } }] });
   });
 
+  it('replays Entra\'s group flow (G1–G7), the manager PATCH and the manager check over HTTPS, and keeps groups, members and managers across a restart', async () => {
+    const user = async (userName: string): Promise<string> => {
+      const res = await scim('/Users', { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, name: { givenName: userName }, active: true } });
+      expect(res.status, res.body).toBe(201);
+      return (res.json() as { id: string }).id;
+    };
+    const [gwen, hank, ivy] = [await user('gwen'), await user('hank'), await user('ivy')];
+    const patch = (operations: unknown[]) => ({ method: 'PATCH', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations } });
+
+    // G1: Entra's create, with its non-URN schema and an empty member list.
+    const objectId = '8aa1a0c0-c2a5-4c5e-a6d6-3c1f2e7d9b01';
+    const created = await scim('/Groups', {
+      method: 'POST',
+      body: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group', 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
+        externalId: objectId,
+        displayName: 'Marketing',
+        meta: { resourceType: 'Group' },
+      },
+    });
+    expect(created.status, created.body).toBe(201);
+    const group = created.json() as { id: string };
+    expect(group).toMatchObject({ externalId: objectId, displayName: 'Marketing', meta: { resourceType: 'Group' } });
+    expect(groupRows()).toEqual({ groups: [{ GroupId: objectId, DisplayName: 'Marketing' }], members: [] });
+    const again = await scim('/Groups', { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], externalId: 'another-object-id', displayName: 'Marketing' } });
+    expect(again.status, again.body).toBe(409);
+
+    // G4: rename.
+    const renamed = await scim(`/Groups/${group.id}`, patch([{ op: 'Replace', path: 'displayName', value: 'Marketing EMEA' }]));
+    expect(renamed.status, renamed.body).toBe(204);
+    expect(groupRows().groups).toEqual([{ GroupId: objectId, DisplayName: 'Marketing EMEA' }]);
+
+    // G5: several members in one operation.
+    const added = await scim(`/Groups/${group.id}`, patch([{ op: 'Add', path: 'members', value: [{ $ref: null, value: gwen }, { $ref: null, value: hank }, { $ref: null, value: ivy }] }]));
+    expect(added.status, added.body).toBe(204);
+    expect(groupRows().members).toEqual([`${objectId}:gwen`, `${objectId}:hank`, `${objectId}:ivy`]);
+    const dangling = await scim(`/Groups/${group.id}`, patch([{ op: 'Add', path: 'members', value: [{ value: 'bm9ib2R5' }] }]));
+    expect(dangling.status, dangling.body).toBe(400);
+    expect(dangling.json()).toMatchObject({ scimType: 'invalidValue' });
+    expect(dangling.body).toContain('bm9ib2R5');
+    expect(groupRows().members).toHaveLength(3);
+
+    // G2 and G3: without members, as Entra asks.
+    const got = await scim(`/Groups/${group.id}?excludedAttributes=members`);
+    expect(got.status).toBe(200);
+    expect(got.json()).toMatchObject({ id: group.id, displayName: 'Marketing EMEA', externalId: objectId });
+    expect(got.json()).not.toHaveProperty('members');
+    // Nor the extension's copy of them, which would send the whole member list all the same.
+    expect(got.json()).not.toHaveProperty(['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:Group', 'MemberId']);
+    expect(got.json()).toHaveProperty(['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:Group', 'DisplayName'], 'Marketing EMEA');
+    const byName = await scim(`/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Marketing EMEA"')}`);
+    expect(byName.json()).toMatchObject({ totalResults: 1, startIndex: 1, Resources: [{ id: group.id }] });
+    expect((byName.json() as { Resources: object[] }).Resources[0]).not.toHaveProperty('members');
+    expect((byName.json() as { Resources: object[] }).Resources[0]).not.toHaveProperty(['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:Group', 'MemberId']);
+
+    // G6: remove by value list, and by a filter on members.
+    const removed = await scim(`/Groups/${group.id}`, patch([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: ivy }] }]));
+    expect(removed.status, removed.body).toBe(204);
+    expect(groupRows().members).toEqual([`${objectId}:gwen`, `${objectId}:hank`]);
+    const filtered = await scim(`/Groups/${group.id}`, patch([{ op: 'Remove', path: `members[value eq "${hank}"]` }]));
+    expect(filtered.status, filtered.body).toBe(204);
+    expect(groupRows().members).toEqual([`${objectId}:gwen`]);
+
+    // The manager: TUT's array of { $ref, value }, then the bare string Entra also sends.
+    const manager = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager';
+    const asObject = await scim(`/Users/${gwen}`, patch([{ op: 'Add', path: manager, value: [{ $ref: `${tenant}/Users/${hank}`, value: hank }] }]));
+    expect(asObject.status, asObject.body).toBe(200);
+    expect(asObject.json()).toMatchObject({ 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: { value: hank } } });
+    expect(row('gwen')?.Manager).toBe('hank');
+    const asString = await scim(`/Users/${ivy}`, patch([{ op: 'Replace', path: manager, value: hank }]));
+    expect(asString.status, asString.body).toBe(200);
+    expect(row('ivy')?.Manager).toBe('hank');
+    const byValue = await scim(`/Users/${hank}`, patch([{ op: 'Add', path: manager, value: { value: ivy } }]));
+    expect(byValue.status, byValue.body).toBe(200);
+    expect(row('hank')?.Manager).toBe('ivy');
+    const unknownManager = await scim(`/Users/${gwen}`, patch([{ op: 'Replace', path: manager, value: 'bm9ib2R5' }]));
+    expect(unknownManager.status, unknownManager.body).toBe(400);
+    expect(row('gwen')?.Manager).toBe('hank');
+
+    // The manager check, quoted and as TUT-2017 printed it (unquoted).
+    const check = (text: string) => scim(`/Users?filter=${encodeURIComponent(text)}&attributes=id`);
+    expect((await check(`id eq "${gwen}" and manager eq "${hank}"`)).json()).toMatchObject({ totalResults: 1, Resources: [{ id: gwen }] });
+    expect((await check(`id eq ${gwen} and manager eq ${hank}`)).json()).toMatchObject({ totalResults: 1, Resources: [{ id: gwen }] });
+    expect((await check(`id eq "${gwen}" and manager eq "${ivy}"`)).json()).toMatchObject({ totalResults: 0 });
+
+    // Restart: the group, its member and the managers come back from the table.
+    expect(await demo.stop()).toBe(0);
+    demo = await startDemo(env);
+    let after: { status: number; json: () => unknown } | undefined;
+    for (let i = 0; i < 50 && after?.status !== 200; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      after = await scim(`/Groups/${group.id}`);
+    }
+    expect(after?.json()).toMatchObject({ id: group.id, displayName: 'Marketing EMEA', externalId: objectId, members: [{ value: gwen }] });
+    // Answered from the tables, not only from the connector space the host keeps on disk.
+    const imported = await cli(['connector', 'import', 'GenericSQL'], { env });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((await scim(`/Groups/${group.id}`)).json()).toMatchObject({ displayName: 'Marketing EMEA', members: [{ value: gwen }] });
+    expect((await scim(`/Users/${gwen}`)).json()).toMatchObject({ 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: { value: hank } } });
+    expect((await check(`id eq "${gwen}" and manager eq "${hank}"`)).json()).toMatchObject({ totalResults: 1 });
+    expect(groupRows()).toEqual({ groups: [{ GroupId: objectId, DisplayName: 'Marketing EMEA' }], members: [`${objectId}:gwen`] });
+    expect([row('gwen')?.Manager, row('ivy')?.Manager, row('hank')?.Manager]).toEqual(['hank', 'hank', 'ivy']);
+
+    // G7: the group goes, and its membership rows with it.
+    const deleted = await scim(`/Groups/${group.id}`, { method: 'DELETE' });
+    expect(deleted.status, deleted.body).toBe(204);
+    expect(groupRows()).toEqual({ groups: [], members: [] });
+    expect((await scim(`/Groups/${group.id}`)).status).toBe(404);
+  });
+
+  it('a demo database made before groups gets the Manager column and the groups tables at the next start, keeping its users', async () => {
+    expect(await demo.stop()).toBe(0);
+    // Back to the file an older demo left: Employees without Manager, no Groups nor GroupMembers.
+    withDatabase((db) => {
+      db.exec(`DROP TABLE GroupMembers; DROP TABLE Groups;
+        CREATE TABLE OldEmployees (ContosoLogin TEXT NOT NULL PRIMARY KEY, FirstName TEXT, LastName TEXT, Email TEXT, InternalGUID TEXT, AzureID TEXT, textID TEXT, IsActive BOOLEAN NOT NULL DEFAULT 1);
+        INSERT INTO OldEmployees SELECT ContosoLogin, FirstName, LastName, Email, InternalGUID, AzureID, textID, IsActive FROM Employees;
+        DROP TABLE Employees;
+        ALTER TABLE OldEmployees RENAME TO Employees;`);
+    });
+    expect(withDatabase((db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all())).toEqual(['Employees']);
+    demo = await startDemo(env);
+    expect(await findAfterRestart('bianca')).toMatchObject({ totalResults: 1 });
+    expect(withDatabase((db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all())).toEqual(['Employees', 'GroupMembers', 'Groups']);
+    const bianca = ((await scim(filter('bianca'))).json() as { Resources: [{ id: string }] }).Resources[0].id;
+    const carlos = ((await scim(filter('carlos'))).json() as { Resources: [{ id: string }] }).Resources[0].id;
+    const group = await scim('/Groups', { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], externalId: 'after-upgrade', displayName: 'Upgraded', members: [{ value: bianca }] } });
+    expect(group.status, group.body).toBe(201);
+    expect(groupRows()).toEqual({ groups: [{ GroupId: 'after-upgrade', DisplayName: 'Upgraded' }], members: ['after-upgrade:bianca'] });
+    const managed = await scim(`/Users/${carlos}`, { method: 'PATCH', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: bianca }] } });
+    expect(managed.status, managed.body).toBe(200);
+    expect(row('carlos')).toMatchObject({ FirstName: 'Carlos', Email: 'carlos@contoso.com', Manager: 'bianca' });
+    // The added column carries the foreign key: removing the manager's row clears it.
+    expect((await scim(`/Users/${bianca}`, { method: 'DELETE' })).status).toBe(204);
+    expect(row('carlos')?.Manager).toBeNull();
+    expect(groupRows().members).toEqual([]);
+  });
+
   it('ECMAHOST_DEMO_TOKEN replaces the token', async () => {
     expect(await demo.stop()).toBe(0);
     const own = 'my-demo-token-2026-of-32-characters';
     demo = await startDemo({ ...env, ECMAHOST_DEMO_TOKEN: own });
     expect(demo.output()).toContain('Secret token:  the value of ECMAHOST_DEMO_TOKEN');
     expect(demo.output()).not.toContain(own);
-    expect((await httpsRequest(`${tenant}${filter('bianca')}`, { ca, token: own })).status).toBe(200);
-    expect((await scim(filter('bianca'))).status).toBe(401);
+    expect((await httpsRequest(`${tenant}${filter('carlos')}`, { ca, token: own })).status).toBe(200);
+    expect((await scim(filter('carlos'))).status).toBe(401);
   });
 });

@@ -168,6 +168,8 @@ describe('groups and references on the reference connector', () => {
     const g2 = await json(await request(`${BASE}/Groups/${id}?excludedAttributes=members`));
     expect(g2).toMatchObject({ id, displayName: 'Engineering' });
     expect(g2.members).toBeUndefined();
+    // Nor the ECMA2Host extension's copy of the member attribute.
+    expect(g2['urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:Group']).toEqual({ id: target('Engineering')!.id, displayName: 'Engineering' });
     const g3 = await json(await request(`${BASE}/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Engineering"')}`));
     expect(g3).toMatchObject({ totalResults: 1, startIndex: 1, itemsPerPage: 1 });
     expect((g3.Resources as Record<string, unknown>[])[0]!.members).toBeUndefined();

@@ -6,7 +6,7 @@ import type { DeleteFlow, DisableFlow, ServedTypeConfig } from '../config/connec
 import { resourceTypeName } from '../config/connector-config.js';
 import type { AttrPath } from '../scim/filter-ast.js';
 import { formatPath } from '../scim/filter-ast.js';
-import { parsePath } from '../scim/filter-parser.js';
+import { parsePath, splitUrn } from '../scim/filter-parser.js';
 import { CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, isCoreSchema } from '../scim/resource-path.js';
 import { ECMA2HOST_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from '../scim/schema-documents.js';
 
@@ -250,6 +250,16 @@ export class ServedSchema {
    */
   maps(key: string): boolean {
     return this.#mappedKeys.has(key.toLowerCase());
+  }
+
+  /**
+   * The ECMA2Host extension names (`<extension URN>:<attribute>`) of the attributes the top-level
+   * SCIM attribute `name` (`members`, or URN-qualified) is mapped onto; none when it is not mapped.
+   */
+  extensionNamesOf(name: string): string[] {
+    const { schema, rest } = splitUrn(name.trim());
+    const key = topLevelKey(schema === undefined ? { attr: rest } : { schema, attr: rest });
+    return this.mapping.filter((m) => topLevelKey(m.path) === key).map((m) => `${this.resource.extensionSchema}:${m.attribute}`);
   }
 
   /** The values the cache keeps of `attributes`: the kept attributes that have values, nothing else. */

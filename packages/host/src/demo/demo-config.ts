@@ -7,10 +7,15 @@ export const DEMO_CONNECTOR = 'GenericSQL';
 /** The package serving it, loaded by name through the host's connector loader. */
 export const DEMO_PACKAGE = '@ecmahost/connector-generic-sql';
 
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
 /**
  * The demo connector instance: the tutorial's Employees table through the generic SQL connector
  * on an SQLite file in WAL mode, ContosoLogin as anchor, `active` kept in IsActive, SCIM deletes deleting the
- * row, and the common SCIM attributes mapped so a plain curl POST works.
+ * row, and the common SCIM attributes mapped so a plain curl POST works. The users' enterprise
+ * `manager` is kept in Employees.Manager, and the Groups table (members in GroupMembers) is served
+ * as `/Groups` with Entra's default group mappings: displayName, members, and externalId (Entra's
+ * objectId of the group) as the group's key.
  */
 export function demoConnectorConfig(databaseFile: string, tokenHash: string): ConnectorInstanceConfig {
   return {
@@ -35,12 +40,15 @@ export function demoConnectorConfig(databaseFile: string, tokenHash: string): Co
       deltaStrategy: 'none',
       importMethod: 'table',
       exportMethod: 'table',
+      objectTypeTables: 'Group: table=Groups; anchor=GroupId; multiValuedTable=GroupMembers; join=Groups.GroupId = GroupMembers.GroupId',
+      // References hold the anchor of the object named: the host turns SCIM ids into ContosoLogin values.
+      attributeTypes: 'Manager: reference\nMemberId: reference',
     },
     objectType: 'User',
     anchor: ['ContosoLogin'],
     dn: { autogenerate: true },
     // IsActive is served too: the host reads and writes the disable flow's attribute like any other.
-    attributes: ['ContosoLogin', 'FirstName', 'LastName', 'Email', 'InternalGUID', 'AzureID', 'textID', 'IsActive'].map((name) => ({ name })),
+    attributes: ['ContosoLogin', 'FirstName', 'LastName', 'Email', 'InternalGUID', 'AzureID', 'textID', 'IsActive', 'Manager'].map((name) => ({ name })),
     deprovisioning: { disable: { action: 'attribute', attribute: 'IsActive' }, delete: { action: 'delete' } },
     runProfiles: { export: LEGACY_EXPORT_PROFILE, fullImport: { pageSize: DEFAULT_PAGE_SIZE } },
     scimMapping: {
@@ -49,6 +57,18 @@ export function demoConnectorConfig(databaseFile: string, tokenHash: string): Co
       'name.givenName': 'FirstName',
       'name.familyName': 'LastName',
       'emails[type eq "work"].value': 'Email',
+      [`${ENTERPRISE}:manager`]: 'Manager',
     },
+    additionalTypes: [
+      {
+        objectType: 'Group',
+        resourceType: 'Group',
+        anchor: ['GroupId'],
+        dn: { autogenerate: true },
+        attributes: ['GroupId', 'DisplayName', 'MemberId'].map((name) => ({ name })),
+        scimMapping: { externalId: 'GroupId', displayName: 'DisplayName', members: 'MemberId' },
+        deprovisioning: { disable: { action: 'none' }, delete: { action: 'delete' } },
+      },
+    ],
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { MIN_TOKEN_LENGTH, generateToken, hashToken, verifyToken } from '../auth/token.js';
+import { objectId } from '../cache/object-id.js';
 import { runHost } from '../server/run-host.js';
 import type { RunningHost } from '../server/run-host.js';
 import { OpsError } from '../store/errors.js';
@@ -40,9 +41,15 @@ function demoInstructions(tenantUrl: string, token: string, source: TokenSource,
         : `printed at the first start only; "ecmahost token rotate GenericSQL --data-dir ${dataDir}" makes a new one`;
   const auth = `-H "Authorization: Bearer ${shown}"`;
   const json = '-H "Content-Type: application/scim+json"';
+  // Ids follow from the anchors (the same derivation the host uses), so the group lines paste as
+  // they are after the user lines: alice's id, and the group's with the prefix of a second type.
+  const alice = objectId(['ContosoLogin'], { ContosoLogin: 'alice' });
+  const bob = objectId(['ContosoLogin'], { ContosoLogin: 'bob' });
+  const sales = `Group.${objectId(['GroupId'], { GroupId: 'sales-0001' })}`;
+  const patchOp = (operation: string) => `'{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[${operation}]}'`;
   return [
     '',
-    'ecmahost demo: Microsoft\'s Generic SQL tutorial (Employees table) on SQLite',
+    'ecmahost demo: Microsoft\'s Generic SQL tutorial (Employees table, plus Groups and GroupMembers) on SQLite',
     `  Tenant URL:    ${tenantUrl}`,
     `  Secret token:  ${tokenLine}`,
     `  Database:      ${databaseFile}`,
@@ -54,14 +61,21 @@ function demoInstructions(tenantUrl: string, token: string, source: TokenSource,
     'Create a user:',
     `  curl -k ${auth} ${json} -X POST '${tenantUrl}/Users' -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"alice","name":{"givenName":"Alice","familyName":"Smith"},"emails":[{"type":"work","value":"alice@contoso.com"}],"active":true}'`,
     '',
-    'Then PATCH /Users/<id> (e.g. {"Operations":[{"op":"replace","path":"active","value":false}]}) and DELETE /Users/<id>;',
+    'Create her manager, a group (Entra sends its objectId as externalId), add alice to it and set her manager:',
+    `  curl -k ${auth} ${json} -X POST '${tenantUrl}/Users' -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bob","name":{"givenName":"Bob","familyName":"Jones"},"active":true}'`,
+    `  curl -k ${auth} ${json} -X POST '${tenantUrl}/Groups' -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"externalId":"sales-0001","displayName":"Sales"}'`,
+    `  curl -k ${auth} ${json} -X PATCH '${tenantUrl}/Groups/${sales}' -d ${patchOp(`{"op":"Add","path":"members","value":[{"value":"${alice}"}]}`)}`,
+    `  curl -k ${auth} ${json} -X PATCH '${tenantUrl}/Users/${alice}' -d ${patchOp(`{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":{"value":"${bob}"}}`)}`,
+    `  curl -k ${auth} '${tenantUrl}/Groups/${sales}'`,
+    '',
+    'Then PATCH /Users/<id> (e.g. {"Operations":[{"op":"replace","path":"active","value":false}]}) and DELETE /Users/<id> or /Groups/<id>;',
     `see docs/admin/install.md. Stop with Ctrl+C; data stays in ${databaseFile}.`,
   ];
 }
 
 /**
  * Starts the demo: a data directory (created on first start) holding an SQLite database with
- * Microsoft's tutorial table and a `GenericSQL` connector instance over it, served over HTTPS. The
+ * Microsoft's tutorial table (and the groups tables) and a `GenericSQL` connector instance over it, served over HTTPS. The
  * token is `ECMAHOST_DEMO_TOKEN` (at least 32 characters, else `OpsError('invalid-argument')`),
  * else the one generated on first start (kept encrypted under the host key so later starts keep
  * it; only the start that generated it prints it). The data directory and the demo's files are

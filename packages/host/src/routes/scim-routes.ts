@@ -14,6 +14,7 @@ import { parseFilter } from '../scim/filter-parser.js';
 import { MAX_PAGE_SIZE, listResponse, readPaging } from '../scim/list-response.js';
 import { projectResource } from '../scim/projection.js';
 import { resourceTypesList, schemaDocument, schemasList, serviceProviderConfig } from '../scim/schema-documents.js';
+import type { ServedSchema } from '../connectors/served-schema.js';
 import type { UserOperations } from '../connectors/user-operations.js';
 import type { ConnectorLookup, HostEnv, ServedConnector } from './host-env.js';
 import { queryParams } from './query-params.js';
@@ -139,21 +140,21 @@ async function resourceRoute(
     if (method === 'POST') {
       const body = await readBody(c, options);
       const created = await operations.create(body, baseUrl);
-      return respond(c, options, scimBody(c, project(created, params), 201, { location: String((created.meta as { location: string }).location) }), created);
+      return respond(c, options, scimBody(c, project(created, params, operations.schema()), 201, { location: String((created.meta as { location: string }).location) }), created);
     }
     throw methodNotAllowed(method, 'GET, POST');
   }
   switch (method) {
     case 'GET':
-      return scimBody(c, project(operations.get(id, baseUrl), params));
+      return scimBody(c, project(operations.get(id, baseUrl), params, operations.schema()));
     case 'PATCH': {
       const updated = await operations.patch(id, await readBody(c, options), baseUrl);
       if (updated === undefined) return c.body(null, 204);
-      return respond(c, options, scimBody(c, project(updated, params)), updated);
+      return respond(c, options, scimBody(c, project(updated, params, operations.schema())), updated);
     }
     case 'PUT': {
       const updated = await operations.replace(id, await readBody(c, options), baseUrl);
-      return respond(c, options, scimBody(c, project(updated, params)), updated);
+      return respond(c, options, scimBody(c, project(updated, params, operations.schema())), updated);
     }
     case 'DELETE':
       await operations.delete(id);
@@ -166,7 +167,8 @@ async function resourceRoute(
 function list(c: Context<HostEnv>, operations: UserOperations, params: Map<string, string>, baseUrl: string): Response {
   const paging = readPaging(params.get('startindex'), params.get('count'));
   const page = operations.query(params.get('filter'), paging, baseUrl);
-  const resources = page.resources.map((r) => project(r, params));
+  const schema = operations.schema();
+  const resources = page.resources.map((r) => project(r, params, schema));
   return scimBody(c, listResponse(resources, page.total, paging.startIndex));
 }
 
@@ -208,8 +210,13 @@ function schemaDocuments(served: ServedConnector, baseUrl: string) {
   });
 }
 
-function project(resource: Record<string, unknown>, params: Map<string, string>): Record<string, unknown> {
-  return projectResource(resource, params.get('attributes'), params.get('excludedattributes'));
+function project(resource: Record<string, unknown>, params: Map<string, string>, schema: ServedSchema): Record<string, unknown> {
+  const excluded = params.get('excludedattributes');
+  // The ECMA2Host extension repeats every mapped attribute, so `excludedAttributes=members` drops
+  // its copy (a group's member attribute) too: else a large group's member list still goes out,
+  // the answer Entra's provisioning logs flag (azure-scim-client §1.2).
+  const withCopies = excluded === undefined ? undefined : [excluded, ...excluded.split(',').flatMap((name) => schema.extensionNamesOf(name))].join(',');
+  return projectResource(resource, params.get('attributes'), withCopies);
 }
 
 async function readBody(c: Context<HostEnv>, options: ScimRoutesOptions): Promise<unknown> {
