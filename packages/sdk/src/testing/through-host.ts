@@ -82,10 +82,12 @@ export async function runThroughHost(session: CheckSession): Promise<string | un
   if (typeof userName !== 'string') fail(`sample(0) has no ${userNameAttr}, the attribute Entra's userName maps to`);
 
   // Every writable attribute of the sample goes under the extension, as Entra sends unmapped ones.
+  // References are left out: over SCIM they are ids of objects the host serves, and the sample holds
+  // the target's form (a DN, an anchor) of objects the host has never seen, which it refuses.
   const extension: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(object.attributes)) {
     const definition = type.attributes.find((a) => a.name === name);
-    if (!definition || name === userNameAttr || attributeOperation(definition) === 'importOnly') continue;
+    if (!definition || name === userNameAttr || definition.type === 'reference' || attributeOperation(definition) === 'importOnly') continue;
     const values = toValueArray(value);
     if (values.length > 0) extension[name] = scimValue(values, definition.multiValued);
   }
@@ -142,7 +144,7 @@ export async function runThroughHost(session: CheckSession): Promise<string | un
     const name = options.singleValued;
     const definition = type.attributes.find((a) => a.name === name);
     const next = toValueArray(options.sample(1).attributes[name]);
-    if (definition && next.length > 0 && name !== userNameAttr && attributeOperation(definition) !== 'importOnly') {
+    if (definition && next.length > 0 && name !== userNameAttr && definition.type !== 'reference' && attributeOperation(definition) !== 'importOnly') {
       const value = scimValue(next, false);
       const patch = await call(`the PATCH replacing ${name}`, 'PATCH', `/Users/${encodeURIComponent(id)}`, {
         schemas: [PATCH_OP],
