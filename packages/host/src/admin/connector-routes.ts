@@ -84,19 +84,7 @@ async function buildRequested(store: Store, name: string, request: ConnectorRequ
   if (typeName === undefined) throw new Refusal(400, 'the request is incomplete', [`objectType is required: ${found}.`]);
   const type = objectTypeOf(schema, typeName);
   if (type === undefined) throw new Refusal(400, 'the request is not valid', [`objectType: ${found}, not ${typeName}.`]);
-  const flows = request.deprovisioning ?? {};
-  const answers = applySchemaChoices(
-    type,
-    {
-      ...(request.anchor === undefined ? {} : { anchor: request.anchor }),
-      ...(request.attributes === undefined ? {} : { attributes: request.attributes }),
-      ...(request.dn === undefined ? {} : { dn: request.dn }),
-      ...(flows.disable === undefined ? {} : { disable: flows.disable }),
-      ...(flows.delete === undefined ? {} : { delete: flows.delete }),
-      ...(request.scimMapping === undefined ? {} : { scimMapping: request.scimMapping }),
-    },
-    current === undefined ? undefined : schemaAnswersOf(current),
-  );
+  const answers = applySchemaChoices(type, choicesOf(request), current === undefined ? undefined : schemaAnswersOf(current));
   const issues = checkSchemaAnswers(schema, answers);
   if (issues.length > 0) throw new Refusal(400, `the schema choices do not fit ${type.name}`, issues.map((i) => `${i.field}: ${i.message}`));
   const additionalSchemas = request.additionalTypes === undefined ? (current === undefined ? [] : additionalSchemaAnswersOf(current)) : additionalAnswers(schema, request.additionalTypes, current);
@@ -118,6 +106,19 @@ async function buildRequested(store: Store, name: string, request: ConnectorRequ
   return request.token === undefined && token !== undefined ? { config, token } : { config };
 }
 
+/** The schema choices a request (or one of its further types) makes; absent members keep the current answers. */
+function choicesOf(request: Pick<TypeRequest, 'anchor' | 'attributes' | 'dn' | 'deprovisioning' | 'scimMapping'>) {
+  const flows = request.deprovisioning ?? {};
+  return {
+    ...(request.anchor === undefined ? {} : { anchor: request.anchor }),
+    ...(request.attributes === undefined ? {} : { attributes: request.attributes }),
+    ...(request.dn === undefined ? {} : { dn: request.dn }),
+    ...(flows.disable === undefined ? {} : { disable: flows.disable }),
+    ...(flows.delete === undefined ? {} : { delete: flows.delete }),
+    ...(request.scimMapping === undefined ? {} : { scimMapping: request.scimMapping }),
+  };
+}
+
 /**
  * The answers of each requested further object type: its choices over the current answers for
  * that type (a change) or the defaults for its resource type, checked like the top-level type's.
@@ -128,18 +129,9 @@ function additionalAnswers(schema: Schema, requests: readonly TypeRequest[], cur
     const type = objectTypeOf(schema, request.objectType);
     if (type === undefined) throw new Refusal(400, 'the request is not valid', [`additionalTypes[${i}].objectType: ${found}, not ${request.objectType}.`]);
     const before = current?.additionalTypes?.find((t) => t.objectType === request.objectType);
-    const flows = request.deprovisioning ?? {};
     const answers = applySchemaChoices(
       type,
-      {
-        resourceType: request.resourceType,
-        ...(request.anchor === undefined ? {} : { anchor: request.anchor }),
-        ...(request.attributes === undefined ? {} : { attributes: request.attributes }),
-        ...(request.dn === undefined ? {} : { dn: request.dn }),
-        ...(flows.disable === undefined ? {} : { disable: flows.disable }),
-        ...(flows.delete === undefined ? {} : { delete: flows.delete }),
-        ...(request.scimMapping === undefined ? {} : { scimMapping: request.scimMapping }),
-      },
+      { resourceType: request.resourceType, ...choicesOf(request) },
       before === undefined ? undefined : { ...schemaAnswersOf(before), resourceType: request.resourceType },
     );
     const issues = checkSchemaAnswers(schema, answers);
