@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,6 +109,17 @@ describe('SnapshotFile restored into a generation', () => {
     expect(again.lookup('login', 'alice2')).toEqual(['YWxpY2U']);
     expect(again.lookup('login', 'bob')).toEqual([]);
     expect(again.size).toBe(1);
+  });
+
+  it('refuses a well-checksummed file that holds an object twice, before anything is served from it', async () => {
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await snapshot.write(objects, ['login'], undefined);
+    const [header, first, second] = (await readFile(snapshot.file!, 'utf8')).split('\n');
+    const body = `${header!}\n${first!}\n${second!}\n${first!}\n`;
+    await writeFile(snapshot.file!, `${body}${JSON.stringify({ end: true, objects: 3, sha256: createHash('sha256').update(body).digest('hex') })}\n`);
+    const generation = new Generation([{ name: 'login', caseExact: false }]);
+    const read = await snapshot.read({ indexes: (names) => generation.restoreIndexes(names), object: (object, values) => generation.putPacked(object, values) });
+    expect(read).toEqual({ ok: false, reason: 'object YWxpY2U is in the snapshot twice' });
   });
 
   it('refuses an object line cut from its body', async () => {
