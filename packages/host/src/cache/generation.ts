@@ -100,8 +100,10 @@ export class Generation {
    * decoded (correct, only slower).
    */
   putPacked(packed: PackedObject, indexed: Record<string, AttributeValue[]>): void {
-    if (this.#objects.has(packed.id)) throw new Error(`object ${packed.id} is in the snapshot twice`);
+    // The size tells a duplicate without a second hash lookup; the generation is dropped with the file.
+    const size = this.#objects.size;
     this.#objects.set(packed.id, packed);
+    if (this.#objects.size === size) throw new Error(`object ${packed.id} is in the snapshot twice`);
     this.#packed++;
     for (const index of this.#built) {
       const values = this.#carried.has(index.name) ? indexed[index.name] : this.get(packed.id)!.attributes[index.name];

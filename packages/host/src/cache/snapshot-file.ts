@@ -170,16 +170,7 @@ export class SnapshotFile {
         if (footer === undefined) refused = 'unreadable footer';
         return false;
       }
-      const object = decodeHead(chunk, start, end, times);
-      if (typeof object === 'string') refused = object;
-      else {
-        // The sink refuses what the checksum cannot: a file that holds an object twice.
-        try {
-          sink.object(object.packed, object.indexed);
-        } catch (error) {
-          refused = (error as Error).message;
-        }
-      }
+      refused = decodeHead(chunk, start, end, times, sink);
       objects++;
       return true;
     };
@@ -250,11 +241,14 @@ export function spaceConfigHash(config: ConnectorInstanceConfig, connectorPackag
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
+/** Stands for the anchor when only the head's values are decoded (no object per line). */
+const NO_ANCHOR = Object.freeze({});
+
 /**
- * The head of an object line, parsed; the body is left packed. A line starts with `[`, never like
- * the footer's `{`.
+ * Parses the head of an object line and gives the object, its body left packed, to `sink`; or says
+ * why the line is refused. A line starts with `[`, never like the footer's `{`.
  */
-function decodeHead(chunk: Buffer, start: number, end: number, times: TimeStrings): { packed: PackedObject; indexed: Record<string, AttributeValue[]> } | string {
+function decodeHead(chunk: Buffer, start: number, end: number, times: TimeStrings, sink: SnapshotSink): string | undefined {
   const tab = chunk.indexOf(0x09, start);
   if (tab === -1 || tab > end) return 'an object line without its body';
   let head: unknown;
@@ -265,8 +259,14 @@ function decodeHead(chunk: Buffer, start: number, end: number, times: TimeString
   }
   if (!Array.isArray(head) || typeof head[0] !== 'string' || typeof head[1] !== 'object' || head[1] === null) return 'an unreadable object line';
   const indexed = head[1] as Record<string, AttributeValue[]>;
-  decodeBinary({}, indexed);
-  return { packed: new PackedObject(head[0], chunk, tab + 1, end, times), indexed };
+  decodeBinary(NO_ANCHOR, indexed);
+  // The sink refuses what the checksum cannot: a file that holds an object twice.
+  try {
+    sink.object(new PackedObject(head[0], chunk, tab + 1, end, times), indexed);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
 }
 
 function parseHeader(line: Buffer): SnapshotHeader | string {
