@@ -98,6 +98,11 @@ export class ConnectorCache {
     this.#building?.writes.push({ kind: 'remove', id });
   }
 
+  /** The indexes of the live generation that lookups have built (a snapshot carries their values). */
+  builtIndexes(): string[] {
+    return this.#live?.builtIndexes() ?? [];
+  }
+
   /** Every object of the live generation. */
   all(): CachedObject[] {
     return [...(this.#live?.values() ?? [])];

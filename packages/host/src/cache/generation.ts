@@ -2,6 +2,7 @@ import type { AttributeValue } from '@ecmahost/sdk';
 import type { CachedObject } from './cached-object.js';
 import { indexKey } from './index-key.js';
 import type { IndexedAttribute } from './index-key.js';
+import { PackedObject } from './packed-object.js';
 
 /**
  * The ids under one index key: a bare id while the value is unique (the common case for the
@@ -27,7 +28,11 @@ interface Index {
  * swap never makes a lookup wait for a rebuild.
  */
 export class Generation {
-  readonly #objects = new Map<string, CachedObject>();
+  /** Restored objects stay packed until first read (decision 021); `#packed` counts them. */
+  readonly #objects = new Map<string, CachedObject | PackedObject>();
+  #packed = 0;
+  /** The indexes whose values the snapshot being restored carries. */
+  #carried = new Set<string>();
   readonly #indexes = new Map<string, Index>();
   /** The indexes with a map, which every put and remove maintains. */
   readonly #built: Index[] = [];
@@ -51,12 +56,59 @@ export class Generation {
 
   /** The object with this id. */
   get(id: string): CachedObject | undefined {
-    return this.#objects.get(id);
+    const object = this.#objects.get(id);
+    return object instanceof PackedObject ? this.#unpack(object) : object;
   }
 
   /** Every object, in insertion order. */
   values(): IterableIterator<CachedObject> {
-    return this.#objects.values();
+    // Once nothing is packed (after the first full refresh), the map's own iterator.
+    return this.#packed === 0 ? (this.#objects.values() as IterableIterator<CachedObject>) : this.#unpackedValues();
+  }
+
+  *#unpackedValues(): IterableIterator<CachedObject> {
+    for (const object of this.#objects.values()) yield object instanceof PackedObject ? this.#unpack(object) : object;
+  }
+
+  /** Decodes a restored object and keeps it decoded (replacing a key's value keeps its place in the map). */
+  #unpack(packed: PackedObject): CachedObject {
+    const object = packed.unpack();
+    this.#objects.set(object.id, object);
+    this.#packed--;
+    return object;
+  }
+
+  /**
+   * Builds, empty, the indexes a snapshot carries the values of, before its objects come in
+   * through {@link putPacked}. Only on an empty generation: objects put before would be missing.
+   */
+  restoreIndexes(names: readonly string[]): void {
+    if (this.#objects.size > 0) throw new Error('indexes are restored before any object');
+    this.#carried = new Set(names);
+    for (const name of names) {
+      const index = this.#indexes.get(name);
+      if (index !== undefined && index.map === undefined) {
+        index.map = new Map();
+        this.#built.push(index);
+      }
+    }
+  }
+
+  /**
+   * Adds an object read from a snapshot without decoding it: `indexed` holds its values of the
+   * indexes the snapshot carries. An index built that the snapshot does not carry needs the object
+   * decoded (correct, only slower).
+   */
+  putPacked(packed: PackedObject, indexed: Record<string, AttributeValue[]>): void {
+    // The size tells a duplicate without a second hash lookup; the generation is dropped with the file.
+    const size = this.#objects.size;
+    this.#objects.set(packed.id, packed);
+    if (this.#objects.size === size) throw new Error(`object ${packed.id} is in the snapshot twice`);
+    this.#packed++;
+    for (const index of this.#built) {
+      const values = this.#carried.has(index.name) ? indexed[index.name] : this.get(packed.id)!.attributes[index.name];
+      if (values !== undefined) addValues(index.map!, index, packed.id, values);
+    }
   }
 
   /** Whether `attribute` has a hash index (built or to be built on its first lookup). */
@@ -76,7 +128,7 @@ export class Generation {
     let map = index.map;
     if (map === undefined) {
       map = new Map();
-      for (const object of this.#objects.values()) addEntries(map, index, object);
+      for (const object of this.values()) addEntries(map, index, object);
       index.map = map;
       this.#built.push(index);
     }
@@ -87,7 +139,7 @@ export class Generation {
 
   /** Adds or replaces an object, updating every built index. */
   put(object: CachedObject): void {
-    const before = this.#objects.get(object.id);
+    const before = this.get(object.id);
     if (before !== undefined) this.#unindex(before);
     this.#objects.set(object.id, object);
     for (const index of this.#built) addEntries(index.map!, index, object);
@@ -95,7 +147,7 @@ export class Generation {
 
   /** Removes an object and its index entries; returns it. */
   remove(id: string): CachedObject | undefined {
-    const before = this.#objects.get(id);
+    const before = this.get(id);
     if (before === undefined) return undefined;
     this.#unindex(before);
     this.#objects.delete(id);
@@ -122,12 +174,15 @@ export class Generation {
 
 function addEntries(map: Map<string, IndexEntry>, index: Index, object: CachedObject): void {
   const values = object.attributes[index.name];
-  if (values === undefined) return;
+  if (values !== undefined) addValues(map, index, object.id, values);
+}
+
+function addValues(map: Map<string, IndexEntry>, index: Index, id: string, values: readonly AttributeValue[]): void {
   for (const value of values) {
     const key = indexKey(value, index.caseExact);
     const entry = map.get(key);
-    if (entry === undefined) map.set(key, object.id);
-    else if (typeof entry !== 'string') entry.add(object.id);
-    else if (entry !== object.id) map.set(key, new Set([entry, object.id]));
+    if (entry === undefined) map.set(key, id);
+    else if (typeof entry !== 'string') entry.add(id);
+    else if (entry !== id) map.set(key, new Set([entry, id]));
   }
 }

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CachedObject } from './cached-object.js';
+import { Generation } from './generation.js';
 import { SnapshotFile } from './snapshot-file.js';
 
 const objects: CachedObject[] = [
@@ -12,7 +14,7 @@ const objects: CachedObject[] = [
 
 async function readAll(snapshot: SnapshotFile): Promise<{ read: Awaited<ReturnType<SnapshotFile['read']>>; objects: CachedObject[] }> {
   const got: CachedObject[] = [];
-  const read = await snapshot.read((object) => got.push(object));
+  const read = await snapshot.read({ indexes: () => undefined, object: (object) => got.push(object.unpack()) });
   return { read, objects: got };
 }
 
@@ -27,7 +29,7 @@ describe('SnapshotFile', () => {
 
   it('gives back every object as written, binary values, DNs and line breaks included, with the watermark', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
-    const written = await snapshot.write(objects, 'wm-7');
+    const written = await snapshot.write(objects, [], 'wm-7');
     expect(written.objects).toBe(2);
     expect(written.bytes).toBe((await readFile(snapshot.file!)).length);
     const { read, objects: got } = await readAll(snapshot);
@@ -38,17 +40,17 @@ describe('SnapshotFile', () => {
   });
 
   it('refuses a snapshot written under another configuration, object type or format version', async () => {
-    await new SnapshotFile(dir, 'HR', 'person', 'hash-1').write(objects, undefined);
+    await new SnapshotFile(dir, 'HR', 'person', 'hash-1').write(objects, [], undefined);
     expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-2'))).read).toEqual({ ok: false, reason: expect.stringContaining('another configuration') });
     const file = new SnapshotFile(dir, 'HR', 'person', 'hash-1').file!;
     const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace('"version":1', '"version":2'));
-    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'format version 2, this host reads 1' });
+    await writeFile(file, text.replace('"version":2', '"version":3'));
+    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'format version 3, this host reads 2' });
   });
 
   it('refuses an altered or torn file', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
-    await snapshot.write(objects, undefined);
+    await snapshot.write(objects, [], undefined);
     const text = await readFile(snapshot.file!, 'utf8');
     await writeFile(snapshot.file!, text.replace('alice@example.com', 'alice@example.org'));
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'checksum mismatch' });
@@ -72,5 +74,59 @@ describe('SnapshotFile', () => {
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'no snapshot' });
     expect(await readdir(dir)).toEqual([]);
     expect((await readAll(new SnapshotFile(undefined, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'no state directory' });
+  });
+});
+
+describe('SnapshotFile restored into a generation', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-snapshot-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers index lookups from the values the file carries, and decodes each object when it is read, replaced or removed', async () => {
+    const indexed = [{ name: 'login', caseExact: false }, { name: 'mail', caseExact: false }, { name: 'photo', caseExact: true }];
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await snapshot.write(objects, ['login', 'photo'], 'wm-1');
+    const generation = new Generation(indexed);
+    const read = await snapshot.read({ indexes: (names) => generation.restoreIndexes(names), object: (object, values) => generation.putPacked(object, values) });
+    expect(read).toMatchObject({ ok: true, objects: 2 });
+    expect(generation.builtIndexes()).toEqual(['login', 'photo']);
+    expect(generation.lookup('login', 'ALICE')).toEqual(['YWxpY2U']);
+    expect(generation.lookup('photo', new Uint8Array([0, 1, 254, 255]))).toEqual(['YWxpY2U']);
+    // An index the file does not carry is built from the decoded objects on its first lookup.
+    expect(generation.lookup('mail', 'a@example.com')).toEqual(['YWxpY2U']);
+    expect([...generation.values()]).toEqual(objects);
+
+    const again = new Generation(indexed);
+    await snapshot.read({ indexes: (names) => again.restoreIndexes(names), object: (object, values) => again.putPacked(object, values) });
+    // Replacing and removing objects still packed takes their old values out of the indexes.
+    again.put({ ...objects[0]!, attributes: { login: ['alice2'] } });
+    again.remove('Ym9i');
+    expect(again.lookup('login', 'alice')).toEqual([]);
+    expect(again.lookup('login', 'alice2')).toEqual(['YWxpY2U']);
+    expect(again.lookup('login', 'bob')).toEqual([]);
+    expect(again.size).toBe(1);
+  });
+
+  it('refuses a well-checksummed file that holds an object twice, before anything is served from it', async () => {
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await snapshot.write(objects, ['login'], undefined);
+    const [header, first, second] = (await readFile(snapshot.file!, 'utf8')).split('\n');
+    const body = `${header!}\n${first!}\n${second!}\n${first!}\n`;
+    await writeFile(snapshot.file!, `${body}${JSON.stringify({ end: true, objects: 3, sha256: createHash('sha256').update(body).digest('hex') })}\n`);
+    const generation = new Generation([{ name: 'login', caseExact: false }]);
+    const read = await snapshot.read({ indexes: (names) => generation.restoreIndexes(names), object: (object, values) => generation.putPacked(object, values) });
+    expect(read).toEqual({ ok: false, reason: 'object YWxpY2U is in the snapshot twice' });
+  });
+
+  it('refuses an object line cut from its body', async () => {
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await snapshot.write(objects, [], undefined);
+    const text = await readFile(snapshot.file!, 'utf8');
+    await writeFile(snapshot.file!, text.replace('\t', ' '));
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'an object line without its body' });
   });
 });

@@ -3,12 +3,13 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AnchorValues, AttributeValue } from '@ecmahost/sdk';
+import type { AttributeValue } from '@ecmahost/sdk';
 import { isSecret } from '@ecmahost/sdk';
 import { servedTypesOf } from '../config/connector-config.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { DATA_DIR_MODE, DATA_FILE_MODE, syncFolder } from '../store/files.js';
 import type { CachedObject } from './cached-object.js';
+import { PackedObject, TimeStrings, decodeBinary, encodeBody, encodeIndexed } from './packed-object.js';
 
 /** Written in every header; a file without it is not a snapshot. */
 const FORMAT = 'ecmahost-connector-space';
@@ -17,7 +18,7 @@ const FORMAT = 'ecmahost-connector-space';
  * The layout version. A file of another version is refused (and replaced after the next import),
  * never read: bump it whenever the line layout or the meaning of a field changes.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /** Bytes gathered before one write: few system calls, and never one giant string (decision 021). */
 const CHUNK_BYTES = 1 << 20;
@@ -35,20 +36,31 @@ interface SnapshotHeader {
   connector: string;
   objectType: string;
   configHash: string;
+  /** The indexed attributes whose values every object line carries ahead of its body. */
+  indexes: string[];
   /** The watermark the space was read at: the delta that refreshes it starts there. */
   watermark: string | null;
   writtenAt: string;
 }
 
-/** What reading a snapshot gave: its objects went to `onObject`, or why it was refused. */
+/** Where a read puts what it reads (a {@link Generation} being restored). */
+export interface SnapshotSink {
+  /** Called once, before any object: the indexed attributes whose values each object comes with. */
+  indexes(names: readonly string[]): void;
+  /** One object, still packed, with the values of those attributes it holds. */
+  object(object: PackedObject, indexed: Record<string, AttributeValue[]>): void;
+}
+
+/** What reading a snapshot gave: its objects went to the sink, or why it was refused. */
 export type SnapshotRead =
   | { ok: true; objects: number; watermark: string | undefined; writtenAt: string }
   | { ok: false; reason: string };
 
 /**
  * The connector space of one object type of one connector instance, kept across restarts in
- * `<stateDir>/<connector>.<objectType>.space.ndjson` (decision 021): a header line, one JSON array
- * per object, and a footer line with the object count and the SHA-256 of every byte before it.
+ * `<stateDir>/<connector>.<objectType>.space.ndjson` (decision 021): a header line, one line per
+ * object (a short JSON head `[id, {indexed attribute: values}]`, a tab, the JSON body), and a
+ * footer line with the object count and the SHA-256 of every byte before it.
  * Written whole after an import, atomically (temporary file, fsync, rename, folder fsync), so a
  * crash leaves the previous snapshot or the new one; read line by line, so neither side ever holds
  * the space as one string.
@@ -68,10 +80,12 @@ export class SnapshotFile {
   }
 
   /**
-   * Replaces the snapshot with `objects`, read at `watermark`. Resolves with the object count and
-   * the file's size; rejects (leaving the previous snapshot) when the file cannot be written.
+   * Replaces the snapshot with `objects`, read at `watermark`, carrying the values of the `indexes`
+   * (the ones built, so that a restart has them without decoding the objects). Resolves with the
+   * object count and the file's size; rejects (leaving the previous snapshot) when the file cannot
+   * be written.
    */
-  async write(objects: Iterable<CachedObject>, watermark: string | undefined): Promise<{ objects: number; bytes: number }> {
+  async write(objects: Iterable<CachedObject>, indexes: readonly string[], watermark: string | undefined): Promise<{ objects: number; bytes: number }> {
     const file = this.file;
     if (file === undefined) return { objects: 0, bytes: 0 };
     const folder = path.dirname(file);
@@ -91,10 +105,11 @@ export class SnapshotFile {
           await handle.write(buffer);
           if (pauseMs > 0) await sleep(pauseMs);
         };
-        const header: SnapshotHeader = { format: FORMAT, version: SNAPSHOT_VERSION, connector: this.#connector, objectType: this.#objectType, configHash: this.#configHash, watermark: watermark ?? null, writtenAt: new Date().toISOString() };
+        const header: SnapshotHeader = { format: FORMAT, version: SNAPSHOT_VERSION, connector: this.#connector, objectType: this.#objectType, configHash: this.#configHash, indexes: [...indexes], watermark: watermark ?? null, writtenAt: new Date().toISOString() };
         let chunk = `${JSON.stringify(header)}\n`;
         for (const object of objects) {
-          chunk += `${encodeObject(object)}\n`;
+          // JSON escapes every control character, so the tab can only be the separator.
+          chunk += `${JSON.stringify([object.id, encodeIndexed(object, indexes)])}\t${encodeBody(object)}\n`;
           count++;
           if (chunk.length >= CHUNK_BYTES) {
             await flush(chunk);
@@ -119,12 +134,13 @@ export class SnapshotFile {
   }
 
   /**
-   * Reads the snapshot, giving each object to `onObject` as it is read. The file is only known
-   * whole at its footer: when the result is `ok: false` (no file, another version, configuration
-   * or object type, a torn or altered file), the objects already given must be dropped. Removes the
-   * temporary files of writes a crash interrupted.
+   * Reads the snapshot, giving each object to `sink` as it is read, packed: only its head (id and
+   * indexed values) is parsed. The file is only known whole at its footer: when the result is
+   * `ok: false` (no file, another version, configuration or object type, a torn or altered file),
+   * the objects already given must be dropped. Removes the temporary files of writes a crash
+   * interrupted.
    */
-  async read(onObject: (object: CachedObject) => void): Promise<SnapshotRead> {
+  async read(sink: SnapshotSink): Promise<SnapshotRead> {
     const file = this.file;
     if (file === undefined) return { ok: false, reason: 'no state directory' };
     await this.#removeInterruptedWrites(file);
@@ -134,38 +150,42 @@ export class SnapshotFile {
     let objects = 0;
     let refused: string | undefined;
     const times = new TimeStrings();
-    // Lines split on the bytes, so the checksum covers exactly what was written.
-    const onLine = (line: Buffer): void => {
+    // Lines split on the bytes, so the checksum covers exactly what was written. `end` is the
+    // newline's position; each object keeps the chunk and its offsets, not a Buffer of its own.
+    const onLine = (chunk: Buffer, start: number, end: number): boolean => {
       if (footer !== undefined) {
         refused = 'data after the footer';
-        return;
+        return false;
       }
       if (header === undefined) {
-        hash.update(line);
-        const result = parseHeader(line);
+        const result = parseHeader(chunk.subarray(start, end));
         if (typeof result === 'string') refused = result;
         else refused = this.#mismatch(result);
         header = typeof result === 'string' ? undefined : result;
-        return;
+        if (header !== undefined && refused === undefined) sink.indexes(header.indexes);
+        return true;
       }
-      if (line[0] === 0x7b /* { */) {
-        footer = parseFooter(line);
+      if (chunk[start] === 0x7b /* { */) {
+        footer = parseFooter(chunk.subarray(start, end));
         if (footer === undefined) refused = 'unreadable footer';
-        return;
+        return false;
       }
-      hash.update(line);
-      onObject(decodeObject(line, times));
+      refused = decodeHead(chunk, start, end, times, sink);
       objects++;
+      return true;
     };
     try {
       let rest: Buffer | undefined;
       for await (const data of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
         const chunk: Buffer = rest === undefined ? (data as Buffer) : Buffer.concat([rest, data as Buffer]);
         let start = 0;
+        // The header and object lines are hashed a chunk at a time; the footer is not hashed.
+        let hashed = 0;
         for (let end = chunk.indexOf(0x0a, start); end !== -1 && refused === undefined; end = chunk.indexOf(0x0a, start)) {
-          onLine(chunk.subarray(start, end + 1));
+          if (onLine(chunk, start, end)) hashed = end + 1;
           start = end + 1;
         }
+        hash.update(chunk.subarray(0, hashed));
         if (refused !== undefined) break;
         rest = start < chunk.length ? chunk.subarray(start) : undefined;
       }
@@ -221,64 +241,32 @@ export function spaceConfigHash(config: ConnectorInstanceConfig, connectorPackag
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
-/** `[id, anchor, attributes, created, lastModified, dn?]`: an array line never starts like the footer. */
-function encodeObject(o: CachedObject): string {
-  const binary = hasBinary(o);
-  const anchor = binary ? mapValues(o.anchor, encodeValue) : o.anchor;
-  const attributes = binary ? mapValues(o.attributes, (values) => values.map(encodeValue)) : o.attributes;
-  return JSON.stringify(o.dn === undefined ? [o.id, anchor, attributes, o.created, o.lastModified] : [o.id, anchor, attributes, o.created, o.lastModified, o.dn]);
-}
+/** Stands for the anchor when only the head's values are decoded (no object per line). */
+const NO_ANCHOR = Object.freeze({});
 
 /**
- * One string per distinct timestamp, as the import gives (one per page): `JSON.parse` makes two new
- * strings per object, about 80 bytes of heap per object that the cache would keep otherwise.
+ * Parses the head of an object line and gives the object, its body left packed, to `sink`; or says
+ * why the line is refused. A line starts with `[`, never like the footer's `{`.
  */
-class TimeStrings {
-  readonly #seen = new Map<string, string>();
-
-  intern(value: string): string {
-    const known = this.#seen.get(value);
-    if (known !== undefined) return known;
-    // Objects written by SCIM writes have a timestamp each: keep the map small rather than complete.
-    if (this.#seen.size >= 4096) this.#seen.clear();
-    this.#seen.set(value, value);
-    return value;
+function decodeHead(chunk: Buffer, start: number, end: number, times: TimeStrings, sink: SnapshotSink): string | undefined {
+  const tab = chunk.indexOf(0x09, start);
+  if (tab === -1 || tab > end) return 'an object line without its body';
+  let head: unknown;
+  try {
+    head = JSON.parse(chunk.toString('utf8', start, tab));
+  } catch {
+    return 'an unreadable object line';
   }
-}
-
-function decodeObject(line: Buffer, times: TimeStrings): CachedObject {
-  const [id, anchor, attributes, createdText, lastModifiedText, dn] = JSON.parse(line.toString('utf8')) as [string, AnchorValues, Record<string, AttributeValue[]>, string, string, string | undefined];
-  const created = times.intern(createdText);
-  const lastModified = times.intern(lastModifiedText);
-  // Only binary values were written as objects; most objects have none and are kept as parsed.
-  for (const name in anchor) if (typeof anchor[name] === 'object') anchor[name] = decodeValue(anchor[name]);
-  for (const name in attributes) {
-    const values = attributes[name]!;
-    for (let i = 0; i < values.length; i++) if (typeof values[i] === 'object') values[i] = decodeValue(values[i]!);
+  if (!Array.isArray(head) || typeof head[0] !== 'string' || typeof head[1] !== 'object' || head[1] === null) return 'an unreadable object line';
+  const indexed = head[1] as Record<string, AttributeValue[]>;
+  decodeBinary(NO_ANCHOR, indexed);
+  // The sink refuses what the checksum cannot: a file that holds an object twice.
+  try {
+    sink.object(new PackedObject(head[0], chunk, tab + 1, end, times), indexed);
+  } catch (error) {
+    return (error as Error).message;
   }
-  return dn === undefined ? { id, anchor, attributes, created, lastModified } : { id, anchor, dn, attributes, created, lastModified };
-}
-
-function hasBinary(o: CachedObject): boolean {
-  for (const name in o.anchor) if (typeof o.anchor[name] === 'object') return true;
-  for (const name in o.attributes) for (const value of o.attributes[name]!) if (typeof value === 'object') return true;
-  return false;
-}
-
-function encodeValue(value: AttributeValue): unknown {
-  return typeof value === 'object' ? { b64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') } : value;
-}
-
-function decodeValue(value: unknown): Uint8Array {
-  const b64 = (value as { b64?: unknown }).b64;
-  if (typeof b64 !== 'string') throw new Error('a binary value without its base64');
-  return new Uint8Array(Buffer.from(b64, 'base64'));
-}
-
-function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
-  const out: Record<string, U> = {};
-  for (const name in record) out[name] = map(record[name]!);
-  return out;
+  return undefined;
 }
 
 function parseHeader(line: Buffer): SnapshotHeader | string {
@@ -290,6 +278,8 @@ function parseHeader(line: Buffer): SnapshotHeader | string {
   }
   if (header.format !== FORMAT) return 'not a connector space snapshot';
   if (typeof header.version !== 'number' || typeof header.configHash !== 'string' || typeof header.writtenAt !== 'string') return 'incomplete header';
+  // A version-1 header has no index list; the version check refuses it with its own reason.
+  if (header.version === SNAPSHOT_VERSION && (!Array.isArray(header.indexes) || !header.indexes.every((name) => typeof name === 'string'))) return 'incomplete header';
   return header as SnapshotHeader;
 }
 

@@ -147,7 +147,7 @@ export class ConnectorRuntime {
   #snapshots: Map<string, SnapshotFile> | undefined;
   #restored: ConnectorStatus['restored'];
   /** The space to write next (only the newest waits) and the write running, if any. */
-  #snapshotNext: { spaces: [objectType: string, objects: CachedObject[]][]; watermark: string | undefined } | undefined;
+  #snapshotNext: { spaces: [objectType: string, objects: CachedObject[], indexes: string[]][]; watermark: string | undefined } | undefined;
   #snapshotWriter: Promise<void> | undefined;
   #snapshotWritten: ConnectorStatus['snapshot'];
 
@@ -473,7 +473,7 @@ export class ConnectorRuntime {
     let restored: { objects: number; watermark: string | undefined; writtenAt: string } | undefined;
     for (const { type, generation } of generations) {
       const snapshot = snapshots.get(type)!;
-      const read = await snapshot.read((object) => generation.put(object));
+      const read = await snapshot.read({ indexes: (names) => generation.restoreIndexes(names), object: (object, indexed) => generation.putPacked(object, indexed) });
       // Every served type restores, from files of the same import, or none does: a mixed space
       // would answer for one type from a moment the others do not share.
       const refused = !read.ok ? read.reason : restored !== undefined && read.watermark !== restored.watermark ? 'its watermark differs from the other types\' files' : undefined;
@@ -499,7 +499,7 @@ export class ConnectorRuntime {
    */
   #keepSnapshot(caches: ReadonlyMap<string, ConnectorCache>, watermark: string | undefined): void {
     if (this.#snapshots === undefined) return;
-    this.#snapshotNext = { spaces: [...caches].map(([type, cache]) => [type, cache.all()]), watermark };
+    this.#snapshotNext = { spaces: [...caches].map(([type, cache]) => [type, cache.all(), cache.builtIndexes()]), watermark };
     this.#snapshotWriter ??= this.#writeSnapshots(this.#snapshots);
   }
 
@@ -513,8 +513,8 @@ export class ConnectorRuntime {
       const started = performance.now();
       try {
         const written = { objects: 0, bytes: 0 };
-        for (const [type, objects] of next.spaces) {
-          const one = await snapshots.get(type)!.write(objects, next.watermark);
+        for (const [type, objects, indexes] of next.spaces) {
+          const one = await snapshots.get(type)!.write(objects, indexes, next.watermark);
           written.objects += one.objects;
           written.bytes += one.bytes;
         }
