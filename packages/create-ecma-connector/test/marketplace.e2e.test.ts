@@ -2,6 +2,7 @@
 // in a temp folder. The workspace's @ecmahost packages are published to it, a connector is generated,
 // tested and published, and a fresh host folder installs both from it, finds the connector with
 // `plugins search`, lists it, adds an instance and takes a SCIM POST that lands in the CSV file.
+// Then each template's generated README is run as written, from `npm create` to a SCIM 201.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeApi } from '../templates/rest/test/fake-api.js';
+import { startFakeApi } from '../templates/rest/test/fake-api.js';
 import { CLI, PACKAGE_DIR, ensureBuilt } from './helpers/artifacts.js';
 import type { CommandResult } from './helpers/commands.js';
 import { cleanEnv, describeResult, registryProblem } from './helpers/commands.js';
@@ -19,11 +22,67 @@ const STEP = 240_000;
 const COMMAND_TIMEOUT_MS = 180_000;
 // The scaffolder itself too: the generated README starts with `npm create ecma-connector@latest`.
 const WORKSPACE_PACKAGES = ['sdk', 'host', 'create-ecma-connector'].map((name) => path.join(PACKAGE_DIR, '..', name));
-const SIX_COMMANDS = '@e2e-acme/six-commands';
 const README_TOKEN = 'replace-me-with-a-secret-of-32-characters-or-more';
 const CONNECTOR = '@e2e-acme/ecma-connector-hr';
 const FUTURE = '@e2e-acme/ecma-connector-future';
 const offline = await registryProblem();
+
+/** What a README's run needs besides the registry (the rest template: an API to point at). */
+interface ReadmeFixture {
+  env: NodeJS.ProcessEnv;
+  api?: FakeApi;
+  close?: () => Promise<void>;
+}
+
+/** Each template's README path: its package, the instance its `connector add` names, the user its curl creates, and where that user lands. */
+const READMES: {
+  template: string;
+  packageName: string;
+  instance: string;
+  userName: string;
+  displayName: string;
+  before: () => Promise<ReadmeFixture>;
+  landed: (cwd: string, fixture: ReadmeFixture) => Promise<void>;
+}[] = [
+  {
+    template: 'minimal',
+    packageName: '@e2e-acme/six-commands',
+    instance: 'Demo',
+    userName: 'jdoe',
+    displayName: 'Jane Doe',
+    before: () => Promise.resolve({ env: {} }),
+    landed: async (cwd) => expect(JSON.parse(await readFile(path.join(cwd, 'people.json'), 'utf8'))).toMatchObject({ jdoe: { displayName: ['Jane Doe'] } }),
+  },
+  {
+    template: 'csv',
+    packageName: '@e2e-acme/six-commands-csv',
+    instance: 'HR',
+    userName: 'kcarter',
+    displayName: 'Kim Carter',
+    before: () => Promise.resolve({ env: {} }),
+    landed: async (cwd) => {
+      const rows = (await readFile(path.join(cwd, 'sample', 'users.csv'), 'utf8')).trim().split('\n');
+      expect(rows).toHaveLength(4);
+      expect(rows[3]).toMatch(/^kcarter,Kim Carter,/);
+    },
+  },
+  {
+    template: 'rest',
+    packageName: '@e2e-acme/six-commands-rest',
+    instance: 'Api',
+    userName: 'jdoe',
+    displayName: 'Jane Doe',
+    // The template's own fake of the API, at the URL the README's `API_URL` names.
+    before: async () => {
+      const api = await startFakeApi();
+      return { env: { API_URL: api.url }, api, close: () => api.close() };
+    },
+    landed: (_cwd, { api }) => {
+      expect(api?.users.get('jdoe')).toMatchObject({ userName: 'jdoe', displayName: 'Jane Doe' });
+      return Promise.resolve();
+    },
+  },
+];
 
 /** A free loopback port: bound once by us, then released for the child to take. */
 async function freePort(): Promise<number> {
@@ -243,11 +302,12 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
     expect(refused.stderr).toContain(`error: ${CONNECTOR} is still used by connector instance HR`);
   }, STEP);
 
-  it("the minimal template's README, run as written: six commands from npm create to a host serving the published connector, and its curl answers 201", async () => {
+  // Each template's README, as generated for its own package name, run in order with one shared
+  // npm cache: the scaffolder, the host and the public dependencies are fetched once for all three.
+  it.each(READMES)("the $template template's README, run as written: six commands from npm create to a host serving the published connector, and its curl answers 201", async ({ template, packageName, instance, userName, displayName, before, landed }) => {
     await stop(serve?.child);
-    // The README as generated for this package name.
-    const source = path.join(root, 'readme-source');
-    ok('create-ecma-connector', await runCommand(process.execPath, [CLI, source, '--template', 'minimal', '--name', SIX_COMMANDS, '--yes'], root, env));
+    const source = path.join(root, `readme-source-${template}`);
+    ok('create-ecma-connector', await runCommand(process.execPath, [CLI, source, '--template', template, '--name', packageName, '--yes'], root, env));
     const readme = await readFile(path.join(source, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## From nothing to a SCIM 201'), readme.indexOf('\n## ', readme.indexOf('## From nothing to a SCIM 201') + 1));
     const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => (m[1] ?? '').split('\n').filter((line) => line.trim() !== ''));
@@ -258,37 +318,43 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
     expect(curl).toHaveLength(1);
 
     // Only what the README names as settings differs from a user's shell: the registry, where the
-    // host keeps its data and its port. npm's cache is kept between runs for the public packages,
-    // but without its npx installs: npx would reuse a host or scaffolder of an earlier run's
-    // registry that carried the same version.
-    const work = path.join(root, 'six');
+    // host keeps its data, its port, and (rest) the API's URL. npm's cache is kept between runs for
+    // the public packages, but without its npx installs (cleared once, before the first README):
+    // npx would reuse a host or scaffolder of an earlier run's registry that carried the same version.
+    const work = path.join(root, `six-${template}`);
     await mkdir(work);
     const port = await freePort();
     const cache = path.join(tmpdir(), 'create-ecma-connector-readme-npm-cache');
-    await rm(path.join(cache, '_npx'), { recursive: true, force: true });
-    const readmeEnv = { ...env, npm_config_registry: registry, npm_config_cache: cache, ECMAHOST_DATA_DIR: path.join(root, 'six-host'), ECMAHOST_PORT: String(port) };
-    let cwd = work;
-    for (const command of commands) {
-      if (/ serve$/.test(command)) {
-        // The host runs until stopped: started in the background, and ready once it answers.
-        serve = spawnLogged('bash', ['-c', `exec ${command}`], { cwd, env: readmeEnv });
-        const current = serve;
-        const url = `https://localhost:${String(port)}/ecma2host_Demo/scim/ServiceProviderConfig`;
-        await waitFor(command, 120_000, async () => (await runCommand('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '-H', `Authorization: Bearer ${README_TOKEN}`, url], cwd, readmeEnv)).stdout === '200', current.output);
-        continue;
+    if (template === READMES[0]?.template) await rm(path.join(cache, '_npx'), { recursive: true, force: true });
+    const fixture = await before();
+    try {
+      const readmeEnv = { ...env, ...fixture.env, npm_config_registry: registry, npm_config_cache: cache, ECMAHOST_DATA_DIR: path.join(root, `six-host-${template}`), ECMAHOST_PORT: String(port) };
+      let cwd = work;
+      for (const command of commands) {
+        if (/ serve$/.test(command)) {
+          // The host runs until stopped: started in the background, and ready once it answers.
+          serve = spawnLogged('bash', ['-c', `exec ${command}`], { cwd, env: readmeEnv });
+          const current = serve;
+          const url = `https://localhost:${String(port)}/ecma2host_${instance}/scim/ServiceProviderConfig`;
+          await waitFor(command, 120_000, async () => (await runCommand('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '-H', `Authorization: Bearer ${README_TOKEN}`, url], cwd, readmeEnv)).stdout === '200', current.output);
+          continue;
+        }
+        // `cd` changes the shell the next lines run in; run it, and carry its result forward.
+        const result = await runCommand('bash', ['-c', `${command}\npwd`], cwd, readmeEnv);
+        ok(command, result);
+        if (/^cd /.test(command)) cwd = result.stdout.trim().split('\n').pop() ?? cwd;
       }
-      // `cd` changes the shell the next lines run in; run it, and carry its result forward.
-      const result = await runCommand('bash', ['-c', `${command}\npwd`], cwd, readmeEnv);
-      ok(command, result);
-      if (/^cd /.test(command)) cwd = result.stdout.trim().split('\n').pop() ?? cwd;
-    }
-    expect(serve).toBeDefined();
+      expect(serve).toBeDefined();
 
-    const posted = await runCommand('bash', ['-c', curl[0] ?? ''], cwd, readmeEnv);
-    ok(curl[0] ?? 'curl', posted);
-    const lines = posted.stdout.trim().split('\n');
-    expect(lines.pop()).toBe('201');
-    expect(JSON.parse(lines.join('\n'))).toMatchObject({ userName: 'jdoe', displayName: 'Jane Doe' });
-    expect(JSON.parse(await readFile(path.join(cwd, 'people.json'), 'utf8'))).toMatchObject({ jdoe: { displayName: ['Jane Doe'] } });
+      const posted = await runCommand('bash', ['-c', curl[0] ?? ''], cwd, readmeEnv);
+      ok(curl[0] ?? 'curl', posted);
+      const lines = posted.stdout.trim().split('\n');
+      expect(lines.pop()).toBe('201');
+      expect(JSON.parse(lines.join('\n'))).toMatchObject({ userName, displayName });
+      await landed(cwd, fixture);
+    } finally {
+      await fixture.close?.();
+    }
   }, 600_000);
+
 });

@@ -17,7 +17,7 @@ export default defineConnector({
   capabilities: { import: true, export: true, exportType: 'attributeUpdate', dnStyle: 'none' },
   parameters: {
     connectivity: [
-      { type: 'string', name: 'BaseUrl', label: 'API base URL', required: true, pattern: '^https?://' },
+      { type: 'string', name: 'BaseUrl', label: 'API base URL', required: true, pattern: 'https?://.+', patternMessage: 'API base URL must start with http:// or https://.' },
       { type: 'encryptedString', name: 'ApiKey', label: 'API key (sent as a Bearer token; empty: none)' },
     ],
   },
