@@ -98,7 +98,7 @@ describe('a host killed with SIGKILL comes back with its connector space whole',
     serve?.child.kill('SIGKILL');
   });
 
-  const stateFile = (): string => path.join(workspace.dataDir, 'state', 'People.person.space.ndjson');
+  const stateFile = (): string => path.join(workspace.dataDir, 'state', 'People.person.space');
   const scim = (): string => `https://127.0.0.1:${serve!.port}/ecma2host_People/scim`;
   const users = async (filter?: string): Promise<{ status: number; logins: string[]; body: string }> => {
     const query = filter === undefined ? '' : `?filter=${encodeURIComponent(filter)}`;
@@ -199,19 +199,19 @@ describe('a host killed with SIGKILL comes back with its connector space whole',
   }, 120_000);
 
   it('refuses a snapshot of another configuration or format version, and serves none when serveBeforeRefresh is false', async () => {
-    const snapshot = await readFile(stateFile(), 'utf8');
+    const snapshot = await readFile(stateFile(), 'latin1');
     const config = await readFile(connectorFile(), 'utf8');
 
     // Another format version: refused, said in the log, 503 until the import completes.
-    await writeFile(stateFile(), snapshot.replace('"version":2,', '"version":99,'));
+    await writeFile(stateFile(), Buffer.from(snapshot.replace('"version":3,', '"version":99,'), 'latin1'));
     await hold();
     await start();
     expect((await users()).status).toBe(503);
-    await eventually(async () => (serve!.output().includes('format version 99, this host reads 2') ? true : undefined), 'the refusal in the log');
+    await eventually(async () => (serve!.output().includes('format version 99, this host reads 3') ? true : undefined), 'the refusal in the log');
     expect(serve!.output()).toContain('connector space snapshot refused');
     await release();
     await eventually(async () => ((await users()).status === 200 ? true : undefined), 'the first import');
-    await eventually(async () => ((await readFile(stateFile(), 'utf8')).includes('"version":2,') ? true : undefined), 'the snapshot rewritten');
+    await eventually(async () => ((await readFile(stateFile(), 'latin1')).includes('"version":3,') ? true : undefined), 'the snapshot rewritten');
     await serve!.stop();
 
     // Another configuration (an attribute less): refused.

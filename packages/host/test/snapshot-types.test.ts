@@ -68,7 +68,7 @@ it('keeps one file per served type and restores both, the group with its members
   await first.runImport('Teams');
   await first.stop();
   hosts.length = 0;
-  expect((await readdir(path.join(dir, 'state'))).filter((f) => f.endsWith('.space.ndjson')).sort()).toEqual(['Teams.person.space.ndjson', 'Teams.team.space.ndjson']);
+  expect((await readdir(path.join(dir, 'state'))).filter((f) => f.endsWith('.space')).sort()).toEqual(['Teams.person.space', 'Teams.team.space']);
 
   const second = await started(config);
   expect(second.connectorStatus('Teams')?.restored?.objects).toBe(2);

@@ -1,6 +1,8 @@
 import type { AttributeValue } from '@ecmahost/sdk';
 import type { CachedObject } from './cached-object.js';
 import { Generation } from './generation.js';
+import type { SpaceView } from './generation.js';
+import type { Previous } from './packed-space.js';
 import type { IndexedAttribute } from './index-key.js';
 
 /** `importing` until the first full import completes; `ready` afterwards. */
@@ -60,6 +62,13 @@ export class ConnectorCache {
    * maintains the indexes lookups have used on the live one, so they are ready when it is swapped in.
    */
   beginFull(): Generation {
+    const generation = this.beginRestore();
+    generation.beginPacking();
+    return generation;
+  }
+
+  /** Starts a new, empty generation that a snapshot fills ({@link Generation.beginRestore}); committed like a full import's. */
+  beginRestore(): Generation {
     const generation = new Generation(this.#indexed, this.#live?.builtIndexes());
     this.#building = { generation, writes: [] };
     return generation;
@@ -68,6 +77,7 @@ export class ConnectorCache {
   /** Replaces the live generation with the one a full import has completed. */
   commitFull(generation: Generation): void {
     if (this.#building?.generation !== generation) throw new Error('this generation is not the one being built');
+    generation.seal('last');
     for (const write of this.#building.writes) {
       if (write.kind === 'put') generation.put(write.object);
       else generation.remove(write.id);
@@ -84,6 +94,21 @@ export class ConnectorCache {
   /** The live object with this id. */
   get(id: string): CachedObject | undefined {
     return this.#live?.get(id);
+  }
+
+  /** Where the live object with this id lies, for a full import to compare its bytes with. */
+  previous(id: string): Previous | undefined {
+    return this.#live?.previous(id);
+  }
+
+  /** The DN of the live object with this id. */
+  dnOf(id: string): string | undefined {
+    return this.#live?.dnOf(id);
+  }
+
+  /** What the live generation holds now, for a snapshot. */
+  view(): SpaceView | undefined {
+    return this.#live?.view();
   }
 
   /** Adds or replaces an object in the live generation (an export or a delta import). */
@@ -119,7 +144,7 @@ export class ConnectorCache {
       candidates = object === undefined ? [] : [object];
       index = 'id';
     } else if (lookup !== undefined && live.isIndexed(lookup.attribute)) {
-      candidates = live.lookup(lookup.attribute, lookup.value).map((id) => live.get(id)!);
+      candidates = live.lookupObjects(lookup.attribute, lookup.value);
       index = lookup.attribute;
     } else {
       candidates = live.values();

@@ -60,4 +60,36 @@ describe('Generation index', () => {
     expect(generation.lookup('mail', 'a@x')).toEqual(['a']);
     expect(generation.isIndexed('phone')).toBe(false);
   });
+
+  it('answers from a packed space: carried and lazily built indexes, objects replaced, removed and added after it', () => {
+    const generation = new Generation([{ name: 'mail', caseExact: false }, { name: 'login', caseExact: true }], ['login']);
+    generation.beginPacking();
+    generation.put(object('a', ['A@x']));
+    generation.put(object('b', ['shared@x']));
+    generation.put(object('a', ['a2@x'])); // the later record of an id wins, as in a map
+    generation.put(object('c', ['shared@x']));
+    generation.remove('c'); // a delete in the import drops what came before it
+    generation.put(object('d', ['shared@x']));
+    generation.seal('last');
+    expect(generation.size).toBe(3);
+    expect(generation.get('a')).toEqual(object('a', ['a2@x']));
+    expect(generation.get('c')).toBeUndefined();
+    expect(generation.lookup('login', 'a')).toEqual(['a']);
+    expect(generation.lookup('login', 'A')).toEqual([]);
+    expect(generation.lookup('mail', 'SHARED@x').sort()).toEqual(['b', 'd']);
+    expect(generation.builtIndexes()).toEqual(['login', 'mail']);
+
+    generation.put(object('b', ['b@x']));
+    generation.remove('d');
+    generation.put(object('e', ['shared@x']));
+    expect(generation.lookup('mail', 'shared@x')).toEqual(['e']);
+    expect(generation.lookup('mail', 'b@x')).toEqual(['b']);
+    expect(generation.lookup('login', 'b')).toEqual(['b']);
+    expect(generation.lookupObjects('login', 'e')).toEqual([object('e', ['shared@x'])]);
+    expect([...generation.values()].map((o) => o.id)).toEqual(['a', 'b', 'e']);
+    expect(generation.size).toBe(3);
+    // Each read of a packed object is a new object: changing it changes nothing cached.
+    generation.get('a')!.attributes.mail!.push('x@x');
+    expect(generation.get('a')!.attributes.mail).toEqual(['a2@x']);
+  });
 });

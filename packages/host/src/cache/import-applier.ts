@@ -60,17 +60,24 @@ export class ImportApplier {
       return;
     }
     counts.objects++;
-    const target = generation ?? cache;
-    // The live object: what a delta entry changes, and what a full import compares with so that
-    // meta.created and meta.lastModified only move when the object really changed.
-    const existing = cache.get(id);
     if (entry.modification === 'delete') {
-      target.remove(id);
+      (generation ?? cache).remove(id);
       return;
     }
+    if (generation !== undefined) {
+      // A full import packs every entry as a whole object (decision 022); the live object's bytes
+      // decide whether meta.created and meta.lastModified move, without decoding it.
+      const before = cache.previous(id);
+      const dn = entry.dn ?? (before === undefined ? undefined : 'object' in before ? before.object.dn : before.dn());
+      generation.appendImported(id, anchor, this.#cachedAttributes(entry.attributeChanges), dn, now, before);
+      return;
+    }
+    // The live object: what a delta entry changes or compares with, so that meta.created and
+    // meta.lastModified only move when the object really changed.
+    const existing = cache.get(id);
     // A delta `update` changes the live object; anything else gives the whole object.
     const attributes =
-      entry.modification === 'update' && existing && !generation
+      entry.modification === 'update' && existing
         ? this.#schema.keptValues(applyAttributeChanges(existing.attributes, entry.attributeChanges, valuesEqual))
         : undefined;
     const dn = entry.dn ?? existing?.dn;
@@ -79,16 +86,15 @@ export class ImportApplier {
       existing.dn === dn &&
       (attributes === undefined ? this.#sameAsCached(existing, entry.attributeChanges) : sameAttributes(existing.attributes, attributes))
     ) {
-      // Unchanged: the new generation takes the live object itself, so a re-import of an
-      // unchanged space builds nothing and keeps what it already holds.
-      target.put(sameAnchor(existing.anchor, anchor) ? existing : { ...existing, anchor });
+      // Unchanged: nothing to write, unless the anchor's form changed.
+      if (!sameAnchor(existing.anchor, anchor)) cache.put({ ...existing, anchor });
       return;
     }
     const values = attributes ?? this.#cachedAttributes(entry.attributeChanges);
     const created = existing?.created ?? now;
     // The DN in the literal rather than added afterwards: an added property costs the object a
     // second allocation for its property store, for every cached object.
-    target.put(dn === undefined ? { id, anchor, attributes: values, created, lastModified: now } : { id, anchor, dn, attributes: values, created, lastModified: now });
+    cache.put(dn === undefined ? { id, anchor, attributes: values, created, lastModified: now } : { id, anchor, dn, attributes: values, created, lastModified: now });
   }
 
   /** The anchor of an imported entry, with the DN added when it is (part of) the anchor. */

@@ -12,10 +12,23 @@ const objects: CachedObject[] = [
   { id: 'Ym9i', anchor: { login: 'bob' }, dn: 'CN=bob,OU=People', attributes: { login: ['bob'], enabled: [true], age: [42], note: ['line\nbreak "quoted" ünïcode'] }, created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-01T00:00:00.000Z' },
 ];
 
-async function readAll(snapshot: SnapshotFile): Promise<{ read: Awaited<ReturnType<SnapshotFile['read']>>; objects: CachedObject[] }> {
-  const got: CachedObject[] = [];
-  const read = await snapshot.read({ indexes: () => undefined, object: (object) => got.push(object.unpack()) });
-  return { read, objects: got };
+const indexed = [
+  { name: 'login', caseExact: false },
+  { name: 'mail', caseExact: false },
+  { name: 'photo', caseExact: true },
+];
+
+/** The space of a generation holding `objects`, with `built` indexes (what a host would snapshot). */
+function viewOf(list: CachedObject[], built: string[] = []) {
+  const generation = new Generation(indexed, built);
+  for (const object of list) generation.put(object);
+  return generation.view();
+}
+
+async function readAll(snapshot: SnapshotFile): Promise<{ read: Awaited<ReturnType<SnapshotFile['read']>>; objects: CachedObject[]; generation: Generation }> {
+  const generation = new Generation(indexed);
+  const read = await snapshot.read(generation);
+  return { read, objects: read.ok ? [...generation.values()] : [], generation };
 }
 
 describe('SnapshotFile', () => {
@@ -29,48 +42,71 @@ describe('SnapshotFile', () => {
 
   it('gives back every object as written, binary values, DNs and line breaks included, with the watermark', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
-    const written = await snapshot.write(objects, [], 'wm-7');
+    const written = await snapshot.write(viewOf(objects), 'wm-7');
     expect(written.objects).toBe(2);
     expect(written.bytes).toBe((await readFile(snapshot.file!)).length);
     const { read, objects: got } = await readAll(snapshot);
     expect(read).toMatchObject({ ok: true, objects: 2, watermark: 'wm-7' });
     expect(got).toEqual(objects);
     expect(got[0]!.attributes.photo![0]).toBeInstanceOf(Uint8Array);
-    expect(path.basename(snapshot.file!)).toBe('HR.person.space.ndjson');
+    expect(path.basename(snapshot.file!)).toBe('HR.person.space');
   });
 
   it('refuses a snapshot written under another configuration, object type or format version', async () => {
-    await new SnapshotFile(dir, 'HR', 'person', 'hash-1').write(objects, [], undefined);
+    await new SnapshotFile(dir, 'HR', 'person', 'hash-1').write(viewOf(objects), undefined);
     expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-2'))).read).toEqual({ ok: false, reason: expect.stringContaining('another configuration') });
     const file = new SnapshotFile(dir, 'HR', 'person', 'hash-1').file!;
-    const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace('"version":2', '"version":3'));
-    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'format version 3, this host reads 2' });
+    const bytes = await readFile(file);
+    await writeFile(file, Buffer.from(bytes.toString('latin1').replace('"version":3', '"version":2'), 'latin1'));
+    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'format version 2, this host reads 3' });
   });
 
   it('refuses an altered or torn file', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
-    await snapshot.write(objects, [], undefined);
-    const text = await readFile(snapshot.file!, 'utf8');
-    await writeFile(snapshot.file!, text.replace('alice@example.com', 'alice@example.org'));
+    await snapshot.write(viewOf(objects), undefined);
+    const bytes = await readFile(snapshot.file!);
+    const altered = Buffer.from(bytes);
+    const at = altered.indexOf('alice@example.com');
+    altered[at] = altered[at]! ^ 1;
+    await writeFile(snapshot.file!, altered);
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'checksum mismatch' });
 
-    await writeFile(snapshot.file!, text);
-    await truncate(snapshot.file!, text.length - 10);
-    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'the last line is incomplete (torn write)' });
+    await writeFile(snapshot.file!, bytes.subarray(0, bytes.indexOf('ünïcode')));
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'the last record is incomplete (torn write)' });
 
-    // Cut at a line end: every line whole, the footer missing.
-    const lines = text.split('\n');
-    await writeFile(snapshot.file!, `${lines.slice(0, 2).join('\n')}\n`);
+    // Cut after the end mark: every record whole, the footer missing.
+    await writeFile(snapshot.file!, bytes.subarray(0, bytes.lastIndexOf('{"end"')));
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'no footer (torn write)' });
+
+    await writeFile(snapshot.file!, Buffer.concat([bytes, Buffer.from('{}\n')]));
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'data after the footer' });
 
     await writeFile(snapshot.file!, '');
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'empty file' });
   });
 
+  it('refuses, and never throws on, the file cut at any byte or with any byte changed', async () => {
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await snapshot.write(viewOf(objects, ['login']), undefined);
+    const bytes = await readFile(snapshot.file!);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      await writeFile(snapshot.file!, bytes.subarray(0, cut));
+      expect((await readAll(snapshot)).read.ok, `cut at ${cut}`).toBe(false);
+    }
+    for (let at = 0; at < bytes.length; at += 5) {
+      const changed = Buffer.from(bytes);
+      changed[at] = changed[at]! ^ 0x5a;
+      await writeFile(snapshot.file!, changed);
+      const { read } = await readAll(snapshot);
+      // A change inside the footer's JSON may leave it readable; it never passes the checksum.
+      expect(read.ok, `byte ${at} changed`).toBe(false);
+    }
+  });
+
   it('says when there is none, and removes what an interrupted write left', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
     await writeFile(`${snapshot.file!}.0123456789ab.tmp`, 'half');
+    await writeFile(`${snapshot.file!}.ndjson`, 'a format 2 file');
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'no snapshot' });
     expect(await readdir(dir)).toEqual([]);
     expect((await readAll(new SnapshotFile(undefined, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'no state directory' });
@@ -86,12 +122,10 @@ describe('SnapshotFile restored into a generation', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('answers index lookups from the values the file carries, and decodes each object when it is read, replaced or removed', async () => {
-    const indexed = [{ name: 'login', caseExact: false }, { name: 'mail', caseExact: false }, { name: 'photo', caseExact: true }];
+  it('answers index lookups from the keys the file carries, and takes replaced and removed objects out of them', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
-    await snapshot.write(objects, ['login', 'photo'], 'wm-1');
-    const generation = new Generation(indexed);
-    const read = await snapshot.read({ indexes: (names) => generation.restoreIndexes(names), object: (object, values) => generation.putPacked(object, values) });
+    await snapshot.write(viewOf(objects, ['login', 'photo']), 'wm-1');
+    const { read, generation } = await readAll(snapshot);
     expect(read).toMatchObject({ ok: true, objects: 2 });
     expect(generation.builtIndexes()).toEqual(['login', 'photo']);
     expect(generation.lookup('login', 'ALICE')).toEqual(['YWxpY2U']);
@@ -100,33 +134,44 @@ describe('SnapshotFile restored into a generation', () => {
     expect(generation.lookup('mail', 'a@example.com')).toEqual(['YWxpY2U']);
     expect([...generation.values()]).toEqual(objects);
 
-    const again = new Generation(indexed);
-    await snapshot.read({ indexes: (names) => again.restoreIndexes(names), object: (object, values) => again.putPacked(object, values) });
-    // Replacing and removing objects still packed takes their old values out of the indexes.
+    const { generation: again } = await readAll(snapshot);
     again.put({ ...objects[0]!, attributes: { login: ['alice2'] } });
     again.remove('Ym9i');
     expect(again.lookup('login', 'alice')).toEqual([]);
     expect(again.lookup('login', 'alice2')).toEqual(['YWxpY2U']);
     expect(again.lookup('login', 'bob')).toEqual([]);
+    expect(again.get('Ym9i')).toBeUndefined();
     expect(again.size).toBe(1);
+
+    // Written again: the replaced object from the overlay, the removed one gone, read back the same.
+    await snapshot.write(again.view(), 'wm-2');
+    const third = await readAll(snapshot);
+    expect(third.read).toMatchObject({ ok: true, objects: 1, watermark: 'wm-2' });
+    expect(third.objects).toEqual([{ ...objects[0]!, attributes: { login: ['alice2'] } }]);
+    expect(third.generation.lookup('login', 'alice2')).toEqual(['YWxpY2U']);
   });
 
   it('refuses a well-checksummed file that holds an object twice, before anything is served from it', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
-    await snapshot.write(objects, ['login'], undefined);
-    const [header, first, second] = (await readFile(snapshot.file!, 'utf8')).split('\n');
-    const body = `${header!}\n${first!}\n${second!}\n${first!}\n`;
-    await writeFile(snapshot.file!, `${body}${JSON.stringify({ end: true, objects: 3, sha256: createHash('sha256').update(body).digest('hex') })}\n`);
-    const generation = new Generation([{ name: 'login', caseExact: false }]);
-    const read = await snapshot.read({ indexes: (names) => generation.restoreIndexes(names), object: (object, values) => generation.putPacked(object, values) });
-    expect(read).toEqual({ ok: false, reason: 'object YWxpY2U is in the snapshot twice' });
+    await snapshot.write(viewOf([objects[0]!, objects[0]!], ['login']), undefined);
+    // The generation's put replaced the first; write the same object into two records by hand.
+    const bytes = await readFile(snapshot.file!);
+    const header = bytes.subarray(0, bytes.indexOf(0x0a) + 1);
+    const record = bytes.subarray(header.length, header.length + 4 + bytes.readUInt32LE(header.length));
+    const body = Buffer.concat([header, record, record, Buffer.alloc(4)]);
+    await writeFile(snapshot.file!, Buffer.concat([body, Buffer.from(`${JSON.stringify({ end: true, objects: 2, sha256: createHash('sha256').update(body).digest('hex') })}\n`)]));
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'object YWxpY2U is in the snapshot twice' });
   });
 
-  it('refuses an object line cut from its body', async () => {
+  it('refuses a record whose lengths do not add up, even under a matching checksum', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
-    await snapshot.write(objects, [], undefined);
-    const text = await readFile(snapshot.file!, 'utf8');
-    await writeFile(snapshot.file!, text.replace('\t', ' '));
-    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'an object line without its body' });
+    await snapshot.write(viewOf(objects), undefined);
+    const bytes = await readFile(snapshot.file!);
+    const header = bytes.subarray(0, bytes.indexOf(0x0a) + 1);
+    const record = Buffer.from(bytes.subarray(header.length, header.length + 4 + bytes.readUInt32LE(header.length)));
+    record.writeUInt32LE(0xffffff, 4); // the id's length, far past the record
+    const body = Buffer.concat([header, record, Buffer.alloc(4)]);
+    await writeFile(snapshot.file!, Buffer.concat([body, Buffer.from(`${JSON.stringify({ end: true, objects: 1, sha256: createHash('sha256').update(body).digest('hex') })}\n`)]));
+    expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'an unreadable object record' });
   });
 });

@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AttributeValue } from '@ecmahost/sdk';
 import { isSecret } from '@ecmahost/sdk';
 import { servedTypesOf } from '../config/connector-config.js';
 import type { ConnectorInstanceConfig } from '../config/connector-config.js';
 import { DATA_DIR_MODE, DATA_FILE_MODE, syncFolder } from '../store/files.js';
-import type { CachedObject } from './cached-object.js';
-import { PackedObject, TimeStrings, decodeBinary, encodeBody, encodeIndexed } from './packed-object.js';
+import type { Generation, SpaceView } from './generation.js';
+import { PackedSpaceBuilder } from './packed-space.js';
 
 /** Written in every header; a file without it is not a snapshot. */
 const FORMAT = 'ecmahost-connector-space';
@@ -18,10 +17,16 @@ const FORMAT = 'ecmahost-connector-space';
  * The layout version. A file of another version is refused (and replaced after the next import),
  * never read: bump it whenever the line layout or the meaning of a field changes.
  */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
-/** Bytes gathered before one write: few system calls, and never one giant string (decision 021). */
-const CHUNK_BYTES = 1 << 20;
+/** Bytes per write: few system calls, and a test can stop the host between two of them. */
+const WRITE_BYTES = 1 << 20;
+
+/**
+ * Bytes per read. The chunks read become the restored space's storage (decision 022), so they are
+ * large: a million objects in a few dozen `Buffer`s.
+ */
+const READ_BYTES = 32 << 20;
 
 /**
  * Test-only: milliseconds to sleep after each chunk written, so that a test can kill the host
@@ -43,14 +48,6 @@ interface SnapshotHeader {
   writtenAt: string;
 }
 
-/** Where a read puts what it reads (a {@link Generation} being restored). */
-export interface SnapshotSink {
-  /** Called once, before any object: the indexed attributes whose values each object comes with. */
-  indexes(names: readonly string[]): void;
-  /** One object, still packed, with the values of those attributes it holds. */
-  object(object: PackedObject, indexed: Record<string, AttributeValue[]>): void;
-}
-
 /** What reading a snapshot gave: its objects went to the sink, or why it was refused. */
 export type SnapshotRead =
   | { ok: true; objects: number; watermark: string | undefined; writtenAt: string }
@@ -58,12 +55,13 @@ export type SnapshotRead =
 
 /**
  * The connector space of one object type of one connector instance, kept across restarts in
- * `<stateDir>/<connector>.<objectType>.space.ndjson` (decision 021): a header line, one line per
- * object (a short JSON head `[id, {indexed attribute: values}]`, a tab, the JSON body), and a
- * footer line with the object count and the SHA-256 of every byte before it.
- * Written whole after an import, atomically (temporary file, fsync, rename, folder fsync), so a
- * crash leaves the previous snapshot or the new one; read line by line, so neither side ever holds
- * the space as one string.
+ * `<stateDir>/<connector>.<objectType>.space` (decisions 021 and 022): a JSON header line, the
+ * packed records of the space's objects exactly as the cache holds them ({@link PackedSpace}), an
+ * end mark (a zero length), and a JSON footer line with the object count and the SHA-256 of every
+ * byte before it. Written whole after an import, atomically (temporary file, fsync, rename, folder
+ * fsync), so a crash leaves the previous snapshot or the new one. Read in large chunks that become
+ * the restored space's storage: nothing is decoded, and the first lookup is answered from the
+ * bytes of the file.
  */
 export class SnapshotFile {
   /** Undefined without a state directory: nothing is kept. */
@@ -73,19 +71,19 @@ export class SnapshotFile {
   readonly #configHash: string;
 
   constructor(stateDir: string | undefined, connector: string, objectType: string, configHash: string) {
-    this.file = stateDir === undefined ? undefined : path.join(stateDir, `${encodeURIComponent(connector)}.${encodeURIComponent(objectType)}.space.ndjson`);
+    this.file = stateDir === undefined ? undefined : path.join(stateDir, `${encodeURIComponent(connector)}.${encodeURIComponent(objectType)}.space`);
     this.#connector = connector;
     this.#objectType = objectType;
     this.#configHash = configHash;
   }
 
   /**
-   * Replaces the snapshot with `objects`, read at `watermark`, carrying the values of the `indexes`
-   * (the ones built, so that a restart has them without decoding the objects). Resolves with the
-   * object count and the file's size; rejects (leaving the previous snapshot) when the file cannot
-   * be written.
+   * Replaces the snapshot with the space `view` holds, read at `watermark`. The packed records are
+   * written as they are; the overlay's objects are packed with the same carried indexes. Resolves
+   * with the object count and the file's size; rejects (leaving the previous snapshot) when the
+   * file cannot be written.
    */
-  async write(objects: Iterable<CachedObject>, indexes: readonly string[], watermark: string | undefined): Promise<{ objects: number; bytes: number }> {
+  async write(view: SpaceView, watermark: string | undefined): Promise<{ objects: number; bytes: number }> {
     const file = this.file;
     if (file === undefined) return { objects: 0, bytes: 0 };
     const folder = path.dirname(file);
@@ -93,33 +91,31 @@ export class SnapshotFile {
     const pauseMs = Number(process.env[PAUSE_ENV] ?? 0);
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     const hash = createHash('sha256');
-    let count = 0;
+    // Every record carries the same indexes: the packed space's, or the built ones when all is overlay.
+    const carried = view.packed?.carried ?? view.indexes;
+    const overlay = new PackedSpaceBuilder(carried);
+    for (const object of view.objects) overlay.appendObject(object);
+    let count = view.objects.length;
+    if (view.packed !== undefined) for (let slot = 0; slot < view.packed.count; slot++) count += view.gone[slot] === 1 ? 0 : 1;
     let bytes = 0;
     try {
       const handle = await open(temp, 'wx', DATA_FILE_MODE);
       try {
-        const flush = async (text: string): Promise<void> => {
-          const buffer = Buffer.from(text, 'utf8');
-          hash.update(buffer);
-          bytes += buffer.length;
-          await handle.write(buffer);
-          if (pauseMs > 0) await sleep(pauseMs);
-        };
-        const header: SnapshotHeader = { format: FORMAT, version: SNAPSHOT_VERSION, connector: this.#connector, objectType: this.#objectType, configHash: this.#configHash, indexes: [...indexes], watermark: watermark ?? null, writtenAt: new Date().toISOString() };
-        let chunk = `${JSON.stringify(header)}\n`;
-        for (const object of objects) {
-          // JSON escapes every control character, so the tab can only be the separator.
-          chunk += `${JSON.stringify([object.id, encodeIndexed(object, indexes)])}\t${encodeBody(object)}\n`;
-          count++;
-          if (chunk.length >= CHUNK_BYTES) {
-            await flush(chunk);
-            chunk = '';
+        const put = async (buffer: Buffer, hashed: boolean): Promise<void> => {
+          for (let at = 0; at < buffer.length; at += WRITE_BYTES) {
+            const part = buffer.subarray(at, Math.min(buffer.length, at + WRITE_BYTES));
+            if (hashed) hash.update(part);
+            bytes += part.length;
+            await writeAll(handle, part);
+            if (pauseMs > 0) await sleep(pauseMs);
           }
-        }
-        await flush(chunk);
-        const footer = Buffer.from(`${JSON.stringify({ end: true, objects: count, sha256: hash.digest('hex') })}\n`, 'utf8');
-        bytes += footer.length;
-        await handle.write(footer);
+        };
+        const header: SnapshotHeader = { format: FORMAT, version: SNAPSHOT_VERSION, connector: this.#connector, objectType: this.#objectType, configHash: this.#configHash, indexes: carried.map(({ name }) => name), watermark: watermark ?? null, writtenAt: new Date().toISOString() };
+        await put(Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), true);
+        if (view.packed !== undefined) for (const run of view.packed.runs(view.gone)) await put(run, true);
+        for (const run of overlay.bytes()) await put(run, true);
+        await put(Buffer.alloc(4), true);
+        await put(Buffer.from(`${JSON.stringify({ end: true, objects: count, sha256: hash.digest('hex') })}\n`, 'utf8'), false);
         await handle.sync();
       } finally {
         await handle.close();
@@ -134,72 +130,97 @@ export class SnapshotFile {
   }
 
   /**
-   * Reads the snapshot, giving each object to `sink` as it is read, packed: only its head (id and
-   * indexed values) is parsed. The file is only known whole at its footer: when the result is
-   * `ok: false` (no file, another version, configuration or object type, a torn or altered file),
-   * the objects already given must be dropped. Removes the temporary files of writes a crash
-   * interrupted.
+   * Reads the snapshot into `generation` (empty, from {@link ConnectorCache.beginRestore}) and seals
+   * it. The file is only known whole at its footer: when the result is `ok: false` (no file,
+   * another version, configuration or object type, a torn or altered file, an id held twice) the
+   * generation must be dropped. Removes the temporary files of writes a crash interrupted.
    */
-  async read(sink: SnapshotSink): Promise<SnapshotRead> {
+  async read(generation: Generation): Promise<SnapshotRead> {
     const file = this.file;
     if (file === undefined) return { ok: false, reason: 'no state directory' };
     await this.#removeInterruptedWrites(file);
-    const hash = createHash('sha256');
-    let header: SnapshotHeader | undefined;
-    let footer: { objects: number; sha256: string } | undefined;
-    let objects = 0;
-    let refused: string | undefined;
-    const times = new TimeStrings();
-    // Lines split on the bytes, so the checksum covers exactly what was written. `end` is the
-    // newline's position; each object keeps the chunk and its offsets, not a Buffer of its own.
-    const onLine = (chunk: Buffer, start: number, end: number): boolean => {
-      if (footer !== undefined) {
-        refused = 'data after the footer';
-        return false;
-      }
-      if (header === undefined) {
-        const result = parseHeader(chunk.subarray(start, end));
-        if (typeof result === 'string') refused = result;
-        else refused = this.#mismatch(result);
-        header = typeof result === 'string' ? undefined : result;
-        if (header !== undefined && refused === undefined) sink.indexes(header.indexes);
-        return true;
-      }
-      if (chunk[start] === 0x7b /* { */) {
-        footer = parseFooter(chunk.subarray(start, end));
-        if (footer === undefined) refused = 'unreadable footer';
-        return false;
-      }
-      refused = decodeHead(chunk, start, end, times, sink);
-      objects++;
-      return true;
-    };
+    let handle: FileHandle;
     try {
-      let rest: Buffer | undefined;
-      for await (const data of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-        const chunk: Buffer = rest === undefined ? (data as Buffer) : Buffer.concat([rest, data as Buffer]);
-        let start = 0;
-        // The header and object lines are hashed a chunk at a time; the footer is not hashed.
-        let hashed = 0;
-        for (let end = chunk.indexOf(0x0a, start); end !== -1 && refused === undefined; end = chunk.indexOf(0x0a, start)) {
-          if (onLine(chunk, start, end)) hashed = end + 1;
-          start = end + 1;
-        }
-        hash.update(chunk.subarray(0, hashed));
-        if (refused !== undefined) break;
-        rest = start < chunk.length ? chunk.subarray(start) : undefined;
-      }
-      if (refused === undefined && rest !== undefined) refused = 'the last line is incomplete (torn write)';
+      handle = await open(file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'no snapshot' };
       return { ok: false, reason: `unreadable: ${(error as Error).message}` };
     }
-    if (refused !== undefined) return { ok: false, reason: refused };
-    if (header === undefined) return { ok: false, reason: 'empty file' };
-    if (footer === undefined) return { ok: false, reason: 'no footer (torn write)' };
-    if (footer.objects !== objects) return { ok: false, reason: `the footer counts ${footer.objects} objects, the file holds ${objects}` };
+    try {
+      return await this.#readOpen(handle, generation);
+    } catch (error) {
+      return { ok: false, reason: `unreadable: ${(error as Error).message}` };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async #readOpen(handle: FileHandle, generation: Generation): Promise<SnapshotRead> {
+    const size = (await handle.stat()).size;
+    if (size === 0) return { ok: false, reason: 'empty file' };
+    const hash = createHash('sha256');
+    // The header line: short, but read until its newline whatever its length.
+    let head = Buffer.alloc(0);
+    let newline = -1;
+    while (newline === -1 && head.length < size) {
+      const more = Buffer.alloc(Math.min(64 * 1024, size - head.length));
+      await readExactly(handle, more, head.length);
+      head = Buffer.concat([head, more]);
+      newline = head.indexOf(0x0a);
+    }
+    if (newline === -1) return { ok: false, reason: 'no footer (torn write)' };
+    const parsed = parseHeader(head.subarray(0, newline));
+    if (typeof parsed === 'string') return { ok: false, reason: parsed };
+    const mismatch = this.#mismatch(parsed);
+    if (mismatch !== undefined) return { ok: false, reason: mismatch };
+    hash.update(head.subarray(0, newline + 1));
+    const builder = generation.beginRestore(parsed.indexes);
+    // Records, in chunks: a record cut by a chunk's end is carried, copied, to the front of the next.
+    let position = newline + 1;
+    let carry = Buffer.alloc(0);
+    let marker = -1;
+    while (marker === -1) {
+      const remaining = size - position;
+      if (remaining === 0) return { ok: false, reason: carry.length === 0 ? 'no footer (torn write)' : 'the last record is incomplete (torn write)' };
+      // A record longer than a chunk gets a chunk of its own length.
+      const needed = carry.length >= 4 ? 4 + carry.readUInt32LE(0) : 0;
+      if (needed > carry.length + remaining) return { ok: false, reason: 'the last record is incomplete (torn write)' };
+      const chunk = Buffer.allocUnsafe(Math.max(Math.min(READ_BYTES, carry.length + remaining), needed));
+      carry.copy(chunk, 0);
+      const fresh = Math.min(chunk.length - carry.length, remaining);
+      await readExactly(handle, chunk.subarray(carry.length, carry.length + fresh), position);
+      position += fresh;
+      const filled = carry.length + fresh;
+      const index = builder.addChunk(chunk);
+      const done = builder.addRecords(index, 0, filled);
+      if (typeof done === 'string') return { ok: false, reason: done };
+      // `done` is where an incomplete record, or the end mark, starts.
+      if (done + 4 <= filled && chunk.readUInt32LE(done) === 0) {
+        hash.update(chunk.subarray(0, done + 4));
+        marker = done + 4;
+        carry = chunk.subarray(marker, filled);
+      } else {
+        hash.update(chunk.subarray(0, done));
+        carry = Buffer.from(chunk.subarray(done, filled));
+      }
+    }
+    // What follows the end mark: the footer line, and nothing after it.
+    const tail = Buffer.alloc(carry.length + (size - position));
+    carry.copy(tail, 0);
+    await readExactly(handle, tail.subarray(carry.length), position);
+    const end = tail.indexOf(0x0a);
+    if (end === -1) return { ok: false, reason: 'no footer (torn write)' };
+    if (end !== tail.length - 1) return { ok: false, reason: 'data after the footer' };
+    const footer = parseFooter(tail.subarray(0, end));
+    if (footer === undefined) return { ok: false, reason: 'unreadable footer' };
     if (footer.sha256 !== hash.digest('hex')) return { ok: false, reason: 'checksum mismatch' };
-    return { ok: true, objects, watermark: header.watermark ?? undefined, writtenAt: header.writtenAt };
+    if (footer.objects !== builder.count) return { ok: false, reason: `the footer counts ${footer.objects} objects, the file holds ${builder.count}` };
+    try {
+      generation.seal('refuse');
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
+    return { ok: true, objects: builder.count, watermark: parsed.watermark ?? undefined, writtenAt: parsed.writtenAt };
   }
 
   /** Why a well-formed header does not belong to this connector's current configuration. */
@@ -218,7 +239,11 @@ export class SnapshotFile {
     } catch {
       return;
     }
-    for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(path.join(path.dirname(file), name), { force: true });
+    for (const name of names) {
+      // Format 2 files were named `.space.ndjson`; this host never reads them, so they go too.
+      const stale = (name.startsWith(prefix) && name.endsWith('.tmp')) || name === `${path.basename(file)}.ndjson`;
+      if (stale) await rm(path.join(path.dirname(file), name), { force: true });
+    }
   }
 }
 
@@ -241,34 +266,6 @@ export function spaceConfigHash(config: ConnectorInstanceConfig, connectorPackag
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
-/** Stands for the anchor when only the head's values are decoded (no object per line). */
-const NO_ANCHOR = Object.freeze({});
-
-/**
- * Parses the head of an object line and gives the object, its body left packed, to `sink`; or says
- * why the line is refused. A line starts with `[`, never like the footer's `{`.
- */
-function decodeHead(chunk: Buffer, start: number, end: number, times: TimeStrings, sink: SnapshotSink): string | undefined {
-  const tab = chunk.indexOf(0x09, start);
-  if (tab === -1 || tab > end) return 'an object line without its body';
-  let head: unknown;
-  try {
-    head = JSON.parse(chunk.toString('utf8', start, tab));
-  } catch {
-    return 'an unreadable object line';
-  }
-  if (!Array.isArray(head) || typeof head[0] !== 'string' || typeof head[1] !== 'object' || head[1] === null) return 'an unreadable object line';
-  const indexed = head[1] as Record<string, AttributeValue[]>;
-  decodeBinary(NO_ANCHOR, indexed);
-  // The sink refuses what the checksum cannot: a file that holds an object twice.
-  try {
-    sink.object(new PackedObject(head[0], chunk, tab + 1, end, times), indexed);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return undefined;
-}
-
 function parseHeader(line: Buffer): SnapshotHeader | string {
   let header: Partial<SnapshotHeader>;
   try {
@@ -289,5 +286,18 @@ function parseFooter(line: Buffer): { objects: number; sha256: string } | undefi
     return footer.end === true && typeof footer.objects === 'number' && typeof footer.sha256 === 'string' ? { objects: footer.objects, sha256: footer.sha256 } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
+  for (let at = 0; at < buffer.length; ) at += (await handle.write(buffer, at, buffer.length - at)).bytesWritten;
+}
+
+/** Fills `buffer` from `position`; a file shorter than expected (changed while read) is an error. */
+async function readExactly(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
+  for (let at = 0; at < buffer.length; ) {
+    const { bytesRead } = await handle.read(buffer, at, buffer.length - at, position + at);
+    if (bytesRead === 0) throw new Error('the file ended early');
+    at += bytesRead;
   }
 }

@@ -5,7 +5,7 @@ import { ImportApplier } from '../cache/import-applier.js';
 import type { AuditSink } from '../audit/audit-event.js';
 import { auditImport } from '../audit/import-audit.js';
 import type { ImportCounts } from '../cache/import-applier.js';
-import type { Generation } from '../cache/generation.js';
+import type { Generation, SpaceView } from '../cache/generation.js';
 import type { CachedObject } from '../cache/cached-object.js';
 import type { ConnectorCache } from '../cache/connector-cache.js';
 import { SnapshotFile, spaceConfigHash } from '../cache/snapshot-file.js';
@@ -147,7 +147,7 @@ export class ConnectorRuntime {
   #snapshots: Map<string, SnapshotFile> | undefined;
   #restored: ConnectorStatus['restored'];
   /** The space to write next (only the newest waits) and the write running, if any. */
-  #snapshotNext: { spaces: [objectType: string, objects: CachedObject[], indexes: string[]][]; watermark: string | undefined } | undefined;
+  #snapshotNext: { spaces: [objectType: string, view: SpaceView][]; watermark: string | undefined } | undefined;
   #snapshotWriter: Promise<void> | undefined;
   #snapshotWritten: ConnectorStatus['snapshot'];
 
@@ -469,11 +469,11 @@ export class ConnectorRuntime {
    */
   async #restore(caches: ReadonlyMap<string, ConnectorCache>, snapshots: ReadonlyMap<string, SnapshotFile>): Promise<void> {
     const started = performance.now();
-    const generations = [...caches].map(([type, cache]) => ({ type, cache, generation: cache.beginFull() }));
+    const generations = [...caches].map(([type, cache]) => ({ type, cache, generation: cache.beginRestore() }));
     let restored: { objects: number; watermark: string | undefined; writtenAt: string } | undefined;
     for (const { type, generation } of generations) {
       const snapshot = snapshots.get(type)!;
-      const read = await snapshot.read({ indexes: (names) => generation.restoreIndexes(names), object: (object, indexed) => generation.putPacked(object, indexed) });
+      const read = await snapshot.read(generation);
       // Every served type restores, from files of the same import, or none does: a mixed space
       // would answer for one type from a moment the others do not share.
       const refused = !read.ok ? read.reason : restored !== undefined && read.watermark !== restored.watermark ? 'its watermark differs from the other types\' files' : undefined;
@@ -493,13 +493,13 @@ export class ConnectorRuntime {
 
   /**
    * Keeps the space an import left, with its watermark, in the background: neither the import nor
-   * readiness waits for the file. The objects are taken now (they are never changed in place, so
-   * the list is the space at this watermark); writes run one at a time and only the newest space
+   * readiness waits for the file. The space is taken now (its packed records never change, the
+   * records gone since are copied and the overlay's objects listed: the space at this watermark); writes run one at a time and only the newest space
    * waits, so a slow disk never queues copies of the space.
    */
   #keepSnapshot(caches: ReadonlyMap<string, ConnectorCache>, watermark: string | undefined): void {
     if (this.#snapshots === undefined) return;
-    this.#snapshotNext = { spaces: [...caches].map(([type, cache]) => [type, cache.all(), cache.builtIndexes()]), watermark };
+    this.#snapshotNext = { spaces: [...caches].map(([type, cache]) => [type, cache.view()!]), watermark };
     this.#snapshotWriter ??= this.#writeSnapshots(this.#snapshots);
   }
 
@@ -513,8 +513,8 @@ export class ConnectorRuntime {
       const started = performance.now();
       try {
         const written = { objects: 0, bytes: 0 };
-        for (const [type, objects, indexes] of next.spaces) {
-          const one = await snapshots.get(type)!.write(objects, indexes, next.watermark);
+        for (const [type, view] of next.spaces) {
+          const one = await snapshots.get(type)!.write(view, next.watermark);
           written.objects += one.objects;
           written.bytes += one.bytes;
         }

@@ -113,11 +113,12 @@ function makeStore(paths: DataDirPaths, hostKey: HostKey): Store {
       if ((await readIfExists(file)) === undefined) await store.readConnector(name);
       await rm(file, { force: true });
       await rm(path.join(paths.state, `${encodeURIComponent(name)}.watermark.json`), { force: true });
-      // Its connector space snapshots (decision 021): the target's data, and a connector added again
-      // under this name must not start from them. Names have no dot, so the prefix is this connector's.
+      // Its connector space snapshots (decisions 021, 022; `.space`, and `.space.ndjson` of format 2,
+      // with their temporary files): the target's data, and a connector added again under this name
+      // must not start from them. Names have no dot, so the prefix is this connector's.
       const prefix = `${encodeURIComponent(name)}.`;
       const kept = await readdir(paths.state).catch(() => [] as string[]);
-      for (const entry of kept) if (entry.startsWith(prefix) && entry.includes('.space.ndjson')) await rm(path.join(paths.state, entry), { force: true });
+      for (const entry of kept) if (entry.startsWith(prefix) && /\.space(\.|$)/.test(entry)) await rm(path.join(paths.state, entry), { force: true });
     },
     async readAdminToken() {
       const text = await readIfExists(paths.adminToken);

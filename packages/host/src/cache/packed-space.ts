@@ -1,0 +1,591 @@
+import type { AnchorValues, AttributeValue } from '@ecmahost/sdk';
+import type { CachedObject } from './cached-object.js';
+import { indexKey } from './index-key.js';
+import type { IndexedAttribute } from './index-key.js';
+
+/**
+ * The objects of a connector space that a full import or a snapshot gave, packed in a few large
+ * `Buffer`s outside the JS heap (decision 022): per object one record of bytes, found by id and by
+ * the values of the indexes it carries through hash tables in typed arrays. Nothing is allocated
+ * per object until something reads it, and then the object is decoded afresh for that reader, so
+ * the heap holds only what requests and writes are using: a million objects cost the GC nothing
+ * to keep, and a restart maps the snapshot's bytes in without building an object per record.
+ *
+ * A space is immutable once sealed. Objects written afterwards (SCIM writes, delta imports) live
+ * in the {@link Generation}'s overlay, which marks the records they replace or remove as gone.
+ *
+ * A record, all integers unsigned 32-bit little-endian unless said otherwise:
+ * `length` (of the rest) · `idLength` id · flags (u8: 1 = the body holds a DN) · for each carried
+ * index: `count`, then per value `keyLength` key (the normalised index key, UTF-8) · `bodyLength`
+ * body (JSON `[anchor, attributes, dn?]`, binary values as `{"b64": …}`) · created and
+ * lastModified (u8 length, ASCII each).
+ */
+export class PackedSpace {
+  /** The indexes whose keys every record carries, in record order. */
+  readonly carried: readonly IndexedAttribute[];
+  /** Records, including those gone. */
+  readonly count: number;
+  readonly #chunks: readonly Buffer[];
+  readonly #chunkOf: Uint32Array;
+  readonly #offsetOf: Uint32Array;
+  readonly #ids: HashTable;
+  readonly #keys: readonly KeyTable[];
+  /** Records a later record with the same id or a delete of the import left behind. */
+  readonly goneAtSeal: Uint8Array;
+  readonly #times: TimeStrings;
+
+  /** @internal Made by {@link PackedSpaceBuilder.seal}. */
+  constructor(parts: { carried: readonly IndexedAttribute[]; count: number; chunks: Buffer[]; chunkOf: Uint32Array; offsetOf: Uint32Array; ids: HashTable; keys: KeyTable[]; gone: Uint8Array }) {
+    this.carried = parts.carried;
+    this.count = parts.count;
+    this.#chunks = parts.chunks;
+    this.#chunkOf = parts.chunkOf;
+    this.#offsetOf = parts.offsetOf;
+    this.#ids = parts.ids;
+    this.#keys = parts.keys;
+    this.goneAtSeal = parts.gone;
+    this.#times = new TimeStrings();
+  }
+
+  /** The record with this id, or -1. */
+  find(id: string): number {
+    const wanted = Buffer.from(id, 'utf8');
+    return this.#ids.find(wanted, (slot) => {
+      const chunk = this.#chunks[this.#chunkOf[slot]!]!;
+      const at = this.#offsetOf[slot]! + 4;
+      const length = chunk.readUInt32LE(at);
+      return length === wanted.length && wanted.compare(chunk, at + 4, at + 4 + length) === 0;
+    });
+  }
+
+  /** The records whose `index` (its position in {@link carried}) has the normalised key `key`. */
+  findByKey(index: number, key: string): number[] {
+    const wanted = Buffer.from(key, 'utf8');
+    const table = this.#keys[index]!;
+    return table.table.findAll(wanted, (pair) => {
+      const slot = table.slotOf.at(pair);
+      const chunk = this.#chunks[this.#chunkOf[slot]!]!;
+      const at = table.keyAt.at(pair);
+      const length = chunk.readUInt32LE(at - 4);
+      return length === wanted.length && wanted.compare(chunk, at, at + length) === 0 ? slot : -1;
+    });
+  }
+
+  /** The id of a record. */
+  idOf(slot: number): string {
+    const chunk = this.#chunks[this.#chunkOf[slot]!]!;
+    const at = this.#offsetOf[slot]! + 4;
+    return chunk.toString('utf8', at + 4, at + 4 + chunk.readUInt32LE(at));
+  }
+
+  /** Whether the record's object has a DN (without decoding it). */
+  hasDn(slot: number): boolean {
+    const chunk = this.#chunks[this.#chunkOf[slot]!]!;
+    const at = this.#offsetOf[slot]! + 4;
+    return (chunk[at + 4 + chunk.readUInt32LE(at)]! & FLAG_DN) !== 0;
+  }
+
+  /** A new object decoded from the record: the caller may keep or change it. */
+  decode(slot: number): CachedObject {
+    const chunk = this.#chunks[this.#chunkOf[slot]!]!;
+    const r = readRecord(chunk, this.#offsetOf[slot]!, this.carried.length);
+    const id = chunk.toString('utf8', r.idStart, r.idEnd);
+    const [anchor, attributes, dn] = JSON.parse(chunk.toString('utf8', r.bodyStart, r.bodyEnd)) as [AnchorValues, Record<string, AttributeValue[]>, string | undefined];
+    decodeBinary(anchor, attributes);
+    const created = this.#times.intern(chunk.toString('latin1', r.createdStart, r.createdEnd));
+    const lastModified = this.#times.intern(chunk.toString('latin1', r.modifiedStart, r.modifiedEnd));
+    return dn === undefined ? { id, anchor, attributes, created, lastModified } : { id, anchor, dn, attributes, created, lastModified };
+  }
+
+  /** Where the record's body and timestamps lie, for comparing and copying them without decoding. */
+  locate(slot: number): PackedRecord {
+    const chunk = this.#chunks[this.#chunkOf[slot]!]!;
+    const record = readRecord(chunk, this.#offsetOf[slot]!, this.carried.length);
+    const hasDn = this.hasDn(slot);
+    return { chunk, record, dn: () => (hasDn ? (JSON.parse(chunk.toString('utf8', record.bodyStart, record.bodyEnd)) as [unknown, unknown, string])[2] : undefined) };
+  }
+
+  /**
+   * The bytes of the records not in `gone`, in order, as runs of consecutive records (a snapshot
+   * writes them as they are, without decoding a single object).
+   */
+  *runs(gone: Uint8Array): Generator<Buffer> {
+    let run: { chunk: number; start: number; end: number } | undefined;
+    for (let slot = 0; slot < this.count; slot++) {
+      if (gone[slot] === 1) continue;
+      const chunkIndex = this.#chunkOf[slot]!;
+      const start = this.#offsetOf[slot]!;
+      const end = start + 4 + this.#chunks[chunkIndex]!.readUInt32LE(start);
+      if (run !== undefined && run.chunk === chunkIndex && run.end === start) run.end = end;
+      else {
+        if (run !== undefined) yield this.#chunks[run.chunk]!.subarray(run.start, run.end);
+        run = { chunk: chunkIndex, start, end };
+      }
+    }
+    if (run !== undefined) yield this.#chunks[run.chunk]!.subarray(run.start, run.end);
+  }
+}
+
+/** Flag bits of a record. */
+const FLAG_DN = 1;
+
+/** Where the parts of one record lie in its chunk (absolute offsets). */
+export interface RecordLayout {
+  end: number;
+  idStart: number;
+  idEnd: number;
+  bodyStart: number;
+  bodyEnd: number;
+  createdStart: number;
+  createdEnd: number;
+  modifiedStart: number;
+  modifiedEnd: number;
+}
+
+function readRecord(chunk: Buffer, offset: number, indexes: number): RecordLayout {
+  const end = offset + 4 + chunk.readUInt32LE(offset);
+  const idStart = offset + 8;
+  const idEnd = idStart + chunk.readUInt32LE(offset + 4);
+  let at = idEnd + 1;
+  for (let i = 0; i < indexes; i++) {
+    const count = chunk.readUInt32LE(at);
+    at += 4;
+    for (let k = 0; k < count; k++) at += 4 + chunk.readUInt32LE(at);
+  }
+  const bodyStart = at + 4;
+  const bodyEnd = bodyStart + chunk.readUInt32LE(at);
+  const createdStart = bodyEnd + 1;
+  const createdEnd = createdStart + chunk[bodyEnd]!;
+  const modifiedStart = createdEnd + 1;
+  const modifiedEnd = modifiedStart + chunk[createdEnd]!;
+  return { end, idStart, idEnd, bodyStart, bodyEnd, createdStart, createdEnd, modifiedStart, modifiedEnd };
+}
+
+/**
+ * Builds a {@link PackedSpace}: from a full import ({@link appendObject}, {@link appendImported})
+ * or from the bytes of a snapshot ({@link addChunk}, {@link addRecords}). The id and key tables are
+ * built once, at {@link seal}.
+ */
+export class PackedSpaceBuilder {
+  readonly carried: readonly IndexedAttribute[];
+  readonly #chunks: Buffer[] = [];
+  /** Bytes used in the last chunk, and in each chunk before it (appending only). */
+  #used = 0;
+  readonly #ends: number[] = [];
+  readonly #chunkOf = new GrowableU32();
+  readonly #offsetOf = new GrowableU32();
+  /** Per carried index, (record, key offset) pairs. */
+  readonly #pairs: { slotOf: GrowableU32; keyAt: GrowableU32 }[];
+  /** Ids removed during the build, with the number of records before the removal. */
+  readonly #removed: { id: string; before: number }[] = [];
+
+  constructor(carried: readonly IndexedAttribute[]) {
+    this.carried = carried;
+    this.#pairs = carried.map(() => ({ slotOf: new GrowableU32(), keyAt: new GrowableU32() }));
+  }
+
+  get count(): number {
+    return this.#offsetOf.length;
+  }
+
+  /** Appends a whole object (an object of the previous space, or one a write put). */
+  appendObject(object: CachedObject): void {
+    const body = encodeBody(object);
+    this.#append(object.id, object.attributes, body, object.dn !== undefined);
+    this.#writeTimes(object.created, object.lastModified);
+  }
+
+  /**
+   * Appends an imported object, keeping its `created` and `lastModified` from `before` (the live
+   * space's object with this id) when the import found it unchanged: compared as the encoded
+   * bytes, so an unchanged object of a re-import is never decoded.
+   */
+  appendImported(id: string, anchor: AnchorValues, attributes: Record<string, AttributeValue[]>, dn: string | undefined, now: string, before: Previous | undefined): void {
+    const body = encodeParts(anchor, attributes, dn);
+    const { chunk, bodyStart, bodyEnd } = this.#append(id, attributes, body, dn !== undefined);
+    if (before === undefined) return this.#writeTimes(now, now);
+    if ('object' in before) {
+      const old = before.object;
+      return this.#writeTimes(old.created, encodeBody(old) === body ? old.lastModified : now);
+    }
+    const old = before.record;
+    if (old.bodyEnd - old.bodyStart === bodyEnd - bodyStart && before.chunk.compare(chunk, bodyStart, bodyEnd, old.bodyStart, old.bodyEnd) === 0) {
+      // Unchanged: both timestamps copied as bytes.
+      // #append kept room for any two timestamps, so they fit in this chunk.
+      this.#used += before.chunk.copy(chunk, this.#used, old.createdStart - 1, old.modifiedEnd);
+      this.#closeRecord();
+      return;
+    }
+    this.#writeTimes(before.chunk.toString('latin1', old.createdStart, old.createdEnd), now);
+  }
+
+  /** Drops the object with this id appended so far (a delete in a full import). */
+  remove(id: string): void {
+    this.#removed.push({ id, before: this.count });
+  }
+
+  /** The bytes of the records appended so far, a view per chunk (a snapshot writes them as they are). */
+  *bytes(): Generator<Buffer> {
+    const last = this.#chunks.length - 1;
+    for (let i = 0; i <= last; i++) yield i === last ? this.#chunks[i]!.subarray(0, this.#used) : this.#chunks[i]!.subarray(0, this.#ends[i]);
+  }
+
+  /** Adds a chunk of snapshot bytes; its records come through {@link addRecords}. Returns its number. */
+  addChunk(chunk: Buffer): number {
+    this.#chunks.push(chunk);
+    this.#used = chunk.length;
+    return this.#chunks.length - 1;
+  }
+
+  /**
+   * Takes the complete records of `chunk` from `start` on, as a snapshot holds them; returns where
+   * the first incomplete record starts (its bytes continue in the next chunk), or a reason when a
+   * record cannot be what a writer wrote.
+   */
+  addRecords(chunkIndex: number, start: number, end: number): number | string {
+    const chunk = this.#chunks[chunkIndex]!;
+    const indexes = this.carried.length;
+    let at = start;
+    while (at + 4 <= end) {
+      const length = chunk.readUInt32LE(at);
+      if (length === 0) return at;
+      if (at + 4 + length > end) return at;
+      const reason = this.#checkRecord(chunk, at, at + 4 + length, indexes, chunkIndex);
+      if (reason !== undefined) return reason;
+      at += 4 + length;
+    }
+    return at;
+  }
+
+  #checkRecord(chunk: Buffer, offset: number, end: number, indexes: number, chunkIndex: number): string | undefined {
+    // Every length is checked against the record's end before it is used: the checksum is only
+    // known at the end of the file, and nothing may be read outside the record before that.
+    let at = offset + 4;
+    const take = (bytes: number): number => {
+      const here = at;
+      at += bytes;
+      if (at > end) throw new RangeError('a record overruns its length');
+      return here;
+    };
+    const slot = this.count;
+    const pairsFrom = this.#pairs.map((p) => p.keyAt.length);
+    try {
+      take(chunk.readUInt32LE(take(4)) + 1);
+      for (let i = 0; i < indexes; i++) {
+        const count = chunk.readUInt32LE(take(4));
+        for (let k = 0; k < count; k++) {
+          const keyAt = take(chunk.readUInt32LE(take(4)));
+          this.#pairs[i]!.slotOf.push(slot);
+          this.#pairs[i]!.keyAt.push(keyAt);
+        }
+      }
+      take(chunk.readUInt32LE(take(4)));
+      take(chunk[take(1)]!);
+      take(chunk[take(1)]!);
+      if (at !== end) throw new RangeError('a record longer than its parts');
+    } catch {
+      this.#pairs.forEach((p, i) => {
+        p.slotOf.truncate(pairsFrom[i]!);
+        p.keyAt.truncate(pairsFrom[i]!);
+      });
+      return 'an unreadable object record';
+    }
+    this.#chunkOf.push(chunkIndex);
+    this.#offsetOf.push(offset);
+    return undefined;
+  }
+
+  /**
+   * The sealed space. `duplicates: 'refuse'` (a snapshot) throws on an id held twice;
+   * `'last'` (an import) keeps the last record of an id, as a map would.
+   */
+  seal(duplicates: 'refuse' | 'last'): PackedSpace {
+    const count = this.count;
+    const chunkOf = this.#chunkOf.done();
+    const offsetOf = this.#offsetOf.done();
+    const chunks = this.#chunks;
+    const gone = new Uint8Array(count);
+    const ids = new HashTable(count);
+    for (let slot = 0; slot < count; slot++) {
+      const chunk = chunks[chunkOf[slot]!]!;
+      const at = offsetOf[slot]! + 8;
+      const end = at + chunk.readUInt32LE(at - 4);
+      const earlier = ids.insertUnique(hashBytes(chunk, at, end), slot, (other) => {
+        const o = chunks[chunkOf[other]!]!;
+        const oAt = offsetOf[other]! + 8;
+        return o.readUInt32LE(oAt - 4) === end - at && o.compare(chunk, at, end, oAt, oAt + (end - at)) === 0;
+      });
+      if (earlier !== -1) {
+        if (duplicates === 'refuse') throw new Error(`object ${chunk.toString('utf8', at, end)} is in the snapshot twice`);
+        gone[earlier] = 1;
+      }
+    }
+    const keys = this.#pairs.map(({ slotOf, keyAt }) => {
+      const table = new HashTable(slotOf.length);
+      for (let pair = 0; pair < slotOf.length; pair++) {
+        const chunk = chunks[chunkOf[slotOf.at(pair)]!]!;
+        const at = keyAt.at(pair);
+        table.insert(hashBytes(chunk, at, at + chunk.readUInt32LE(at - 4)), pair);
+      }
+      return { table, slotOf, keyAt };
+    });
+    const space = new PackedSpace({ carried: this.carried, count, chunks, chunkOf, offsetOf, ids, keys, gone });
+    for (const { id, before } of this.#removed) {
+      const slot = space.find(id);
+      if (slot !== -1 && slot < before) gone[slot] = 1;
+    }
+    return space;
+  }
+
+  /** Writes a record up to its timestamps; returns where its body lies. */
+  #append(id: string, attributes: Record<string, AttributeValue[]>, body: string, hasDn: boolean): { chunk: Buffer; bodyStart: number; bodyEnd: number } {
+    const keys: string[][] = [];
+    let size = 4 + 4 + Buffer.byteLength(id, 'utf8') + 1 + 4 + Buffer.byteLength(body, 'utf8') + 2 + 2 * TIME_ROOM;
+    for (const index of this.carried) {
+      const values = attributes[index.name] ?? [];
+      const list = values.map((value) => indexKey(value, index.caseExact));
+      keys.push(list);
+      size += 4;
+      for (const key of list) size += 4 + Buffer.byteLength(key, 'utf8');
+    }
+    const chunk = this.#reserve(size);
+    this.#recordStart = this.#used;
+    this.#chunkOf.push(this.#chunks.length - 1);
+    this.#offsetOf.push(this.#used);
+    let at = this.#used + 4;
+    at = writeString(chunk, at, id);
+    chunk[at++] = hasDn ? FLAG_DN : 0;
+    for (let i = 0; i < keys.length; i++) {
+      const list = keys[i]!;
+      at = chunk.writeUInt32LE(list.length, at);
+      for (const key of list) {
+        this.#pairs[i]!.slotOf.push(this.count - 1);
+        this.#pairs[i]!.keyAt.push(at + 4);
+        at = writeString(chunk, at, key);
+      }
+    }
+    const bodyStart = at + 4;
+    at = writeString(chunk, at, body);
+    this.#used = at;
+    return { chunk, bodyStart, bodyEnd: at };
+  }
+
+  #recordStart = 0;
+
+  #writeTimes(created: string, lastModified: string): void {
+    const chunk = this.#chunks[this.#chunks.length - 1]!;
+    let at = this.#used;
+    for (const time of [created, lastModified]) {
+      if (time.length > TIME_ROOM) throw new Error(`a timestamp of ${time.length} characters cannot be cached`);
+      chunk[at] = chunk.write(time, at + 1, 'latin1');
+      at += 1 + chunk[at]!;
+    }
+    this.#used = at;
+    this.#closeRecord();
+  }
+
+  /** Writes the record's length now that its end is known. */
+  #closeRecord(): void {
+    const chunk = this.#chunks[this.#chunks.length - 1]!;
+    chunk.writeUInt32LE(this.#used - this.#recordStart - 4, this.#recordStart);
+  }
+
+  /** The last chunk with room for `bytes` more, starting a new (larger) one when needed. */
+  #reserve(bytes: number): Buffer {
+    const last = this.#chunks[this.#chunks.length - 1];
+    if (last !== undefined && this.#used + bytes <= last.length) return last;
+    // Small spaces stay small; large ones get large chunks, so few Buffers hold a million objects.
+    const size = Math.max(bytes, Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, (last?.length ?? 0) * 2)));
+    const chunk = Buffer.allocUnsafe(size);
+    if (last !== undefined) this.#ends.push(this.#used);
+    this.#chunks.push(chunk);
+    this.#used = 0;
+    return chunk;
+  }
+}
+
+/** Room kept for each timestamp: its length is one byte (an ISO 8601 string is 24 characters). */
+const TIME_ROOM = 255;
+const MIN_CHUNK = 64 * 1024;
+const MAX_CHUNK = 16 * 1024 * 1024;
+
+/** What an imported object is compared with: the live space's record or its object from the overlay. */
+export type Previous = PackedRecord | { object: CachedObject };
+
+/** A packed record in place, and its DN decoded on demand. */
+export interface PackedRecord {
+  chunk: Buffer;
+  record: RecordLayout;
+  dn(): string | undefined;
+}
+
+function writeString(chunk: Buffer, at: number, text: string): number {
+  const length = chunk.write(text, at + 4, 'utf8');
+  chunk.writeUInt32LE(length, at);
+  return at + 4 + length;
+}
+
+/** FNV-1a over bytes. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
+}
+
+/** A Uint32Array that grows by doubling, then is cut to its length. */
+class GrowableU32 {
+  #array = new Uint32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.#array.length) {
+      const next = new Uint32Array(this.#array.length * 2);
+      next.set(this.#array);
+      this.#array = next;
+    }
+    this.#array[this.length++] = value;
+  }
+
+  at(i: number): number {
+    return this.#array[i]!;
+  }
+
+  truncate(length: number): void {
+    this.length = length;
+  }
+
+  done(): Uint32Array {
+    return this.#array.subarray(0, this.length);
+  }
+}
+
+interface KeyTable {
+  table: HashTable;
+  slotOf: GrowableU32;
+  keyAt: GrowableU32;
+}
+
+/**
+ * Open addressing with linear probing over a power-of-two `Int32Array` (entries are value + 1; 0 is
+ * empty) plus each entry's hash, so a probe compares bytes only when the hashes match.
+ */
+class HashTable {
+  readonly #entries: Int32Array;
+  readonly #hashes: Uint32Array;
+  readonly #mask: number;
+
+  constructor(count: number) {
+    let size = 16;
+    while (size < count * 2) size *= 2;
+    this.#entries = new Int32Array(size);
+    this.#hashes = new Uint32Array(size);
+    this.#mask = size - 1;
+  }
+
+  insert(hash: number, value: number): void {
+    let i = hash & this.#mask;
+    while (this.#entries[i] !== 0) i = (i + 1) & this.#mask;
+    this.#entries[i] = value + 1;
+    this.#hashes[i] = hash;
+  }
+
+  /** Inserts `value`, replacing an entry `same` says is equal; returns the replaced value or -1. */
+  insertUnique(hash: number, value: number, same: (other: number) => boolean): number {
+    let i = hash & this.#mask;
+    for (let entry = this.#entries[i]!; entry !== 0; entry = this.#entries[i]!) {
+      if (this.#hashes[i] === hash && same(entry - 1)) {
+        this.#entries[i] = value + 1;
+        return entry - 1;
+      }
+      i = (i + 1) & this.#mask;
+    }
+    this.#entries[i] = value + 1;
+    this.#hashes[i] = hash;
+    return -1;
+  }
+
+  find(key: Buffer, same: (value: number) => boolean): number {
+    const hash = hashBytes(key, 0, key.length);
+    let i = hash & this.#mask;
+    for (let entry = this.#entries[i]!; entry !== 0; entry = this.#entries[i]!) {
+      if (this.#hashes[i] === hash && same(entry - 1)) return entry - 1;
+      i = (i + 1) & this.#mask;
+    }
+    return -1;
+  }
+
+  /** Every `match(value)` that is not -1, over the entries with `key`'s hash. */
+  findAll(key: Buffer, match: (value: number) => number): number[] {
+    const hash = hashBytes(key, 0, key.length);
+    const out: number[] = [];
+    let i = hash & this.#mask;
+    for (let entry = this.#entries[i]!; entry !== 0; entry = this.#entries[i]!) {
+      if (this.#hashes[i] === hash) {
+        const found = match(entry - 1);
+        if (found !== -1) out.push(found);
+      }
+      i = (i + 1) & this.#mask;
+    }
+    return out;
+  }
+}
+
+/**
+ * One string per distinct timestamp, as the import gives (one per page): decoding makes two new
+ * strings per object otherwise.
+ */
+export class TimeStrings {
+  readonly #seen = new Map<string, string>();
+
+  intern(value: string): string {
+    const known = this.#seen.get(value);
+    if (known !== undefined) return known;
+    // Objects written by SCIM writes have a timestamp each: keep the map small rather than complete.
+    if (this.#seen.size >= 4096) this.#seen.clear();
+    this.#seen.set(value, value);
+    return value;
+  }
+}
+
+/** The body of a record: JSON `[anchor, attributes, dn?]`, binary values as `{"b64": …}`. */
+export function encodeBody(o: CachedObject): string {
+  return encodeParts(o.anchor, o.attributes, o.dn);
+}
+
+function encodeParts(anchor: AnchorValues, attributes: Record<string, AttributeValue[]>, dn: string | undefined): string {
+  const binary = hasBinary(anchor, attributes);
+  const a = binary ? mapValues(anchor, encodeValue) : anchor;
+  const values = binary ? mapValues(attributes, (list) => list.map(encodeValue)) : attributes;
+  return JSON.stringify(dn === undefined ? [a, values] : [a, values, dn]);
+}
+
+/** Turns `{"b64": …}` back into bytes, in place: only binary values were written as objects. */
+function decodeBinary(anchor: AnchorValues, attributes: Record<string, AttributeValue[]>): void {
+  for (const name in anchor) if (typeof anchor[name] === 'object') anchor[name] = decodeValue(anchor[name]);
+  for (const name in attributes) {
+    const values = attributes[name]!;
+    for (let i = 0; i < values.length; i++) if (typeof values[i] === 'object') values[i] = decodeValue(values[i]!);
+  }
+}
+
+function hasBinary(anchor: AnchorValues, attributes: Record<string, AttributeValue[]>): boolean {
+  for (const name in anchor) if (typeof anchor[name] === 'object') return true;
+  for (const name in attributes) for (const value of attributes[name]!) if (typeof value === 'object') return true;
+  return false;
+}
+
+function encodeValue(value: AttributeValue): unknown {
+  return typeof value === 'object' ? { b64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') } : value;
+}
+
+function decodeValue(value: unknown): Uint8Array {
+  const b64 = (value as { b64?: unknown }).b64;
+  if (typeof b64 !== 'string') throw new Error('a binary value without its base64');
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
+  const out: Record<string, U> = {};
+  for (const name in record) out[name] = map(record[name]!);
+  return out;
+}
