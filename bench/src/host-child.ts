@@ -99,7 +99,8 @@ async function handle(request: HostRequest): Promise<HostReply> {
       return { id: request.id, kind: 'imported', ms, objects: summary.objects, cacheSize: summary.cacheSize, peakRssBytes: peakRss() };
     }
     case 'memory': {
-      // The heap a full cache takes: a second instance of the connector is added and imports
+      // The memory a full cache takes, heap and buffers (since decision 022 most of a connector
+      // space is packed in Buffers outside the heap): a second instance of the connector is added and imports
       // everything; the heap (after GC) grows by its cache plus a connector instance's small
       // fixed state. Then that instance is removed, and what GC gets back is reported too: a
       // removed connector should give its cache back.
@@ -107,10 +108,10 @@ async function handle(request: HostRequest): Promise<HostReply> {
       if (instance === undefined) throw new Error(`no connector ${request.name}`);
       const name = `${request.name}Memory`;
       collect();
-      const heapBefore = process.memoryUsage().heapUsed;
+      const heapBefore = cacheMemory();
       await host.addConnector({ ...instance, name });
       const { cacheSize } = await waitReady(name);
-      // The snapshot write holds a list of the space and a chunk of text until it ends.
+      // The snapshot write holds its view of the space (a copy of the gone marks, the overlay list) until it ends.
       await waitSnapshot(name, undefined);
       // One lookup by userName, as Entra's first matching query does: the cache builds its index
       // on first use, and a cache in service carries that index.
@@ -119,10 +120,10 @@ async function handle(request: HostRequest): Promise<HostReply> {
       );
       if (lookup.status !== 200) throw new Error(`the lookup on ${name} answered ${String(lookup.status)}: ${await lookup.text()}`);
       collect();
-      const heapWithCache = process.memoryUsage().heapUsed;
+      const heapWithCache = cacheMemory();
       await host.removeConnector(name);
       collect();
-      const heapAfterRemove = process.memoryUsage().heapUsed;
+      const heapAfterRemove = cacheMemory();
       return { id: request.id, kind: 'memory', objects: cacheSize, heapBefore, heapWithCache, heapAfterRemove, peakRssBytes: peakRss() };
     }
     case 'status': {
@@ -171,3 +172,9 @@ process.once('disconnect', () => {
 });
 
 send({ id: 0, kind: 'listening', port: server.port });
+
+/** The heap plus the ArrayBuffers (Buffers, typed arrays) outside it: where a connector space lives. */
+function cacheMemory(): number {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}

@@ -17,10 +17,11 @@ export interface ImportCounts {
 }
 
 /**
- * Applies imported entries of one served object type to a connector cache: a full import fills a
- * new generation, a delta import changes the live one. Built for imports of a million objects: an
- * unchanged object is compared straight from its attribute changes and reused as it is, and
- * nothing is allocated per attribute (decision 010).
+ * Applies imported entries of one served object type to a connector cache: a full import packs
+ * every object into a new generation (decision 022), a delta import changes the live one. Built for
+ * imports of a million objects: a full import's object is encoded once and compared with the live
+ * record as bytes, and a delta entry for an unchanged object is compared straight from its
+ * attribute changes, allocating nothing per attribute (decision 010).
  */
 export class ImportApplier {
   readonly #schema: ServedSchema;

@@ -61,7 +61,9 @@ describe('References.renamed', () => {
     expect(groups.get('staff')!.attributes.member).toEqual(['uid=erin,ou=people,dc=example,dc=com', NEW]);
     // Not a reference attribute, and not the renamed entry: untouched.
     expect(people.get('finn')!.attributes).toEqual({ uid: ['finn'], manager: ['uid=erin,ou=people,dc=example,dc=com'], description: [OLD] });
-    expect(groups.get('ops')).toBe(ops);
+    // Not rewritten: the same values, and still the packed record (never written to the overlay).
+    expect(groups.get('ops')).toEqual(ops);
+    expect(groups.view()!.objects.map((o) => o.id)).toEqual(['staff']);
   });
 
   it('keeps the rewrite when a full import that read the old values completes afterwards', () => {
