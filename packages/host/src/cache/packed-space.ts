@@ -15,10 +15,11 @@ import type { IndexedAttribute } from './index-key.js';
  * in the {@link Generation}'s overlay, which marks the records they replace or remove as gone.
  *
  * A record, all integers unsigned 32-bit little-endian unless said otherwise:
- * `length` (of the rest) · `idLength` id · flags (u8: 1 = the body holds a DN) · for each carried
- * index: `count`, then per value `keyLength` key (the normalised index key, UTF-8) · `bodyLength`
- * body (JSON `[anchor, attributes, dn?]`, binary values as `{"b64": …}`) · created and
- * lastModified (u8 length, ASCII each).
+ * `length` (of the rest) · `idHash` `idLength` id · flags (u8: 1 = the body holds a DN) · for each
+ * carried index: `count`, then per value `keyHash` `keyLength` key (the normalised index key,
+ * UTF-8) · `bodyLength` body (JSON `[anchor, attributes, dn?]`, binary values as `{"b64": …}`) ·
+ * created and lastModified (u8 length, ASCII each). The hashes (FNV-1a of the bytes) are written
+ * with the record so that a restart builds its tables without hashing a byte.
  */
 export class PackedSpace {
   /** The indexes whose keys every record carries, in record order. */
@@ -52,9 +53,9 @@ export class PackedSpace {
     const wanted = Buffer.from(id, 'utf8');
     return this.#ids.find(wanted, (slot) => {
       const chunk = this.#chunks[this.#chunkOf[slot]!]!;
-      const at = this.#offsetOf[slot]! + 4;
-      const length = chunk.readUInt32LE(at);
-      return length === wanted.length && wanted.compare(chunk, at + 4, at + 4 + length) === 0;
+      const at = this.#offsetOf[slot]! + ID_AT;
+      const length = chunk.readUInt32LE(at - 4);
+      return length === wanted.length && wanted.compare(chunk, at, at + length) === 0;
     });
   }
 
@@ -74,15 +75,15 @@ export class PackedSpace {
   /** The id of a record. */
   idOf(slot: number): string {
     const chunk = this.#chunks[this.#chunkOf[slot]!]!;
-    const at = this.#offsetOf[slot]! + 4;
-    return chunk.toString('utf8', at + 4, at + 4 + chunk.readUInt32LE(at));
+    const at = this.#offsetOf[slot]! + ID_AT;
+    return chunk.toString('utf8', at, at + chunk.readUInt32LE(at - 4));
   }
 
   /** Whether the record's object has a DN (without decoding it). */
   hasDn(slot: number): boolean {
     const chunk = this.#chunks[this.#chunkOf[slot]!]!;
-    const at = this.#offsetOf[slot]! + 4;
-    return (chunk[at + 4 + chunk.readUInt32LE(at)]! & FLAG_DN) !== 0;
+    const at = this.#offsetOf[slot]! + ID_AT;
+    return (chunk[at + chunk.readUInt32LE(at - 4)]! & FLAG_DN) !== 0;
   }
 
   /** A new object decoded from the record: the caller may keep or change it. */
@@ -128,6 +129,8 @@ export class PackedSpace {
 
 /** Flag bits of a record. */
 const FLAG_DN = 1;
+/** Where a record's id starts, from the record's start (after its length, the id's hash and length). */
+const ID_AT = 12;
 
 /** Where the parts of one record lie in its chunk (absolute offsets). */
 export interface RecordLayout {
@@ -144,13 +147,13 @@ export interface RecordLayout {
 
 function readRecord(chunk: Buffer, offset: number, indexes: number): RecordLayout {
   const end = offset + 4 + chunk.readUInt32LE(offset);
-  const idStart = offset + 8;
-  const idEnd = idStart + chunk.readUInt32LE(offset + 4);
+  const idStart = offset + ID_AT;
+  const idEnd = idStart + chunk.readUInt32LE(idStart - 4);
   let at = idEnd + 1;
   for (let i = 0; i < indexes; i++) {
     const count = chunk.readUInt32LE(at);
     at += 4;
-    for (let k = 0; k < count; k++) at += 4 + chunk.readUInt32LE(at);
+    for (let k = 0; k < count; k++) at += 8 + chunk.readUInt32LE(at + 4);
   }
   const bodyStart = at + 4;
   const bodyEnd = bodyStart + chunk.readUInt32LE(at);
@@ -175,13 +178,13 @@ export class PackedSpaceBuilder {
   readonly #chunkOf = new GrowableU32();
   readonly #offsetOf = new GrowableU32();
   /** Per carried index, (record, key offset) pairs. */
-  readonly #pairs: { slotOf: GrowableU32; keyAt: GrowableU32 }[];
+  readonly #pairs: { hashOf: GrowableU32; slotOf: GrowableU32; keyAt: GrowableU32 }[];
   /** Ids removed during the build, with the number of records before the removal. */
   readonly #removed: { id: string; before: number }[] = [];
 
   constructor(carried: readonly IndexedAttribute[]) {
     this.carried = carried;
-    this.#pairs = carried.map(() => ({ slotOf: new GrowableU32(), keyAt: new GrowableU32() }));
+    this.#pairs = carried.map(() => ({ hashOf: new GrowableU32(), slotOf: new GrowableU32(), keyAt: new GrowableU32() }));
   }
 
   get count(): number {
@@ -247,7 +250,7 @@ export class PackedSpaceBuilder {
     const indexes = this.carried.length;
     let at = start;
     while (at + 4 <= end) {
-      const length = chunk.readUInt32LE(at);
+      const length = u32(chunk, at);
       if (length === 0) return at;
       if (at + 4 + length > end) return at;
       const reason = this.#checkRecord(chunk, at, at + 4 + length, indexes, chunkIndex);
@@ -260,39 +263,45 @@ export class PackedSpaceBuilder {
   #checkRecord(chunk: Buffer, offset: number, end: number, indexes: number, chunkIndex: number): string | undefined {
     // Every length is checked against the record's end before it is used: the checksum is only
     // known at the end of the file, and nothing may be read outside the record before that.
-    let at = offset + 4;
-    const take = (bytes: number): number => {
-      const here = at;
-      at += bytes;
-      if (at > end) throw new RangeError('a record overruns its length');
-      return here;
-    };
     const slot = this.count;
-    const pairsFrom = this.#pairs.map((p) => p.keyAt.length);
-    try {
-      take(chunk.readUInt32LE(take(4)) + 1);
-      for (let i = 0; i < indexes; i++) {
-        const count = chunk.readUInt32LE(take(4));
-        for (let k = 0; k < count; k++) {
-          const keyAt = take(chunk.readUInt32LE(take(4)));
-          this.#pairs[i]!.slotOf.push(slot);
-          this.#pairs[i]!.keyAt.push(keyAt);
-        }
+    let at = offset + ID_AT;
+    if (at > end) return BAD_RECORD;
+    at += u32(chunk, at - 4) + 1;
+    for (let i = 0; i < indexes; i++) {
+      if (at + 4 > end) return this.#dropPairs(slot, BAD_RECORD);
+      const count = u32(chunk, at);
+      at += 4;
+      const pairs = this.#pairs[i]!;
+      for (let k = 0; k < count; k++) {
+        if (at + 8 > end) return this.#dropPairs(slot, BAD_RECORD);
+        pairs.hashOf.push(u32(chunk, at));
+        pairs.slotOf.push(slot);
+        pairs.keyAt.push(at + 8);
+        at += 8 + u32(chunk, at + 4);
       }
-      take(chunk.readUInt32LE(take(4)));
-      take(chunk[take(1)]!);
-      take(chunk[take(1)]!);
-      if (at !== end) throw new RangeError('a record longer than its parts');
-    } catch {
-      this.#pairs.forEach((p, i) => {
-        p.slotOf.truncate(pairsFrom[i]!);
-        p.keyAt.truncate(pairsFrom[i]!);
-      });
-      return 'an unreadable object record';
     }
+    if (at + 4 > end) return this.#dropPairs(slot, BAD_RECORD);
+    at += 4 + u32(chunk, at);
+    if (at + 1 > end) return this.#dropPairs(slot, BAD_RECORD);
+    at += 1 + chunk[at]!;
+    if (at + 1 > end) return this.#dropPairs(slot, BAD_RECORD);
+    at += 1 + chunk[at]!;
+    if (at !== end) return this.#dropPairs(slot, BAD_RECORD);
     this.#chunkOf.push(chunkIndex);
     this.#offsetOf.push(offset);
     return undefined;
+  }
+
+  /** Takes back the index pairs a refused record added. */
+  #dropPairs(slot: number, reason: string): string {
+    for (const pairs of this.#pairs) {
+      let length = pairs.slotOf.length;
+      while (length > 0 && pairs.slotOf.at(length - 1) === slot) length--;
+      pairs.hashOf.truncate(length);
+      pairs.slotOf.truncate(length);
+      pairs.keyAt.truncate(length);
+    }
+    return reason;
   }
 
   /**
@@ -308,25 +317,21 @@ export class PackedSpaceBuilder {
     const ids = new HashTable(count);
     for (let slot = 0; slot < count; slot++) {
       const chunk = chunks[chunkOf[slot]!]!;
-      const at = offsetOf[slot]! + 8;
-      const end = at + chunk.readUInt32LE(at - 4);
-      const earlier = ids.insertUnique(hashBytes(chunk, at, end), slot, (other) => {
+      const at = offsetOf[slot]! + ID_AT;
+      const end = at + u32(chunk, at - 4);
+      const earlier = ids.insertUnique(u32(chunk, at - 8), slot, (other) => {
         const o = chunks[chunkOf[other]!]!;
-        const oAt = offsetOf[other]! + 8;
-        return o.readUInt32LE(oAt - 4) === end - at && o.compare(chunk, at, end, oAt, oAt + (end - at)) === 0;
+        const oAt = offsetOf[other]! + ID_AT;
+        return u32(o, oAt - 4) === end - at && o.compare(chunk, at, end, oAt, oAt + (end - at)) === 0;
       });
       if (earlier !== -1) {
         if (duplicates === 'refuse') throw new Error(`object ${chunk.toString('utf8', at, end)} is in the snapshot twice`);
         gone[earlier] = 1;
       }
     }
-    const keys = this.#pairs.map(({ slotOf, keyAt }) => {
+    const keys = this.#pairs.map(({ hashOf, slotOf, keyAt }) => {
       const table = new HashTable(slotOf.length);
-      for (let pair = 0; pair < slotOf.length; pair++) {
-        const chunk = chunks[chunkOf[slotOf.at(pair)]!]!;
-        const at = keyAt.at(pair);
-        table.insert(hashBytes(chunk, at, at + chunk.readUInt32LE(at - 4)), pair);
-      }
+      for (let pair = 0; pair < slotOf.length; pair++) table.insert(hashOf.at(pair), pair);
       return { table, slotOf, keyAt };
     });
     const space = new PackedSpace({ carried: this.carried, count, chunks, chunkOf, offsetOf, ids, keys, gone });
@@ -340,28 +345,29 @@ export class PackedSpaceBuilder {
   /** Writes a record up to its timestamps; returns where its body lies. */
   #append(id: string, attributes: Record<string, AttributeValue[]>, body: string, hasDn: boolean): { chunk: Buffer; bodyStart: number; bodyEnd: number } {
     const keys: string[][] = [];
-    let size = 4 + 4 + Buffer.byteLength(id, 'utf8') + 1 + 4 + Buffer.byteLength(body, 'utf8') + 2 + 2 * TIME_ROOM;
+    let size = ID_AT + Buffer.byteLength(id, 'utf8') + 1 + 4 + Buffer.byteLength(body, 'utf8') + 2 + 2 * TIME_ROOM;
     for (const index of this.carried) {
       const values = attributes[index.name] ?? [];
       const list = values.map((value) => indexKey(value, index.caseExact));
       keys.push(list);
       size += 4;
-      for (const key of list) size += 4 + Buffer.byteLength(key, 'utf8');
+      for (const key of list) size += 8 + Buffer.byteLength(key, 'utf8');
     }
     const chunk = this.#reserve(size);
     this.#recordStart = this.#used;
     this.#chunkOf.push(this.#chunks.length - 1);
     this.#offsetOf.push(this.#used);
-    let at = this.#used + 4;
-    at = writeString(chunk, at, id);
+    let at = writeHashed(chunk, this.#used + 4, id);
     chunk[at++] = hasDn ? FLAG_DN : 0;
     for (let i = 0; i < keys.length; i++) {
       const list = keys[i]!;
       at = chunk.writeUInt32LE(list.length, at);
       for (const key of list) {
-        this.#pairs[i]!.slotOf.push(this.count - 1);
-        this.#pairs[i]!.keyAt.push(at + 4);
-        at = writeString(chunk, at, key);
+        const pairs = this.#pairs[i]!;
+        pairs.slotOf.push(this.count - 1);
+        pairs.keyAt.push(at + 8);
+        at = writeHashed(chunk, at, key);
+        pairs.hashOf.push(chunk.readUInt32LE(pairs.keyAt.at(pairs.keyAt.length - 1) - 8));
       }
     }
     const bodyStart = at + 4;
@@ -407,6 +413,7 @@ export class PackedSpaceBuilder {
 /** Room kept for each timestamp: its length is one byte (an ISO 8601 string is 24 characters). */
 const TIME_ROOM = 255;
 const MIN_CHUNK = 64 * 1024;
+const BAD_RECORD = 'an unreadable object record';
 const MAX_CHUNK = 16 * 1024 * 1024;
 
 /** What an imported object is compared with: the live space's record or its object from the overlay. */
@@ -419,10 +426,25 @@ export interface PackedRecord {
   dn(): string | undefined;
 }
 
+/** Writes `text` with its hash and length before it; returns where the next field starts. */
+function writeHashed(chunk: Buffer, at: number, text: string): number {
+  const end = writeString(chunk, at + 4, text);
+  chunk.writeUInt32LE(hashBytes(chunk, at + 8, end), at);
+  return end;
+}
+
 function writeString(chunk: Buffer, at: number, text: string): number {
   const length = chunk.write(text, at + 4, 'utf8');
   chunk.writeUInt32LE(length, at);
   return at + 4 + length;
+}
+
+/**
+ * The unsigned 32-bit little-endian integer at `at`: what `readUInt32LE` reads, without its
+ * argument checks (every caller has checked the bounds), for the loops over a million records.
+ */
+function u32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) + bytes[at + 3]! * 0x1000000;
 }
 
 /** FNV-1a over bytes. */

@@ -169,7 +169,7 @@ describe('SnapshotFile restored into a generation', () => {
     const bytes = await readFile(snapshot.file!);
     const header = bytes.subarray(0, bytes.indexOf(0x0a) + 1);
     const record = Buffer.from(bytes.subarray(header.length, header.length + 4 + bytes.readUInt32LE(header.length)));
-    record.writeUInt32LE(0xffffff, 4); // the id's length, far past the record
+    record.writeUInt32LE(0xffffff, 8); // the id's length (after the record's length and the id's hash), far past the record
     const body = Buffer.concat([header, record, Buffer.alloc(4)]);
     await writeFile(snapshot.file!, Buffer.concat([body, Buffer.from(`${JSON.stringify({ end: true, objects: 1, sha256: createHash('sha256').update(body).digest('hex') })}\n`)]));
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'an unreadable object record' });

@@ -28,6 +28,9 @@ const WRITE_BYTES = 1 << 20;
  */
 const READ_BYTES = 32 << 20;
 
+/** Room before each block read for the end of a record the previous block cut. */
+const HEADROOM = 64 * 1024;
+
 /**
  * Test-only: milliseconds to sleep after each chunk written, so that a test can kill the host
  * while a snapshot is half-written. Not a setting for admins (docs/admin/operations.md).
@@ -175,39 +178,51 @@ export class SnapshotFile {
     if (mismatch !== undefined) return { ok: false, reason: mismatch };
     hash.update(head.subarray(0, newline + 1));
     const builder = generation.beginRestore(parsed.indexes);
-    // Records, in chunks: a record cut by a chunk's end is carried, copied, to the front of the next.
+    // Records, in blocks read one ahead of the parsing. Each block is read behind some headroom,
+    // where the record the previous block cut is copied back, so a chunk is the block itself.
     let position = newline + 1;
-    let carry = Buffer.alloc(0);
-    let marker = -1;
-    while (marker === -1) {
-      const remaining = size - position;
-      if (remaining === 0) return { ok: false, reason: carry.length === 0 ? 'no footer (torn write)' : 'the last record is incomplete (torn write)' };
-      // A record longer than a chunk gets a chunk of its own length.
-      const needed = carry.length >= 4 ? 4 + carry.readUInt32LE(0) : 0;
-      if (needed > carry.length + remaining) return { ok: false, reason: 'the last record is incomplete (torn write)' };
-      const chunk = Buffer.allocUnsafe(Math.max(Math.min(READ_BYTES, carry.length + remaining), needed));
-      carry.copy(chunk, 0);
-      const fresh = Math.min(chunk.length - carry.length, remaining);
-      await readExactly(handle, chunk.subarray(carry.length, carry.length + fresh), position);
-      position += fresh;
-      const filled = carry.length + fresh;
-      const index = builder.addChunk(chunk);
-      const done = builder.addRecords(index, 0, filled);
+    const readBlock = (at: number): Promise<Buffer> | undefined => {
+      if (at >= size) return undefined;
+      const block = Buffer.allocUnsafe(HEADROOM + Math.min(READ_BYTES, size - at));
+      const read = readExactly(handle, block.subarray(HEADROOM), at).then(() => block);
+      // Handled here too: a refusal returns (and closes the file) while the next block is in flight.
+      read.catch(() => undefined);
+      return read;
+    };
+    let next = readBlock(position);
+    let carry: Buffer = Buffer.alloc(0);
+    let tail: Buffer | undefined;
+    while (tail === undefined) {
+      if (next === undefined) return { ok: false, reason: carry.length === 0 ? 'no footer (torn write)' : 'the last record is incomplete (torn write)' };
+      const block = await next;
+      position += block.length - HEADROOM;
+      next = readBlock(position);
+      let chunk: Buffer = block;
+      let start = HEADROOM - carry.length;
+      if (carry.length <= HEADROOM) carry.copy(block, start);
+      else {
+        // A record longer than the headroom (a very large group): its bytes, then the block's.
+        chunk = Buffer.concat([carry, block.subarray(HEADROOM)]);
+        start = 0;
+      }
+      const done = builder.addRecords(builder.addChunk(chunk), start, chunk.length);
       if (typeof done === 'string') return { ok: false, reason: done };
       // `done` is where an incomplete record, or the end mark, starts.
-      if (done + 4 <= filled && chunk.readUInt32LE(done) === 0) {
-        hash.update(chunk.subarray(0, done + 4));
-        marker = done + 4;
-        carry = chunk.subarray(marker, filled);
+      if (done + 4 <= chunk.length && chunk.readUInt32LE(done) === 0) {
+        hash.update(chunk.subarray(start, done + 4));
+        tail = chunk.subarray(done + 4);
       } else {
-        hash.update(chunk.subarray(0, done));
-        carry = Buffer.from(chunk.subarray(done, filled));
+        hash.update(chunk.subarray(start, done));
+        carry = chunk.subarray(done);
       }
     }
-    // What follows the end mark: the footer line, and nothing after it.
-    const tail = Buffer.alloc(carry.length + (size - position));
-    carry.copy(tail, 0);
-    await readExactly(handle, tail.subarray(carry.length), position);
+    // What follows the end mark: the footer line (perhaps cut by the block's end), and nothing after it.
+    if (next !== undefined) {
+      const block = await next;
+      position += block.length - HEADROOM;
+      tail = Buffer.concat([tail, block.subarray(HEADROOM)]);
+    }
+    if (position < size) return { ok: false, reason: 'data after the footer' };
     const end = tail.indexOf(0x0a);
     if (end === -1) return { ok: false, reason: 'no footer (torn write)' };
     if (end !== tail.length - 1) return { ok: false, reason: 'data after the footer' };
