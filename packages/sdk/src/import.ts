@@ -91,7 +91,9 @@ export interface ImportPage {
 /**
  * An open import run (ECMA2 `OpenImportConnection` … `CloseImportConnection`). The host calls
  * `getEntries` until a page says `more: false`, then `close('normal')`; on failure or shutdown it
- * calls `close` with another reason and discards the run's watermark.
+ * calls `close` with another reason and discards the run's watermark. Calls never overlap, but the
+ * host asks for the next page as soon as a page is returned, before it has applied that page's
+ * entries: a later call must not change the objects of a page already returned.
  */
 export interface ImportSession {
   getEntries(): Promise<ImportPage>;

@@ -1,4 +1,4 @@
-import type { ConnectorDefinition, ImportRunStep } from '@ecmahost/sdk';
+import type { ConnectorDefinition, ImportPage, ImportRunStep } from '@ecmahost/sdk';
 import { isConnectorError } from '@ecmahost/sdk';
 import type { Logger } from 'pino';
 import { ImportApplier } from '../cache/import-applier.js';
@@ -431,10 +431,17 @@ export class ConnectorRuntime {
     const counts: ImportCounts = { objects: 0, errors: 0, skipped: 0 };
     let pages = 0;
     let watermark: string | undefined;
+    // The next page is asked for before this one is applied, so the target reads it while the
+    // host applies (on two cores, PostgreSQL or slapd and the host work side by side). Never more
+    // than one call in flight, and each call still follows the previous one's answer.
+    let next: Promise<ImportPage> | undefined = session.getEntries();
     try {
       for (;;) {
         if (this.#abort.signal.aborted) throw new Error('the host is stopping');
-        const page = await session.getEntries();
+        const page: ImportPage = await next!;
+        next = page.more ? session.getEntries() : undefined;
+        // Handled now: when applying this page throws first, the catch below waits for it.
+        next?.catch(() => undefined);
         pages++;
         // One timestamp per page, shared by the objects it creates or changes: a string per
         // object would be a large part of what a cached object costs.
@@ -452,6 +459,8 @@ export class ConnectorRuntime {
       if (closed && closed.watermark !== undefined) watermark = closed.watermark;
     } catch (error) {
       for (const { cache, generation } of targets.values()) if (generation) cache.abortFull(generation);
+      // A session is closed only once no call of it is in flight.
+      await next?.catch(() => undefined);
       await session.close(this.#abort.signal.aborted ? 'terminatedShuttingDown' : 'unknown').catch(() => undefined);
       throw error;
     }
