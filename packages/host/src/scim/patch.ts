@@ -127,12 +127,7 @@ function applyOne(resource: ScimResource, { op, path, value }: PatchOperation): 
   applyAt(container, findKey(container, path.attr) ?? path.attr, op, path, value);
 }
 
-/**
- * Where a fixed list of `replace` operations puts its values in a resource that starts as
- * `baseKeys` and is changed by nothing else: the keys {@link applyPatchInPlace} would find for
- * each, resolved once. A name that some other path or base key spells differently in the same
- * object (`Name` and `name`) is left to be found at each placement.
- */
+/** Where one `replace` of a {@link planPlacements} list puts its value. */
 export interface Placement {
   readonly path: AttrPath;
   readonly core: boolean;
@@ -142,6 +137,12 @@ export interface Placement {
   readonly key: string | undefined;
 }
 
+/**
+ * Where a fixed list of `replace` operations puts its values in a resource that starts as
+ * `baseKeys` and is changed by nothing else: the keys {@link applyPatchInPlace} would find for
+ * each, resolved once. A name that some other path or base key spells differently in the same
+ * object (`Name` and `name`) is left to be found at each placement.
+ */
 export function planPlacements(paths: readonly AttrPath[], baseKeys: readonly string[]): Placement[] {
   // Spellings by object and lower-cased name; core attributes and extension objects share the top.
   const spellings = new Map<string, Set<string>>();
