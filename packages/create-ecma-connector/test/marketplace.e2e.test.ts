@@ -22,10 +22,12 @@ const STEP = 240_000;
 const COMMAND_TIMEOUT_MS = 180_000;
 // The scaffolder itself too: the generated README starts with `npm create ecma-connector@latest`.
 const WORKSPACE_PACKAGES = ['sdk', 'host', 'create-ecma-connector'].map((name) => path.join(PACKAGE_DIR, '..', name));
-const README_TOKEN = 'replace-me-with-a-secret-of-32-characters-or-more';
 const CONNECTOR = '@e2e-acme/ecma-connector-hr';
 const FUTURE = '@e2e-acme/ecma-connector-future';
-const offline = await registryProblem();
+// Publishing and installing through npm do not depend on the Node version: .ci/run runs this on
+// its first Node only, and sets ECMAHOST_CI_SECOND_NODE=1 for the run on the second.
+const skipped =
+  process.env.ECMAHOST_CI_SECOND_NODE === '1' ? 'ECMAHOST_CI_SECOND_NODE=1: CI tests publishing and installing through npm on its first Node only' : await registryProblem();
 
 /** What a README's run needs besides the registry (the rest template: an API to point at). */
 interface ReadmeFixture {
@@ -34,11 +36,10 @@ interface ReadmeFixture {
   close?: () => Promise<void>;
 }
 
-/** Each template's README path: its package, the instance its `connector add` names, the user its curl creates, and where that user lands. */
+/** Each template's README path: its package, the user its curl creates, and where that user lands. */
 const READMES: {
   template: string;
   packageName: string;
-  instance: string;
   userName: string;
   displayName: string;
   before: () => Promise<ReadmeFixture>;
@@ -47,7 +48,6 @@ const READMES: {
   {
     template: 'minimal',
     packageName: '@e2e-acme/six-commands',
-    instance: 'Demo',
     userName: 'jdoe',
     displayName: 'Jane Doe',
     before: () => Promise.resolve({ env: {} }),
@@ -56,7 +56,6 @@ const READMES: {
   {
     template: 'csv',
     packageName: '@e2e-acme/six-commands-csv',
-    instance: 'HR',
     userName: 'kcarter',
     displayName: 'Kim Carter',
     before: () => Promise.resolve({ env: {} }),
@@ -69,7 +68,6 @@ const READMES: {
   {
     template: 'rest',
     packageName: '@e2e-acme/six-commands-rest',
-    instance: 'Api',
     userName: 'jdoe',
     displayName: 'Jane Doe',
     // The template's own fake of the API, at the URL the README's `API_URL` names.
@@ -136,7 +134,7 @@ function spawnLogged(command: string, args: string[], options: { cwd: string; en
   return { child, output: () => output };
 }
 
-describe.skipIf(offline !== undefined)(`the connector marketplace against a local npm registry${offline === undefined ? '' : ` (skipped: ${offline})`}`, () => {
+describe.skipIf(skipped !== undefined)(`the connector marketplace against a local npm registry${skipped === undefined ? '' : ` (skipped: ${skipped})`}`, () => {
   let root: string;
   let registry: string;
   let env: NodeJS.ProcessEnv;
@@ -284,7 +282,9 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
     const base = `http://127.0.0.1:${port}/ecma2host_HR/scim`;
     const auth = { authorization: 'Bearer e2e-secret-token-0123456789abcdef' };
     const current = serve;
-    await waitFor('ecmahost serve', 60_000, async () => (await fetch(`${base}/ServiceProviderConfig`, { headers: auth })).ok, current.output);
+    // /readyz, not a SCIM endpoint: the schema answers while the first import still runs, and a
+    // POST then gets 503 (this test failed that way on a busy machine).
+    await waitFor('ecmahost serve', 60_000, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, current.output);
 
     const response = await fetch(`${base}/Users`, {
       method: 'POST',
@@ -304,7 +304,7 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
 
   // Each template's README, as generated for its own package name, run in order with one shared
   // npm cache: the scaffolder, the host and the public dependencies are fetched once for all three.
-  it.each(READMES)("the $template template's README, run as written: six commands from npm create to a host serving the published connector, and its curl answers 201", async ({ template, packageName, instance, userName, displayName, before, landed }) => {
+  it.each(READMES)("the $template template's README, run as written: six commands from npm create to a host serving the published connector, and its curl answers 201", async ({ template, packageName, userName, displayName, before, landed }) => {
     await stop(serve?.child);
     const source = path.join(root, `readme-source-${template}`);
     ok('create-ecma-connector', await runCommand(process.execPath, [CLI, source, '--template', template, '--name', packageName, '--yes'], root, env));
@@ -335,8 +335,9 @@ describe.skipIf(offline !== undefined)(`the connector marketplace against a loca
           // The host runs until stopped: started in the background, and ready once it answers.
           serve = spawnLogged('bash', ['-c', `exec ${command}`], { cwd, env: readmeEnv });
           const current = serve;
-          const url = `https://localhost:${String(port)}/ecma2host_${instance}/scim/ServiceProviderConfig`;
-          await waitFor(command, 120_000, async () => (await runCommand('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', '-H', `Authorization: Bearer ${README_TOKEN}`, url], cwd, readmeEnv)).stdout === '200', current.output);
+          // Ready once its first import is done (/readyz): the README's curl would get a 503 before.
+          const url = `https://localhost:${String(port)}/readyz`;
+          await waitFor(command, 120_000, async () => (await runCommand('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', url], cwd, readmeEnv)).stdout === '200', current.output);
           continue;
         }
         // `cd` changes the shell the next lines run in; run it, and carry its result forward.

@@ -36,6 +36,19 @@ describe('verifyToken', () => {
     expect(knownVerification('wrong-token', stored)).toBe(false);
   });
 
+  it('knows a remembered token at once, and nothing that differs from it in one byte or in length', () => {
+    const token = generateToken();
+    const stored = hashToken(token);
+    expect(knownVerification(token, stored)).toBe(true);
+    const oneByteOff = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    for (const other of [oneByteOff, token.slice(0, -1), `${token}A`, token.toUpperCase(), '']) {
+      expect(knownVerification(other, stored)).toBeUndefined();
+      expect(verifyToken(other, stored)).toBe(false);
+      expect(knownVerification(other, stored)).toBe(false);
+    }
+    expect(verifyToken(token, stored)).toBe(true);
+  });
+
   it('still accepts the SHA-256 hashes of earlier versions, and says they need a new hash', () => {
     const token = 'a-token-set-before-scrypt-0123456789';
     const stored = legacyHash(token);

@@ -37,14 +37,19 @@ export function hashToken(token: string, salt: Buffer = randomBytes(16)): string
   const { log2N, r, p } = TOKEN_SCRYPT;
   const digest = scrypt(token, { scheme: 'scrypt', salt, digest: Buffer.alloc(0), log2N, r, p });
   const stored = `scrypt:${log2N}:${r}:${p}:${salt.toString('base64url')}:${digest.toString('base64url')}`;
-  remember(verified, cacheKey(token, stored), true);
+  remember(verifiedTokens, stored, Buffer.from(token, 'utf8'));
   return stored;
 }
 
 /** Stored hashes already decoded (one per connector token), so a request does not split strings. */
 const decoded = new Map<string, Decoded | null>();
-/** Outcomes of checks, by stored hash and token digest: a request with a known token pays a SHA-256, not scrypt. */
-const verified = new Map<string, true>();
+/**
+ * The token each stored hash was seen to verify (one hash verifies one token), so a request with a
+ * known token pays a constant-time compare of its bytes, neither scrypt nor a SHA-256 of it. The
+ * host reads every request's token into memory anyway; these are the valid ones, at most one per
+ * connector token.
+ */
+const verifiedTokens = new Map<string, Buffer>();
 /** Failed checks, kept apart so a flood of wrong tokens cannot push the valid ones out. */
 const refused = new Map<string, false>();
 /** More entries than any host needs for its valid tokens; past it a map starts over. */
@@ -91,8 +96,15 @@ export function knownVerification(token: string, stored: string): boolean | unde
   const entry = decode(stored);
   if (entry === null) return false;
   if (entry.scheme === 'sha256') return verifyWith(token, entry);
-  const key = cacheKey(token, stored);
-  return verified.get(key) ?? refused.get(key);
+  const known = verifiedTokens.get(stored);
+  if (known !== undefined) {
+    const presented = Buffer.from(token, 'utf8');
+    // A token of another length is compared too (the known one with itself), so the time taken
+    // does not tell the valid token's length.
+    const sameLength = presented.length === known.length;
+    if (timingSafeEqual(sameLength ? presented : known, known) && sameLength) return true;
+  }
+  return refused.get(cacheKey(token, stored));
 }
 
 /**
@@ -104,9 +116,8 @@ export function verifyToken(token: string, stored: string): boolean {
   const known = knownVerification(token, stored);
   if (known !== undefined) return known;
   const ok = verifyWith(token, decode(stored)!);
-  const key = cacheKey(token, stored);
-  if (ok) remember(verified, key, true);
-  else remember(refused, key, false);
+  if (ok) remember(verifiedTokens, stored, Buffer.from(token, 'utf8'));
+  else remember(refused, cacheKey(token, stored), false);
   return ok;
 }
 

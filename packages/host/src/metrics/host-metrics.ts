@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
 
 /**
  * The host's Prometheus metrics, in a registry of its own (never prom-client's global one), so
@@ -6,19 +7,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
  */
 export class HostMetrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({
-    name: 'ecmahost_scim_requests_total',
-    help: 'SCIM requests answered, by connector, method and status',
-    labelNames: ['connector', 'method', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly latency = new Histogram({
-    name: 'ecmahost_scim_request_duration_seconds',
-    help: 'Time to answer a SCIM request',
-    labelNames: ['connector', 'method'] as const,
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  /** SCIM request counts and latencies, recorded per request and read by prom-client at scrape time. */
+  readonly requests = new RequestMetrics(this.registry);
   #cacheSizes: () => Record<string, number> = () => ({});
   readonly cacheObjects: Gauge<'connector'>;
 

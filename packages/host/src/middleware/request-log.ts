@@ -30,10 +30,7 @@ export function requestLog(logger: Logger, metrics: HostMetrics): MiddlewareHand
     if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
     const connector = (c.get('connector') as string | undefined) ?? null;
     const status = c.res.status;
-    if (connector !== null) {
-      metrics.requests.inc({ connector, method: c.req.method, status: String(status) });
-      metrics.latency.observe({ connector, method: c.req.method }, seconds);
-    }
+    if (connector !== null) metrics.requests.record(connector, c.req.method, status, seconds);
     const level = status >= 500 ? 'warn' : 'info';
     lines[level]({ requestId, connector, method: c.req.method, path: c.req.path, status, latencyMs: Math.round(seconds * 1000 * 10) / 10 }, 'request');
   };

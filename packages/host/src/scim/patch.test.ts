@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, normalizePatch } from './patch.js';
+import { parsePath } from './filter-parser.js';
+import { applyPatch, applyPatchInPlace, normalizePatch, placeInPlace, planPlacements } from './patch.js';
 
 const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -91,5 +92,50 @@ describe('applyPatch', () => {
     const input = base();
     applyPatch(input, normalizePatch({ Operations: [{ op: 'replace', path: 'userName', value: 'x' }] }));
     expect(input.userName).toBe('bjensen');
+  });
+});
+
+describe('planPlacements and placeInPlace', () => {
+  // Mappings the renderer places: plain, dotted, value-filtered (seeded), URN-qualified core and
+  // extension paths, and names two paths spell differently, which must stay resolved per response.
+  const MAPPINGS: Record<string, string[]> = {
+    plain: ['userName', 'displayName', 'name.givenName', 'name.familyName', 'emails[type eq "work"].value', 'emails[type eq "home"].value', 'phoneNumbers[type eq "work" and primary eq true].value'],
+    urns: [`${ENTERPRISE}:employeeNumber`, `${ENTERPRISE}:manager`, 'urn:ietf:params:scim:schemas:core:2.0:User:title', `${ENTERPRISE}:department`],
+    spellings: ['Name.givenName', 'name.familyName', 'ID', 'emails[type eq "work"].value', 'Emails', `${ENTERPRISE.toUpperCase()}:costCenter`, `${ENTERPRISE}:division`, `${ENTERPRISE}:Division`, 'title'],
+    sameFilter: ['emails[type eq "work"].value', 'emails[type eq "work"].display', 'emails', 'name', 'name.formatted'],
+  };
+  const VALUES: unknown[] = ['a', ['x', 'y'], { value: 'ref' }, 7, true];
+
+  it.each(Object.entries(MAPPINGS))('builds what the patch engine builds from the same replaces (%s), whichever values are present', (_name, texts) => {
+    const paths = texts.map((text) => parsePath(text));
+    const placements = planPlacements(paths, ['schemas', 'id']);
+    // Every subset of present values, each path given a value of a different shape.
+    for (let present = 0; present < 2 ** paths.length; present++) {
+      for (let shift = 0; shift < VALUES.length; shift++) {
+        const fresh = () => ({ schemas: ['s'], id: '1' });
+        const expected = fresh();
+        const placed = fresh();
+        const operations = paths.flatMap((path, i) => ((present >> i) & 1 ? [{ op: 'replace' as const, path, value: VALUES[(i + shift) % VALUES.length] }] : []));
+        applyPatchInPlace(expected, operations);
+        paths.forEach((_path, i) => (present >> i) & 1 && placeInPlace(placed, placements[i]!, VALUES[(i + shift) % VALUES.length]));
+        expect(JSON.stringify(placed)).toBe(JSON.stringify(expected));
+      }
+    }
+  });
+
+  it('fixes the keys no other path spells differently, and leaves the others to be found per resource', () => {
+    const placements = planPlacements(MAPPINGS.spellings!.map((text) => parsePath(text)), ['schemas', 'id']);
+    expect(placements.map(({ schemaKey, key }) => [schemaKey, key])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, 'costCenter'],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, 'title'],
+    ]);
+    expect(planPlacements([parsePath(`${ENTERPRISE}:manager`)], ['schemas', 'id'])[0]).toMatchObject({ core: false, schemaKey: ENTERPRISE, key: 'manager' });
   });
 });

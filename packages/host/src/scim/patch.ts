@@ -124,7 +124,67 @@ function applyOne(resource: ScimResource, { op, path, value }: PatchOperation): 
     container = {};
     resource[path.schema!] = container;
   }
-  const key = findKey(container, path.attr) ?? path.attr;
+  applyAt(container, findKey(container, path.attr) ?? path.attr, op, path, value);
+}
+
+/** Where one `replace` of a {@link planPlacements} list puts its value. */
+export interface Placement {
+  readonly path: AttrPath;
+  readonly core: boolean;
+  /** The extension object's key on the resource, when it is fixed. */
+  readonly schemaKey: string | undefined;
+  /** The attribute's key in its container, when it is fixed. */
+  readonly key: string | undefined;
+}
+
+/**
+ * Where a fixed list of `replace` operations puts its values in a resource that starts as
+ * `baseKeys` and is changed by nothing else: the keys {@link applyPatchInPlace} would find for
+ * each, resolved once. A name that some other path or base key spells differently in the same
+ * object (`Name` and `name`) is left to be found at each placement.
+ */
+export function planPlacements(paths: readonly AttrPath[], baseKeys: readonly string[]): Placement[] {
+  // Spellings by object and lower-cased name; core attributes and extension objects share the top.
+  const spellings = new Map<string, Set<string>>();
+  const note = (object: string, name: string, kind: string) => {
+    const id = `${object}\0${name.toLowerCase()}`;
+    let set = spellings.get(id);
+    if (set === undefined) spellings.set(id, (set = new Set()));
+    set.add(`${kind}\0${name}`);
+  };
+  const fixed = (object: string, name: string) => spellings.get(`${object}\0${name.toLowerCase()}`)?.size === 1;
+  const isCore = (path: AttrPath) => path.schema === undefined || isCoreSchema(path.schema);
+  for (const key of baseKeys) note('', key, 'attribute');
+  for (const path of paths) {
+    if (isCore(path)) note('', path.attr, 'attribute');
+    else {
+      note('', path.schema!, 'extension');
+      note(path.schema!.toLowerCase(), path.attr, 'attribute');
+    }
+  }
+  return paths.map((path) => {
+    if (isCore(path)) return { path, core: true, schemaKey: undefined, key: fixed('', path.attr) ? path.attr : undefined };
+    const schema = path.schema!;
+    return { path, core: false, schemaKey: fixed('', schema) ? schema : undefined, key: fixed(schema.toLowerCase(), path.attr) ? path.attr : undefined };
+  });
+}
+
+/** A `replace` of `value` at a planned placement: the same change {@link applyPatchInPlace} makes. */
+export function placeInPlace(resource: ScimResource, { path, core, schemaKey, key }: Placement, value: unknown): void {
+  let container: Record<string, unknown> | undefined;
+  if (core) container = resource;
+  else if (schemaKey !== undefined) {
+    const existing = resource[schemaKey];
+    container = isPlainObject(existing) ? existing : undefined;
+  } else container = containerOf(resource, path);
+  if (container === undefined) {
+    container = {};
+    resource[path.schema!] = container;
+  }
+  applyAt(container, key ?? findKey(container, path.attr) ?? path.attr, 'replace', path, value);
+}
+
+function applyAt(container: Record<string, unknown>, key: string, op: PatchOperation['op'], path: AttrPath, value: unknown): void {
   const current = container[key];
 
   if (path.filter !== undefined) {
