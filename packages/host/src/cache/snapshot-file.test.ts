@@ -85,6 +85,22 @@ describe('SnapshotFile', () => {
     expect((await readAll(snapshot)).read).toEqual({ ok: false, reason: 'empty file' });
   });
 
+  it('reads records cut by the end of a read block, one longer than the room kept for a cut record included', async () => {
+    // A group of 5,000 members: a record of about 200 kB, longer than the 64 KiB kept before each block.
+    const members = Array.from({ length: 5_000 }, (_, i) => `uid=member${String(i)},ou=people,dc=example,dc=com`);
+    const many: CachedObject[] = [];
+    for (let i = 0; i < 300; i++) many.push({ id: `id${String(i)}`, anchor: { login: `u${String(i)}` }, attributes: { login: [`u${String(i)}`], note: ['ü'.repeat(i % 40)] }, created: 'T1', lastModified: 'T2' });
+    many.splice(150, 0, { id: 'group', anchor: { login: 'group' }, attributes: { login: ['group'], member: members }, created: 'T1', lastModified: 'T1' });
+    await new SnapshotFile(dir, 'HR', 'person', 'hash-1').write(viewOf(many, ['login']), 'wm');
+    for (const readBytes of [997, 4096, 65_537]) {
+      const generation = new Generation(indexed);
+      const read = await new SnapshotFile(dir, 'HR', 'person', 'hash-1', { readBytes }).read(generation);
+      expect(read, `blocks of ${String(readBytes)} bytes`).toMatchObject({ ok: true, objects: 301 });
+      expect([...generation.values()]).toEqual(many);
+      expect(generation.lookup('login', 'U299')).toEqual(['id299']);
+    }
+  });
+
   it('refuses, and never throws on, the file cut at any byte or with any byte changed', async () => {
     const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
     await snapshot.write(viewOf(objects, ['login']), undefined);
@@ -92,6 +108,7 @@ describe('SnapshotFile', () => {
     for (let cut = 1; cut < bytes.length; cut += 7) {
       await writeFile(snapshot.file!, bytes.subarray(0, cut));
       expect((await readAll(snapshot)).read.ok, `cut at ${cut}`).toBe(false);
+      expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1', { readBytes: 61 }))).read.ok, `cut at ${cut}, small blocks`).toBe(false);
     }
     for (let at = 0; at < bytes.length; at += 5) {
       const changed = Buffer.from(bytes);
@@ -100,6 +117,7 @@ describe('SnapshotFile', () => {
       const { read } = await readAll(snapshot);
       // A change inside the footer's JSON may leave it readable; it never passes the checksum.
       expect(read.ok, `byte ${at} changed`).toBe(false);
+      expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1', { readBytes: 61 }))).read.ok, `byte ${at} changed, small blocks`).toBe(false);
     }
   });
 

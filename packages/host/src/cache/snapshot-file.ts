@@ -73,7 +73,11 @@ export class SnapshotFile {
   readonly #objectType: string;
   readonly #configHash: string;
 
-  constructor(stateDir: string | undefined, connector: string, objectType: string, configHash: string) {
+  readonly #readBytes: number;
+
+  /** `readBytes`: the block size of a read (tests make it small, to cut records at every place). */
+  constructor(stateDir: string | undefined, connector: string, objectType: string, configHash: string, { readBytes = READ_BYTES }: { readBytes?: number } = {}) {
+    this.#readBytes = readBytes;
     this.file = stateDir === undefined ? undefined : path.join(stateDir, `${encodeURIComponent(connector)}.${encodeURIComponent(objectType)}.space`);
     this.#connector = connector;
     this.#objectType = objectType;
@@ -183,7 +187,7 @@ export class SnapshotFile {
     let position = newline + 1;
     const readBlock = (at: number): Promise<Buffer> | undefined => {
       if (at >= size) return undefined;
-      const block = Buffer.allocUnsafe(HEADROOM + Math.min(READ_BYTES, size - at));
+      const block = Buffer.allocUnsafe(HEADROOM + Math.min(this.#readBytes, size - at));
       const read = readExactly(handle, block.subarray(HEADROOM), at).then(() => block);
       // Handled here too: a refusal returns (and closes the file) while the next block is in flight.
       read.catch(() => undefined);
