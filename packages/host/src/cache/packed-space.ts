@@ -175,6 +175,8 @@ export class PackedSpaceBuilder {
   /** Bytes used in the last chunk, and in each chunk before it (appending only). */
   #used = 0;
   readonly #ends: number[] = [];
+  /** Where the record being appended starts in the last chunk. */
+  #recordStart = 0;
   readonly #chunkOf = new GrowableU32();
   readonly #offsetOf = new GrowableU32();
   /** Per carried index, (record, key offset) pairs. */
@@ -376,7 +378,6 @@ export class PackedSpaceBuilder {
     return { chunk, bodyStart, bodyEnd: at };
   }
 
-  #recordStart = 0;
 
   #writeTimes(created: string, lastModified: string): void {
     const chunk = this.#chunks[this.#chunks.length - 1]!;
