@@ -364,12 +364,13 @@ export class PackedSpaceBuilder {
     for (let i = 0; i < keys.length; i++) {
       const list = keys[i]!;
       at = chunk.writeUInt32LE(list.length, at);
+      const pairs = this.#pairs[i]!;
       for (const key of list) {
-        const pairs = this.#pairs[i]!;
-        pairs.slotOf.push(this.count - 1);
-        pairs.keyAt.push(at + 8);
+        const hashAt = at;
         at = writeHashed(chunk, at, key);
-        pairs.hashOf.push(chunk.readUInt32LE(pairs.keyAt.at(pairs.keyAt.length - 1) - 8));
+        pairs.hashOf.push(chunk.readUInt32LE(hashAt));
+        pairs.slotOf.push(this.count - 1);
+        pairs.keyAt.push(hashAt + 8);
       }
     }
     const bodyStart = at + 4;
