@@ -7,14 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from 'ldapts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshContainer } from '../../../plugins/generic-ldap/test/ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
+import { type Slapd, slapdSkipReason } from '../../../plugins/generic-ldap/test/slapd.js';
 import { BUILD_TIMEOUT_MS, cleanEnv, eventually, fixtureConnectorSource, httpsRequest, startServe, useCliWorkspace } from './cli-harness.js';
 import type { ServeProcess } from './cli-harness.js';
-import { ldapConnectorAddArgs } from './fixtures/ldap-instance.js';
+import { ldapConnectorAddArgs, startSlapdWithPerson } from './fixtures/ldap-instance.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PG_URL = process.env.ECMAHOST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -122,13 +120,7 @@ describe('packed first-party plugins installed with ecmahost plugins install', (
 
     let ou: string | undefined;
     if (ldapSkip === undefined) {
-      slapd = await startSlapd({ accesslog: false });
-      ou = await freshContainer(slapd, 'packed');
-      const root = new Client({ url: slapd.url });
-      await root.startTLS({ ca: slapd.caPem, host: '127.0.0.1' });
-      await root.bind(slapd.bindDn, slapd.bindPassword);
-      await root.add(`uid=bkim,${ou}`, { objectClass: ['inetOrgPerson'], uid: 'bkim', cn: 'Bo Kim', sn: 'Kim' });
-      await root.unbind();
+      ({ slapd, ou } = await startSlapdWithPerson('packed', { uid: 'bkim', cn: 'Bo Kim', sn: 'Kim' }));
       const ldapAdd = await run(...ldapConnectorAddArgs('LDAP', slapd, ou, LDAP_TOKEN, ['--param', 'deltaMethod=none']));
       expect(ldapAdd.code, ldapAdd.stderr).toBe(0);
     } else {

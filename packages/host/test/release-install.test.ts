@@ -9,13 +9,11 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshContainer } from '../../../plugins/generic-ldap/test/ldap-target.js';
-import { type Slapd, slapdSkipReason, startSlapd } from '../../../plugins/generic-ldap/test/slapd.js';
+import { type Slapd, slapdSkipReason } from '../../../plugins/generic-ldap/test/slapd.js';
 import { cleanEnv, eventually, httpsRequest, useCliWorkspace } from './cli-harness.js';
 import { EMPLOYEES_SQL, expectServesEmployees, runProgram, sqliteEmployeesAddArgs, stopHost } from './fixtures/installed-host-smoke.js';
-import { ldapConnectorAddArgs } from './fixtures/ldap-instance.js';
+import { ldapConnectorAddArgs, startSlapdWithPerson } from './fixtures/ldap-instance.js';
 import { openSqliteFile } from './fixtures/sqlite-file.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -112,13 +110,7 @@ describe.skipIf(secondNode !== undefined)(`release:pack and installing its tarba
 
     let ou: string | undefined;
     if (ldapSkip === undefined) {
-      slapd = await startSlapd({ accesslog: false });
-      ou = await freshContainer(slapd, 'release');
-      const root = new Client({ url: slapd.url });
-      await root.startTLS({ ca: slapd.caPem, host: '127.0.0.1' });
-      await root.bind(slapd.bindDn, slapd.bindPassword);
-      await root.add(`uid=ckent,${ou}`, { objectClass: ['inetOrgPerson'], uid: 'ckent', cn: 'Clark Kent', sn: 'Kent' });
-      await root.unbind();
+      ({ slapd, ou } = await startSlapdWithPerson('release', { uid: 'ckent', cn: 'Clark Kent', sn: 'Kent' }));
       const ldapAdded = await ecmahost(...ldapConnectorAddArgs('Directory', slapd, ou, LDAP_TOKEN, ['--param', 'deltaMethod=none']));
       expect(ldapAdded.code, ldapAdded.stderr).toBe(0);
     } else {
