@@ -43,5 +43,9 @@ interface RequestLike {
 /** {@link clientAddress} of a Hono request served by `@hono/node-server`; undefined when there is no socket (an in-process `app.request`). */
 export function requestClient(c: RequestLike, trustProxy: readonly string[]): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), trustProxy);
+  const peer = env?.incoming?.socket?.remoteAddress;
+  // The header only counts from a trusted proxy, and only then is it read: `c.req.header()` builds
+  // an undici Headers of the whole request, which every lookup would otherwise pay for.
+  if (peer === undefined || !trustProxy.includes(peer)) return peer;
+  return clientAddress(peer, c.req.header('x-forwarded-for'), trustProxy);
 }
