@@ -43,6 +43,11 @@ process.once('disconnect', () => {
 });
 
 process.on('message', (request: HostRequest) => {
+  if (request.cmd === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ id: request.id, kind: 'cpu', micros: user + system } satisfies HostReply);
+    return;
+  }
   if (request.cmd !== 'stop') {
     process.send?.({ id: request.id, kind: 'error', message: `the bare app does not do ${request.cmd}` } satisfies HostReply);
     return;

@@ -131,6 +131,8 @@ async function handle(request: HostRequest): Promise<HostReply> {
       if (status === undefined) throw new Error(`no connector ${request.name}`);
       return { id: request.id, kind: 'status', status };
     }
+    case 'cpu':
+      return { id: request.id, kind: 'cpu', micros: cpuMicros() };
     case 'profile-start':
       // One profile per load phase (not per process): the host idles while the bare side runs.
       profiler ??= new Session();
@@ -172,6 +174,11 @@ process.once('disconnect', () => {
 });
 
 send({ id: 0, kind: 'listening', port: server.port });
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
 
 /** The heap plus the ArrayBuffers (Buffers, typed arrays) outside it: where a connector space lives. */
 function cacheMemory(): number {

@@ -28,6 +28,22 @@ export async function profiled<T>(server: ServerProcess, name: string, work: () 
   }
 }
 
+/** CPU time a server process spent, summed over the load phases {@link withCpu} wrapped. */
+export interface CpuTally {
+  micros: number;
+}
+
+/**
+ * `work` with the CPU time `server` spends during it added to `tally`: on a shared machine, the
+ * CPU a side spends per request is steadier than its rate, and says which side does more work.
+ */
+export async function withCpu<T>(server: ServerProcess, tally: CpuTally, work: () => Promise<T>): Promise<T> {
+  const before = (await server.ask({ cmd: 'cpu' }, 'cpu')).micros;
+  const result = await work();
+  tally.micros += (await server.ask({ cmd: 'cpu' }, 'cpu')).micros - before;
+  return result;
+}
+
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** A forked server process (the host, or the bare Hono limit) and a request/answer channel to it. */

@@ -21,6 +21,7 @@ export type HostRequest =
   | { id: number; cmd: 'import'; name: string }
   | { id: number; cmd: 'memory'; name: string }
   | { id: number; cmd: 'status'; name: string }
+  | { id: number; cmd: 'cpu' }
   | { id: number; cmd: 'profile-start' }
   | { id: number; cmd: 'profile-stop'; file: string }
   | { id: number; cmd: 'stop' };
@@ -34,4 +35,6 @@ export type HostReply =
   | { id: number; kind: 'status'; status: ConnectorStatus }
   | { id: number; kind: 'stopped' }
   | { id: number; kind: 'profiled' }
+  /** The CPU time (user and system, all threads) the process has used since it started. */
+  | { id: number; kind: 'cpu'; micros: number }
   | { id: number; kind: 'error'; message: string };

@@ -34,6 +34,17 @@ export function budgetRow(scenario: string, value: number, budget: number, unit:
   return { scenario, value: round(value, 3), unit, limit: budget, ratio: round(budget / value, 3), target: 1 };
 }
 
+/**
+ * The CPU time per operation of the host's process against the bare server's, for information:
+ * ratio = bare / host (higher is better), no target. Only for phases that keep both processes
+ * busy (the lookups at 32 connections): where a process sleeps between requests, a kernel that
+ * charges CPU by ticks bills it for its wake-ups (the HTTP floor read 1,145 µs per create at one
+ * client, 452 µs at eight). With `--profile` the host's figure includes the profiler's own cost.
+ */
+export function cpuRow(scenario: string, hostMicros: number, bareMicros: number): ResultRow {
+  return { scenario, value: round(hostMicros), unit: 'µs CPU/op', limit: round(bareMicros), ratio: round(bareMicros / hostMicros, 3), target: null };
+}
+
 /** A figure reported for information only. */
 export function infoRow(scenario: string, value: number, unit: string): ResultRow {
   return { scenario, value: round(value), unit, limit: null, ratio: null, target: null };

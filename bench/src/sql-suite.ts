@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { IMPORT_PAGE_SIZE, POOL_SIZE, sqlConnector, sqlExtension } from './connectors.js';
-import { ServerProcess, profiled } from './host-process.js';
+import { ServerProcess, profiled, withCpu } from './host-process.js';
+import type { CpuTally } from './host-process.js';
 import type { ServedTarget } from './host-scenarios.js';
 import { TOKEN, bareUpdateRange, compare, hostBaseUrl, hostCreates, hostLookupPrefix, hostUpdates, importRows, lookupPath, lookups, memoryRows, scimCreates, scimUpdates, withHttpFloor, writeRows } from './host-scenarios.js';
 import type { FloorTarget, HostChildConfig } from './ipc.js';
 import type { BenchPlan } from './plan.js';
 import { PG_URL, bareInserts, bareKeysetSelect, bareUpdates, createSeededTable, dropTable } from './postgres.js';
-import { budgetRow, infoRow, rateRow } from './results.js';
+import { budgetRow, cpuRow, infoRow, rateRow } from './results.js';
 import type { ResultRow } from './results.js';
 import type { LoopResult } from './bare-loop.js';
 
@@ -48,9 +49,12 @@ export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
       const ready = await server.ask({ cmd: 'wait-ready', name: connector }, 'ready');
       rows.push(...(await profiled(server, 'import-sql', () => importRows(target, 'import-sql', ready.importMs, bareRead, plan.users))));
 
-      const { limit: bareLookups, served: hostLookups } = await compareLookups(context, server, target);
-      console.log(`  lookup: host ${hostLookups.perSecond.toFixed(0)}/s, bare Hono ${bareLookups.perSecond.toFixed(0)}/s`);
+      const { limit: bareLookups, served: hostLookups, hostCpu, bareCpu } = await compareLookups(context, server, target);
+      const hostMicros = hostCpu.micros / hostLookups.operations;
+      const bareMicros = bareCpu.micros / bareLookups.operations;
+      console.log(`  lookup: host ${hostLookups.perSecond.toFixed(0)}/s (${hostMicros.toFixed(0)} µs CPU each), bare Hono ${bareLookups.perSecond.toFixed(0)}/s (${bareMicros.toFixed(0)} µs CPU each)`);
       rows.push(rateRow('lookup', hostLookups.perSecond, bareLookups.perSecond, 'req/s', 0.5));
+      rows.push(cpuRow('lookup CPU', hostMicros, bareMicros));
 
       const floor: FloorTarget = { kind: 'sql', pgUrl: PG_URL, table, poolSize: POOL_SIZE };
       if (plan.concurrencies.length > 0) rows.push(
@@ -140,21 +144,25 @@ async function firstAnsweredLookup(target: ServedTarget, startedAt: number): Pro
 
 /**
  * Lookups on the host and on the bare Hono app over the same users, both warmed up, alternating
- * in rounds. The bare app runs in its own process, idle while the host is measured.
+ * in rounds. The bare app runs in its own process, idle while the host is measured. Also counts
+ * the CPU time each process spends per lookup.
  */
-async function compareLookups(context: SuiteContext, host: ServerProcess, target: ServedTarget): Promise<{ limit: LoopResult; served: LoopResult }> {
+async function compareLookups(context: SuiteContext, host: ServerProcess, target: ServedTarget): Promise<{ limit: LoopResult; served: LoopResult; hostCpu: CpuTally; bareCpu: CpuTally }> {
   const { plan } = context;
   const { server, listening } = await ServerProcess.start('bare-hono-child.js', { BENCH_USERS: String(plan.users) }, path.join(context.workDir, 'bare-hono.log'));
   try {
     const bareBase = `http://127.0.0.1:${String(await listening)}`;
     await lookups(bareBase, '', plan, plan.warmupSeconds, false);
     await lookups(hostBaseUrl(target), hostLookupPrefix(target), plan, plan.warmupSeconds, true);
-    return await compare(
+    const hostCpu: CpuTally = { micros: 0 };
+    const bareCpu: CpuTally = { micros: 0 };
+    const result = await compare(
       plan,
       plan.lookupConnections,
-      (_, seconds) => lookups(bareBase, '', plan, seconds, false),
-      (_, seconds, round) => profiled(host, `lookup-r${String(round)}`, () => lookups(hostBaseUrl(target), hostLookupPrefix(target), plan, seconds, true)),
+      (_, seconds) => withCpu(server, bareCpu, () => lookups(bareBase, '', plan, seconds, false)),
+      (_, seconds, round) => withCpu(host, hostCpu, () => profiled(host, `lookup-r${String(round)}`, () => lookups(hostBaseUrl(target), hostLookupPrefix(target), plan, seconds, true))),
     );
+    return { ...result, hostCpu, bareCpu };
   } finally {
     await server.stop();
   }
