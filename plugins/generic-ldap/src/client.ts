@@ -243,7 +243,7 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
     async *searchPages(base, s, pageSize) {
       // The pages are asked for through the message path ldapts' own searchPaginated uses, with
       // the same paged results control (RFC 2696), so that each entry is built once (entryOf).
-      const sender = client as unknown as { _nextMessageId(): number; _send(message: SearchRequest): Promise<SearchResponse | undefined> };
+      const sender = client as unknown as { _nextMessageId(): number; _send(message: SearchRequest): Promise<SearchResponse | undefined>; messageDetailsByMessageId?: Map<string, { searchEntries?: unknown }> };
       const paging = new PagedResultsControl({ value: { size: pageSize } });
       const request = new SearchRequest({
         messageId: -1,
@@ -258,17 +258,28 @@ function connectionOf(pooled: PooledClient, config: LdapConfig): LdapConnection 
       const binary = new Set(s.binaryAttributes ?? []);
       for (;;) {
         request.messageId = sender._nextMessageId();
+        const page: LdapEntry[] = [];
         const result = await guard(`search ${base}`, async () => {
-          const response = await sender._send(request);
+          const sent = sender._send(request);
+          // Each entry is built as its message arrives, where ldapts would keep every parsed
+          // message (an object, a Buffer and two arrays per attribute) until the page ends: those
+          // then die young instead of being copied by every collection while a page of thousands
+          // arrives. ldapts collects a request's entries by calling `push` on the list its
+          // details hold; should it stop doing so, they are in the response and taken from there.
+          const details = sender.messageDetailsByMessageId?.get(String(request.messageId));
+          if (details !== undefined) details.searchEntries = { push: (e: SearchEntry) => page.push(entryOf(e, binary)), [Symbol.iterator]: () => [][Symbol.iterator]() };
+          const response = await sent;
           const status = response?.status;
           if (status !== MessageResponseStatus.Success && !(status === MessageResponseStatus.SizeLimitExceeded && s.sizeLimit !== undefined)) throw StatusCodeParser.parse(response as never);
           return response as SearchResponse;
         });
-        yield result.searchEntries.map((e) => entryOf(e, binary));
+        for (const e of result.searchEntries) page.push(entryOf(e, binary));
         const answer = (result.controls ?? []).find((c: Control): c is PagedResultsControl => c instanceof PagedResultsControl);
         const cookie = answer?.value?.cookie;
+        const references = result.searchReferences.length;
+        yield page;
         // An empty cookie ends the search (RFC 2696 §3); so does an empty page, as in ldapts.
-        if (cookie === undefined || cookie.length === 0 || (result.searchEntries.length === 0 && result.searchReferences.length === 0)) return;
+        if (cookie === undefined || cookie.length === 0 || (page.length === 0 && references === 0)) return;
         paging.value = { size: pageSize, cookie };
       }
     },

@@ -3,7 +3,8 @@ import { DN_ATTRIBUTE } from '@ecmahost/sdk';
 import { textFormOf } from './binary-text.js';
 import type { LdapEntry } from './client.js';
 import type { DirectorySchema } from './schema-builder.js';
-import { fromLdap } from './value-codec.js';
+import type { ValueReader } from './value-codec.js';
+import { valueReader } from './value-codec.js';
 import { isPlaceholderMember, requiredMemberAttribute } from './groups.js';
 
 function valuesNamed(entry: LdapEntry, name: string): (string | Buffer)[] {
@@ -55,21 +56,29 @@ export function requestedAttributes(types: readonly ObjectTypeDefinition[], anch
 }
 
 /**
- * The anchor of an entry: its DN, or the value of the anchor attribute (undefined when absent); an
- * objectGUID or objectSid as its text form (`35918bc9-196d-40ea-9779-889d79b753f0`, `S-1-5-21-…`).
+ * Reads the anchor of an entry: its DN, or the value of the anchor attribute (undefined when
+ * absent); an objectGUID or objectSid as its text form (`35918bc9-196d-40ea-9779-889d79b753f0`,
+ * `S-1-5-21-…`). The anchor's form is looked up once, not per entry.
  */
-export function anchorOf(entry: LdapEntry, anchor: string): AttributeValue | undefined {
-  if (anchor === DN_ATTRIBUTE) return entry.dn;
-  const [value] = valuesNamed(entry, anchor);
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value;
+export function anchorReader(anchor: string): (entry: LdapEntry) => AttributeValue | undefined {
+  if (anchor === DN_ATTRIBUTE) return (entry) => entry.dn;
   const form = textFormOf(anchor);
-  try {
-    if (form !== undefined) return form.toText(value);
-  } catch {
-    // Bytes that are not of the form (no AD server sends them) stay bytes: lookups send them as they are.
-  }
-  return new Uint8Array(value);
+  return (entry) => {
+    const [value] = valuesNamed(entry, anchor);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') return value;
+    try {
+      if (form !== undefined) return form.toText(value);
+    } catch {
+      // Bytes that are not of the form (no AD server sends them) stay bytes: lookups send them as they are.
+    }
+    return new Uint8Array(value);
+  };
+}
+
+/** The anchor of one entry (see {@link anchorReader}). */
+export function anchorOf(entry: LdapEntry, anchor: string): AttributeValue | undefined {
+  return anchorReader(anchor)(entry);
 }
 
 /** Maps the entries of one import run to import entries. */
@@ -89,6 +98,56 @@ export interface EntryMapper {
 }
 
 /**
+ * What an attribute description the server sends becomes for one type, worked out on first
+ * meeting: an import meets the same few spellings on every entry.
+ */
+interface Imported {
+  /** The schema's name of the attribute. */
+  name: string;
+  read: ValueReader;
+  /** The attribute's position among the type's: two spellings of one attribute share it. */
+  slot: number;
+  /** Whether it is the member attribute whose empty-group placeholder is no member. */
+  members: boolean;
+}
+
+/** What a mapper knows of one type. */
+interface TypeKnowledge {
+  /** By server spelling; `null` when the type does not import it. */
+  byServerName: Map<string, Imported | null>;
+  /** The slot of the DN when the type carries it as an attribute, else -1. */
+  dnSlot: number;
+  /** The member attribute its class requires, lower case. */
+  members: string | undefined;
+  /**
+   * Per slot, the entry that last gave it a change (`stamp`) and where (`at`): a second spelling
+   * of an attribute in one entry is found without searching the entry's changes.
+   */
+  stampOf: number[];
+  atOf: number[];
+  stamp: number;
+}
+
+/** One value of a whole attribute: an `add`. */
+const added = (value: AttributeValue): ValueChange => ({ modification: 'add', value });
+
+/** Adds the change of attribute `slot` to an entry's, replacing the one an earlier spelling gave. */
+function addChange(changes: AttributeChange[], known: TypeKnowledge, slot: number, name: string, values: readonly AttributeValue[]): void {
+  if (values.length === 0) return;
+  // One `add` per attribute that has values, as the SDK's attributeChangesOf gives. The arrays are
+  // made at their final length: a page of entries stays in memory until the host has stored it,
+  // and an array grown by push keeps room for 16 values where most attributes have one.
+  const change: AttributeChange = { name, modification: 'add', valueChanges: values.length === 1 ? [added(values[0]!)] : values.map(added) };
+  // Two spellings of one attribute in an entry: the later values count, as in a record.
+  if (known.stampOf[slot] === known.stamp) changes[known.atOf[slot]!] = change;
+  else {
+    known.stampOf[slot] = known.stamp;
+    known.atOf[slot] = changes.length;
+    changes.push(change);
+  }
+}
+
+/**
  * A mapper for entries of `types`. An import meets the same few class combinations and attribute
  * spellings on every entry, so it works each one out once and remembers it for the run: both
  * memories are bounded by what the schema and the directory's class combinations allow.
@@ -96,27 +155,31 @@ export interface EntryMapper {
 export function createEntryMapper(types: readonly ObjectTypeDefinition[], schema: DirectorySchema, anchor: string, emptyGroupMember?: string): EntryMapper {
   const byName = new Map(types.map((t) => [t.name.toLowerCase(), t]));
   const typeByClasses = new Map<string, ObjectTypeDefinition | undefined>();
-  // Per type: the definition each server spelling stands for (`null` when the type does not
-  // import it), whether the type carries the DN as an attribute, and the member attribute its
-  // class requires (whose empty-group placeholder is no member).
-  const perType = new Map<ObjectTypeDefinition, { byServerName: Map<string, AttributeDefinition | null>; dn: boolean; members: string | undefined }>();
+  const anchorOf = anchorReader(anchor);
+  const perType = new Map<ObjectTypeDefinition, TypeKnowledge>();
   const knowledgeOf = (type: ObjectTypeDefinition) => {
     let known = perType.get(type);
     if (known === undefined) {
-      known = { byServerName: new Map(), dn: type.attributes.some((a) => a.name.toLowerCase() === DN_ATTRIBUTE), members: requiredMemberAttribute(schema, type.name)?.toLowerCase() };
+      const dnSlot = type.attributes.findIndex((a) => a.name.toLowerCase() === DN_ATTRIBUTE);
+      known = { byServerName: new Map(), dnSlot, members: requiredMemberAttribute(schema, type.name)?.toLowerCase(), stampOf: [], atOf: [], stamp: 0 };
       perType.set(type, known);
     }
     return known;
   };
-  const definitionOf = (type: ObjectTypeDefinition, byServerName: Map<string, AttributeDefinition | null>, serverName: string): AttributeDefinition | null => {
-    let definition = byServerName.get(serverName);
-    if (definition === undefined) {
-      const named = (name: string | undefined) => (name === undefined ? undefined : type.attributes.find((a) => a.name.toLowerCase() === name.toLowerCase()));
-      const found = named(serverName) ?? named(schema.attribute(serverName)?.name);
-      definition = found === undefined || found.operation === 'exportOnly' ? null : found;
-      byServerName.set(serverName, definition);
+  const importedOf = (type: ObjectTypeDefinition, known: TypeKnowledge, serverName: string): Imported | null => {
+    let imported = known.byServerName.get(serverName);
+    if (imported === undefined) {
+      const named = (name: string | undefined) => (name === undefined ? -1 : type.attributes.findIndex((a) => a.name.toLowerCase() === name.toLowerCase()));
+      let slot = named(serverName);
+      if (slot === -1) slot = named(schema.attribute(serverName)?.name);
+      const definition: AttributeDefinition | undefined = type.attributes[slot];
+      imported =
+        definition === undefined || definition.operation === 'exportOnly'
+          ? null
+          : { name: definition.name, read: valueReader(definition), slot, members: definition.name.toLowerCase() === known.members };
+      known.byServerName.set(serverName, imported);
     }
-    return definition;
+    return imported;
   };
 
   return {
@@ -131,37 +194,27 @@ export function createEntryMapper(types: readonly ObjectTypeDefinition[], schema
       return type;
     },
     toImportEntry(entry, type, modification) {
-      const anchorValue = anchorOf(entry, anchor);
+      const anchorValue = anchorOf(entry);
       if (anchorValue === undefined) {
         const error = { code: 'missing-anchor', message: `${entry.dn} has no ${anchor}; the anchor attribute must be readable by the bind identity` };
         return { objectType: type.name, modification, dn: entry.dn, anchor: {}, attributeChanges: [], error };
       }
       const known = knowledgeOf(type);
-      // One `add` per attribute that has values, as the SDK's attributeChangesOf gives, built in
-      // one pass over the entry.
+      known.stamp++;
       const changes: AttributeChange[] = [];
-      const add = (name: string, values: readonly AttributeValue[]) => {
-        if (values.length === 0) return;
-        const valueChanges: ValueChange[] = [];
-        for (const value of values) valueChanges.push({ modification: 'add', value });
-        // Two spellings of one attribute in an entry: the later values count, as in a record.
-        const same = changes.findIndex((c) => c.name === name);
-        if (same === -1) changes.push({ name, modification: 'add', valueChanges });
-        else changes[same] = { name, modification: 'add', valueChanges };
-      };
       try {
         for (const serverName in entry.attributes) {
           const raw = entry.attributes[serverName];
-          const definition = definitionOf(type, known.byServerName, serverName);
-          if (definition === null || raw === undefined) continue;
-          const values = fromLdap(definition, raw);
-          add(definition.name, definition.name.toLowerCase() === known.members ? values.filter((v) => typeof v !== 'string' || !isPlaceholderMember(emptyGroupMember, entry.dn, v)) : values);
+          const imported = importedOf(type, known, serverName);
+          if (imported === null || raw === undefined) continue;
+          const values = imported.read(raw);
+          addChange(changes, known, imported.slot, imported.name, imported.members ? values.filter((v) => typeof v !== 'string' || !isPlaceholderMember(emptyGroupMember, entry.dn, v)) : values);
         }
       } catch (error) {
         const failure = { code: 'invalid-attribute-value', message: `${entry.dn}: ${(error as Error).message}` };
         return { objectType: type.name, modification, dn: entry.dn, anchor: { [anchor]: anchorValue }, attributeChanges: [], error: failure };
       }
-      if (known.dn) add(DN_ATTRIBUTE, [entry.dn]);
+      if (known.dnSlot !== -1) addChange(changes, known, known.dnSlot, DN_ATTRIBUTE, [entry.dn]);
       return { objectType: type.name, modification, dn: entry.dn, anchor: { [anchor]: anchorValue }, attributeChanges: changes };
     },
   };
