@@ -203,15 +203,15 @@ describe('a host killed with SIGKILL comes back with its connector space whole',
     const config = await readFile(connectorFile(), 'utf8');
 
     // Another format version: refused, said in the log, 503 until the import completes.
-    await writeFile(stateFile(), Buffer.from(snapshot.replace('"version":3,', '"version":99,'), 'latin1'));
+    await writeFile(stateFile(), Buffer.from(snapshot.replace('"version":4,', '"version":99,'), 'latin1'));
     await hold();
     await start();
     expect((await users()).status).toBe(503);
-    await eventually(async () => (serve!.output().includes('format version 99, this host reads 3') ? true : undefined), 'the refusal in the log');
+    await eventually(async () => (serve!.output().includes('format version 99, this host reads 4') ? true : undefined), 'the refusal in the log');
     expect(serve!.output()).toContain('connector space snapshot refused');
     await release();
     await eventually(async () => ((await users()).status === 200 ? true : undefined), 'the first import');
-    await eventually(async () => ((await readFile(stateFile(), 'latin1')).includes('"version":3,') ? true : undefined), 'the snapshot rewritten');
+    await eventually(async () => ((await readFile(stateFile(), 'latin1')).includes('"version":4,') ? true : undefined), 'the snapshot rewritten');
     await serve!.stop();
 
     // Another configuration (an attribute less): refused.

@@ -40,11 +40,14 @@ type Write = { kind: 'put'; object: CachedObject } | { kind: 'remove'; id: strin
  */
 export class ConnectorCache {
   readonly #indexed: readonly IndexedAttribute[];
+  readonly #names: readonly string[];
   #live: Generation | undefined;
   #building: { generation: Generation; writes: Write[] } | undefined;
 
-  constructor(indexed: readonly IndexedAttribute[]) {
+  /** `names`: the type's kept attribute names, which packed records write as numbers (decision 022). */
+  constructor(indexed: readonly IndexedAttribute[], names: readonly string[] = []) {
     this.#indexed = indexed;
+    this.#names = names;
   }
 
   /** `importing` until a first generation is complete: no answer may come from a partial cache. */
@@ -69,7 +72,7 @@ export class ConnectorCache {
 
   /** Starts a new, empty generation that a snapshot fills ({@link Generation.beginRestore}); committed like a full import's. */
   beginRestore(): Generation {
-    const generation = new Generation(this.#indexed, this.#live?.builtIndexes());
+    const generation = new Generation(this.#indexed, this.#live?.builtIndexes(), this.#names);
     this.#building = { generation, writes: [] };
     return generation;
   }

@@ -34,6 +34,8 @@ export interface SpaceView {
   objects: CachedObject[];
   /** The indexes built: a snapshot carries their keys. */
   indexes: IndexedAttribute[];
+  /** The attribute names the records' bodies write as numbers. */
+  names: readonly string[];
 }
 
 /**
@@ -60,9 +62,15 @@ export class Generation {
   #packedLive = 0;
   /** While a full import or a restore fills the generation. */
   #builder: PackedSpaceBuilder | undefined;
+  /** The attribute names packed records write as numbers (the served type's kept attributes). */
+  readonly names: readonly string[];
 
-  /** `built`: the attributes whose index is maintained from the start (the ones in use). */
-  constructor(indexed: readonly IndexedAttribute[], built: Iterable<string> = []) {
+  /**
+   * `built`: the attributes whose index is maintained from the start (the ones in use). `names`:
+   * the attribute names packed records write as numbers (any other name is written out).
+   */
+  constructor(indexed: readonly IndexedAttribute[], built: Iterable<string> = [], names: readonly string[] = []) {
+    this.names = names;
     for (const attribute of indexed) this.#indexes.set(attribute.name, { name: attribute.name, caseExact: attribute.caseExact, carried: -1, map: undefined, coversPacked: false });
     for (const name of built) {
       const index = this.#indexes.get(name);
@@ -196,17 +204,25 @@ export class Generation {
    */
   beginPacking(): void {
     this.#requireEmpty();
-    this.#builder = new PackedSpaceBuilder(this.#built.map(({ name, caseExact }) => ({ name, caseExact })));
+    this.#builder = new PackedSpaceBuilder(
+      this.#built.map(({ name, caseExact }) => ({ name, caseExact })),
+      this.names,
+    );
   }
 
   /**
    * Starts restoring this (empty) generation from a snapshot whose records carry the keys of
-   * `names` (in that order); returns the builder its bytes go to. A name this configuration does not
-   * index (it cannot happen while the configuration hash matches) is carried and never looked up.
+   * `names` (in that order) and number attributes as `attributes` does; returns the builder its
+   * bytes go to. A name this configuration does not index (it cannot happen while the configuration
+   * hash matches) is carried and never looked up. The file's numbering is kept for its records even
+   * where the type's attributes changed since (a column the target gained): they decode as written.
    */
-  beginRestore(names: readonly string[]): PackedSpaceBuilder {
+  beginRestore(names: readonly string[], attributes: readonly string[]): PackedSpaceBuilder {
     this.#requireEmpty();
-    this.#builder = new PackedSpaceBuilder(names.map((name) => ({ name, caseExact: this.#indexes.get(name)?.caseExact ?? true })));
+    this.#builder = new PackedSpaceBuilder(
+      names.map((name) => ({ name, caseExact: this.#indexes.get(name)?.caseExact ?? true })),
+      attributes,
+    );
     return this.#builder;
   }
 
@@ -264,7 +280,13 @@ export class Generation {
 
   /** What the space holds now, for a snapshot written later: the packed records stay as they are. */
   view(): SpaceView {
-    return { packed: this.#packed, gone: this.#gone.slice(), objects: [...this.#objects.values()], indexes: this.#built.map(({ name, caseExact }) => ({ name, caseExact })) };
+    return {
+      packed: this.#packed,
+      gone: this.#gone.slice(),
+      objects: [...this.#objects.values()],
+      indexes: this.#built.map(({ name, caseExact }) => ({ name, caseExact })),
+      names: this.names,
+    };
   }
 
   #requireEmpty(): void {

@@ -18,15 +18,18 @@ const indexed = [
   { name: 'photo', caseExact: true },
 ];
 
-/** The space of a generation holding `objects`, with `built` indexes (what a host would snapshot). */
-function viewOf(list: CachedObject[], built: string[] = []) {
-  const generation = new Generation(indexed, built);
+/**
+ * The space of a generation holding `objects`, with `built` indexes (what a host would snapshot);
+ * `names` are the attributes its records write as numbers.
+ */
+function viewOf(list: CachedObject[], built: string[] = [], names: string[] = []) {
+  const generation = new Generation(indexed, built, names);
   for (const object of list) generation.put(object);
   return generation.view();
 }
 
-async function readAll(snapshot: SnapshotFile): Promise<{ read: Awaited<ReturnType<SnapshotFile['read']>>; objects: CachedObject[]; generation: Generation }> {
-  const generation = new Generation(indexed);
+async function readAll(snapshot: SnapshotFile, names: string[] = []): Promise<{ read: Awaited<ReturnType<SnapshotFile['read']>>; objects: CachedObject[]; generation: Generation }> {
+  const generation = new Generation(indexed, [], names);
   const read = await snapshot.read(generation);
   return { read, objects: read.ok ? [...generation.values()] : [], generation };
 }
@@ -52,13 +55,43 @@ describe('SnapshotFile', () => {
     expect(path.basename(snapshot.file!)).toBe('HR.person.space');
   });
 
+  it('writes the numbered attributes without their names, bare when single, and reads them back under another numbering', async () => {
+    const odd: CachedObject = {
+      id: 'b2Rk',
+      anchor: { login: 'odd' },
+      attributes: { login: ['odd'], __proto__: ['not a prototype'], mail: [], photo: [new Uint8Array([9]), new Uint8Array([])], '7': ['a name that looks like a number'] },
+      created: '2026-01-01T00:00:00.000Z',
+      lastModified: '2026-01-03T00:00:00.000Z',
+    };
+    // Built the way JSON.parse builds it: `__proto__` an own key, not the prototype.
+    const oddAttributes = JSON.parse('{"login":["odd"],"__proto__":["not a prototype"],"mail":[],"photo":[],"7":["a name that looks like a number"]}') as CachedObject['attributes'];
+    oddAttributes.photo = [new Uint8Array([9]), new Uint8Array([])];
+    odd.attributes = oddAttributes;
+    const list = [...objects, odd];
+    const snapshot = new SnapshotFile(dir, 'HR', 'person', 'hash-1');
+    await snapshot.write(viewOf(list, [], ['login', 'mail', 'photo', 'enabled', 'age']), undefined);
+    const text = (await readFile(snapshot.file!)).toString('latin1');
+    // The header lists the numbering once; the records name only what it does not number.
+    expect(text.split('"mail"').length - 1).toBe(1);
+    expect(text).toContain('"note"');
+    expect(text).toContain('"alice@example.com"');
+    // A host whose type gained or reordered attributes since reads the records as they were written.
+    const { read, objects: got } = await readAll(snapshot, ['note', 'login']);
+    expect(read).toMatchObject({ ok: true, objects: 3 });
+    expect(got).toEqual(list);
+    const gotOdd = got.find((o) => o.id === 'b2Rk')!;
+    expect(Object.getPrototypeOf(gotOdd.attributes)).toBe(Object.prototype);
+    expect(Object.keys(gotOdd.attributes)).toEqual(Object.keys(oddAttributes));
+    expect(gotOdd.attributes.photo![0]).toBeInstanceOf(Uint8Array);
+  });
+
   it('refuses a snapshot written under another configuration, object type or format version', async () => {
     await new SnapshotFile(dir, 'HR', 'person', 'hash-1').write(viewOf(objects), undefined);
     expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-2'))).read).toEqual({ ok: false, reason: expect.stringContaining('another configuration') });
     const file = new SnapshotFile(dir, 'HR', 'person', 'hash-1').file!;
     const bytes = await readFile(file);
-    await writeFile(file, Buffer.from(bytes.toString('latin1').replace('"version":3', '"version":2'), 'latin1'));
-    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'format version 2, this host reads 3' });
+    await writeFile(file, Buffer.from(bytes.toString('latin1').replace('"version":4', '"version":2'), 'latin1'));
+    expect((await readAll(new SnapshotFile(dir, 'HR', 'person', 'hash-1'))).read).toEqual({ ok: false, reason: 'format version 2, this host reads 4' });
   });
 
   it('refuses an altered or torn file', async () => {

@@ -17,7 +17,7 @@ const FORMAT = 'ecmahost-connector-space';
  * The layout version. A file of another version is refused (and replaced after the next import),
  * never read: bump it whenever the line layout or the meaning of a field changes.
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 /** Bytes per write: few system calls, and a test can stop the host between two of them. */
 const WRITE_BYTES = 1 << 20;
@@ -46,6 +46,8 @@ interface SnapshotHeader {
   configHash: string;
   /** The indexed attributes whose values every object line carries ahead of its body. */
   indexes: string[];
+  /** The attribute names the records' bodies write as numbers, in number order. */
+  names: string[];
   /** The watermark the space was read at: the delta that refreshes it starts there. */
   watermark: string | null;
   writtenAt: string;
@@ -100,7 +102,9 @@ export class SnapshotFile {
     const hash = createHash('sha256');
     // Every record carries the same indexes: the packed space's, or the built ones when all is overlay.
     const carried = view.packed?.carried ?? view.indexes;
-    const overlay = new PackedSpaceBuilder(carried);
+    // And the same attribute numbers: the packed space's, which are the generation's.
+    const names = view.packed?.names ?? view.names;
+    const overlay = new PackedSpaceBuilder(carried, names);
     for (const object of view.objects) overlay.appendObject(object);
     let count = view.objects.length;
     if (view.packed !== undefined) for (let slot = 0; slot < view.packed.count; slot++) count += view.gone[slot] === 1 ? 0 : 1;
@@ -117,7 +121,7 @@ export class SnapshotFile {
             if (pauseMs > 0) await sleep(pauseMs);
           }
         };
-        const header: SnapshotHeader = { format: FORMAT, version: SNAPSHOT_VERSION, connector: this.#connector, objectType: this.#objectType, configHash: this.#configHash, indexes: carried.map(({ name }) => name), watermark: watermark ?? null, writtenAt: new Date().toISOString() };
+        const header: SnapshotHeader = { format: FORMAT, version: SNAPSHOT_VERSION, connector: this.#connector, objectType: this.#objectType, configHash: this.#configHash, indexes: carried.map(({ name }) => name), names: [...names], watermark: watermark ?? null, writtenAt: new Date().toISOString() };
         await put(Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), true);
         if (view.packed !== undefined) for (const run of view.packed.runs(view.gone)) await put(run, true);
         for (const run of overlay.bytes()) await put(run, true);
@@ -181,7 +185,7 @@ export class SnapshotFile {
     const mismatch = this.#mismatch(parsed);
     if (mismatch !== undefined) return { ok: false, reason: mismatch };
     hash.update(head.subarray(0, newline + 1));
-    const builder = generation.beginRestore(parsed.indexes);
+    const builder = generation.beginRestore(parsed.indexes, parsed.names);
     // Records, in blocks read one ahead of the parsing. Each block is read behind some headroom,
     // where the record the previous block cut is copied back, so a chunk is the block itself.
     let position = newline + 1;
@@ -285,6 +289,10 @@ export function spaceConfigHash(config: ConnectorInstanceConfig, connectorPackag
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
+function isNameList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((name) => typeof name === 'string');
+}
+
 function parseHeader(line: Buffer): SnapshotHeader | string {
   let header: Partial<SnapshotHeader>;
   try {
@@ -295,7 +303,7 @@ function parseHeader(line: Buffer): SnapshotHeader | string {
   if (header.format !== FORMAT) return 'not a connector space snapshot';
   if (typeof header.version !== 'number' || typeof header.configHash !== 'string' || typeof header.writtenAt !== 'string') return 'incomplete header';
   // A version-1 header has no index list; the version check refuses it with its own reason.
-  if (header.version === SNAPSHOT_VERSION && (!Array.isArray(header.indexes) || !header.indexes.every((name) => typeof name === 'string'))) return 'incomplete header';
+  if (header.version === SNAPSHOT_VERSION && !(isNameList(header.indexes) && isNameList(header.names))) return 'incomplete header';
   return header as SnapshotHeader;
 }
 

@@ -75,7 +75,7 @@ export async function openConnector(config: ConnectorInstanceConfig, options: Op
     if (ignored.length > 0) {
       options.log.warn({ package: definition.name, ignored }, `connector declares features this host does not use: ${ignored.join(', ')}`);
     }
-    const caches = new Map([...schemas].map(([name, served]) => [name, new ConnectorCache(served.indexed)]));
+    const caches = new Map([...schemas].map(([name, served]) => [name, new ConnectorCache(served.indexed, [...served.kept.keys()])]));
     return Object.freeze({
       package: Object.freeze({ name: definition.name, version: definition.version }),
       instance,
