@@ -128,6 +128,11 @@ describe('the systemd unit', () => {
     expect(unit).toContain('ReadWritePaths="/srv/data 100%% \\"$$HOME\\"\\\\x"');
     expect(systemdQuote('a')).toBe('"a"');
   });
+
+  it('runs the host with production Node and huge pages for the connector space (decision 023)', () => {
+    const lines = systemdUnit({ name: 'ecmahost', nodePath: '/usr/bin/node', cliPath: '/opt/eh/dist/cli.js', dataDir: '/srv/data' }).split('\n');
+    expect(lines.filter((line) => line.startsWith('Environment='))).toEqual(['Environment=NODE_ENV=production', 'Environment=GLIBC_TUNABLES=glibc.malloc.hugetlb=1']);
+  });
 });
 
 describe('service names', () => {
