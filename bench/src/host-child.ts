@@ -8,18 +8,17 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import genericLdap from '@ecmahost/connector-generic-ldap';
 import genericSql from '@ecmahost/connector-generic-sql';
-import { createHost, hashToken, startServer } from '@ecmahost/host';
+import { createHost, startServer } from '@ecmahost/host';
 import type { ConnectorInstanceConfig } from '@ecmahost/host';
 import type { ConnectorDefinition, ParameterValue } from '@ecmahost/sdk';
 import { secret } from '@ecmahost/sdk';
 import type { HostChildConfig, HostReply, HostRequest } from './ipc.js';
 
 const config = JSON.parse(process.env.BENCH_HOST ?? '{}') as HostChildConfig;
-const tokenHash = hashToken(config.token);
 
 const connectors: ConnectorInstanceConfig[] = config.connectors.map((plan) => ({
   ...plan,
-  tokenHash,
+  tokenHash: config.tokenHash,
   parameters: Object.fromEntries(
     Object.entries(plan.parameters).map(([name, value]): [string, ParameterValue] => [name, typeof value === 'object' ? secret(value.$secret) : value]),
   ),

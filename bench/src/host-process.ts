@@ -95,7 +95,8 @@ export class ServerProcess {
 
   /** Forks the real host with these connectors. */
   static host(config: HostChildConfig, logFile: string): ReturnType<typeof ServerProcess.start> {
-    return ServerProcess.start('host-child.js', { BENCH_HOST: JSON.stringify(config) }, logFile);
+    // The environment `ecmahost service install` gives the host (systemd-unit.ts, decision 023).
+    return ServerProcess.start('host-child.js', { BENCH_HOST: JSON.stringify(config), GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' }, logFile);
   }
 
   get pid(): number {

@@ -1,3 +1,4 @@
+import { hashToken } from '@ecmahost/host';
 import { combine } from './bare-loop.js';
 import type { LoopResult } from './bare-loop.js';
 import { ServerProcess } from './host-process.js';
@@ -11,6 +12,9 @@ import { benchUser, scimIdOf } from './users.js';
 
 /** The bearer token the bench configures on every connector. */
 export const TOKEN = 'bench-token-0123456789abcdef';
+
+/** {@link TOKEN}'s hash, as a data directory holds it (the host process is given it). */
+export const TOKEN_HASH = hashToken(TOKEN);
 
 /** The issue's budget of heap per cached 10-attribute user, in bytes. */
 export const BYTES_PER_OBJECT_BUDGET = 1536;

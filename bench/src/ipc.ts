@@ -6,6 +6,11 @@ export interface HostChildConfig {
   connectors: ConnectorPlan[];
   /** The SCIM bearer token of every connector. */
   token: string;
+  /**
+   * Its hash (`hashToken`), made by the bench: `ecmahost serve` reads it from the data directory
+   * and never hashes at start (a scrypt, about 0.1 s, that a restart's time must not include).
+   */
+  tokenHash: string;
   /** Where the host keeps watermarks and connector space snapshots; none kept when absent. */
   stateDir?: string;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { IMPORT_PAGE_SIZE, POOL_SIZE, ldapConnector, ldapExtension } from './connectors.js';
 import { ServerProcess, profiled } from './host-process.js';
 import type { ServedTarget } from './host-scenarios.js';
-import { TOKEN, bareUpdateRange, hostCreates, hostUpdates, importRows, memoryRows, scimCreates, scimUpdates, withHttpFloor, writeRows } from './host-scenarios.js';
+import { TOKEN, TOKEN_HASH, bareUpdateRange, hostCreates, hostUpdates, importRows, memoryRows, scimCreates, scimUpdates, withHttpFloor, writeRows } from './host-scenarios.js';
 import type { FloorTarget } from './ipc.js';
 import { bareAdds, bareModifies, barePagedSearch, peopleDn, startSlapd, writeSeedLdif } from './ldap.js';
 import type { ResultRow } from './results.js';
@@ -29,7 +29,7 @@ export async function ldapSuite(context: SuiteContext): Promise<ResultRow[]> {
 
     const connector = 'BenchLDAP';
     const { server, listening } = await ServerProcess.host(
-      { connectors: [ldapConnector(connector, slapd)], token: TOKEN },
+      { connectors: [ldapConnector(connector, slapd)], token: TOKEN, tokenHash: TOKEN_HASH },
       path.join(context.workDir, 'host-ldap.log'),
     );
     try {

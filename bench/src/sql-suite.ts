@@ -3,7 +3,7 @@ import { IMPORT_PAGE_SIZE, POOL_SIZE, sqlConnector, sqlExtension } from './conne
 import { ServerProcess, profiled, withCpu } from './host-process.js';
 import type { CpuTally } from './host-process.js';
 import type { ServedTarget } from './host-scenarios.js';
-import { TOKEN, bareUpdateRange, compare, hostBaseUrl, hostCreates, hostLookupPrefix, hostUpdates, importRows, lookupPath, lookups, memoryRows, scimCreates, scimUpdates, withHttpFloor, writeRows } from './host-scenarios.js';
+import { TOKEN, TOKEN_HASH, bareUpdateRange, compare, hostBaseUrl, hostCreates, hostLookupPrefix, hostUpdates, importRows, lookupPath, lookups, memoryRows, scimCreates, scimUpdates, withHttpFloor, writeRows } from './host-scenarios.js';
 import type { FloorTarget, HostChildConfig } from './ipc.js';
 import type { BenchPlan } from './plan.js';
 import { PG_URL, bareInserts, bareKeysetSelect, bareUpdates, createSeededTable, dropTable } from './postgres.js';
@@ -38,7 +38,7 @@ export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
 
     const connector = 'BenchSQL';
     // Kept between the two host processes: the second one restarts from the first one's snapshot.
-    const hostConfig = { connectors: [sqlConnector(connector, table)], token: TOKEN, stateDir: path.join(context.workDir, 'state-sql') };
+    const hostConfig = { connectors: [sqlConnector(connector, table)], token: TOKEN, tokenHash: TOKEN_HASH, stateDir: path.join(context.workDir, 'state-sql') };
     const { server, startedAt, listening } = await ServerProcess.host(hostConfig, path.join(context.workDir, 'host-sql.log'));
     try {
       const target: ServedTarget = { host: server, connector, extension: sqlExtension };
