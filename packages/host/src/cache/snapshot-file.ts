@@ -102,7 +102,7 @@ export class SnapshotFile {
     const hash = createHash('sha256');
     // Every record carries the same indexes: the packed space's, or the built ones when all is overlay.
     const carried = view.packed?.carried ?? view.indexes;
-    // And the same attribute numbers: the packed space's, which are the generation's.
+    // And the same attribute numbers: the packed space's (a restored one keeps its file's), else the generation's.
     const names = view.packed?.names ?? view.names;
     const overlay = new PackedSpaceBuilder(carried, names);
     for (const object of view.objects) overlay.appendObject(object);
