@@ -44,7 +44,7 @@ export class ConnectorCache {
   #live: Generation | undefined;
   #building: { generation: Generation; writes: Write[] } | undefined;
 
-  /** `names`: the type's kept attribute names, which packed records write as numbers (decision 022). */
+  /** `names`: the type's kept attribute names, which packed records write as numbers (decision 023). */
   constructor(indexed: readonly IndexedAttribute[], names: readonly string[] = []) {
     this.#indexed = indexed;
     this.#names = names;

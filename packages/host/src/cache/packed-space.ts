@@ -595,7 +595,7 @@ function encodeParts(anchor: AnchorValues, attributes: Record<string, AttributeV
   const values: unknown[] = [];
   for (const name in attributes) {
     const list = attributes[name]!;
-    values.push(numbers.get(name) ?? name, list.length === 1 ? (binary ? encodeValue(list[0]!) : list[0]) : binary ? list.map(encodeValue) : list);
+    values.push(numbers.get(name) ?? name, list.length === 1 ? encodeValue(list[0]!) : binary ? list.map(encodeValue) : list);
   }
   const a = binary ? mapValues(anchor, encodeValue) : anchor;
   return JSON.stringify(dn === undefined ? [a, values] : [a, values, dn]);
