@@ -63,4 +63,30 @@ describe('runHost with a broken connector file', () => {
       await running.stop();
     }
   });
+
+  it('stops cleanly when a stop comes the moment the server listens, before the run record is written', async () => {
+    // The bin installs its SIGTERM handler in onListening; a signal there used to kill the host
+    // ungracefully because the handler went in only after the run record was written.
+    let early: Promise<void> | undefined;
+    let port = 0;
+    const running = await runHost({
+      dataDir: store.paths.root,
+      env: {},
+      port: 0,
+      bind: '127.0.0.1',
+      logger: pino({ level: 'silent' }),
+      onListening: (listening) => {
+        port = listening.server.port;
+        early = listening.stop();
+      },
+    });
+    expect(early).toBeDefined();
+    await early;
+    expect(running.stop()).toBe(early);
+    expect(port).toBeGreaterThan(0);
+    // The record written while the stop ran is removed by it, not left behind for `ecmahost reload` to find.
+    expect(await store.readRunRecord()).toBeUndefined();
+    const ca = await readFile(store.paths.selfSignedCert, 'utf8');
+    await expect(httpsRequest(`https://localhost:${port}/ecma2host_Good/scim/Users`, { ca, token })).rejects.toThrow(/ECONNREFUSED/);
+  });
 });

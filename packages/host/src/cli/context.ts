@@ -15,7 +15,10 @@ export interface CliContext {
   cwd: string;
   /** Present when stdin and stdout are a TTY: commands may ask for what flags left out. */
   prompter?: Prompter;
-  /** Called by `serve` once the host listens; the bin keeps the process alive until a signal. */
+  /**
+   * Called by `serve` and `dev` as soon as the host listens, before the command returns: the bin
+   * installs its signal handlers here, so a signal during the rest of the start stops gracefully.
+   */
   onServing?: (handle: ServingHandle) => void;
 }
 

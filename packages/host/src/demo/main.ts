@@ -9,20 +9,25 @@ import { startDemo } from './start-demo.js';
 // so the demo's data lands in the repository root's .ecmahost (git-ignored).
 const dataDir = path.resolve(process.env.ECMAHOST_DATA_DIR ?? path.join(process.env.INIT_CWD ?? process.cwd(), '.ecmahost'));
 
-try {
-  const demo = await startDemo({ dataDir, env: process.env });
-  process.stdout.write(`${demo.instructions.join('\n')}\n`);
+// Installed as soon as the host listens, before the rest of the start is awaited, so a signal then
+// still stops it gracefully (final snapshot, exit 0).
+function stopOnSignals(running: { stop(): Promise<void> }): void {
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
-    demo.running.stop().then(
+    running.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+try {
+  const demo = await startDemo({ dataDir, env: process.env, onListening: stopOnSignals });
+  process.stdout.write(`${demo.instructions.join('\n')}\n`);
 } catch (error) {
   process.stderr.write(`error: ${isOpsError(error) ? error.message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(1);

@@ -14,6 +14,8 @@ import { ensureDemoDatabase } from './demo-database.js';
 export interface StartDemoOptions {
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** Passed to `runHost`: called as soon as the demo's host listens (signal handlers go in here). */
+  onListening?: (running: RunningHost) => void;
 }
 
 /** A running demo and what to tell the user. */
@@ -103,7 +105,7 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   const existing = (await store.hasConnector(DEMO_CONNECTOR)) ? await store.readConnector(DEMO_CONNECTOR) : undefined;
   const tokenHash = existing !== undefined && verifyToken(token, existing.tokenHash) ? existing.tokenHash : hashToken(token);
   await store.writeConnector(demoConnectorConfig(databaseFile, tokenHash));
-  const running = await runHost({ dataDir: store.paths.root, env });
+  const running = await runHost({ dataDir: store.paths.root, env, ...(options.onListening === undefined ? {} : { onListening: options.onListening }) });
   const tenantUrl = `${running.baseUrl}/ecma2host_${DEMO_CONNECTOR}/scim`;
   return { running, token, tenantUrl, databaseFile, instructions: demoInstructions(tenantUrl, token, source, databaseFile, store.paths.root) };
 }

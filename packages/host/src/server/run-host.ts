@@ -34,6 +34,12 @@ export interface RunHostOptions {
   /** Bind address; all interfaces when absent. */
   bind?: string;
   logger?: Logger;
+  /**
+   * Called as soon as the server listens, before anything else is awaited: a caller that stops the
+   * host on a signal installs its handlers here, so a SIGTERM that arrives while the run record is
+   * being written still stops the host gracefully (final snapshot, exit 0).
+   */
+  onListening?: (running: RunningHost) => void;
 }
 
 /** A host serving a data directory. */
@@ -160,7 +166,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
   }
   const runningServer = server;
   reload = () => reloadServing({ host, store, loaded, server: runningServer, served, logger, tls: material !== undefined });
-  await store.writeRunRecord({
+  // Started now, awaited below: stop() waits for it, so a stop in between never leaves the record behind.
+  const recorded = store.writeRunRecord({
     pid: process.pid,
     port: server.port,
     protocol: server.protocol,
@@ -168,9 +175,8 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     startedAt: new Date().toISOString(),
   });
   const baseUrl = `${server.protocol}://${settings.hostName}:${server.port}`;
-  logger.info({ url: baseUrl, connectors: connectors.map((c) => `${baseUrl}/ecma2host_${c.name}/scim`), console: `${baseUrl}/console`, certificate: material?.source }, 'ecmahost is serving');
   let stopping: Promise<void> | undefined;
-  return {
+  const running: RunningHost = {
     host,
     store,
     server,
@@ -182,6 +188,7 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
       stopping ??= (async () => {
         stopExpiryWatch();
         await stopWithinDeadline(host, runningServer, Date.now() + settings.shutdownTimeoutSeconds * 1000, logger);
+        await recorded.catch(() => undefined);
         const record = await store.readRunRecord();
         if (record?.pid === process.pid && record.port === runningServer.port) await store.clearRunRecord();
         await audit.close();
@@ -193,6 +200,15 @@ export async function runHost(options: RunHostOptions): Promise<RunningHost> {
     reload: () => audited(audit, 'signal', reload),
     audit,
   };
+  options.onListening?.(running);
+  try {
+    await recorded;
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  logger.info({ url: baseUrl, connectors: connectors.map((c) => `${baseUrl}/ecma2host_${c.name}/scim`), console: `${baseUrl}/console`, certificate: material?.source }, 'ecmahost is serving');
+  return running;
 }
 
 /** Runs a reload that came without an HTTP request (SIGHUP) and records it as `/admin/reload`'s are. */

@@ -67,7 +67,7 @@ export async function devCommand(ctx: CliContext, project: string | undefined, f
     token,
   });
   const config = await store.readConnector(name);
-  const running = await runHost({ dataDir, env: ctx.env, insecureHttp: true, bind: '127.0.0.1', ...(port === undefined ? {} : { port }) });
+  const running = await runHost({ dataDir, env: ctx.env, insecureHttp: true, bind: '127.0.0.1', ...(port === undefined ? {} : { port }), ...(ctx.onServing === undefined ? {} : { onListening: ctx.onServing }) });
   const url = `${running.baseUrl}/ecma2host_${name}/scim`;
   const auth = `-H "Authorization: Bearer ${token}"`;
   say(ctx, `Serving ${config.objectType} (anchor ${config.anchor.join('+')}) from ${root}`);
@@ -76,5 +76,4 @@ export async function devCommand(ctx: CliContext, project: string | undefined, f
   say(ctx, 'Try it:');
   say(ctx, `  curl -s ${auth} -H "Content-Type: application/scim+json" -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"jdoe","active":true}' ${url}/Users`);
   say(ctx, `  curl -s ${auth} '${url}/Users?filter=userName%20eq%20%22jdoe%22'`);
-  ctx.onServing?.(running);
 }

@@ -20,9 +20,9 @@ export async function serveCommand(ctx: CliContext, dataDir: string | undefined,
     ...(port === undefined ? {} : { port }),
     ...(flags.insecureHttp ? { insecureHttp: true } : {}),
     ...(flags.bind === undefined ? {} : { bind: flags.bind }),
+    ...(ctx.onServing === undefined ? {} : { onListening: ctx.onServing }),
   });
   for (const name of running.host.connectorNames()) say(ctx, `Serving ${name} at ${running.baseUrl}/ecma2host_${name}/scim`);
   if (running.host.connectorNames().length === 0) say(ctx, `Serving ${running.baseUrl} with no connectors yet (add one with "ecmahost connector add").`);
   if (running.certificate) say(ctx, `Certificate: ${running.certificate.subject}, ${running.certificate.daysLeft} days left`);
-  ctx.onServing?.(running);
 }
