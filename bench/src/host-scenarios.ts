@@ -211,6 +211,12 @@ export async function compare(plan: BenchPlan, clients: number, bare: Side, host
 export async function writeRows(scenario: string, plan: BenchPlan, host: Side, bare: Side, floor?: Side): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   for (const clients of plan.concurrencies) {
+    // Every side warms up first, as the lookups do (round -1, its own users and values): the host's
+    // write path is far more code for the JIT to compile than a bare loop or the floor's handler,
+    // and its first requests would rate V8's interpreter, not a host that runs for months.
+    await bare(clients, plan.warmupSeconds, -1);
+    if (floor) await floor(clients, plan.warmupSeconds, -1);
+    await host(clients, plan.warmupSeconds, -1);
     const result = await compare(plan, clients, bare, host, floor);
     const { limit, served } = result;
     const floorText = result.floor ? `, HTTP floor ${result.floor.perSecond.toFixed(1)}/s (${String(result.floor.failures)} failed)` : '';
