@@ -18,35 +18,36 @@ export function batchedStdout(fd = 1, flushMs = LOG_FLUSH_MS): DestinationStream
   // Bytes handed to the stream and bytes it reported written ('write' events): what is waiting.
   let handed = 0;
   let written = 0;
-  stream.on('write', (n: number) => {
-    written += n;
-  });
   // Ended at exit (pino's own handler): a late timer must not write to it.
   let closed = false;
-  stream.on('close', () => {
-    closed = true;
-  });
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
+    if (timer !== undefined || closed) return;
     timer = setTimeout(() => {
       timer = undefined;
-      if (closed || handed === written) return;
-      // Does nothing while a write is in flight; the timer comes back until the lines are out.
-      stream.flush();
-      arm();
+      // Does nothing while a write is in flight: that write's 'write' event arms the timer again.
+      if (!closed && handed !== written) stream.flush();
     }, flushMs);
     // The timer alone never keeps the process alive; pino writes what is left at exit.
     timer.unref();
   };
+  stream.on('write', (n: number) => {
+    written += n;
+    // Lines logged while the write was in flight wait below the batch size. Only a write that
+    // moved bytes arms it: on a broken pipe nothing is written and nothing is retried.
+    if (n > 0 && handed !== written) arm();
+  });
+  stream.on('close', () => {
+    closed = true;
+  });
   return {
     write(line: string) {
       handed += Buffer.byteLength(line);
       stream.write(line);
       // Warnings and errors go out at once, behind the lines before them: pino's lines start
-      // with `{"level":NN`, and 40 is warn.
+      // with `{"level":NN`, and 40 is warn. A flush during a write in flight waits for its event.
       if (Number(line.slice(9, 11)) >= 40) stream.flush();
-      // Also after a flush: one asked for during a write in flight does nothing.
-      if (timer === undefined) arm();
+      arm();
     },
     flush: (cb) => stream.flush(cb),
   };
