@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePath } from './filter-parser.js';
-import { applyPatch, applyPatchInPlace, normalizePatch, placeInPlace, planPlacements } from './patch.js';
+import { applyPatch, applyPatchInPlace, compilePlacements, normalizePatch, placeInPlace, planPlacements } from './patch.js';
 
 const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -103,12 +103,17 @@ describe('planPlacements and placeInPlace', () => {
     urns: [`${ENTERPRISE}:employeeNumber`, `${ENTERPRISE}:manager`, 'urn:ietf:params:scim:schemas:core:2.0:User:title', `${ENTERPRISE}:department`],
     spellings: ['Name.givenName', 'name.familyName', 'ID', 'emails[type eq "work"].value', 'Emails', `${ENTERPRISE.toUpperCase()}:costCenter`, `${ENTERPRISE}:division`, `${ENTERPRISE}:Division`, 'title'],
     sameFilter: ['emails[type eq "work"].value', 'emails[type eq "work"].display', 'emails', 'name', 'name.formatted'],
+    // Entra's usual user mapping, the case the compiled placers write in place.
+    entra: ['userName', 'name.givenName', 'name.familyName', 'displayName', 'title', 'emails[type eq "work"].value', 'emails[type eq "work"].primary', 'phoneNumbers[type eq "mobile"].value', `${ENTERPRISE}:employeeNumber`, `${ENTERPRISE}:manager`, `${ENTERPRISE}:manager.displayName`],
+    filterShapes: ['emails[type eq "work" and primary eq true].value', 'emails[type eq "work"].value', 'emails[Type eq "WORK"].display', 'addresses[type eq "work"].locality', 'addresses[type eq "work"]'],
+    baseKeys: ['id', 'externalId', 'name.givenName', 'name.GivenName', `${ENTERPRISE}:costCenter`],
   };
   const VALUES: unknown[] = ['a', ['x', 'y'], { value: 'ref' }, 7, true];
 
   it.each(Object.entries(MAPPINGS))('builds what the patch engine builds from the same replaces (%s), whichever values are present', (_name, texts) => {
     const paths = texts.map((text) => parsePath(text));
     const placements = planPlacements(paths, ['schemas', 'id']);
+    const placers = compilePlacements(placements, ['schemas', 'id']);
     // Every subset of present values, each path given a value of a different shape.
     for (let present = 0; present < 2 ** paths.length; present++) {
       for (let shift = 0; shift < VALUES.length; shift++) {
@@ -119,6 +124,9 @@ describe('planPlacements and placeInPlace', () => {
         applyPatchInPlace(expected, operations);
         paths.forEach((_path, i) => (present >> i) & 1 && placeInPlace(placed, placements[i]!, VALUES[(i + shift) % VALUES.length]));
         expect(JSON.stringify(placed)).toBe(JSON.stringify(expected));
+        const compiled = fresh();
+        paths.forEach((_path, i) => (present >> i) & 1 && placers[i]!(compiled, VALUES[(i + shift) % VALUES.length]));
+        expect(JSON.stringify(compiled)).toBe(JSON.stringify(expected));
       }
     }
   });
