@@ -42,6 +42,8 @@ export type AuditLine = { time: string } & AuditEvent;
 export interface AuditSink {
   /** Queues one event; never throws and never waits for the disk. */
   record(event: AuditEvent): void;
+  /** Resolves once what was recorded so far is on disk (or counted lost): a page reading the file back sees it. */
+  flush?(): Promise<void>;
 }
 
 /** The sink of hosts and tests that keep no audit file. */

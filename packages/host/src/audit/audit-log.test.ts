@@ -5,7 +5,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog } from './audit-log.js';
+import { AUDIT_BATCH_MS, AuditLog } from './audit-log.js';
 import { readAuditLines } from './read-audit.js';
 
 let dir: string;
@@ -30,6 +30,27 @@ describe('AuditLog', () => {
     expect(Date.parse(String(lines[0]?.time))).not.toBeNaN();
   });
 
+  it(`appends lines recorded together in one batch within ${AUDIT_BATCH_MS} ms, without a flush`, async () => {
+    const file = path.join(dir, 'audit', 'audit.jsonl');
+    const log = new AuditLog({ dir: path.join(dir, 'audit') });
+    const started = Date.now();
+    for (let n = 0; n < 3; n++) log.record(event(n));
+    // Nothing is written in the call: the lines wait for the batch.
+    await expect(readFile(file, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    let text = '';
+    while (text.split('\n').length < 4 && Date.now() - started < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      text = await readFile(file, 'utf8').catch(() => '');
+    }
+    // All three arrive by the timer alone, no sooner than the batch window.
+    expect(text.trim().split('\n').map((l) => (JSON.parse(l) as { detail: { n: number } }).detail.n)).toEqual([0, 1, 2]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(AUDIT_BATCH_MS - 1);
+    // A line recorded after the append gets its own batch.
+    log.record(event(3));
+    await log.close();
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(4);
+  });
+
   it('rotates past the size limit and keeps only keepFiles rotated files; the tail reads across them', async () => {
     const audit = path.join(dir, 'audit');
     const log = new AuditLog({ dir: audit, maxFileBytes: 200, keepFiles: 2 });
@@ -51,11 +72,11 @@ describe('AuditLog', () => {
 
   it('drops what does not fit the queue and counts it, instead of growing', async () => {
     const log = new AuditLog({ dir: path.join(dir, 'audit'), queueLimit: 5 });
-    // The first record starts the writer with it; the next 5 fill the queue; the rest are dropped.
+    // Lines recorded together wait in the queue for one append: the first 5 fill it, the rest are dropped.
     for (let n = 0; n < 20; n++) log.record(event(n));
     await log.close();
-    expect(log.dropped).toBe(14);
-    expect((await readAuditLines(path.join(dir, 'audit'), { limit: 100 })).length).toBe(6);
+    expect(log.dropped).toBe(15);
+    expect((await readAuditLines(path.join(dir, 'audit'), { limit: 100 })).map((l) => (l.detail as { n: number }).n)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('counts lines it cannot write (a file where its folder should be) and reports the error once', async () => {

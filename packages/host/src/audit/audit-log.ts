@@ -14,6 +14,12 @@ export const DEFAULT_AUDIT_KEEP_FILES = 5;
  * queues while one append runs, small enough (a few MB) that a stuck disk cannot grow the host.
  */
 export const DEFAULT_AUDIT_QUEUE_LIMIT = 10_000;
+/**
+ * Most milliseconds a recorded line waits before it is appended. An append costs ~40 µs of CPU
+ * and a thread-pool trip whatever it carries; one per line was ~10 % of a SCIM write's CPU at 8
+ * clients (docs/performance.md), so lines recorded within this window share one append.
+ */
+export const AUDIT_BATCH_MS = 25;
 
 /** Options of {@link AuditLog}. */
 export interface AuditLogOptions {
@@ -37,7 +43,14 @@ export class AuditLog implements AuditSink {
   readonly #options: Required<Omit<AuditLogOptions, 'onError'>> & { onError: ((error: Error) => void) | undefined };
   #queue: string[] = [];
   #writing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
   #handle: FileHandle | undefined;
+  /**
+   * The open file's size: read once when it is opened, then counted, so that a batch costs one
+   * append rather than a `stat` and an append. The host owns the file; one changed behind its back
+   * is measured again after the next reopen (a failed write, a rotation, a restart).
+   */
+  #size = 0;
   #dropped = 0;
   #failed = 0;
   #failing = false;
@@ -71,12 +84,29 @@ export class AuditLog implements AuditSink {
       return;
     }
     this.#queue.push(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
-    this.#writing ??= this.#drain();
+    this.#schedule();
   }
 
   /** Resolves once every line queued so far was written (or counted as failed). */
   async flush(): Promise<void> {
-    while (this.#writing !== undefined) await this.#writing;
+    for (;;) {
+      if (this.#timer !== undefined) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+        this.#writing ??= this.#drain();
+      }
+      if (this.#writing === undefined) return;
+      await this.#writing;
+    }
+  }
+
+  /** Appends the queue {@link AUDIT_BATCH_MS} from now, unless an append is running or due (it takes what is queued). */
+  #schedule(): void {
+    if (this.#writing !== undefined || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#writing ??= this.#drain();
+    }, AUDIT_BATCH_MS);
   }
 
   /** Writes what is queued and closes the file; later records are ignored. */
@@ -87,16 +117,18 @@ export class AuditLog implements AuditSink {
     this.#handle = undefined;
   }
 
+  /** Appends what is queued in one batch; lines queued meanwhile wait for the next window. */
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
+    if (this.#queue.length > 0) {
       const lines = this.#queue;
       this.#queue = [];
       const text = lines.join('');
       try {
-        const handle = await this.#open();
-        const size = (await handle.stat()).size;
-        if (size > 0 && size + Buffer.byteLength(text) > this.#options.maxFileBytes) await this.#rotate();
+        const bytes = Buffer.byteLength(text);
+        await this.#open();
+        if (this.#size > 0 && this.#size + bytes > this.#options.maxFileBytes) await this.#rotate();
         await (await this.#open()).appendFile(text);
+        this.#size += bytes;
         this.#failing = false;
       } catch (error) {
         this.#failed += lines.length;
@@ -107,12 +139,20 @@ export class AuditLog implements AuditSink {
       }
     }
     this.#writing = undefined;
+    if (this.#queue.length > 0) this.#schedule();
   }
 
   async #open(): Promise<FileHandle> {
     if (this.#handle === undefined) {
       await mkdir(this.#options.dir, { recursive: true, mode: 0o700 });
-      this.#handle = await open(this.file, 'a', 0o600);
+      const handle = await open(this.file, 'a', 0o600);
+      try {
+        this.#size = (await handle.stat()).size;
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw error;
+      }
+      this.#handle = handle;
     }
     return this.#handle;
   }

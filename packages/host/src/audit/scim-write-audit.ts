@@ -1,14 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CSEntryChange } from '@ecmahost/sdk';
 import type { AuditEvent, AuditSink, ScimWriteOperation } from './audit-event.js';
 
-/** What the export path learns about a SCIM write while it runs. */
-interface WriteNotes {
+/**
+ * What the export path learns about a SCIM write while it runs. The audit middleware makes one per
+ * write and the route hands it down to the export gateway: passed by hand, not through an
+ * `AsyncLocalStorage`, which on Node 20 puts async hooks on every promise of the process once used
+ * (~4 % of every lookup's CPU after the first audited write, docs/performance.md).
+ */
+export interface WriteNotes {
   anchor?: Record<string, string | number | boolean>;
   attributes: Set<string>;
 }
-
-const current = new AsyncLocalStorage<WriteNotes>();
 
 const OPERATIONS: Record<string, ScimWriteOperation> = { POST: 'create', PUT: 'replace', PATCH: 'patch', DELETE: 'delete' };
 
@@ -21,17 +23,15 @@ export function scimWriteOperation(method: string): ScimWriteOperation | undefin
  * Called by the export gateway with each change it sends: the anchor and the names of the changed
  * attributes (never their values) join the audit line of the SCIM write running it.
  */
-export function noteAuditedChange(change: CSEntryChange): void {
-  const notes = current.getStore();
-  if (notes === undefined) return;
+export function noteAuditedChange(notes: WriteNotes, change: CSEntryChange): void {
   // A binary anchor (objectGUID, objectSid) as base64, the form the cache view shows.
   notes.anchor = Object.fromEntries(Object.entries(change.anchor).map(([name, value]) => [name, value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value]));
   for (const attributeChange of change.attributeChanges) notes.attributes.add(attributeChange.name);
 }
 
 /** Called by the export gateway when a write sets a password: its name, never its value, is recorded. */
-export function noteAuditedPassword(): void {
-  current.getStore()?.attributes.add('password');
+export function noteAuditedPassword(notes: WriteNotes): void {
+  notes.attributes.add('password');
 }
 
 /** The request a SCIM write came in: what the route knows before it runs. */
@@ -52,7 +52,7 @@ export interface ScimWriteAnswer {
 }
 
 /**
- * Runs one SCIM write with a place for the export path's notes, then records its audit line:
+ * Runs one SCIM write with a place for the export path's notes (`run` hands them down), then records its audit line:
  * for the connector the request authenticated to (`connector()` once `run` is done), unless
  * `answer` says the request is no one's write (`undefined`). The record is queued, never awaited:
  * the audit file cannot slow or fail the request.
@@ -61,11 +61,11 @@ export async function auditScimWrite(
   audit: AuditSink,
   connector: () => string | undefined,
   request: ScimWriteRequest,
-  run: () => Promise<void>,
+  run: (notes: WriteNotes) => Promise<void>,
   answer: () => Promise<ScimWriteAnswer | undefined>,
 ): Promise<void> {
   const notes: WriteNotes = { attributes: new Set() };
-  await current.run(notes, run);
+  await run(notes);
   const name = connector();
   if (name === undefined) return;
   const answered = await answer();

@@ -2,6 +2,7 @@ import type { CSEntryChange, EntryError, ExportEntryResult } from '@ecmahost/sdk
 import { isConnectorError, secret } from '@ecmahost/sdk';
 import type { Logger } from 'pino';
 import { noteAuditedChange, noteAuditedPassword } from '../audit/scim-write-audit.js';
+import type { WriteNotes } from '../audit/scim-write-audit.js';
 import type { CachedObject } from '../cache/cached-object.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { describeError, errorCode } from './describe-error.js';
@@ -94,11 +95,11 @@ export class ExportGateway {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Sends one change in its own export session. */
-  async export(change: CSEntryChange): Promise<GatewayResult<ExportEntryResult>> {
+  /** Sends one change in its own export session; `notes` (an audited SCIM write's) learn its anchor and attribute names. */
+  async export(change: CSEntryChange, notes?: WriteNotes): Promise<GatewayResult<ExportEntryResult>> {
     const { instance, capabilities, sessionSchema } = this.#open;
     if (!instance.openExport || !capabilities.export) return { ok: false, failure: { kind: 'unsupported', operation: 'export' } };
-    noteAuditedChange(change);
+    if (notes !== undefined) noteAuditedChange(notes, change);
     let results: ExportEntryResult[];
     try {
       const session = await instance.openExport({ schema: sessionSchema, batchSize: EXPORT_BATCH_SIZE });
@@ -125,10 +126,10 @@ export class ExportGateway {
   }
 
   /** Sets a password with a password session (the second call after an add). */
-  async setPassword(object: CachedObject, password: string): Promise<GatewayResult<undefined>> {
+  async setPassword(object: CachedObject, password: string, notes?: WriteNotes): Promise<GatewayResult<undefined>> {
     const { instance, capabilities, schema } = this.#open;
     if (!instance.openPassword || !capabilities.password) return { ok: false, failure: { kind: 'unsupported', operation: 'password' } };
-    noteAuditedPassword();
+    if (notes !== undefined) noteAuditedPassword(notes);
     let error: EntryError | undefined;
     try {
       const session = await instance.openPassword({});

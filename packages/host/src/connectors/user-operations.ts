@@ -1,3 +1,4 @@
+import type { WriteNotes } from '../audit/scim-write-audit.js';
 import { randomUUID } from 'node:crypto';
 import type { AnchorValues, AttributeValue, CSEntryChange, ExportEntryResult } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE, applyAttributeChanges, attributeChange, attributeChangesOf, valuesEqual } from '@ecmahost/sdk';
@@ -128,7 +129,7 @@ export class UserOperations {
   }
 
   /** `POST /Users`: export `add`, then the initial password, then the cache. */
-  async create(body: unknown, baseUrl: string): Promise<ScimResource> {
+  async create(body: unknown, baseUrl: string, notes?: WriteNotes): Promise<ScimResource> {
     const { open, gateway } = this.#ready();
     const { schema, references } = this.#type({ open, gateway });
     if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The request body must be a JSON object.');
@@ -152,7 +153,7 @@ export class UserOperations {
       const { cache } = this.#served();
       const unfinished = this.#unfinished.get(key);
       const added = unfinished?.id === undefined ? undefined : this.#sameObject(cache.get(unfinished.id), values);
-      if (added !== undefined) return this.#finishAdd(key, added, values.password, baseUrl);
+      if (added !== undefined) return this.#finishAdd(key, added, values.password, baseUrl, notes);
       if (complete && cache.get(key) !== undefined) {
         throw new ScimError(409, 'uniqueness', `An object with ${describeAnchor(anchor)} already exists.`);
       }
@@ -167,7 +168,7 @@ export class UserOperations {
         attributeChanges: attributeChangesOf(values.attributes),
         ...(dn === undefined ? {} : { dn }),
       };
-      const exported = await gateway.export(change);
+      const exported = await gateway.export(change, notes);
       if (!exported.ok) {
         const error = this.#scimError(exported.failure);
         // A 503 leaves the add's outcome unknown: the target may have committed it before failing.
@@ -175,7 +176,7 @@ export class UserOperations {
         if (error.status !== 409 || unfinished === undefined) throw error;
         const landed = await this.#landedAdd(complete ? key : undefined, values, body, baseUrl);
         if (landed === undefined) throw error;
-        return this.#finishAdd(key, landed, values.password, baseUrl);
+        return this.#finishAdd(key, landed, values.password, baseUrl, notes);
       }
       const result: ExportEntryResult = exported.result;
       const finalAnchor = { ...anchor, ...result.anchor };
@@ -194,7 +195,7 @@ export class UserOperations {
       const object: CachedObject = { id, anchor: finalAnchor, attributes, created: now, lastModified: now };
       if (finalDn !== undefined) object.dn = finalDn;
       cache.put(object);
-      return this.#finishAdd(key, object, values.password, baseUrl);
+      return this.#finishAdd(key, object, values.password, baseUrl, notes);
     });
   }
 
@@ -252,11 +253,11 @@ export class UserOperations {
    * 409 would leave the user in the target without the initial password for good, since Entra
    * sends `export_password` only at create.
    */
-  async #finishAdd(key: string, object: CachedObject, password: string | undefined, baseUrl: string): Promise<ScimResource> {
+  async #finishAdd(key: string, object: CachedObject, password: string | undefined, baseUrl: string, notes: WriteNotes | undefined): Promise<ScimResource> {
     const { gateway } = this.#ready();
     if (password !== undefined) {
       this.#unfinished.set(key, { id: object.id });
-      const set = await gateway.setPassword(object, password);
+      const set = await gateway.setPassword(object, password, notes);
       if (!set.ok) throw this.#scimError(set.failure);
     }
     this.#unfinished.delete(key);
@@ -269,7 +270,7 @@ export class UserOperations {
    * exported. Answers the patched resource, except for groups: Entra expects 204 without a body
    * there (azure-scim-client §1.2), so nothing is rendered (`undefined`).
    */
-  async patch(id: string, body: unknown, baseUrl: string): Promise<ScimResource | undefined> {
+  async patch(id: string, body: unknown, baseUrl: string, notes?: WriteNotes): Promise<ScimResource | undefined> {
     const { gateway } = this.#ready();
     const { schema } = this.#served();
     const operations = normalizePatch(body, schema.resource.knownSchemas).map((o) => ({ ...o, path: schema.qualify(o.path) }));
@@ -280,7 +281,7 @@ export class UserOperations {
       const object = find(served.cache.get(id), id);
       const delta = memberDelta(schema, operations);
       if (delta !== undefined) {
-        const updated = await this.#patchMembers(object, delta);
+        const updated = await this.#patchMembers(object, delta, notes);
         return bodiless ? undefined : renderResource(schema, updated, baseUrl, served.read);
       }
       // The rendering is new and ours (no value shared with the cached object): patched in place.
@@ -288,7 +289,7 @@ export class UserOperations {
       const after = applyPatchInPlace(renderForPatch(schema, object, baseUrl, served.read, unresolved), operations);
       // A reference the host could not resolve was rendered as the target holds it: kept as it is.
       const write: ReferenceWriter = (attribute, value) => (unresolved.has(value) ? value : served.references.toTarget(attribute, value));
-      const updated = await this.#update(object, readPatched(schema, after, operations, write), baseUrl);
+      const updated = await this.#update(object, readPatched(schema, after, operations, write), baseUrl, notes);
       return bodiless ? undefined : updated;
     });
   }
@@ -300,7 +301,7 @@ export class UserOperations {
    * the group. An added id the host does not know is a 400 naming it; a removed one is skipped,
    * as it cannot be a member (Entra removes users it deleted).
    */
-  async #patchMembers(object: CachedObject, delta: MemberDelta): Promise<CachedObject> {
+  async #patchMembers(object: CachedObject, delta: MemberDelta, notes: WriteNotes | undefined): Promise<CachedObject> {
     const { gateway } = this.#ready();
     const { schema, cache, references } = this.#served();
     const changes = [];
@@ -333,7 +334,7 @@ export class UserOperations {
       attributeChanges: changes,
       ...(object.dn === undefined ? {} : { dn: object.dn }),
     };
-    const exported = await gateway.export(change);
+    const exported = await gateway.export(change, notes);
     if (!exported.ok) throw this.#scimError(exported.failure);
     const attributes = { ...object.attributes };
     for (const { name, valueChanges } of changes) {
@@ -352,15 +353,15 @@ export class UserOperations {
   }
 
   /** `PUT /Users/{id}`: the body is the whole new resource. */
-  async replace(id: string, body: unknown, baseUrl: string): Promise<ScimResource> {
+  async replace(id: string, body: unknown, baseUrl: string, notes?: WriteNotes): Promise<ScimResource> {
     const { open, gateway } = this.#ready();
     if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The request body must be a JSON object.');
     const { schema, references } = this.#type({ open, gateway });
     const values = readReplacement(schema, body, (attribute, value) => references.toTarget(attribute, value));
-    return gateway.exclusive(id, async () => this.#update(find(this.#served().cache.get(id), id), values, baseUrl));
+    return gateway.exclusive(id, async () => this.#update(find(this.#served().cache.get(id), id), values, baseUrl, notes));
   }
 
-  async #update(object: CachedObject, values: ResourceValues, baseUrl: string): Promise<ScimResource> {
+  async #update(object: CachedObject, values: ResourceValues, baseUrl: string, notes: WriteNotes | undefined): Promise<ScimResource> {
     const { open, gateway } = this.#ready();
     const { capabilities } = open;
     const { cache, schema, read, references } = this.#served();
@@ -381,7 +382,7 @@ export class UserOperations {
     }
 
     if (schema.disable.action === 'delete' && values.active === false && schema.isActive(object.attributes)) {
-      await this.#deleteObject(object);
+      await this.#deleteObject(object, notes);
       return { ...renderResource(schema, object, baseUrl, read), active: false };
     }
     const unique = uniqueAttribute(schema);
@@ -400,7 +401,7 @@ export class UserOperations {
         ...(object.dn === undefined ? {} : { dn: object.dn }),
         ...(newDn === undefined ? {} : { newDn }),
       };
-      const exported = await gateway.export(change);
+      const exported = await gateway.export(change, notes);
       if (!exported.ok) throw this.#scimError(exported.failure);
       const updated: CachedObject = {
         ...object,
@@ -414,7 +415,7 @@ export class UserOperations {
       object = updated;
     }
     if (values.password !== undefined) {
-      const set = await gateway.setPassword(object, values.password);
+      const set = await gateway.setPassword(object, values.password, notes);
       if (!set.ok) throw this.#scimError(set.failure);
     }
     return renderResource(schema, object, baseUrl, read);
@@ -432,7 +433,7 @@ export class UserOperations {
   }
 
   /** `DELETE /<endpoint>/{id}`: the delete flow. */
-  async delete(id: string): Promise<void> {
+  async delete(id: string, notes?: WriteNotes): Promise<void> {
     const { gateway } = this.#ready();
     await gateway.exclusive(id, async () => {
       const { cache, schema } = this.#served();
@@ -443,10 +444,10 @@ export class UserOperations {
         return;
       }
       if (flow.action === 'attribute') {
-        await this.#markDeleted(object, flow.attribute, flow.value);
+        await this.#markDeleted(object, flow.attribute, flow.value, notes);
         return;
       }
-      await this.#deleteObject(object);
+      await this.#deleteObject(object, notes);
     });
   }
 
@@ -454,7 +455,7 @@ export class UserOperations {
    * The "set attribute value" delete flow: the object stays in the target with `attribute` set
    * to `value`; the host forgets it as with `none` (Entra deleted it), until an import shows it again.
    */
-  async #markDeleted(object: CachedObject, attribute: string, text: string): Promise<void> {
+  async #markDeleted(object: CachedObject, attribute: string, text: string, notes: WriteNotes | undefined): Promise<void> {
     const { gateway } = this.#ready();
     const { schema, cache } = this.#served();
     const served = schema.attributes.get(attribute);
@@ -468,12 +469,12 @@ export class UserOperations {
       attributeChanges: [attributeChange.replace(attribute, [value])],
       ...(object.dn === undefined ? {} : { dn: object.dn }),
     };
-    const exported = await gateway.export(change);
+    const exported = await gateway.export(change, notes);
     if (!exported.ok) throw this.#scimError(exported.failure);
     cache.remove(object.id);
   }
 
-  async #deleteObject(object: CachedObject): Promise<void> {
+  async #deleteObject(object: CachedObject, notes: WriteNotes | undefined): Promise<void> {
     const { gateway } = this.#ready();
     const { schema, cache } = this.#served();
     const change: CSEntryChange = {
@@ -484,7 +485,7 @@ export class UserOperations {
       attributeChanges: [],
       ...(object.dn === undefined ? {} : { dn: object.dn }),
     };
-    const exported = await gateway.export(change);
+    const exported = await gateway.export(change, notes);
     // The target no longer has the object (404 included): the cache must not keep answering for it either.
     if (exported.ok || (exported.failure.kind === 'rejected' && exported.failure.error.code === 'missing-object')) cache.remove(object.id);
     if (!exported.ok) throw this.#scimError(exported.failure);

@@ -13,6 +13,19 @@ describe('ActivityLog', () => {
     expect(log.requests('Other')).toEqual([]);
   });
 
+  it('records the path a URL parser gives, whatever the URL carries around it', async () => {
+    const log = new ActivityLog();
+    const urls = [
+      'https://h:8585/ecma2host_HR/scim/Users?filter=a#frag',
+      'https://h/ecma2host_HR/scim/Users/abc',
+      'http://[::1]:8585/ecma2host_HR/scim/Users#x?y',
+      'https://h/ecma2host_HR/scim/Users/a%2Fb?x=/ecma2host_Other/scim',
+    ];
+    for (const url of urls) await log.record(new Request(url), new Response('{}'), 1);
+    expect(log.requests('HR').map((r) => r.path).reverse()).toEqual(urls.map((url) => new URL(url).pathname));
+    expect(log.requests('Other')).toEqual([]);
+  });
+
   it('keeps the directory message of failed writes, not of reads, nor of 401', async () => {
     const log = new ActivityLog();
     await log.record(new Request('https://h/ecma2host_HR/scim/Users', { method: 'POST' }), scimError(409, "Duplicate key value violates unique constraint 'pk_employees'."), 3);

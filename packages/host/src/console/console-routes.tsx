@@ -243,7 +243,10 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       connectorLabel: config?.package ?? '(not in the data directory)',
       requests: deps.activity.requests(name),
       exportErrors: deps.activity.exportErrors(name),
-      audit: await readAuditLines(auditDir(store.paths.root), { limit: AUDIT_LINES, connector: name }).then(
+      // Lines wait up to AUDIT_BATCH_MS for their append: the page shows the ones recorded just before it.
+      audit: await Promise.resolve(deps.audit.flush?.())
+        .then(() => readAuditLines(auditDir(store.paths.root), { limit: AUDIT_LINES, connector: name }))
+        .then(
         (lines) => ({ lines: lines.reverse() }),
         (error: unknown) => ({ lines: [], error: (error as Error).message }),
       ),

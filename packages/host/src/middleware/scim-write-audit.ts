@@ -23,7 +23,8 @@ export function scimWriteAudit(audit: AuditSink): MiddlewareHandler<HostEnv> {
       audit,
       () => connector,
       { operation, requestId: c.get('requestId'), ...(id === undefined ? {} : { id }) },
-      async () => {
+      async (notes) => {
+        c.set('writeNotes', notes);
         await next();
         connector = c.get('connector');
       },

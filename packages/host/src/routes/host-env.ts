@@ -1,3 +1,4 @@
+import type { WriteNotes } from '../audit/scim-write-audit.js';
 import type { ConnectorRuntime } from '../connectors/runtime.js';
 import type { UserOperations } from '../connectors/user-operations.js';
 
@@ -7,6 +8,8 @@ export interface HostEnv {
     requestId: string;
     /** The connector a request addressed, once known (for logs and metrics). */
     connector: string;
+    /** The audit notes of a SCIM write, set by the audit middleware for the route to hand to the export path. */
+    writeNotes: WriteNotes;
   };
 }
 

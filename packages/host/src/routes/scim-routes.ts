@@ -139,7 +139,7 @@ async function resourceRoute(
     if (method === 'GET') return list(c, operations, params, baseUrl);
     if (method === 'POST') {
       const body = await readBody(c, options);
-      const created = await operations.create(body, baseUrl);
+      const created = await operations.create(body, baseUrl, c.get('writeNotes'));
       return respond(c, options, scimBody(c, project(created, params, operations.schema()), 201, { location: String((created.meta as { location: string }).location) }), created);
     }
     throw methodNotAllowed(method, 'GET, POST');
@@ -148,16 +148,16 @@ async function resourceRoute(
     case 'GET':
       return scimBody(c, project(operations.get(id, baseUrl), params, operations.schema()));
     case 'PATCH': {
-      const updated = await operations.patch(id, await readBody(c, options), baseUrl);
+      const updated = await operations.patch(id, await readBody(c, options), baseUrl, c.get('writeNotes'));
       if (updated === undefined) return c.body(null, 204);
       return respond(c, options, scimBody(c, project(updated, params, operations.schema())), updated);
     }
     case 'PUT': {
-      const updated = await operations.replace(id, await readBody(c, options), baseUrl);
+      const updated = await operations.replace(id, await readBody(c, options), baseUrl, c.get('writeNotes'));
       return respond(c, options, scimBody(c, project(updated, params, operations.schema())), updated);
     }
     case 'DELETE':
-      await operations.delete(id);
+      await operations.delete(id, c.get('writeNotes'));
       return c.body(null, 204);
     default:
       throw methodNotAllowed(method, 'GET, PATCH, PUT, DELETE');
