@@ -1,6 +1,8 @@
 /**
- * The real host in its own process, as `ecmahost serve --insecure-http` runs it: `createHost` with
- * the connector packages loaded by name, served by `startServer` on a free loopback port. The
+ * The real host in its own process, composed as `ecmahost serve --insecure-http` composes it
+ * (server/run-host.ts): `createHost` with the connector packages loaded by name and an audit trail
+ * on disk, its fetch wrapped by the console's activity log, served by `startServer` on a free
+ * loopback port. The admin and console routes are left out: no benchmarked request reaches them. The
  * bench drives it over HTTP and asks it, over IPC, for what only the process itself can measure
  * (import timing, heap, peak RSS).
  */
@@ -8,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import genericLdap from '@ecmahost/connector-generic-ldap';
 import genericSql from '@ecmahost/connector-generic-sql';
-import { createHost, startServer } from '@ecmahost/host';
+import { ActivityLog, AuditLog, createHost, startServer } from '@ecmahost/host';
 import type { ConnectorInstanceConfig } from '@ecmahost/host';
 import type { ConnectorDefinition, ParameterValue } from '@ecmahost/sdk';
 import { secret } from '@ecmahost/sdk';
@@ -37,9 +39,13 @@ const loadConnector = (spec: string): Promise<ConnectorDefinition> => {
 
 // The default logger: one JSON line per request on stdout (the bench points stdout at a file),
 // the cost a production host pays.
-const host = createHost({ connectors, loadConnector, ...(config.stateDir === undefined ? {} : { stateDir: config.stateDir }) });
+// The audit trail and the activity log cost every SCIM write a line and every request a record in
+// production, so the benchmark pays them too.
+const audit = new AuditLog({ dir: config.auditDir });
+const host = createHost({ connectors, loadConnector, audit, ...(config.stateDir === undefined ? {} : { stateDir: config.stateDir }) });
+const activity = new ActivityLog({ isServed: (name) => host.connectorNames().includes(name) });
 await host.start();
-const server = await startServer({ fetch: host.app.fetch, port: 0, hostname: '127.0.0.1' });
+const server = await startServer({ fetch: activity.wrapFetch(host.app.fetch), port: 0, hostname: '127.0.0.1' });
 
 const send = (reply: HostReply): void => {
   process.send?.(reply);
@@ -151,6 +157,7 @@ async function handle(request: HostRequest): Promise<HostReply> {
       stopping = true;
       await server.close();
       await host.stop();
+      await audit.close();
       return { id: request.id, kind: 'stopped' };
   }
 }

@@ -13,6 +13,8 @@ export interface HostChildConfig {
   tokenHash: string;
   /** Where the host keeps watermarks and connector space snapshots; none kept when absent. */
   stateDir?: string;
+  /** Where the host appends its audit trail (one line per SCIM write), as `serve` does in its data directory. */
+  auditDir: string;
 }
 
 /** What the HTTP floor writes to (environment variable `BENCH_FLOOR`, JSON). */

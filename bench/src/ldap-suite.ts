@@ -29,7 +29,7 @@ export async function ldapSuite(context: SuiteContext): Promise<ResultRow[]> {
 
     const connector = 'BenchLDAP';
     const { server, listening } = await ServerProcess.host(
-      { connectors: [ldapConnector(connector, slapd)], token: TOKEN, tokenHash: TOKEN_HASH },
+      { connectors: [ldapConnector(connector, slapd)], token: TOKEN, tokenHash: TOKEN_HASH, auditDir: path.join(context.workDir, 'audit-ldap') },
       path.join(context.workDir, 'host-ldap.log'),
     );
     try {

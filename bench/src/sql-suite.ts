@@ -38,7 +38,7 @@ export async function sqlSuite(context: SuiteContext): Promise<ResultRow[]> {
 
     const connector = 'BenchSQL';
     // Kept between the two host processes: the second one restarts from the first one's snapshot.
-    const hostConfig = { connectors: [sqlConnector(connector, table)], token: TOKEN, tokenHash: TOKEN_HASH, stateDir: path.join(context.workDir, 'state-sql') };
+    const hostConfig = { connectors: [sqlConnector(connector, table)], token: TOKEN, tokenHash: TOKEN_HASH, stateDir: path.join(context.workDir, 'state-sql'), auditDir: path.join(context.workDir, 'audit-sql') };
     const { server, startedAt, listening } = await ServerProcess.host(hostConfig, path.join(context.workDir, 'host-sql.log'));
     try {
       const target: ServedTarget = { host: server, connector, extension: sqlExtension };
