@@ -52,10 +52,10 @@ export interface ScimWriteAnswer {
 }
 
 /**
- * Runs one SCIM write with a place for the export path's notes (`run` hands them down), then records its audit line:
- * for the connector the request authenticated to (`connector()` once `run` is done), unless
- * `answer` says the request is no one's write (`undefined`). The record is queued, never awaited:
- * the audit file cannot slow or fail the request.
+ * Runs one SCIM write with a place for the export path's notes (`run` hands them down), then
+ * records its audit line: for the connector the request authenticated to (`connector()` once
+ * `run` is done), unless `answer` says the request is no one's write (`undefined`). The record is
+ * queued, never awaited: the audit file cannot slow or fail the request.
  */
 export async function auditScimWrite(
   audit: AuditSink,

@@ -1,7 +1,7 @@
-import type { WriteNotes } from '../audit/scim-write-audit.js';
 import { randomUUID } from 'node:crypto';
 import type { AnchorValues, AttributeValue, CSEntryChange, ExportEntryResult } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE, applyAttributeChanges, attributeChange, attributeChangesOf, valuesEqual } from '@ecmahost/sdk';
+import type { WriteNotes } from '../audit/scim-write-audit.js';
 import type { CachedObject } from '../cache/cached-object.js';
 import type { ConnectorCache, QueryPlan } from '../cache/connector-cache.js';
 import { indexKey } from '../cache/index-key.js';
