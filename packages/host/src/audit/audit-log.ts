@@ -125,9 +125,12 @@ export class AuditLog implements AuditSink {
       const text = lines.join('');
       try {
         const bytes = Buffer.byteLength(text);
-        await this.#open();
-        if (this.#size > 0 && this.#size + bytes > this.#options.maxFileBytes) await this.#rotate();
-        await (await this.#open()).appendFile(text);
+        let handle = await this.#open();
+        if (this.#size > 0 && this.#size + bytes > this.#options.maxFileBytes) {
+          await this.#rotate();
+          handle = await this.#open();
+        }
+        await handle.appendFile(text);
         this.#size += bytes;
         this.#failing = false;
       } catch (error) {

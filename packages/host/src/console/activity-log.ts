@@ -1,3 +1,5 @@
+import { pathnameOf } from '../middleware/request-url.js';
+
 /** One SCIM request as the console lists it. */
 export interface RequestRecord {
   at: string;
@@ -119,19 +121,6 @@ export class ActivityLog {
     }
     return ring;
   }
-}
-
-/**
- * The path of a request's URL, which is already normalised (the server and `Request` parse it):
- * what `new URL(url).pathname` gives, without parsing it a second time on every request.
- */
-function pathnameOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start === -1) return '/';
-  const query = url.indexOf('?', start);
-  const fragment = url.indexOf('#', start);
-  const end = Math.min(query === -1 ? url.length : query, fragment === -1 ? url.length : fragment);
-  return url.slice(start, end);
 }
 
 async function detailOf(response: Response): Promise<string> {

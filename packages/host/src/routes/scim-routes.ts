@@ -8,6 +8,7 @@ import type { FailureBackoff } from '../auth/failure-backoff.js';
 import { authenticateConnector, authenticateFromClient } from '../middleware/bearer-auth.js';
 import { requestClient } from '../middleware/client-address.js';
 import { requestHeader } from '../middleware/node-request.js';
+import { originOf } from '../middleware/request-url.js';
 import { scimBody } from '../middleware/scim-response.js';
 import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter-parser.js';
@@ -108,17 +109,6 @@ async function dispatch(c: Context<HostEnv>, served: ServedConnector, rest: stri
     default:
       throw notFound(c);
   }
-}
-
-/**
- * The origin of a request URL. The URL is already normalised (the server and `Request` parse it),
- * so slicing gives what `new URL(url).origin` would, without parsing it a second time per request;
- * a URL with user info (an absolute-form target) is parsed.
- */
-function originOf(url: string): string {
-  const end = url.indexOf('/', url.indexOf('//') + 2);
-  const origin = end === -1 ? url : url.slice(0, end);
-  return origin.includes('@') ? new URL(url).origin : origin;
 }
 
 /**
