@@ -64,6 +64,84 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
 }
 
 /**
+ * The values a PATCH of plain `replace` operations gives, read from the cached object instead of
+ * through a rendering: what {@link readPatched} would read from the object rendered for the PATCH
+ * with `operations` applied, or `undefined` when the operations are not all of the one shape this
+ * shortcut covers. That shape is Entra's usual user PATCH (azure-scim-client §1.3): `replace` of a
+ * path without a value filter, with a string, number or boolean value, naming a served attribute
+ * that is single-valued, writable, not a reference, not the DN or the attribute it is read from,
+ * not the disable flow's, and that one path maps at most, each attribute once per PATCH. Anything
+ * else, and any value the coercion refuses, goes the general way, so errors are the general
+ * path's. For such a PATCH the general way renders the whole object, places every value, reads
+ * every value back and coerces it again, about a third of the host's own work per PATCH
+ * (docs/performance.md); the two are compared over generated objects and operations in
+ * `patch-shortcut.test.ts`. One difference is deliberate: a cached value of another attribute that
+ * its type's coercion would rewrite or refuse (an imported `2026-01-01 00:00` datetime, a value
+ * longer than `maxValueLength`) is left as it is, where the general way would export the rewritten
+ * value with any PATCH of the object, or refuse every PATCH of it.
+ */
+export function readPlainReplaces(schema: ServedSchema, attributes: Readonly<Record<string, AttributeValue[]>>, operations: readonly PatchOperation[]): ResourceValues | undefined {
+  const shortcut = shortcutOf(schema);
+  if (shortcut.size === 0 || rewritesDisableFlow(schema, attributes)) return undefined;
+  const out: Record<string, AttributeValue[]> = { ...attributes };
+  const seen: string[] = [];
+  for (const { op, path, value } of operations) {
+    if (op !== 'replace' || path.filter !== undefined || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')) return undefined;
+    const name = schema.resolvePath(path);
+    if (typeof name !== 'string' || !shortcut.has(name) || seen.includes(name)) return undefined;
+    seen.push(name);
+    const served = schema.attributes.get(name)!;
+    try {
+      out[name] = [coerceValue(name, served.definition.type, value, schema.maxValueLength)];
+    } catch (error) {
+      if (error instanceof ScimError) return undefined;
+      throw error;
+    }
+  }
+  return { attributes: out };
+}
+
+/**
+ * Whether the general way would write the disable flow's attribute from `active` on this object:
+ * it does when the attribute is not read back from the rendering (no cached value, or not kept),
+ * so every PATCH of such a user exports it. The shortcut leaves those objects to it.
+ */
+function rewritesDisableFlow(schema: ServedSchema, attributes: Readonly<Record<string, AttributeValue[]>>): boolean {
+  const flow = schema.disable;
+  if (flow.action !== 'attribute' || schema.resource.name === 'Group') return false;
+  const served = schema.attributes.get(flow.attribute);
+  return served !== undefined && served.operation !== 'importOnly' && (!served.kept || (attributes[flow.attribute]?.length ?? 0) === 0);
+}
+
+const shortcuts = new WeakMap<ServedSchema, ReadonlySet<string>>();
+
+/** The attributes {@link readPlainReplaces} may write, worked out once per served schema. */
+function shortcutOf(schema: ServedSchema): ReadonlySet<string> {
+  let names = shortcuts.get(schema);
+  if (names !== undefined) return names;
+  const mappings = new Map<string, number>();
+  for (const { attribute } of schema.mapping) mappings.set(attribute, (mappings.get(attribute) ?? 0) + 1);
+  const flow = schema.disable;
+  names = new Set(
+    [...schema.attributes.values()]
+      .filter(
+        (a) =>
+          !a.multiValued &&
+          a.kept &&
+          a.operation !== 'importOnly' &&
+          a.definition.type !== 'reference' &&
+          a.name !== DN_ATTRIBUTE &&
+          a.name !== schema.dnAttribute &&
+          !(flow.action === 'attribute' && a.name === flow.attribute) &&
+          (mappings.get(a.name) ?? 0) <= 1,
+      )
+      .map((a) => a.name),
+  );
+  shortcuts.set(schema, names);
+  return names;
+}
+
+/**
  * Refuses, before anything is read or locked, a PATCH operation that writes a read-only attribute
  * (`400 mutability`: the patched resource would otherwise skip it silently) or names an unknown
  * ECMA2Host attribute (`400 invalidPath`).

@@ -22,7 +22,7 @@ import { planQuery } from './query-plan.js';
 import { referencesOf } from './references.js';
 import type { References } from './references.js';
 import { UnfinishedAdds } from './unfinished-adds.js';
-import { checkPatchPaths, readPatched, readPosted, readReplacement } from './resource-reader.js';
+import { checkPatchPaths, readPatched, readPlainReplaces, readPosted, readReplacement } from './resource-reader.js';
 import type { ReferenceWriter, ResourceValues } from './resource-reader.js';
 import { renderForPatch, renderResource } from './resource-renderer.js';
 import type { ReferenceReader } from './resource-renderer.js';
@@ -283,6 +283,12 @@ export class UserOperations {
       if (delta !== undefined) {
         const updated = await this.#patchMembers(object, delta, notes);
         return bodiless ? undefined : renderResource(schema, updated, baseUrl, served.read);
+      }
+      // Entra's usual PATCH (plain replaces of single values) is read from the cached values.
+      const plain = readPlainReplaces(schema, object.attributes, operations);
+      if (plain !== undefined) {
+        const updated = await this.#update(object, plain, baseUrl, notes);
+        return bodiless ? undefined : updated;
       }
       // The rendering is new and ours (no value shared with the cached object): patched in place.
       const unresolved = new Set<string>();
