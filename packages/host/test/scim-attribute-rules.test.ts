@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createHost } from '../src/host.js';
@@ -113,6 +114,54 @@ describe('SCIM attributes that no mapping reads', () => {
     const put = await f.request(`${BASE}/Users/${id}`, { method: 'PUT', body: JSON.stringify({ userName: 'pat', name: { givenName: 'P' }, nickName: 'Patty' }) });
     expect(put.status).toBe(400);
     expect(f.store('A')).toEqual(before);
+  });
+});
+
+describe("Entra's PATCH of plain replaces (decision 025)", () => {
+  it('writes only what it replaces, even where the target holds a value the host would refuse from SCIM', async () => {
+    f = await startFixtureHost({ host: { maxValueLength: 100 } });
+    // Entra always sends active on create, so the disable flow's attribute has its value.
+    const created = await post(f, { userName: 'jdoe', active: true, name: { givenName: 'J', familyName: 'Doe' }, displayName: 'J Doe' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    // The target's column holds more than the host accepts from SCIM: written there by another tool.
+    const store = f.store('A');
+    const long = 'D'.repeat(200);
+    store.objects.jdoe!.attributes.lastName = [long];
+    writeFileSync(f.file('A'), JSON.stringify(store));
+    await f.host.runImport('A', { delta: false });
+    const exportsBefore = f.store('A').log.length;
+
+    const res = await f.request(`${BASE}/Users/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'Replace', path: 'displayName', value: 'Jane Doe' },
+          { op: 'Replace', path: 'name.givenName', value: 'Jane' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ userName: 'jdoe', displayName: 'Jane Doe', name: { givenName: 'Jane', familyName: long } });
+    const after = f.store('A');
+    expect(after.objects.jdoe!.attributes).toMatchObject({ displayName: ['Jane Doe'], firstName: ['Jane'], lastName: [long] });
+    expect(after.log.slice(exportsBefore)).toEqual([{ seq: after.seq, login: 'jdoe', modification: 'update' }]);
+    // The same value again exports nothing.
+    const again = await f.request(`${BASE}/Users/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'displayName', value: 'Jane Doe' }] }),
+    });
+    expect(again.status).toBe(200);
+    expect(f.store('A').log.length).toBe(exportsBefore + 1);
+    // A value the host refuses from SCIM is refused, naming that value (not the target's long one).
+    const tooLong = await f.request(`${BASE}/Users/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'displayName', value: 'x'.repeat(101) }] }),
+    });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toMatchObject({ scimType: 'invalidValue', detail: 'The value of displayName is 101 characters long; the host accepts at most 100.' });
+    expect(f.store('A').objects.jdoe!.attributes.displayName).toEqual(['Jane Doe']);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { AttributeValue, ObjectTypeDefinition } from '@ecmahost/sdk';
+import { DN_ATTRIBUTE } from '@ecmahost/sdk';
 import { describe, expect, it } from 'vitest';
 import type { CachedObject } from '../cache/cached-object.js';
 import type { ConnectorInstanceConfig, DisableFlow } from '../config/connector-config.js';
@@ -39,10 +40,12 @@ const objectType: ObjectTypeDefinition = {
     { name: 'entryUUID', type: 'string', multiValued: false, operation: 'importOnly' },
     { name: 'secret', type: 'string', multiValued: false, operation: 'exportOnly' },
     { name: 'manager', type: 'reference', multiValued: false },
+    { name: 'dnText', type: 'string', multiValued: false },
+    { name: DN_ATTRIBUTE, type: 'string', multiValued: false },
   ],
 };
 
-function schemaWith(disable: DisableFlow): ServedSchema {
+function schemaWith(disable: DisableFlow, dn: ConnectorInstanceConfig['dn'] = { autogenerate: true }): ServedSchema {
   const config: ConnectorInstanceConfig = {
     name: 'Shortcut',
     package: 'x',
@@ -51,7 +54,7 @@ function schemaWith(disable: DisableFlow): ServedSchema {
     parameters: {},
     objectType: 'person',
     anchor: ['uid'],
-    dn: { autogenerate: true },
+    dn,
     attributes: objectType.attributes.map(({ name }) => ({ name })),
     deprovisioning: { disable, delete: { action: 'delete' } },
     runProfiles: { export: { batchSize: 10 }, fullImport: { pageSize: 10 } },
@@ -113,6 +116,8 @@ const PATHS = [
   `${EXT}:secret`,
   `${EXT}:manager`,
   `${EXT}:uid`,
+  `${EXT}:dnText`,
+  `${EXT}:${DN_ATTRIBUTE}`,
 ];
 
 const VALUES: unknown[] = [
@@ -148,7 +153,7 @@ function pick<T>(next: () => number, list: readonly T[]): T {
   return list[Math.floor(next() * list.length)]!;
 }
 
-function cachedObject(next: () => number): CachedObject {
+function cachedObject(next: () => number, dnSource: string | undefined): CachedObject {
   const attributes: Record<string, AttributeValue[]> = { uid: [`u${String(Math.floor(next() * 1000))}`] };
   const maybe = (name: string, value: () => AttributeValue[]): void => {
     if (next() < 0.6) attributes[name] = value();
@@ -162,7 +167,13 @@ function cachedObject(next: () => number): CachedObject {
   maybe('IsActive', () => [pick(next, ['True', 'False'])]);
   maybe('entryUUID', () => ['e-1']);
   maybe('manager', () => ['u1']);
-  return { id: 'id1', anchor: { uid: attributes.uid![0]! }, attributes, created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-01T00:00:00.000Z' };
+  maybe('dnText', () => [`cn=${String(attributes.uid![0])},o=lab`]);
+  const object: CachedObject = { id: 'id1', anchor: { uid: attributes.uid![0]! }, attributes, created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-01T00:00:00.000Z' };
+  // Where the DN is read from an attribute, the cached DN is that attribute's value; the DN
+  // attribute itself renders the cached DN.
+  if (dnSource === 'dnText' && attributes.dnText !== undefined) object.dn = String(attributes.dnText[0]);
+  if (dnSource === DN_ATTRIBUTE && next() < 0.6) object.dn = `cn=${String(attributes.uid![0])},o=dir`;
+  return object;
 }
 
 function patchBody(next: () => number): unknown {
@@ -195,17 +206,19 @@ function effect(schema: ServedSchema, object: CachedObject, values: ResourceValu
 }
 
 describe('the PATCH shortcut for plain replaces', () => {
-  for (const [label, disable] of [
-    ['a disable attribute', { action: 'attribute', attribute: 'IsActive' }],
-    ['disable by delete', { action: 'delete' }],
+  for (const [label, disable, dn] of [
+    ['a disable attribute', { action: 'attribute', attribute: 'IsActive' }, { autogenerate: true }],
+    ['disable by delete, the DN read from an attribute', { action: 'delete' }, { attribute: 'dnText' }],
+    ['no disable flow, the DN attribute', { action: 'none' }, { attribute: DN_ATTRIBUTE }],
   ] as const) {
     it(`gives what the general way gives, wherever it answers (${label})`, () => {
-      const schema = schemaWith(disable);
+      const schema = schemaWith(disable, dn);
       let answered = 0;
       let declined = 0;
+      let refused = 0;
       for (let seed = 1; seed <= 20_000; seed++) {
         const next = random(seed);
-        const object = cachedObject(next);
+        const object = cachedObject(next, schema.dnAttribute);
         let operations: PatchOperation[];
         try {
           operations = normalizePatch(patchBody(next), schema.resource.knownSchemas).map((o) => ({ ...o, path: schema.qualify(o.path) }));
@@ -215,19 +228,32 @@ describe('the PATCH shortcut for plain replaces', () => {
           if (error instanceof ScimError) continue;
           throw error;
         }
-        const shortcut = readPlainReplaces(schema, object.attributes, operations);
+        const context = { seed, object, operations };
+        let shortcut: ResourceValues | undefined;
+        try {
+          shortcut = readPlainReplaces(schema, object.attributes, operations);
+        } catch (error) {
+          // A value the coercion refuses: the general way refuses it too, with the same status.
+          if (!(error instanceof ScimError)) throw error;
+          refused++;
+          const reference = general(schema, object, operations);
+          expect({ ...context, outcome: 'error' in reference ? { status: reference.error.status, scimType: reference.error.scimType } : 'values' }).toEqual({
+            ...context,
+            outcome: { status: error.status, scimType: error.scimType },
+          });
+          continue;
+        }
         if (shortcut === undefined) {
           declined++;
           continue;
         }
         answered++;
         const reference = general(schema, object, operations);
-        const context = { seed, object, operations };
         expect({ ...context, outcome: 'values' in reference ? 'values' : reference.error }).toEqual({ ...context, outcome: 'values' });
         if (!('values' in reference)) continue;
         expect({ ...context, effect: effect(schema, object, shortcut) }).toEqual({ ...context, effect: effect(schema, object, reference.values) });
         // What the general way reads besides attributes is what the object already is, so the update ignores it.
-        expect(reference.values.dn).toBeUndefined();
+        expect(reference.values.dn).toBe(object.dn);
         expect(reference.values.password).toBeUndefined();
         expect(reference.values.active).toBe(schema.isActive(object.attributes));
         expect(shortcut.dn ?? shortcut.password ?? shortcut.active).toBeUndefined();
@@ -235,10 +261,11 @@ describe('the PATCH shortcut for plain replaces', () => {
       // Both branches are exercised in earnest.
       expect(answered).toBeGreaterThan(1_000);
       expect(declined).toBeGreaterThan(2_000);
+      expect(refused).toBeGreaterThan(500);
     });
   }
 
-  it('declines what it does not cover, leaving it (and its errors) to the general way', () => {
+  it('declines what it does not cover, leaving it to the general way, and refuses a value as the general way does', () => {
     const schema = schemaWith({ action: 'attribute', attribute: 'IsActive' });
     const object: CachedObject = { id: 'id1', anchor: { uid: 'u1' }, attributes: { uid: ['u1'], IsActive: ['True'], displayName: ['a'] }, created: '', lastModified: '' };
     const read = (operations: unknown[]) => readPlainReplaces(schema, object.attributes, normalizePatch({ Operations: operations }).map((o) => ({ ...o, path: schema.qualify(o.path) })));
@@ -246,8 +273,6 @@ describe('the PATCH shortcut for plain replaces', () => {
     expect(read([{ op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: '12' }])?.attributes.uidNumber).toEqual([12]);
     expect(read([{ op: 'replace', path: `${EXT}:photo`, value: 'aGk=' }])?.attributes.photo).toEqual([Buffer.from('hi')]);
     for (const operation of [
-      { op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: '12a' }, // the general way words the 400
-      { op: 'replace', path: 'displayName', value: 'x'.repeat(MAX + 1) },
       { op: 'replace', path: 'emails[type eq "work"].value', value: 'a@x' }, // a value filter
       { op: 'replace', path: 'nickName', value: 'n' }, // one of two paths onto one attribute
       { op: 'replace', path: 'active', value: false },
@@ -261,6 +286,12 @@ describe('the PATCH shortcut for plain replaces', () => {
     ]) {
       expect({ operation, read: read([operation]) }).toEqual({ operation, read: undefined });
     }
+    expect(() => read([{ op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: '12a' }])).toThrow(
+      expect.objectContaining({ status: 400, scimType: 'invalidValue', message: 'uidNumber must be of type integer, got "\\"12a\\"".' }),
+    );
+    expect(() => read([{ op: 'replace', path: 'displayName', value: 'x'.repeat(MAX + 1) }])).toThrow(
+      expect.objectContaining({ status: 400, scimType: 'invalidValue', message: `The value of displayName is ${String(MAX + 1)} characters long; the host accepts at most ${String(MAX)}.` }),
+    );
     // The same attribute twice (core and extension: the extension wins in the general way).
     expect(read([{ op: 'replace', path: 'displayName', value: 'b' }, { op: 'replace', path: `${EXT}:displayName`, value: 'c' }])).toBeUndefined();
     // A path-less replace is expanded into plain replaces first.

@@ -69,10 +69,11 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
  * with `operations` applied, or `undefined` when the operations are not all of the one shape this
  * shortcut covers. That shape is Entra's usual user PATCH (azure-scim-client §1.3): `replace` of a
  * path without a value filter, with a string, number or boolean value, naming a served attribute
- * that is single-valued, writable, not a reference, not the DN or the attribute it is read from,
- * not the disable flow's, and that one path maps at most, each attribute once per PATCH. Anything
- * else, and any value the coercion refuses, goes the general way, so errors are the general
- * path's. For such a PATCH the general way renders the whole object, places every value, reads
+ * that is single-valued, not a reference, not the DN or the attribute it is read from, not the
+ * disable flow's, and that one path maps at most, each attribute once per PATCH. Anything else
+ * goes the general way. A value the coercion refuses is the 400 the general way gives for it,
+ * thrown here (the general way, which coerces every value again, could name another one first).
+ * `operations` have passed {@link checkPatchPaths} (no read-only attribute is written). For such a PATCH the general way renders the whole object, places every value, reads
  * every value back and coerces it again, about a third of the host's own work per PATCH
  * (docs/performance.md); the two are compared over generated objects and operations in
  * `patch-shortcut.test.ts`. One difference is deliberate: a cached value of another attribute that
@@ -83,21 +84,17 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
 export function readPlainReplaces(schema: ServedSchema, attributes: Readonly<Record<string, AttributeValue[]>>, operations: readonly PatchOperation[]): ResourceValues | undefined {
   const shortcut = shortcutOf(schema);
   if (shortcut.size === 0 || rewritesDisableFlow(schema, attributes)) return undefined;
-  const out: Record<string, AttributeValue[]> = { ...attributes };
-  const seen: string[] = [];
+  const names: string[] = [];
   for (const { op, path, value } of operations) {
     if (op !== 'replace' || path.filter !== undefined || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')) return undefined;
     const name = schema.resolvePath(path);
-    if (typeof name !== 'string' || !shortcut.has(name) || seen.includes(name)) return undefined;
-    seen.push(name);
-    const served = schema.attributes.get(name)!;
-    try {
-      out[name] = [coerceValue(name, served.definition.type, value, schema.maxValueLength)];
-    } catch (error) {
-      if (error instanceof ScimError) return undefined;
-      throw error;
-    }
+    if (typeof name !== 'string' || !shortcut.has(name) || names.includes(name)) return undefined;
+    names.push(name);
   }
+  // Only once every operation is known to be covered: a later one could make the general way
+  // overwrite or never read a value this coercion would refuse.
+  const out: Record<string, AttributeValue[]> = { ...attributes };
+  for (const [i, name] of names.entries()) out[name] = [coerceValue(name, schema.attributes.get(name)!.definition.type, operations[i]!.value, schema.maxValueLength)];
   return { attributes: out };
 }
 
@@ -127,8 +124,6 @@ function shortcutOf(schema: ServedSchema): ReadonlySet<string> {
       .filter(
         (a) =>
           !a.multiValued &&
-          a.kept &&
-          a.operation !== 'importOnly' &&
           a.definition.type !== 'reference' &&
           a.name !== DN_ATTRIBUTE &&
           a.name !== schema.dnAttribute &&
