@@ -73,9 +73,11 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
  * disable flow's, and that one path maps at most, each attribute once per PATCH. Anything else
  * goes the general way. A value the coercion refuses is the 400 the general way gives for it,
  * thrown here (the general way, which coerces every value again, could name another one first).
- * `operations` have passed {@link checkPatchPaths} (no read-only attribute is written). For such a PATCH the general way renders the whole object, places every value, reads
- * every value back and coerces it again, about a third of the host's own work per PATCH
- * (docs/performance.md); the two are compared over generated objects and operations in
+ * `operations` have passed {@link checkPatchPaths} (no read-only attribute is written).
+ *
+ * For such a PATCH the general way renders the whole object, places every value, reads every value
+ * back and coerces it again, about a third of the host's own work per PATCH (docs/performance.md,
+ * decision 025); the two are compared over generated objects and operations in
  * `patch-shortcut.test.ts`. One difference is deliberate: a cached value of another attribute that
  * its type's coercion would rewrite or refuse (an imported `2026-01-01 00:00` datetime, a value
  * longer than `maxValueLength`) is left as it is, where the general way would export the rewritten
