@@ -11,6 +11,7 @@ import { checkPatchPaths, readPatched, readPlainReplaces } from './resource-read
 import type { ResourceValues } from './resource-reader.js';
 import { renderForPatch } from './resource-renderer.js';
 import { ServedSchema } from './served-schema.js';
+import type { ResolvedPath } from './served-schema.js';
 
 // The PATCH shortcut (`readPlainReplaces`) against the general way (render for the PATCH, apply
 // the operations, read the resource back) over generated objects and PATCH bodies: wherever the
@@ -220,9 +221,10 @@ describe('the PATCH shortcut for plain replaces', () => {
         const next = random(seed);
         const object = cachedObject(next, schema.dnAttribute);
         let operations: PatchOperation[];
+        let resolved: ResolvedPath[];
         try {
           operations = normalizePatch(patchBody(next), schema.resource.knownSchemas).map((o) => ({ ...o, path: schema.qualify(o.path) }));
-          checkPatchPaths(schema, operations);
+          resolved = checkPatchPaths(schema, operations);
         } catch (error) {
           // Refused before either way runs, as the route does.
           if (error instanceof ScimError) continue;
@@ -231,7 +233,7 @@ describe('the PATCH shortcut for plain replaces', () => {
         const context = { seed, object, operations };
         let shortcut: ResourceValues | undefined;
         try {
-          shortcut = readPlainReplaces(schema, object.attributes, operations);
+          shortcut = readPlainReplaces(schema, object.attributes, operations, resolved);
         } catch (error) {
           // A value the coercion refuses: the general way refuses it too, with the same status.
           if (!(error instanceof ScimError)) throw error;
@@ -268,7 +270,11 @@ describe('the PATCH shortcut for plain replaces', () => {
   it('declines what it does not cover, leaving it to the general way, and refuses a value as the general way does', () => {
     const schema = schemaWith({ action: 'attribute', attribute: 'IsActive' });
     const object: CachedObject = { id: 'id1', anchor: { uid: 'u1' }, attributes: { uid: ['u1'], IsActive: ['True'], displayName: ['a'] }, created: '', lastModified: '' };
-    const read = (operations: unknown[]) => readPlainReplaces(schema, object.attributes, normalizePatch({ Operations: operations }).map((o) => ({ ...o, path: schema.qualify(o.path) })));
+    const readFrom = (attributes: CachedObject['attributes'], body: unknown[]) => {
+      const operations = normalizePatch({ Operations: body }).map((o) => ({ ...o, path: schema.qualify(o.path) }));
+      return readPlainReplaces(schema, attributes, operations, checkPatchPaths(schema, operations));
+    };
+    const read = (operations: unknown[]) => readFrom(object.attributes, operations);
     expect(read([{ op: 'replace', path: 'displayName', value: 'b' }])).toEqual({ attributes: { uid: ['u1'], IsActive: ['True'], displayName: ['b'] } });
     expect(read([{ op: 'replace', path: `${ENTERPRISE}:employeeNumber`, value: '12' }])?.attributes.uidNumber).toEqual([12]);
     expect(read([{ op: 'replace', path: `${EXT}:photo`, value: 'aGk=' }])?.attributes.photo).toEqual([Buffer.from('hi')]);
@@ -298,6 +304,6 @@ describe('the PATCH shortcut for plain replaces', () => {
     expect(read([{ op: 'replace', value: { displayName: 'b', title: 't' } }])?.attributes).toMatchObject({ displayName: ['b'], title: ['t'] });
     // An object without the disable attribute's value: the general way writes it from `active` on any PATCH.
     const inactiveUnknown: CachedObject = { ...object, attributes: { uid: ['u1'] } };
-    expect(readPlainReplaces(schema, inactiveUnknown.attributes, [{ op: 'replace', path: { attr: 'displayName' }, value: 'b' }])).toBeUndefined();
+    expect(readFrom(inactiveUnknown.attributes, [{ op: 'replace', path: 'displayName', value: 'b' }])).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import type { PatchOperation } from '../scim/patch.js';
 import { getAttribute, isCoreSchema, isPlainObject } from '../scim/resource-path.js';
 import type { ScimResource } from '../scim/resource-path.js';
 import { EXPORT_PASSWORD } from './served-schema.js';
-import type { ServedAttribute, ServedSchema } from './served-schema.js';
+import type { ResolvedPath, ServedAttribute, ServedSchema } from './served-schema.js';
 
 /** What a SCIM resource says, in connector terms. */
 export interface ResourceValues {
@@ -73,7 +73,8 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
  * disable flow's, and that one path maps at most, each attribute once per PATCH. Anything else
  * goes the general way. A value the coercion refuses is the 400 the general way gives for it,
  * thrown here (the general way, which coerces every value again, could name another one first).
- * `operations` have passed {@link checkPatchPaths} (no read-only attribute is written).
+ * `operations` have passed {@link checkPatchPaths} (no read-only attribute is written), and
+ * `resolved` is what it returned for them.
  *
  * For such a PATCH the general way renders the whole object, places every value, reads every value
  * back and coerces it again, about a third of the host's own work per PATCH (docs/performance.md,
@@ -83,13 +84,18 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
  * longer than `maxValueLength`) is left as it is, where the general way would export the rewritten
  * value with any PATCH of the object, or refuse every PATCH of it.
  */
-export function readPlainReplaces(schema: ServedSchema, attributes: Readonly<Record<string, AttributeValue[]>>, operations: readonly PatchOperation[]): ResourceValues | undefined {
+export function readPlainReplaces(
+  schema: ServedSchema,
+  attributes: Readonly<Record<string, AttributeValue[]>>,
+  operations: readonly PatchOperation[],
+  resolved: readonly ResolvedPath[],
+): ResourceValues | undefined {
   const shortcut = shortcutOf(schema);
   if (shortcut.size === 0 || rewritesDisableFlow(schema, attributes)) return undefined;
   const names: string[] = [];
-  for (const { op, path, value } of operations) {
+  for (const [i, { op, path, value }] of operations.entries()) {
     if (op !== 'replace' || path.filter !== undefined || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')) return undefined;
-    const name = schema.resolvePath(path);
+    const name = resolved[i];
     if (typeof name !== 'string' || !shortcut.has(name) || names.includes(name)) return undefined;
     names.push(name);
   }
@@ -141,17 +147,21 @@ function shortcutOf(schema: ServedSchema): ReadonlySet<string> {
 /**
  * Refuses, before anything is read or locked, a PATCH operation that writes a read-only attribute
  * (`400 mutability`: the patched resource would otherwise skip it silently) or names an unknown
- * ECMA2Host attribute (`400 invalidPath`).
+ * ECMA2Host attribute (`400 invalidPath`). Returns what each operation's path designates, so the
+ * PATCH does not resolve the paths again.
  */
-export function checkPatchPaths(schema: ServedSchema, operations: readonly PatchOperation[]): void {
+export function checkPatchPaths(schema: ServedSchema, operations: readonly PatchOperation[]): ResolvedPath[] {
+  const resolved: ResolvedPath[] = [];
   for (const { path } of operations) {
     const attribute = schema.resolvePath(path);
+    resolved.push(attribute);
     const served = typeof attribute === 'string' ? schema.attributes.get(attribute) : undefined;
     if (served?.operation === 'importOnly') throw readOnly(served.name);
     if (path.schema?.toLowerCase() === schema.resource.extensionSchema.toLowerCase() && attribute === undefined && path.attr.toLowerCase() !== EXPORT_PASSWORD) {
       throw new ScimError(400, 'invalidPath', `Unknown attribute ${path.attr.slice(0, 64)} in ${schema.resource.extensionSchema}.`);
     }
   }
+  return resolved;
 }
 
 /**

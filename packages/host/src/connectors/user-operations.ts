@@ -274,7 +274,7 @@ export class UserOperations {
     const { gateway } = this.#ready();
     const { schema } = this.#served();
     const operations = normalizePatch(body, schema.resource.knownSchemas).map((o) => ({ ...o, path: schema.qualify(o.path) }));
-    checkPatchPaths(schema, operations);
+    const resolved = checkPatchPaths(schema, operations);
     const bodiless = schema.resource.name === 'Group';
     return gateway.exclusive(id, async () => {
       const served = this.#served();
@@ -285,7 +285,7 @@ export class UserOperations {
         return bodiless ? undefined : renderResource(schema, updated, baseUrl, served.read);
       }
       // Entra's usual PATCH (plain replaces of single values) is read from the cached values.
-      const plain = readPlainReplaces(schema, object.attributes, operations);
+      const plain = readPlainReplaces(schema, object.attributes, operations, resolved);
       if (plain !== undefined) {
         const updated = await this.#update(object, plain, baseUrl, notes);
         return bodiless ? undefined : updated;
