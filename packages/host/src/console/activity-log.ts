@@ -56,6 +56,13 @@ class Ring<T> {
   }
 }
 
+/** An entry as kept: the time as epoch milliseconds, turned into text only when the console reads it. */
+type Kept<T extends { at: string }> = Omit<T, 'at'> & { at: number };
+
+function shown<T extends { at: string }>(entry: Kept<T>): T {
+  return { ...entry, at: new Date(entry.at).toISOString() } as unknown as T;
+}
+
 type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
 
 /**
@@ -65,8 +72,8 @@ type Fetch = (request: Request, env?: unknown) => Response | Promise<Response>;
  * check are recorded (a 401 is not): anyone who reaches the port can send the others.
  */
 export class ActivityLog {
-  readonly #requests = new Map<string, Ring<RequestRecord>>();
-  readonly #exportErrors = new Map<string, Ring<ExportErrorRecord>>();
+  readonly #requests = new Map<string, Ring<Kept<RequestRecord>>>();
+  readonly #exportErrors = new Map<string, Ring<Kept<ExportErrorRecord>>>();
   readonly #limit: number;
   readonly #isServed: (connector: string) => boolean;
 
@@ -77,38 +84,51 @@ export class ActivityLog {
 
   /** The last requests to a connector's endpoint, newest first. */
   requests(connector: string): RequestRecord[] {
-    return this.#requests.get(connector)?.list() ?? [];
+    return this.#requests.get(connector)?.list().map((entry) => shown<RequestRecord>(entry)) ?? [];
   }
 
   /** The last failed writes to a connector, newest first, with the target's message. */
   exportErrors(connector: string): ExportErrorRecord[] {
-    return this.#exportErrors.get(connector)?.list() ?? [];
+    return this.#exportErrors.get(connector)?.list().map((entry) => shown<ExportErrorRecord>(entry)) ?? [];
   }
 
   /** Records one answered request (used by {@link wrapFetch}). */
   async record(request: Request, response: Response, latencyMs: number): Promise<void> {
+    await this.#record(request, response, latencyMs);
+  }
+
+  /**
+   * A fetch handler that answers with `fetch` and records what it answered. It runs for every
+   * request the host serves, so it adds no promise of its own but for a failed write, whose
+   * record waits for the error's detail.
+   */
+  wrapFetch<F extends Fetch>(fetch: F): F {
+    const answered = (request: Request, response: Response, started: number): Response | Promise<Response> => {
+      const detail = this.#record(request, response, performance.now() - started);
+      return detail === undefined ? response : detail.then(() => response);
+    };
+    const wrapped = (request: Request, env?: unknown): Response | Promise<Response> => {
+      const started = performance.now();
+      const answer = fetch(request, env);
+      return answer instanceof Promise ? answer.then((response) => answered(request, response, started)) : answered(request, answer, started);
+    };
+    return wrapped as F;
+  }
+
+  /** Records a request at once; a failed write's record is completed once its detail is read, and that is returned. */
+  #record(request: Request, response: Response, latencyMs: number): Promise<void> | undefined {
     const pathname = pathnameOf(request.url);
     const match = CONNECTOR_PATH.exec(pathname);
     const connector = match?.[1];
     // 401 is the token check refusing the caller: the request never reached the connector.
-    if (connector === undefined || response.status === 401 || !this.#isServed(connector)) return;
-    const at = new Date().toISOString();
+    if (connector === undefined || response.status === 401 || !this.#isServed(connector)) return undefined;
+    const at = Date.now();
     const path = pathname.slice(0, 300);
     this.#ring(this.#requests, connector).push({ at, method: request.method, path, status: response.status, latencyMs: Math.round(latencyMs * 10) / 10 });
-    if (WRITES.has(request.method) && response.status >= 400) {
-      this.#ring(this.#exportErrors, connector).push({ at, method: request.method, path, status: response.status, message: await detailOf(response) });
-    }
-  }
-
-  /** A fetch handler that answers with `fetch` and records what it answered. */
-  wrapFetch<F extends Fetch>(fetch: F): F {
-    const wrapped = async (request: Request, env?: unknown): Promise<Response> => {
-      const started = performance.now();
-      const response = await fetch(request, env);
-      await this.record(request, response, performance.now() - started);
-      return response;
-    };
-    return wrapped as F;
+    if (!WRITES.has(request.method) || response.status < 400) return undefined;
+    return detailOf(response).then((message) => {
+      this.#ring(this.#exportErrors, connector).push({ at, method: request.method, path, status: response.status, message });
+    });
   }
 
   #ring<T>(map: Map<string, Ring<T>>, connector: string): Ring<T> {

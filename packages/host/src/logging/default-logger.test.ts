@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_BATCH_BYTES, batchedStdout } from './default-logger.js';
+import { LOG_BATCH_BYTES, batchedStdout, createDefaultLogger, requestLineWriter } from './default-logger.js';
+import type { RequestLine } from './default-logger.js';
 
 describe('batchedStdout', () => {
   let dir: string;
@@ -67,5 +68,58 @@ describe('batchedStdout', () => {
     logger.warn('stopping');
     await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
     expect(lines()).toEqual([JSON.stringify({ level: 40, msg: 'stopping' })]);
+  });
+});
+
+describe('requestLineWriter', () => {
+  const capture = (): { lines: string[]; write(line: string): void } => {
+    const lines: string[] = [];
+    return { lines, write: (line: string) => void lines.push(line) };
+  };
+  // The time is the only field that differs between two lines written one after the other.
+  const timeless = (line: string): string => line.replace(/"time":\d+,/, '"time":0,');
+
+  const fields: RequestLine[] = [
+    { requestId: '3f2a9c1e-7b4d-4e8f-9a2b-0123456789ab', connector: 'People', method: 'GET', path: '/ecma2host_People/scim/Users', status: 200, latencyMs: 1.3 },
+    { requestId: 'req-123', connector: null, method: 'PATCH', path: '/nowhere', status: 404, latencyMs: 0 },
+    // Hostile paths: quotes, backslashes, control characters, non-ASCII, a lone surrogate, a long one.
+    { requestId: 'r', connector: 'People', method: 'DELETE', path: '/a"b\\c\u0001\n\t/ü/😀', status: 204, latencyMs: 12345.6 },
+    { requestId: 'r', connector: 'People', method: 'GET', path: `/x${'\ud800'}y`, status: 200, latencyMs: 0.1 },
+    { requestId: 'r'.repeat(100), connector: 'People', method: 'GET', path: `/${'"'.repeat(50)}${'é'.repeat(300)}`, status: 401, latencyMs: 2 },
+  ];
+
+  it('writes the line pino writes for the same fields, byte for byte but the time', () => {
+    const fast = capture();
+    const slow = capture();
+    const write = requestLineWriter(createDefaultLogger(fast));
+    const logger = createDefaultLogger(slow);
+    expect(write).toBeDefined();
+    for (const line of fields) {
+      write!(line);
+      logger.info(line, 'request');
+    }
+    expect(fast.lines.map(timeless)).toEqual(slow.lines.map(timeless));
+    expect(fast.lines.map((l) => JSON.parse(l) as unknown)).toEqual(slow.lines.map((l) => ({ ...(JSON.parse(l) as object), time: expect.any(Number) as unknown })));
+    const first = JSON.parse(fast.lines[0]!) as Record<string, unknown>;
+    expect(first).toMatchObject({ level: 30, name: 'ecmahost', pid: process.pid, ...fields[0], msg: 'request' });
+    expect(Math.abs((first.time as number) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('writes nothing while info is off, and again once it is on', () => {
+    const out = capture();
+    const logger = createDefaultLogger(out);
+    const write = requestLineWriter(logger)!;
+    logger.level = 'warn';
+    write(fields[0]!);
+    expect(out.lines).toEqual([]);
+    logger.level = 'info';
+    write(fields[0]!);
+    expect(out.lines).toHaveLength(1);
+  });
+
+  it('leaves other loggers to pino: their layout is their own', () => {
+    const out = capture();
+    expect(requestLineWriter(pino({ timestamp: false }, out))).toBeUndefined();
+    expect(requestLineWriter(createDefaultLogger(out).child({ connector: 'People' }))).toBeUndefined();
   });
 });

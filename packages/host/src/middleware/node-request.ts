@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 
 /**
@@ -11,6 +11,17 @@ export function incomingOf(c: Context): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: Partial<IncomingMessage> } | undefined)?.incoming;
   // Duck-typed: an embedding app (or a test) may pass an `incoming` that only carries the socket.
   return incoming !== undefined && Array.isArray(incoming.rawHeaders) && typeof incoming.on === 'function' ? (incoming as IncomingMessage) : undefined;
+}
+
+/**
+ * The Node response a request is answered on when @hono/node-server serves the app (its
+ * `env.outgoing`); undefined under `app.request()` and other runtimes. A header set on it before
+ * the handler runs goes out with whatever response the handler builds, without putting an undici
+ * `Headers` into that response (which costs @hono/node-server its plain-object fast path).
+ */
+export function outgoingOf(c: Context): ServerResponse | undefined {
+  const outgoing = (c.env as { outgoing?: Partial<ServerResponse> } | undefined)?.outgoing;
+  return outgoing !== undefined && typeof outgoing.setHeader === 'function' && typeof outgoing.writeHead === 'function' && outgoing.headersSent === false ? (outgoing as ServerResponse) : undefined;
 }
 
 /**

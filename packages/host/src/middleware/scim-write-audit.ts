@@ -33,7 +33,10 @@ export function scimWriteAudit(audit: AuditSink): MiddlewareHandler<HostEnv> {
         if (status === 401 || status === 429) return undefined;
         // Only an error answer is read back, for its scimType; the error detail may quote values and is not recorded.
         const scimType = status >= 400 ? await c.res.clone().json().then((b: unknown) => scimTypeOf(b), () => undefined) : undefined;
-        return { status, location: c.res.headers.get('location'), ...(scimType === undefined ? {} : { scimType }) };
+        // Only a create's id comes from its answer (the `Location`): reading a response's headers
+        // turns them into an undici `Headers`, which the others need not pay for.
+        const location = id === undefined ? c.res.headers.get('location') : undefined;
+        return { status, ...(location === undefined ? {} : { location }), ...(scimType === undefined ? {} : { scimType }) };
       },
     );
   };

@@ -61,10 +61,20 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
     new Promise<Response>((resolve, reject) => {
       const cut = (): void => resolve(scimJson(new ScimError(503, undefined, 'The host is shutting down; retry shortly.').toJSON(), 503, { 'retry-after': String(SHUTDOWN_RETRY_AFTER_SECONDS) }));
       cutters.add(cut);
-      Promise.resolve()
-        .then(() => options.fetch(request, env))
-        .then(resolve, reject)
-        .finally(() => cutters.delete(cut));
+      // Every request passes here: no promise is added to the handler's own but this one.
+      const settle = <T>(finish: (value: T) => void, value: T): void => {
+        cutters.delete(cut);
+        finish(value);
+      };
+      let answer: Response | Promise<Response>;
+      try {
+        answer = options.fetch(request, env);
+      } catch (error) {
+        settle(reject, error);
+        return;
+      }
+      if (answer instanceof Promise) answer.then((response) => settle(resolve, response), (error: unknown) => settle(reject, error));
+      else settle(resolve, answer);
     });
   return new Promise((resolve, reject) => {
     const base = { fetch, port: options.port, ...(options.hostname === undefined ? {} : { hostname: options.hostname }) };
