@@ -3,9 +3,9 @@
  * the instructions the host's process executes per request, against its bare counterpart's (the
  * bare Hono app for lookups, the HTTP floor for PATCHes), counted by valgrind's callgrind over a
  * window of requests after a warm-up. On a shared VM the rates move by ±0.15 between runs; these
- * counts repeat within about 1 %, so a change of a few per cent in the host's own work shows
- * (docs/performance.md, "Instructions per request"). System calls (the kernel's share) are not
- * counted: both sides make the same ones per request.
+ * counts repeat within about 1 % for lookups and 5 % for PATCHes, so a change of a few per cent in
+ * the host's own work shows (docs/performance.md, "Instructions per request"). System calls (the
+ * kernel's share) are not counted: both sides make about the same ones per request.
  */
 import { execFileSync, fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -52,7 +52,7 @@ const hostEnv = Object.fromEntries(
 const users = Number(values.users);
 const connections = Number(values.connections);
 // V8 compiles a request's functions over its first few thousand calls; counted before that, a
-// window measures the compiler. 6,000 requests and 3,000 counted repeat within about 1 %.
+// window measures the compiler. 6,000 requests and 3,000 counted repeat within about 1 % (lookups).
 const warm = Number(values.warm);
 const counted = Number(values.requests);
 for (const [name, n] of Object.entries({ users, connections, warm, requests: counted })) if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
@@ -65,7 +65,7 @@ try {
 const problem = await postgresProblem();
 if (problem !== undefined) throw new Error(problem);
 
-/** A server process run under callgrind with counting off until {@link counting} turns it on. */
+/** A server process run under callgrind with counting off until `callgrind_control -i on` opens the window. */
 async function underCallgrind(entry: string, env: Record<string, string>, out: string, log: string): Promise<{ port: number; pid: number; ask: (request: HostRequestBody) => Promise<HostReply>; exited: Promise<void>; kill: () => void }> {
   const logFd = openSync(log, 'w');
   const child = fork(path.join(here, entry), [], {
