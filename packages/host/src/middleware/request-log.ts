@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { requestLineWriter } from '../logging/default-logger.js';
+import type { RequestLine } from '../logging/default-logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { outgoingOf, requestHeader } from './node-request.js';
 
@@ -38,7 +39,7 @@ export function requestLog(logger: Logger, metrics: HostMetrics): MiddlewareHand
     const connector = (c.get('connector') as string | undefined) ?? null;
     const status = c.res.status;
     if (connector !== null) metrics.requests.record(connector, c.req.method, status, seconds);
-    const line = { requestId, connector, method: c.req.method, path: c.req.path, status, latencyMs: Math.round(seconds * 1000 * 10) / 10 };
+    const line: RequestLine = { requestId, connector, method: c.req.method, path: c.req.path, status, latencyMs: Math.round(seconds * 1000 * 10) / 10 };
     if (status >= 500) lines.warn(line, 'request');
     else if (infoLine === undefined) lines.info(line, 'request');
     else infoLine(line);

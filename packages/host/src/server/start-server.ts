@@ -73,8 +73,8 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
         settle(reject, error);
         return;
       }
-      if (answer instanceof Promise) answer.then((response) => settle(resolve, response), (error: unknown) => settle(reject, error));
-      else settle(resolve, answer);
+      // A plain Response or any thenable: Promise.resolve hands a native promise back as it is.
+      Promise.resolve(answer).then((response) => settle(resolve, response), (error: unknown) => settle(reject, error));
     });
   return new Promise((resolve, reject) => {
     const base = { fetch, port: options.port, ...(options.hostname === undefined ? {} : { hostname: options.hostname }) };
