@@ -1,23 +1,26 @@
 /**
- * `node bench/dist/instructions.js [--kind lookup|patch] [--users N] [--warm N] [--requests N] [--connections N] [--host-env K=V ...] [--host-only] [--host-entry file]`:
+ * `node bench/dist/instructions.js [--kind lookup|patch] [--target sql|ldap] [--users N] [--warm N] [--requests N] [--connections N] [--host-env K=V ...] [--host-only] [--host-entry file] [--keep] [--functions]`:
  * the instructions the host's process executes per request, against its bare counterpart's (the
- * bare Hono app for lookups, the HTTP floor for PATCHes), counted by valgrind's callgrind over a
+ * bare Hono app for lookups, the HTTP floor for PATCHes), with the generic SQL connector on
+ * PostgreSQL or the generic LDAP connector on slapd (`--target`), counted by valgrind's callgrind over a
  * window of requests after a warm-up. On a shared VM the rates move by ±0.15 between runs; these
  * counts repeat within about 1 % for lookups and 5 % for PATCHes, so a change of a few per cent in
  * the host's own work shows (docs/performance.md, "Instructions per request"). System calls (the
  * kernel's share) are not counted: both sides make about the same ones per request.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { POOL_SIZE, sqlConnector, sqlExtension } from './connectors.js';
+import { POOL_SIZE, ldapConnector, ldapExtension, sqlConnector, sqlExtension } from './connectors.js';
 import { TOKEN, TOKEN_HASH, hostLookupPrefix, hostUpdateRange, hostUpdates, lookups, scimUpdates } from './host-scenarios.js';
 import type { ServedTarget } from './host-scenarios.js';
 import type { FloorTarget, HostChildConfig, HostReply, HostRequest } from './ipc.js';
+import type { Slapd } from './ldap.js';
+import { peopleDn, startSlapd, writeSeedLdif } from './ldap.js';
 import type { BenchPlan } from './plan.js';
 import { PG_URL, createSeededTable, dropTable, postgresProblem } from './postgres.js';
 
@@ -25,6 +28,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     kind: { type: 'string', multiple: true },
+    target: { type: 'string', default: 'sql' },
     users: { type: 'string', default: '5000' },
     warm: { type: 'string', default: '6000' },
     requests: { type: 'string', default: '3000' },
@@ -32,6 +36,10 @@ const { values } = parseArgs({
     'host-env': { type: 'string', multiple: true, default: [] },
     // Only the host: for comparing two host builds or environments, run after run.
     'host-only': { type: 'boolean', default: false },
+    // Keeps the work folder (the callgrind files, the servers' logs) for callgrind_annotate.
+    keep: { type: 'boolean', default: false },
+    // V8 writes a perf map of its JIT code, for callgrind-functions.js to name JavaScript functions (implies --keep).
+    functions: { type: 'boolean', default: false },
     // Another build of the host process, copied into dist/ under a new name (tsup empties dist/ when it builds).
     'host-entry': { type: 'string', default: 'host-child.js' },
   },
@@ -42,6 +50,8 @@ const kinds = (values.kind ?? ['lookup', 'patch']).map((kind): Kind => {
   if (kind !== 'lookup' && kind !== 'patch') throw new Error(`--kind is lookup or patch, not ${kind}`);
   return kind;
 });
+if (values.target !== 'sql' && values.target !== 'ldap') throw new Error(`--target is sql or ldap, not ${values.target}`);
+const targetKind: 'sql' | 'ldap' = values.target;
 const hostEnv = Object.fromEntries(
   values['host-env'].map((pair): [string, string] => {
     const at = pair.indexOf('=');
@@ -62,6 +72,8 @@ try {
 } catch {
   throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
 }
+// PostgreSQL is asked for with either target: the table is the SQL target, and the LDAP one is
+// measured on the same machine as the SQL one, with the same services running.
 const problem = await postgresProblem();
 if (problem !== undefined) throw new Error(problem);
 
@@ -71,8 +83,12 @@ async function underCallgrind(entry: string, env: Record<string, string>, out: s
   const child = fork(path.join(here, entry), [], {
     execPath: 'valgrind',
     // JIT code is rewritten in place: callgrind must look for that everywhere but in mapped files.
-    execArgv: ['-q', '--tool=callgrind', '--smc-check=all-non-file', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, '--expose-gc'],
+    // One file per thread (`<out>-01` is the main thread): the compiler's and the GC's helper
+    // threads work beside the requests, on another core when there is one.
+    execArgv: ['-q', '--tool=callgrind', '--smc-check=all-non-file', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${out}`, process.execPath, '--expose-gc', ...(values.functions ? ['--perf-basic-prof'] : [])],
     env: { ...process.env, ...env },
+    // In the work folder: what V8 writes beside the perf map (an isolate log) is kept or removed with it.
+    cwd: path.dirname(out),
     stdio: ['ignore', logFd, 'inherit', 'ipc'],
   });
   closeSync(logFd);
@@ -101,17 +117,35 @@ async function underCallgrind(entry: string, env: Record<string, string>, out: s
 
 type HostRequestBody = HostRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
+/** What the host's connector writes to: the seeded table, or the seeded directory. */
+type Store = { kind: 'sql'; table: string } | { kind: 'ldap'; slapd: Slapd };
+
 /** Instructions per request of one side: warm-up, then `counted` requests with counting on. */
-async function measure(kind: Kind, side: 'host' | 'bare', table: string, work: string): Promise<number> {
+/** Instructions per request: of every thread, and of the main thread (the one that runs the requests). */
+interface Counted {
+  all: number;
+  main: number;
+}
+
+async function measure(kind: Kind, side: 'host' | 'bare', store: Store, work: string): Promise<Counted> {
   const entry = side === 'host' ? values['host-entry'] : kind === 'lookup' ? 'bare-hono-child.js' : 'http-floor-child.js';
   const out = path.join(work, `${kind}-${side}.callgrind`);
-  const config: HostChildConfig = { connectors: [sqlConnector('BenchSQL', table)], token: TOKEN, tokenHash: TOKEN_HASH, auditDir: path.join(work, `audit-${kind}`) };
-  const floor: FloorTarget = { kind: 'sql', pgUrl: PG_URL, table, poolSize: POOL_SIZE };
+  const connector = store.kind === 'sql' ? 'BenchSQL' : 'BenchLDAP';
+  const config: HostChildConfig = {
+    connectors: [store.kind === 'sql' ? sqlConnector(connector, store.table) : ldapConnector(connector, store.slapd)],
+    token: TOKEN,
+    tokenHash: TOKEN_HASH,
+    auditDir: path.join(work, `audit-${kind}`),
+  };
+  const floor: FloorTarget =
+    store.kind === 'sql'
+      ? { kind: 'sql', pgUrl: PG_URL, table: store.table, poolSize: POOL_SIZE }
+      : { kind: 'ldap', server: { url: store.slapd.url, caPem: store.slapd.caPem, bindDn: store.slapd.bindDn, bindPassword: store.slapd.bindPassword }, peopleDn: peopleDn(store.slapd), poolSize: POOL_SIZE };
   const env = side === 'host' ? { BENCH_HOST: JSON.stringify(config), GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1', ...hostEnv } : { BENCH_USERS: String(users), BENCH_FLOOR: JSON.stringify(floor) };
   const server = await underCallgrind(entry, env, out, path.join(work, `${kind}-${side}.log`));
   try {
-    if (side === 'host') await server.ask({ cmd: 'wait-ready', name: 'BenchSQL' });
-    const target: ServedTarget = { host: { port: server.port } as ServedTarget['host'], connector: 'BenchSQL', extension: sqlExtension };
+    if (side === 'host') await server.ask({ cmd: 'wait-ready', name: connector });
+    const target: ServedTarget = { host: { port: server.port } as ServedTarget['host'], connector, extension: store.kind === 'sql' ? sqlExtension : ldapExtension };
     const base = `http://127.0.0.1:${String(server.port)}`;
     const load = async (requests: number, tag: string): Promise<number> => {
       const plan: BenchPlan = { users, seconds: 600, rounds: 1, maxOperations: requests, warmupSeconds: 0, concurrencies: [connections], lookupConnections: connections };
@@ -125,38 +159,58 @@ async function measure(kind: Kind, side: 'host' | 'bare', table: string, work: s
       return result.operations;
     };
     await load(warm, 'warm-up');
-    // Timers and the log's batches settle before the window opens.
+    // Timers and the log's batches settle. Then a shorter warm-up again: once the first run's
+    // connections are gone, a major GC can collect the maps of their objects, and the optimized
+    // code that checked them deoptimizes at the next request (seen with --trace-deopt: some thirty
+    // functions at once, recompiled over the next thousand requests). Counted from there, the
+    // window would measure that recompilation, which a server under steady load does not pay.
     await new Promise((resolve) => setTimeout(resolve, 2000));
+    await load(Math.ceil(warm / 2), 'warm-up again');
     execFileSync('callgrind_control', ['-i', 'on', String(server.pid)], { stdio: 'ignore' });
     const answered = await load(counted, 'counted');
     execFileSync('callgrind_control', ['-i', 'off', String(server.pid)], { stdio: 'ignore' });
     await server.ask({ cmd: 'stop' });
     await server.exited;
     // `totals:` (at the end) sums the window; the header's `summary:` can be 0 when counting was switched on late.
-    const total = Number(/^totals:\s+(\d+)/m.exec(readFileSync(out, 'utf8'))?.[1]);
-    if (!Number.isFinite(total) || total === 0) throw new Error(`no instruction count in ${out}`);
-    return total / answered;
+    const totalOf = (file: string): number => Number(/^totals:\s+(\d+)/m.exec(readFileSync(path.join(work, file), 'utf8'))?.[1] ?? 0);
+    const files = readdirSync(work).filter((file) => file.startsWith(`${path.basename(out)}-`));
+    const main = files.find((file) => file.endsWith('-01'));
+    const all = files.reduce((sum, file) => sum + totalOf(file), 0);
+    if (main === undefined || all === 0) throw new Error(`no instruction count in ${out}-*`);
+    return { all: all / answered, main: totalOf(main) / answered };
   } finally {
     server.kill();
   }
 }
 
+const k = (n: number): string => `${(n / 1000).toFixed(1)} k`;
 const table = `bench_instructions_${String(process.pid)}`;
 const work = await mkdtemp(path.join(os.tmpdir(), 'ecmahost-instructions-'));
-await createSeededTable(table, users);
+let store: Store;
+if (targetKind === 'sql') {
+  await createSeededTable(table, users);
+  store = { kind: 'sql', table };
+} else {
+  const seed = path.join(work, 'seed.ldif');
+  await writeSeedLdif(seed, 'dc=example,dc=com', users);
+  store = { kind: 'ldap', slapd: await startSlapd({ baseDn: 'dc=example,dc=com', seedLdifFile: seed }) };
+}
 try {
-  console.log(`${String(users)} users, ${String(connections)} connections, ${String(warm)} requests to warm up, ${String(counted)} counted${Object.keys(hostEnv).length > 0 ? `, host environment ${JSON.stringify(hostEnv)}` : ''}`);
+  console.log(`${targetKind}, ${String(users)} users, ${String(connections)} connections, ${String(warm)} requests to warm up, ${String(counted)} counted${Object.keys(hostEnv).length > 0 ? `, host environment ${JSON.stringify(hostEnv)}` : ''}`);
   for (const kind of kinds) {
-    const host = await measure(kind, 'host', table, work);
+    const host = await measure(kind, 'host', store, work);
     if (values['host-only']) {
-      console.log(`${kind}: host ${(host / 1000).toFixed(1)} k instructions per request`);
+      console.log(`${kind}: host ${k(host.all)} instructions per request (main thread ${k(host.main)})`);
       continue;
     }
-    const bare = await measure(kind, 'bare', table, work);
+    const bare = await measure(kind, 'bare', store, work);
     const counterpart = kind === 'lookup' ? 'bare Hono app' : 'HTTP floor';
-    console.log(`${kind}: host ${(host / 1000).toFixed(1)} k instructions per request, ${counterpart} ${(bare / 1000).toFixed(1)} k, ratio ${(bare / host).toFixed(2)}`);
+    console.log(`${kind}: host ${k(host.all)} instructions per request, ${counterpart} ${k(bare.all)}, ratio ${(bare.all / host.all).toFixed(2)}`);
+    console.log(`${kind}, main thread: host ${k(host.main)}, ${counterpart} ${k(bare.main)}, ratio ${(bare.main / host.main).toFixed(2)}`);
   }
 } finally {
-  await dropTable(table);
-  await rm(work, { recursive: true, force: true });
+  if (store.kind === 'sql') await dropTable(table);
+  else await store.slapd.stop();
+  if (values.keep || values.functions) console.log(`kept ${work}: node dist/callgrind-functions.js <file>-01 --per ${String(counted)}`);
+  else await rm(work, { recursive: true, force: true });
 }
