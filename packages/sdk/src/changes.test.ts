@@ -45,6 +45,17 @@ describe('applyAttributeChanges', () => {
     expect(Object.keys(applyAttributeChanges(updated, [attributeChange.delete('__proto__')]))).toEqual([]);
   });
 
+  it('keeps attributes named as Object.prototype members as own values', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+    const added = applyAttributeChanges({ toString: ['kept'] }, names.slice(1).map((name, i) => attributeChange.add(name, [String(i)])));
+    expect(Object.keys(added).sort()).toEqual(names.slice(1).sort());
+    expect(Object.getOwnPropertyDescriptor(added, 'toString')?.value).toEqual(['0']);
+    const updated = applyAttributeChanges(added, [attributeChange.update('constructor', { add: ['c'] }), attributeChange.update('valueOf', { add: ['v'] })]);
+    expect(Object.getOwnPropertyDescriptor(updated, 'constructor')?.value).toEqual(['c']);
+    expect(Object.getOwnPropertyDescriptor(updated, 'valueOf')?.value).toEqual(['2', 'v']);
+    expect(Object.getPrototypeOf(updated)).toBe(Object.prototype);
+  });
+
   it('adds and deletes single values of a multi-valued attribute without duplicates', () => {
     const next = applyAttributeChanges(current, [attributeChange.update('mail', { add: ['c@x', 'b@x'], delete: ['a@x'] })]);
     expect(next.mail).toEqual(['b@x', 'c@x']);

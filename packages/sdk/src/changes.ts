@@ -104,11 +104,14 @@ export function applyAttributeChanges(
   equals: (a: AttributeValue, b: AttributeValue) => boolean = valuesEqual,
 ): Record<string, AttributeValue[]> {
   const next: Record<string, AttributeValue[]> = {};
-  // Attribute names come from targets and may be anything, `__proto__` included: define and read
-  // own properties only, so such an attribute is kept like any other instead of being dropped.
+  // Attribute names come from targets and may be anything, `__proto__` included: read own
+  // properties only, and define `__proto__` (the one name an assignment would not make an own
+  // property of a plain object) so that such an attribute is kept like any other. Every other
+  // name is assigned: `defineProperty` per attribute cost a PATCH about 28k instructions.
   const get = (name: string): AttributeValue[] | undefined => (Object.hasOwn(next, name) ? next[name] : undefined);
   const set = (name: string, values: AttributeValue[]): void => {
-    Object.defineProperty(next, name, { value: values, enumerable: true, writable: true, configurable: true });
+    if (name === '__proto__') Object.defineProperty(next, name, { value: values, enumerable: true, writable: true, configurable: true });
+    else next[name] = values;
   };
   for (const [k, v] of Object.entries(current)) set(k, toValueArray(v));
   for (const change of changes) {
