@@ -11,10 +11,11 @@ import { ProvisioningError, entryErrorOf, isLdapOperationError } from './errors.
 import type { GroupRule } from './groups.js';
 import { followRename, isPlaceholderMember, modifyValues, placeholderMember, refuseDangling, requiredMemberAttribute } from './groups.js';
 import type { ParsedDn } from './escape.js';
-import { dnKey, formatDn, isUnder, parseDn } from './escape.js';
+import { dnKey, formatDn, keysUnder, parseDn, rdnKeys } from './escape.js';
 import { OID } from './root-dse.js';
 import type { DirectoryAttribute } from './schema-builder.js';
 import { sshaHash } from './ssha.js';
+import { attributeNamed } from './type-attributes.js';
 import { toLdap } from './value-codec.js';
 
 /** What an export session needs from its instance. */
@@ -59,8 +60,32 @@ export function passwordValue(config: LdapConfig, password: string): string | Bu
   return config.passwordMethod === 'attributeSsha' ? sshaHash(password) : password;
 }
 
+const parsedBases = new WeakMap<Discovery, Map<string, string[] | undefined>>();
+
+/**
+ * The RDN keys of a base the export looks under (`undefined` when it does not parse), parsed once
+ * per discovery: every update in place compares its DN with the bases, and each export has its
+ * own session.
+ */
+function keysOfBase(discovery: Discovery, base: string): string[] | undefined {
+  let known = parsedBases.get(discovery);
+  if (known === undefined) {
+    known = new Map();
+    parsedBases.set(discovery, known);
+  }
+  if (known.has(base)) return known.get(base);
+  let keys: string[] | undefined;
+  try {
+    keys = rdnKeys(base);
+  } catch {
+    keys = undefined;
+  }
+  known.set(base, keys);
+  return keys;
+}
+
 function attributeOf(discovery: Discovery, type: ObjectTypeDefinition, name: string): Pick<DirectoryAttribute, 'name' | 'type'> {
-  const def = type.attributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  const def = attributeNamed(type, name);
   if (def !== undefined) return { name: def.name, type: def.type };
   const attr = discovery.schema.attribute(name);
   if (attr === undefined) throw new ProvisioningError(`${name} is not an attribute of ${type.name} or of the directory schema`);
@@ -216,15 +241,17 @@ export function openExportSession(ctx: ExportContext, runStep: ExportRunStep): E
     const { dn } = entry;
     if (dn === undefined || config.anchor === DN_ATTRIBUTE || typeof anchorValue !== 'string' || !discovery.server.supportedControls.has(OID.assertion)) return false;
     // Only where the anchor search would look: an object moved out of the containers is not this connector's.
-    const within = (base: string): boolean => {
-      try {
-        return isUnder(dn, base);
-      } catch {
-        // A DN the host holds that does not parse: the anchor search decides, as before.
-        return false;
-      }
-    };
-    if (!ctx.bases(discovery).some(within)) return false;
+    let keys: string[];
+    try {
+      keys = rdnKeys(dn);
+    } catch {
+      // A DN the host holds that does not parse: the anchor search decides, as before.
+      return false;
+    }
+    if (!ctx.bases(discovery).some((base) => {
+      const baseKeys = keysOfBase(discovery, base);
+      return baseKeys !== undefined && keysUnder(keys, baseKeys);
+    })) return false;
     const { mods, password } = modifications(type, entry.attributeChanges);
     if (mods.length === 0) return false;
     await checkWritten(connection, type, entry.attributeChanges, dn);

@@ -3,10 +3,14 @@ import type { AttributeValue, ObjectTypeDefinition } from '@ecmahost/sdk';
 import { ProvisioningError, isLdapOperationError } from './errors.js';
 import { dnKey, escapeFilterValue } from './escape.js';
 import type { DirectorySchema } from './schema-builder.js';
+import { attributeNamed } from './type-attributes.js';
 
 // The group classes whose member list may not be empty (RFC 4519 §3.5 groupOfNames MUST member,
 // §3.6 groupOfUniqueNames MUST uniqueMember), and the attribute each requires.
-const REQUIRED_MEMBER: Readonly<Record<string, string>> = { groupofnames: 'member', groupofuniquenames: 'uniqueMember' };
+const REQUIRED_MEMBER: ReadonlyMap<string, string> = new Map([
+  ['groupofnames', 'member'],
+  ['groupofuniquenames', 'uniqueMember'],
+]);
 
 // LDAP result codes (RFC 4511 Appendix A).
 const NO_SUCH_ATTRIBUTE = 16;
@@ -19,14 +23,24 @@ const NO_SUCH_OBJECT = 32;
  * `groupOfUniqueNames`; `undefined` for every other class.
  */
 export function requiredMemberAttribute(schema: DirectorySchema, className: string): string | undefined {
-  for (const oc of schema.lineage(className)) {
-    for (const name of oc.names) {
-      const attribute = REQUIRED_MEMBER[name.toLowerCase()];
-      if (attribute !== undefined) return attribute;
-    }
+  // Asked at every export of the class: the walk up its lineage is made once per schema and class.
+  let known = requiredMembers.get(schema);
+  if (known === undefined) {
+    known = new Map();
+    requiredMembers.set(schema, known);
   }
-  return undefined;
+  const key = className.toLowerCase();
+  if (known.has(key)) return known.get(key);
+  let found: string | undefined;
+  for (const oc of schema.lineage(className)) {
+    found = oc.names.map((name) => REQUIRED_MEMBER.get(name.toLowerCase())).find((attribute) => attribute !== undefined);
+    if (found !== undefined) break;
+  }
+  known.set(key, found);
+  return found;
 }
+
+const requiredMembers = new WeakMap<DirectorySchema, Map<string, string | undefined>>();
 
 /** The DN kept as the only member of an empty group: the configured one, else the group's own DN. */
 export function placeholderMember(configured: string | undefined, groupDn: string): string {
@@ -134,7 +148,7 @@ function sameDn(a: string, b: string): boolean {
  */
 export async function refuseDangling(connection: LdapConnection, type: ObjectTypeDefinition, written: readonly { name: string; values: readonly AttributeValue[] }[], skip: (value: string) => boolean): Promise<void> {
   for (const { name, values } of written) {
-    const definition = type.attributes.find((a) => sameAttribute(a.name, name));
+    const definition = attributeNamed(type, name);
     if (definition?.type !== 'reference') continue;
     for (const value of values) {
       if (typeof value !== 'string' || skip(value)) continue;
