@@ -46,7 +46,11 @@ const objectType: ObjectTypeDefinition = {
   ],
 };
 
-function schemaWith(disable: DisableFlow, dn: ConnectorInstanceConfig['dn'] = { autogenerate: true }): ServedSchema {
+// OpenLDAP's `title` (like most of inetOrgPerson's attributes) is multi-valued, under a
+// single-valued core path: Entra replaces it with one value.
+const multiTitle: ObjectTypeDefinition = { ...objectType, attributes: objectType.attributes.map((a) => (a.name === 'title' ? { ...a, multiValued: true } : a)) };
+
+function schemaWith(disable: DisableFlow, dn: ConnectorInstanceConfig['dn'] = { autogenerate: true }, type: ObjectTypeDefinition = objectType): ServedSchema {
   const config: ConnectorInstanceConfig = {
     name: 'Shortcut',
     package: 'x',
@@ -73,7 +77,7 @@ function schemaWith(disable: DisableFlow, dn: ConnectorInstanceConfig['dn'] = { 
       manager: 'manager',
     },
   };
-  return new ServedSchema(config, objectType, 'attributeUpdate', MAX);
+  return new ServedSchema(config, type, 'attributeUpdate', MAX);
 }
 
 /** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
@@ -154,12 +158,14 @@ function pick<T>(next: () => number, list: readonly T[]): T {
   return list[Math.floor(next() * list.length)]!;
 }
 
-function cachedObject(next: () => number, dnSource: string | undefined): CachedObject {
+function cachedObject(next: () => number, dnSource: string | undefined, multiValuedTitle: boolean): CachedObject {
   const attributes: Record<string, AttributeValue[]> = { uid: [`u${String(Math.floor(next() * 1000))}`] };
   const maybe = (name: string, value: () => AttributeValue[]): void => {
     if (next() < 0.6) attributes[name] = value();
   };
-  for (const name of ['displayName', 'givenName', 'title', 'mail', 'dept', 'nick']) maybe(name, () => [pick(next, ['a', 'Bé', 'x'.repeat(MAX), 'True'])]);
+  for (const name of ['displayName', 'givenName', 'mail', 'dept', 'nick']) maybe(name, () => [pick(next, ['a', 'Bé', 'x'.repeat(MAX), 'True'])]);
+  // Two values only where the schema makes title multi-valued; one value reads the same either way.
+  maybe('title', () => (multiValuedTitle && next() < 0.5 ? ['a', 'Bé'] : [pick(next, ['a', 'Bé', 'x'.repeat(MAX), 'True'])]));
   maybe('uidNumber', () => [pick(next, [0, 7, -3])]);
   maybe('vip', () => [next() < 0.5]);
   maybe('born', () => ['2020-05-06T07:08:09.000Z']);
@@ -207,19 +213,21 @@ function effect(schema: ServedSchema, object: CachedObject, values: ResourceValu
 }
 
 describe('the PATCH shortcut for plain replaces', () => {
-  for (const [label, disable, dn] of [
-    ['a disable attribute', { action: 'attribute', attribute: 'IsActive' }, { autogenerate: true }],
-    ['disable by delete, the DN read from an attribute', { action: 'delete' }, { attribute: 'dnText' }],
-    ['no disable flow, the DN attribute', { action: 'none' }, { attribute: DN_ATTRIBUTE }],
+  for (const [label, disable, dn, type] of [
+    ['a disable attribute', { action: 'attribute', attribute: 'IsActive' }, { autogenerate: true }, objectType],
+    ['disable by delete, the DN read from an attribute', { action: 'delete' }, { attribute: 'dnText' }, objectType],
+    ['no disable flow, the DN attribute', { action: 'none' }, { attribute: DN_ATTRIBUTE }, objectType],
+    ['a multi-valued title under the single-valued core path', { action: 'none' }, { autogenerate: true }, multiTitle],
   ] as const) {
     it(`gives what the general way gives, wherever it answers (${label})`, () => {
-      const schema = schemaWith(disable, dn);
+      const schema = schemaWith(disable, dn, type);
       let answered = 0;
+      let answeredMultiValued = 0;
       let declined = 0;
       let refused = 0;
       for (let seed = 1; seed <= 20_000; seed++) {
         const next = random(seed);
-        const object = cachedObject(next, schema.dnAttribute);
+        const object = cachedObject(next, schema.dnAttribute, type === multiTitle);
         let operations: PatchOperation[];
         let resolved: ResolvedPath[];
         try {
@@ -250,6 +258,7 @@ describe('the PATCH shortcut for plain replaces', () => {
           continue;
         }
         answered++;
+        if (resolved.some((name) => typeof name === 'string' && schema.attributes.get(name)?.multiValued)) answeredMultiValued++;
         const reference = general(schema, object, operations);
         expect({ ...context, outcome: 'values' in reference ? 'values' : reference.error }).toEqual({ ...context, outcome: 'values' });
         if (!('values' in reference)) continue;
@@ -262,6 +271,8 @@ describe('the PATCH shortcut for plain replaces', () => {
       }
       // Both branches are exercised in earnest.
       expect(answered).toBeGreaterThan(1_000);
+      // Multi-valued attributes replaced with one value (`tags`, and `title` where it is multi-valued) among them.
+      expect(answeredMultiValued).toBeGreaterThan(type === multiTitle ? 400 : 100);
       expect(declined).toBeGreaterThan(2_000);
       expect(refused).toBeGreaterThan(500);
     });
@@ -283,7 +294,6 @@ describe('the PATCH shortcut for plain replaces', () => {
       { op: 'replace', path: 'nickName', value: 'n' }, // one of two paths onto one attribute
       { op: 'replace', path: 'active', value: false },
       { op: 'replace', path: 'manager', value: 'id2' }, // a reference
-      { op: 'replace', path: `${EXT}:tags`, value: 't' }, // multi-valued
       { op: 'replace', path: `${EXT}:IsActive`, value: 'False' }, // the disable flow's attribute
       { op: 'replace', path: 'displayName', value: null },
       { op: 'replace', path: 'displayName', value: ['b'] },

@@ -69,8 +69,9 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
  * with `operations` applied, or `undefined` when the operations are not all of the one shape this
  * shortcut covers. That shape is Entra's usual user PATCH (azure-scim-client §1.3): `replace` of a
  * path without a value filter, with a string, number or boolean value, naming a served attribute
- * that is single-valued, not a reference, not the DN or the attribute it is read from, not the
- * disable flow's, and that one path maps at most, each attribute once per PATCH. Anything else
+ * (single- or multi-valued: either way it is left that one value) that is not a reference, not the
+ * DN or the attribute it is read from, not the disable flow's, and that one path maps at most, each
+ * attribute once per PATCH. Anything else
  * goes the general way. A value the coercion refuses is the 400 the general way gives for it,
  * thrown here (the general way, which coerces every value again, could name another one first).
  * `operations` have passed {@link checkPatchPaths} (no read-only attribute is written), and
@@ -131,7 +132,6 @@ function shortcutOf(schema: ServedSchema): ReadonlySet<string> {
     [...schema.attributes.values()]
       .filter(
         (a) =>
-          !a.multiValued &&
           a.definition.type !== 'reference' &&
           a.name !== DN_ATTRIBUTE &&
           a.name !== schema.dnAttribute &&
