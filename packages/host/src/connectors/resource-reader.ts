@@ -71,9 +71,9 @@ export function readPatched(schema: ServedSchema, resource: ScimResource, operat
  * path without a value filter, with a string, number or boolean value, naming a served attribute
  * (single- or multi-valued: either way it is left that one value) that is not a reference, not the
  * DN or the attribute it is read from, not the disable flow's, and that one path maps at most, each
- * attribute once per PATCH. Anything else
- * goes the general way. A value the coercion refuses is the 400 the general way gives for it,
- * thrown here (the general way, which coerces every value again, could name another one first).
+ * attribute once per PATCH. Anything else goes the general way. A value the coercion refuses is the
+ * 400 the general way gives for it, thrown here (the general way, which coerces every value again,
+ * could name another one first).
  * `operations` have passed {@link checkPatchPaths} (no read-only attribute is written), and
  * `resolved` is what it returned for them.
  *
