@@ -72,9 +72,8 @@ try {
 } catch {
   throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
 }
-// PostgreSQL is asked for with either target: the table is the SQL target, and the LDAP one is
-// measured on the same machine as the SQL one, with the same services running.
-const problem = await postgresProblem();
+// The LDAP target needs slapd, which startSlapd finds or explains.
+const problem = targetKind === 'sql' ? await postgresProblem() : undefined;
 if (problem !== undefined) throw new Error(problem);
 
 /** A server process run under callgrind with counting off until `callgrind_control -i on` opens the window. */
@@ -120,13 +119,13 @@ type HostRequestBody = HostRequest extends infer R ? (R extends unknown ? Omit<R
 /** What the host's connector writes to: the seeded table, or the seeded directory. */
 type Store = { kind: 'sql'; table: string } | { kind: 'ldap'; slapd: Slapd };
 
-/** Instructions per request of one side: warm-up, then `counted` requests with counting on. */
 /** Instructions per request: of every thread, and of the main thread (the one that runs the requests). */
 interface Counted {
   all: number;
   main: number;
 }
 
+/** Instructions per request of one side: warm-up, then `counted` requests with counting on. */
 async function measure(kind: Kind, side: 'host' | 'bare', store: Store, work: string): Promise<Counted> {
   const entry = side === 'host' ? values['host-entry'] : kind === 'lookup' ? 'bare-hono-child.js' : 'http-floor-child.js';
   const out = path.join(work, `${kind}-${side}.callgrind`);
