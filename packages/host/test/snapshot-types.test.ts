@@ -87,3 +87,16 @@ it('refuses every file when a served type is removed from the configuration', as
   const second = await started(usersOnly);
   expect(second.connectorStatus('Teams')?.restored).toBeUndefined();
 });
+
+it('keeps no snapshot and logs none without a state directory', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const host = createHost({ connectors: [config], logger });
+  await host.start();
+  expect((await host.runImport('Teams')).objects).toBe(2);
+  await host.stop();
+  expect(host.connectorStatus('Teams')?.snapshot).toBeUndefined();
+  expect(lines.filter((line) => line.includes('snapshot'))).toEqual([]);
+  // The logger did hear the host: the imports are there.
+  expect(lines.filter((line) => line.includes('"msg":"import finished"')).length).toBeGreaterThanOrEqual(1);
+});

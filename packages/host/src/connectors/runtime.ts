@@ -204,7 +204,9 @@ export class ConnectorRuntime {
       }
       this.#opened = { serving: Object.freeze({ open, gateway: new ExportGateway(open, this.name, this.#log, this.#deps.metrics, (error) => this.#recordWrite(error)) }), appliers: new Map([...open.schemas].map(([name, schema]) => [name, new ImportApplier(schema, this.#log)])) };
       this.#watermark = await this.#watermarkFile.read();
-      if (open.capabilities.import && this.#config.serveBeforeRefresh !== false) {
+      // Without a state directory there is nowhere to keep the space: no snapshot is read or
+      // written (a host embedded without one logged "snapshot written" for 0 objects at every import).
+      if (open.capabilities.import && this.#config.serveBeforeRefresh !== false && this.#deps.stateDir !== undefined) {
         const hash = spaceConfigHash(this.#config, open.package);
         this.#snapshots = new Map([...open.caches.keys()].map((type) => [type, new SnapshotFile(this.#deps.stateDir, this.name, type, hash)]));
         await this.#restore(open.caches, this.#snapshots);
