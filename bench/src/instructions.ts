@@ -1,5 +1,5 @@
 /**
- * `node bench/dist/instructions.js [--kind lookup|patch] [--target sql|ldap] [--users N] [--warm N] [--requests N] [--connections N] [--host-env K=V ...] [--host-only] [--host-entry file] [--keep] [--functions]`:
+ * `node bench/dist/instructions.js [--kind lookup|patch|import] [--target sql|ldap] [--users N] [--warm N] [--requests N] [--connections N] [--host-env K=V ...] [--host-only] [--host-entry file] [--keep] [--functions]`:
  * the instructions the host's process executes per request, against its bare counterpart's (the
  * bare Hono app for lookups, the HTTP floor for PATCHes), with the generic SQL connector on
  * PostgreSQL or the generic LDAP connector on slapd (`--target`), counted by valgrind's callgrind over a
@@ -45,9 +45,9 @@ const { values } = parseArgs({
   },
 });
 
-type Kind = 'lookup' | 'patch';
+type Kind = 'lookup' | 'patch' | 'import';
 const kinds = (values.kind ?? ['lookup', 'patch']).map((kind): Kind => {
-  if (kind !== 'lookup' && kind !== 'patch') throw new Error(`--kind is lookup or patch, not ${kind}`);
+  if (kind !== 'lookup' && kind !== 'patch' && kind !== 'import') throw new Error(`--kind is lookup, patch or import, not ${kind}`);
   return kind;
 });
 if (values.target !== 'sql' && values.target !== 'ldap') throw new Error(`--target is sql or ldap, not ${values.target}`);
@@ -157,6 +157,16 @@ async function measure(kind: Kind, side: 'host' | 'bare', store: Store, work: st
       if (result.failures > 0) throw new Error(`${side} ${kind}: ${String(result.failures)} requests failed`);
       return result.operations;
     };
+    if (kind === 'import') {
+      // The host imported at start; a second full import (replacing a live space, as autosync
+      // does) warms the code, and the third is counted.
+      await server.ask({ cmd: 'import', name: connector });
+      execFileSync('callgrind_control', ['-i', 'on', String(server.pid)], { stdio: 'ignore' });
+      const reply = await server.ask({ cmd: 'import', name: connector });
+      execFileSync('callgrind_control', ['-i', 'off', String(server.pid)], { stdio: 'ignore' });
+      if (reply.kind !== 'imported') throw new Error(`import: ${reply.kind}`);
+      return await finish(reply.objects);
+    }
     await load(warm, 'warm-up');
     // Timers and the log's batches settle. Then a shorter warm-up again: once the first run's
     // connections are gone, a major GC can collect the maps of their objects, and the optimized
@@ -168,6 +178,13 @@ async function measure(kind: Kind, side: 'host' | 'bare', store: Store, work: st
     execFileSync('callgrind_control', ['-i', 'on', String(server.pid)], { stdio: 'ignore' });
     const answered = await load(counted, 'counted');
     execFileSync('callgrind_control', ['-i', 'off', String(server.pid)], { stdio: 'ignore' });
+    return await finish(answered);
+  } finally {
+    server.kill();
+  }
+
+  /** Stops the server and reads its counts: per request (per object for an import). */
+  async function finish(answered: number): Promise<Counted> {
     await server.ask({ cmd: 'stop' });
     await server.exited;
     // `totals:` (at the end) sums the window; the header's `summary:` can be 0 when counting was switched on late.
@@ -177,8 +194,6 @@ async function measure(kind: Kind, side: 'host' | 'bare', store: Store, work: st
     const all = files.reduce((sum, file) => sum + totalOf(file), 0);
     if (main === undefined || all === 0) throw new Error(`no instruction count in ${out}-*`);
     return { all: all / answered, main: totalOf(main) / answered };
-  } finally {
-    server.kill();
   }
 }
 
@@ -198,8 +213,9 @@ try {
   console.log(`${targetKind}, ${String(users)} users, ${String(connections)} connections, ${String(warm)} requests to warm up, ${String(counted)} counted${Object.keys(hostEnv).length > 0 ? `, host environment ${JSON.stringify(hostEnv)}` : ''}`);
   for (const kind of kinds) {
     const host = await measure(kind, 'host', store, work);
-    if (values['host-only']) {
-      console.log(`${kind}: host ${k(host.all)} instructions per request (main thread ${k(host.main)})`);
+    // An import has no bare counterpart here: the bench compares it with the bare read's rate.
+    if (values['host-only'] || kind === 'import') {
+      console.log(`${kind}: host ${k(host.all)} instructions per ${kind === 'import' ? 'object' : 'request'} (main thread ${k(host.main)})`);
       continue;
     }
     const bare = await measure(kind, 'bare', store, work);
