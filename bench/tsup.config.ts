@@ -9,7 +9,7 @@ const source = (relative: string): string => fileURLToPath(new URL(relative, imp
 // measures the code of the checkout as it is, needs no other package built first, and keeps
 // working while `dist/` folders elsewhere in the checkout are rebuilt.
 export default defineBase({
-  entry: ['src/main.ts', 'src/groups.ts', 'src/host-child.ts', 'src/bare-hono-child.ts', 'src/http-floor-child.ts', 'src/profile-summary.ts', 'src/instructions.ts', 'src/callgrind-functions.ts'],
+  entry: ['src/main.ts', 'src/groups.ts', 'src/host-child.ts', 'src/bare-hono-child.ts', 'src/http-floor-child.ts', 'src/profile-summary.ts', 'src/instructions.ts', 'src/callgrind-functions.ts', 'src/lookup-budget.ts'],
   dts: false,
   noExternal: [/^@ecmahost\//],
   // Everything else (drivers, Hono, pino...) stays a package import resolved in node_modules.
