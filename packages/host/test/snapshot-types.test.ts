@@ -98,5 +98,9 @@ it('keeps no snapshot and logs none without a state directory', async () => {
   expect(host.connectorStatus('Teams')?.snapshot).toBeUndefined();
   expect(lines.filter((line) => line.includes('snapshot'))).toEqual([]);
   // The logger did hear the host: the imports are there.
-  expect(lines.filter((line) => line.includes('"msg":"import finished"')).length).toBeGreaterThanOrEqual(1);
+  const imports = lines.filter((line) => line.includes('"msg":"import finished"'));
+  expect(imports.length).toBeGreaterThanOrEqual(1);
+  // Each key once: the connector's name comes from the logger's binding only.
+  for (const line of imports) expect(line.match(/"connector":/g)).toHaveLength(1);
+  expect(JSON.parse(imports[0]!)).toMatchObject({ connector: 'Teams', type: 'full', objects: 2, msg: 'import finished' });
 });

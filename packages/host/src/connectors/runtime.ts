@@ -401,7 +401,9 @@ export class ConnectorRuntime {
       this.#lastErrorCode = undefined;
       this.#unreachable = false;
       if (this.#state !== 'stopped') this.#state = 'ready';
-      this.#log.info({ ...summary }, 'import finished');
+      // The logger's own binding names the connector: the summary's copy would repeat the key in the line.
+      const { connector: _named, ...fields } = summary;
+      this.#log.info(fields, 'import finished');
       return summary;
     } catch (error) {
       end();
