@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_BATCH_BYTES, batchedStdout, createDefaultLogger, requestLineWriter } from './default-logger.js';
+import { LOG_BATCH_CHARS, batchedStdout, createDefaultLogger, requestLineWriter } from './default-logger.js';
 import type { RequestLine } from './default-logger.js';
 
 describe('batchedStdout', () => {
@@ -40,7 +40,7 @@ describe('batchedStdout', () => {
   it('keeps every line of a burst, in order, across batches and later quiet', async () => {
     const logger = pino({ base: null, timestamp: false }, batchedStdout(fd, 50));
     // Logged over several turns of the event loop, as requests finish, about 60 batches' worth.
-    const count = Math.ceil((60 * LOG_BATCH_BYTES) / 40);
+    const count = Math.ceil((60 * LOG_BATCH_CHARS) / 40);
     for (let n = 0; n < count; n++) {
       logger.info({ n }, 'line');
       if (n % 500 === 0) await new Promise((r) => setImmediate(r));

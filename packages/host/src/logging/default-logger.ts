@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 
 /** Lines are written once this many characters are waiting... */
-export const LOG_BATCH_BYTES = 64 * 1024;
+export const LOG_BATCH_CHARS = 64 * 1024;
 /** ...or this long after the oldest waiting line was logged, whichever comes first. */
 export const LOG_FLUSH_MS = 100;
 
@@ -68,7 +68,7 @@ export function batchedStdout(fd = 1, flushMs = LOG_FLUSH_MS): DestinationStream
       waiting += line.length;
       // Warnings and errors go out at once, behind the lines before them: pino's lines start
       // with `{"level":NN`, and 40 is warn.
-      if (waiting >= LOG_BATCH_BYTES || Number(line.slice(9, 11)) >= 40) handOver();
+      if (waiting >= LOG_BATCH_CHARS || Number(line.slice(9, 11)) >= 40) handOver();
       else if (timer === undefined) {
         timer = setTimeout(handOver, flushMs);
         // The timer alone never keeps the process alive; what waits is written at exit.
