@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,14 +18,10 @@ function run(end: string): Promise<{ code: number | null; stdout: string; stderr
     if (answer.status !== 404) throw new Error('answered ' + answer.status);
     ${end}
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv({ ECMAHOST_LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv({ ECMAHOST_LOG_LEVEL: 'info' }), timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
   });
 }
 
