@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { attributeChange, secret, silentLogger } from '@ecmahost/sdk';
 import connector from '../src/index.js';
+import { ENTRY_SLICE } from '../src/import-session.js';
 import { beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from './support/dialects.js';
 import { employeesValues, useEmployeesDatabase } from './support/employees.js';
@@ -91,6 +92,50 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
       controller.abort();
       await expect(session.getEntries()).rejects.toMatchObject({ code: 'stop-run' });
       await session.close('terminatedByUser');
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it('hands a page read from the database to the host in slices of at most ENTRY_SLICE entries, every row once and in order', async () => {
+    const logins = Array.from({ length: 250 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    for (const login of logins) await insert(login);
+    const instance = await openInstance(employeesValues(db));
+    try {
+      const schema = await instance.getSchema();
+      for (const pageSize of [1000, 120]) {
+        const session = await instance.openImport!({ type: 'full', schema, pageSize });
+        const sizes: number[] = [];
+        const seen: string[] = [];
+        const watermarks: (string | undefined)[] = [];
+        for (;;) {
+          const page = await session.getEntries();
+          sizes.push(page.entries.length);
+          seen.push(...page.entries.map((e) => String(e.anchor.ContosoLogin)));
+          watermarks.push(page.watermark);
+          if (!page.more) break;
+        }
+        await session.close('normal');
+        // Each read of `pageSize` rows (the last one shorter) is handed over in slices of ENTRY_SLICE.
+        const reads = [...Array.from({ length: Math.floor(250 / pageSize) }, () => pageSize), 250 % pageSize];
+        const slices = reads.flatMap((rows) => Array.from({ length: Math.ceil(rows / ENTRY_SLICE) }, (_, i) => Math.min(ENTRY_SLICE, rows - i * ENTRY_SLICE)));
+        expect(sizes).toEqual(slices);
+        expect(Math.max(...sizes)).toBeLessThan(pageSize === 1000 ? 250 : 120);
+        expect(seen).toEqual(logins);
+        expect(watermarks.slice(0, -1).every((w) => w === undefined)).toBe(true);
+      }
+      // A cancelled run stops between slices of a page already read.
+      const controller = new AbortController();
+      const cancelled = await connector.open(employeesValues(db), { log: silentLogger, signal: controller.signal });
+      try {
+        const session = await cancelled.openImport!({ type: 'full', schema, pageSize: 1000 });
+        expect((await session.getEntries()).entries).toHaveLength(ENTRY_SLICE);
+        controller.abort();
+        await expect(session.getEntries()).rejects.toMatchObject({ code: 'stop-run' });
+        await session.close('terminatedByUser');
+      } finally {
+        await cancelled.close();
+      }
     } finally {
       await instance.close();
     }
