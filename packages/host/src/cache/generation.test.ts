@@ -92,4 +92,22 @@ describe('Generation index', () => {
     generation.get('a')!.attributes.mail!.push('x@x');
     expect(generation.get('a')!.attributes.mail).toEqual(['a2@x']);
   });
+
+  it('finds packed objects by ids and keys of any length and script, and never by a prefix of them', () => {
+    const generation = new Generation([{ name: 'mail', caseExact: false }, { name: 'login', caseExact: true }], ['login']);
+    // Records whose room is reserved from their strings' length (2-, 3- and 4-byte characters), long ones included.
+    const ids = ['ä'.repeat(3000), '日本語'.repeat(700), '\u{1F600}é', 'plain', 'plai'];
+    generation.beginPacking();
+    for (const id of ids) generation.put(object(id, [`${id}@X`]));
+    generation.seal('last');
+    for (const id of ids) {
+      expect(generation.get(id)?.id).toBe(id);
+      expect(generation.lookup('login', id)).toEqual([id]);
+      expect(generation.lookup('mail', `${id.toUpperCase()}@x`)).toEqual([id]);
+    }
+    expect(generation.get('pla')).toBeUndefined();
+    expect(generation.get('plainx')).toBeUndefined();
+    expect(generation.lookup('login', 'ä'.repeat(2999))).toEqual([]);
+    expect(generation.lookup('login', '日本語'.repeat(701))).toEqual([]);
+  });
 });

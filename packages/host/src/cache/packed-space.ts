@@ -355,13 +355,15 @@ export class PackedSpaceBuilder {
   /** Writes a record up to its timestamps; returns where its body lies. */
   #append(id: string, attributes: Record<string, AttributeValue[]>, body: string, hasDn: boolean): { chunk: Buffer; bodyStart: number; bodyEnd: number } {
     const keys: string[][] = [];
-    let size = ID_AT + Buffer.byteLength(id, 'utf8') + 1 + 4 + Buffer.byteLength(body, 'utf8') + 2 + 2 * TIME_ROOM;
+    // Room for the record at 3 bytes per UTF-16 code unit (UTF-8's most), rather than measuring
+    // each string's UTF-8 length before writing it: a chunk ends a little earlier, nothing more.
+    let size = ID_AT + 3 * id.length + 1 + 4 + 3 * body.length + 2 + 2 * TIME_ROOM;
     for (const index of this.carried) {
       const values = attributes[index.name] ?? [];
       const list = values.map((value) => indexKey(value, index.caseExact));
       keys.push(list);
       size += 4;
-      for (const key of list) size += 8 + Buffer.byteLength(key, 'utf8');
+      for (const key of list) size += 8 + 3 * key.length;
     }
     const chunk = this.#reserve(size);
     this.#recordStart = this.#used;
@@ -591,13 +593,12 @@ export function encodeBody(o: CachedObject, numbers: ReadonlyMap<string, number>
 }
 
 function encodeParts(anchor: AnchorValues, attributes: Record<string, AttributeValue[]>, dn: string | undefined, numbers: ReadonlyMap<string, number>): string {
-  const binary = hasBinary(anchor, attributes);
   const values: unknown[] = [];
   for (const name in attributes) {
     const list = attributes[name]!;
-    values.push(numbers.get(name) ?? name, list.length === 1 ? encodeValue(list[0]!) : binary ? list.map(encodeValue) : list);
+    values.push(numbers.get(name) ?? name, list.length === 1 ? encodeValue(list[0]!) : encodeList(list));
   }
-  const a = binary ? mapValues(anchor, encodeValue) : anchor;
+  const a = hasBinary(anchor) ? mapValues(anchor, encodeValue) : anchor;
   return JSON.stringify(dn === undefined ? [a, values] : [a, values, dn]);
 }
 
@@ -620,10 +621,15 @@ function decodeBody(text: string, names: readonly string[]): { anchor: AnchorVal
   return { anchor, attributes, dn };
 }
 
-function hasBinary(anchor: AnchorValues, attributes: Record<string, AttributeValue[]>): boolean {
+function hasBinary(anchor: AnchorValues): boolean {
   for (const name in anchor) if (typeof anchor[name] === 'object') return true;
-  for (const name in attributes) for (const value of attributes[name]!) if (typeof value === 'object') return true;
   return false;
+}
+
+/** A list of values as the body writes it: the list itself unless a value is binary. */
+function encodeList(list: readonly AttributeValue[]): readonly unknown[] {
+  for (const value of list) if (typeof value === 'object') return list.map(encodeValue);
+  return list;
 }
 
 function encodeValue(value: AttributeValue): unknown {
