@@ -51,6 +51,9 @@ export interface ScheduledImport {
   at: string;
 }
 
+/** The least time between two progress reports of an import (the first and last pages are always reported). */
+const PROGRESS_EVERY_MS = 1000;
+
 /** Progress of a running import. */
 export interface ImportProgress {
   type: 'full' | 'delta';
@@ -74,6 +77,7 @@ export interface ImportOptions {
    * or the import running, whichever it is.
    */
   delta?: boolean;
+  /** Called after the first page, then at most once a second, and after the last page. */
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -434,6 +438,7 @@ export class ConnectorRuntime {
     const first = targets.values().next().value!;
     const counts: ImportCounts = { objects: 0, errors: 0, skipped: 0 };
     let pages = 0;
+    let reported = 0;
     let watermark: string | undefined;
     // The next page is asked for before this one is applied, so the target reads it while the
     // host applies (on two cores, PostgreSQL or slapd and the host work side by side). Never more
@@ -456,7 +461,13 @@ export class ConnectorRuntime {
           applier.apply(entry, cache, generation, counts, now);
         }
         if (page.watermark !== undefined) watermark = page.watermark;
-        options.onProgress?.({ type, objects: counts.objects, pages });
+        // The first page, then at most one report a second, and the last page: a connector may hand
+        // over a page per hundred entries (decision 026), and the CLI prints a line per report.
+        const at = performance.now();
+        if (options.onProgress !== undefined && (pages === 1 || !page.more || at - reported >= PROGRESS_EVERY_MS)) {
+          reported = at;
+          options.onProgress({ type, objects: counts.objects, pages });
+        }
         if (!page.more) break;
       }
       const closed = await session.close('normal');
