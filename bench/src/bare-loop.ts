@@ -5,6 +5,8 @@ export interface LoopResult {
   operations: number;
   failures: number;
   seconds: number;
+  /** The 99th percentile of the requests' latency in ms, for HTTP phases (autocannon's histogram). */
+  p99Ms?: number;
 }
 
 /**
@@ -48,9 +50,12 @@ export async function runClientLoops<C>(options: {
   return { perSecond: operations / seconds, operations, failures, seconds };
 }
 
-/** Several phases as one: operations and seconds summed. */
+/** Several phases as one: operations and seconds summed, the worst phase's p99. */
 export function combine(results: LoopResult[]): LoopResult {
   const operations = results.reduce((sum, r) => sum + r.operations, 0);
   const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
-  return { perSecond: operations / seconds, operations, failures: results.reduce((sum, r) => sum + r.failures, 0), seconds };
+  const combined: LoopResult = { perSecond: operations / seconds, operations, failures: results.reduce((sum, r) => sum + r.failures, 0), seconds };
+  const p99s = results.flatMap((r) => (r.p99Ms === undefined ? [] : [r.p99Ms]));
+  if (p99s.length > 0) combined.p99Ms = Math.max(...p99s);
+  return combined;
 }

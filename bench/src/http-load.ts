@@ -18,7 +18,7 @@ export interface HttpLoad {
 
 /**
  * Drives a server with autocannon (one pipelined request per connection at a time) and returns
- * the rate of requests answered with the expected status.
+ * the rate of requests answered with the expected status, and the 99th percentile of the latency.
  */
 export async function runHttpLoad(load: HttpLoad): Promise<LoopResult> {
   let n = 0;
@@ -54,5 +54,5 @@ export async function runHttpLoad(load: HttpLoad): Promise<LoopResult> {
   if (unexpected > 0 || result.errors > 0 || result.timeouts > 0) {
     console.warn(`  ${load.method} ${load.url}: ${String(unexpected)} unexpected answers, ${String(result.errors)} errors, ${String(result.timeouts)} timeouts; first: ${firstUnexpected ?? '-'}`);
   }
-  return { perSecond: expected / seconds, operations: expected, failures: unexpected + result.errors, seconds };
+  return { perSecond: expected / seconds, operations: expected, failures: unexpected + result.errors, seconds, p99Ms: result.latency.p99 };
 }
