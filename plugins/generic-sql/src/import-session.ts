@@ -32,11 +32,10 @@ function builtPage(entries: readonly ImportEntry[], more: boolean): Page {
  * The most entries handed to the host per call. The database is still read a whole page
  * (`pageSize` rows) at a time; the entries of those rows are built a slice at a time, when the host
  * asks for it (which it does for the next slice while it applies one: two slices are alive at
- * most). About 30 small objects make an entry:
- * built a page of 5,000 at a time, they lived through the young generation's collections, were
- * copied and moved to the old generation, and a full import of 100,000 users from PostgreSQL took
- * 1.1–1.9 s; built 100 at a time they die young and the same import took 0.8–1.1 s
- * (docs/performance.md, "Entries built a slice at a time").
+ * most). About 30 small objects make an entry: built a page of 5,000 at a time, they lived through
+ * the young generation's collections, were copied and moved to the old generation, and a full
+ * import of 100,000 users from PostgreSQL took 1.1–1.9 s; built 100 at a time they die young and
+ * the same import took 0.8–1.1 s (docs/performance.md, "Entries built a slice at a time", decision 026).
  */
 export const ENTRY_SLICE = 100;
 
