@@ -141,6 +141,26 @@ describeEachDialect('schema discovery, import and export methods', (dialect) => 
     }
   });
 
+  it('reports a page the database refuses from the call that takes it, after every entry before it', async () => {
+    const logins = Array.from({ length: 150 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    for (const login of logins) await insert(login);
+    // An expression the database refuses at run time, reached only from the second page on.
+    const refused = { postgresql: '(SELECT 1 UNION SELECT 2)', mysql: '(SELECT 1 UNION SELECT 2)', sqlite: 'abs(-9223372036854775807 - 1)' }[dialect];
+    const importQuery = PAGING_QUERY[dialect](db.prefix).replace(/ ORDER BY rn$/, ` AND CASE WHEN @StartIndex > 1 THEN ${refused} ELSE 1 END = 1 ORDER BY rn`);
+    const instance = await openInstance(employeesValues(db, { importMethod: 'query', importQuery }));
+    try {
+      const session = await instance.openImport!({ type: 'full', schema: await instance.getSchema(), pageSize: 120 });
+      const first = await session.getEntries();
+      const second = await session.getEntries();
+      expect([...first.entries, ...second.entries].map((e) => e.anchor.ContosoLogin)).toEqual(logins.slice(0, 120));
+      expect(second.more).toBe(true);
+      await expect(session.getEntries()).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/^Reading an import page failed: /) });
+      expect(await session.close('unknown')).toEqual({});
+    } finally {
+      await instance.close();
+    }
+  });
+
   it('imports only the attributes the host asks for, and every readable one when it asks for all', async () => {
     await insert('ann', 'Ann', 'Smith');
     const instance = await openInstance(employeesValues(db));
