@@ -69,6 +69,19 @@ describe('batchedStdout', () => {
     await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
     expect(lines()).toEqual([JSON.stringify({ level: 40, msg: 'stopping' })]);
   });
+
+  it('calls back from a flush only once a batch still being written is on disk', async () => {
+    const logger = pino({ base: null, timestamp: false }, batchedStdout(fd, 60_000));
+    // A warning goes to the stream at once: 32 MB take the thread pool a while to write.
+    const detail = 'x'.repeat(32 * 1024 * 1024);
+    logger.warn({ detail }, 'large');
+    logger.info('after');
+    await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
+    const written = lines();
+    expect(written).toHaveLength(2);
+    expect(JSON.parse(written[0]!)).toEqual({ level: 40, detail, msg: 'large' });
+    expect(JSON.parse(written[1]!)).toEqual({ level: 30, msg: 'after' });
+  });
 });
 
 describe('requestLineWriter', () => {

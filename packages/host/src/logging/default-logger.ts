@@ -35,6 +35,13 @@ export function batchedStdout(fd = 1, flushMs = LOG_FLUSH_MS): DestinationStream
   // Ended at exit (pino's own handler): nothing may be written to it afterwards.
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  // A batch handed to the stream is written through the thread pool; the stream says `drain` once
+  // everything it was given is written. Its own `flush` does not wait for that when it batches
+  // nothing itself (sonic-boom calls back at once with `minLength` 0), so `flush` below does.
+  let writing = false;
+  stream.on('drain', () => {
+    writing = false;
+  });
   const handOver = (): void => {
     if (timer !== undefined) {
       clearTimeout(timer);
@@ -44,6 +51,7 @@ export function batchedStdout(fd = 1, flushMs = LOG_FLUSH_MS): DestinationStream
     const batch = lines.length === 1 ? lines[0]! : lines.join('');
     lines = [];
     waiting = 0;
+    writing = true;
     stream.write(batch);
   };
   const held = new WeakRef(handOver);
@@ -75,9 +83,24 @@ export function batchedStdout(fd = 1, flushMs = LOG_FLUSH_MS): DestinationStream
         timer.unref();
       }
     },
+    // Calls back once every line logged so far is written (the host flushes before it exits).
     flush: (cb) => {
       handOver();
-      stream.flush(cb);
+      if (!writing) {
+        stream.flush(cb);
+        return;
+      }
+      const written = (): void => {
+        stream.off('error', failed);
+        stream.flush(cb);
+      };
+      const failed = (error: Error): void => {
+        writing = false;
+        stream.off('drain', written);
+        cb?.(error);
+      };
+      stream.once('drain', written);
+      stream.once('error', failed);
     },
   };
 }
