@@ -106,20 +106,26 @@ interface Pending {
   readonly left: boolean;
 }
 
-/** A page whose entries are already built (deltas from a change log, tombstones). */
-function built(entries: readonly ImportEntry[]): Pending {
+/** A page of `items`, each turned into an entry (or left out: `undefined`) when the host takes it. */
+function pendingOf<T>(items: readonly T[], toEntry: (item: T) => ImportEntry | undefined): Pending {
   let at = 0;
   return {
     take(max) {
-      const slice = entries.slice(at, at + max);
-      at += slice.length;
-      return slice;
+      const entries: ImportEntry[] = [];
+      while (at < items.length && entries.length < max) {
+        const entry = toEntry(items[at++]!);
+        if (entry !== undefined) entries.push(entry);
+      }
+      return entries;
     },
     get left() {
-      return at < entries.length;
+      return at < items.length;
     },
   };
 }
+
+/** A page whose entries are already built (deltas from a change log, tombstones). */
+const built = (entries: readonly ImportEntry[]): Pending => pendingOf(entries, (entry) => entry);
 
 /** Opens an import run over a leased pooled connection, released on close. */
 export async function openImportSession(ctx: ImportContext, runStep: ImportRunStep): Promise<ImportSession> {
@@ -213,23 +219,11 @@ export async function openImportSession(ctx: ImportContext, runStep: ImportRunSt
    * A page of a search as import entries, leaving out the excluded containers and the entries of
    * no type, each built when the host takes it.
    */
-  const pageOf = (page: readonly LdapEntry[], modification: 'add' | 'replace'): Pending => {
-    let at = 0;
-    return {
-      take(max) {
-        const entries: ImportEntry[] = [];
-        while (at < page.length && entries.length < max) {
-          const entry = page[at++]!;
-          const type = excluded(entry.dn) ? undefined : typeOf(entry);
-          if (type !== undefined) entries.push(mapper.toImportEntry(entry, type, modification));
-        }
-        return entries;
-      },
-      get left() {
-        return at < page.length;
-      },
-    };
-  };
+  const pageOf = (page: readonly LdapEntry[], modification: 'add' | 'replace'): Pending =>
+    pendingOf(page, (entry) => {
+      const type = excluded(entry.dn) ? undefined : typeOf(entry);
+      return type === undefined ? undefined : mapper.toImportEntry(entry, type, modification);
+    });
   const removal = (record: ChangeRecord, dn: string): ImportEntry[] => {
     const old = record.oldObjectClasses === undefined ? undefined : mapper.classify({ dn, attributes: { objectClass: record.oldObjectClasses } });
     if (record.oldObjectClasses !== undefined && old === undefined) return [];
