@@ -8,6 +8,7 @@ import { scimJson } from '../middleware/scim-response.js';
 import { ScimError } from '../scim/errors.js';
 import type { TlsMaterial } from '../tls/load-tls.js';
 import { OpsError } from '../store/errors.js';
+import { InFlight } from './in-flight.js';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -56,14 +57,14 @@ const CUT_FLUSH_MS = 1000;
  */
 export function startServer(options: StartServerOptions): Promise<RunningServer> {
   // Each running request can be answered 503 by a shutdown that reached its deadline.
-  const cutters = new Set<() => void>();
+  const cutters = new InFlight<() => void>();
   const fetch = (request: Request, env?: unknown): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
       const cut = (): void => resolve(scimJson(new ScimError(503, undefined, 'The host is shutting down; retry shortly.').toJSON(), 503, { 'retry-after': String(SHUTDOWN_RETRY_AFTER_SECONDS) }));
-      cutters.add(cut);
+      const uncut = cutters.add(cut);
       // Every request passes here: no promise is added to the handler's own but this one.
       const settle = <T>(finish: (value: T) => void, value: T): void => {
-        cutters.delete(cut);
+        uncut();
         finish(value);
       };
       let answer: Response | Promise<Response>;
@@ -82,18 +83,17 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
       ? serve({ ...base, createServer: createHttpsServer, serverOptions: options.tls }, onListening)
       : serve(base, onListening);
     const protocol = options.tls ? 'https' : 'http';
-    const sockets = new Set<Socket>();
-    const answering = new Set<ServerResponse>();
+    const sockets = new InFlight<Socket>();
+    const answering = new InFlight<ServerResponse>();
     let stopping = false;
     server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
+      socket.once('close', sockets.add(socket));
     });
     server.on('request', (_request, response: ServerResponse) => {
-      answering.add(response);
+      const answered = answering.add(response);
       // During a shutdown every answer closes its connection, so no keep-alive outlives it.
       if (stopping) response.shouldKeepAlive = false;
-      response.once('close', () => answering.delete(response));
+      response.once('close', answered);
     });
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'is already in use (another ecmahost or service?)' : `cannot be opened: ${error.message}`;
@@ -116,7 +116,7 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
         shutdown: (deadline) =>
           new Promise<ShutdownReport>((done) => {
             stopping = true;
-            for (const response of answering) if (!response.headersSent) response.shouldKeepAlive = false;
+            for (const response of answering.values()) if (!response.headersSent) response.shouldKeepAlive = false;
             let timer: NodeJS.Timeout | undefined;
             let cut = 0;
             // Also reached after a cut: the 503s close their connections like any answer.
@@ -129,9 +129,9 @@ export function startServer(options: StartServerOptions): Promise<RunningServer>
             closeIdle();
             timer = setTimeout(() => {
               cut = cutters.size;
-              for (const answer of [...cutters]) answer();
+              for (const answer of cutters.values()) answer();
               setTimeout(() => {
-                for (const socket of sockets) socket.destroy();
+                for (const socket of sockets.values()) socket.destroy();
                 done({ cut });
               }, CUT_FLUSH_MS).unref();
             }, Math.max(0, deadline - Date.now() - CUT_FLUSH_MS));
