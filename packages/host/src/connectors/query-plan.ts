@@ -1,7 +1,7 @@
 import type { CachedObject } from '../cache/cached-object.js';
 import type { CacheQuery } from '../cache/connector-cache.js';
 import type { AttrPath, Filter } from '../scim/filter-ast.js';
-import { evaluateFilter, withEvaluationBudget } from '../scim/filter-evaluate.js';
+import { evaluateFilter, evaluationBudget } from '../scim/filter-evaluate.js';
 import type { ScimResource } from '../scim/resource-path.js';
 import { renderResource } from './resource-renderer.js';
 import type { ReferenceReader } from './resource-renderer.js';
@@ -22,9 +22,9 @@ export function planQuery(
   references?: ReferenceReader,
 ): CacheQuery {
   if (given === undefined) return { predicate: () => true };
-  // The rewritten root gets the request's evaluation budget the parsed one carried.
-  const filter = withEvaluationBudget(mapPaths(given, (path) => schema.filterPath(path)));
-  const options = { caseExact: schema.caseExactPath };
+  const filter = mapPaths(given, (path) => schema.filterPath(path));
+  // One budget for every object the query evaluates: a plan is made per request.
+  const options = { caseExact: schema.caseExactPath, budget: evaluationBudget() };
   const query: CacheQuery = {
     predicate: (object) => {
       const resource = renderResource(schema, object, baseUrl, references);

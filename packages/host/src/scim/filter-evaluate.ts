@@ -10,6 +10,12 @@ export interface EvaluateOptions {
    * Default: case-insensitive, as for most SCIM attributes.
    */
   caseExact?: (path: AttrPath) => boolean;
+  /**
+   * What is left of one request's evaluations ({@link evaluationBudget}): shared by every call
+   * given the same object, so a query's evaluations over all cached objects count against it.
+   * Without one, evaluation is unbounded (filters of PATCH paths, built in code).
+   */
+  budget?: EvaluationBudget;
 }
 
 /**
@@ -21,23 +27,21 @@ export interface EvaluateOptions {
  */
 export const MAX_FILTER_EVALUATIONS = 500_000;
 
-interface Budget {
+/** One request's evaluation budget (see {@link EvaluateOptions.budget}). */
+export interface EvaluationBudget {
   readonly limit: number;
   remaining: number;
 }
 
-/** What is left of each request filter's budget, keyed by the filter's root (see {@link withEvaluationBudget}). */
-const budgets = new WeakMap<Filter, Budget>();
-
 /**
- * Gives a parsed filter its evaluation budget: once `evaluations` term evaluations have been spent
- * across every {@link evaluateFilter} call on it, the next throws `ScimError(400, 'invalidFilter')`.
- * `parseFilter` calls it, as each request parses its own filter, so the budget is one request's.
- * Filters built in code (mapping paths) have none.
+ * A budget of `evaluations` term evaluations: once they are spent across every
+ * {@link evaluateFilter} call given it, the next throws `ScimError(400, 'invalidFilter')`. A query
+ * makes one per request. It travels in the options, not keyed by the filter in a `WeakMap`: a
+ * long-lived `WeakMap` taking a new key per request cost a lookup about 5 % of its CPU
+ * (docs/performance.md).
  */
-export function withEvaluationBudget(filter: Filter, evaluations: number = MAX_FILTER_EVALUATIONS): Filter {
-  budgets.set(filter, { limit: evaluations, remaining: evaluations });
-  return filter;
+export function evaluationBudget(evaluations: number = MAX_FILTER_EVALUATIONS): EvaluationBudget {
+  return { limit: evaluations, remaining: evaluations };
 }
 
 /**
@@ -48,10 +52,10 @@ export function withEvaluationBudget(filter: Filter, evaluations: number = MAX_F
  * Throws `ScimError(400, 'invalidFilter')` when the filter's evaluation budget is spent.
  */
 export function evaluateFilter(filter: Filter, resource: ScimResource, options: EvaluateOptions = {}): boolean {
-  return evaluate(filter, resource, options, budgets.get(filter));
+  return evaluate(filter, resource, options, options.budget);
 }
 
-function evaluate(filter: Filter, resource: ScimResource, options: EvaluateOptions, budget: Budget | undefined): boolean {
+function evaluate(filter: Filter, resource: ScimResource, options: EvaluateOptions, budget: EvaluationBudget | undefined): boolean {
   if (budget !== undefined && filter.kind !== 'and' && filter.kind !== 'or' && filter.kind !== 'not' && --budget.remaining < 0) {
     throw new ScimError(
       400,
@@ -84,7 +88,7 @@ function evaluate(filter: Filter, resource: ScimResource, options: EvaluateOptio
 }
 
 /** Elements of a multi-valued attribute (after the path's value filter). */
-function elementsAt(resource: ScimResource, path: AttrPath, options: EvaluateOptions, budget: Budget | undefined): unknown[] {
+function elementsAt(resource: ScimResource, path: AttrPath, options: EvaluateOptions, budget: EvaluationBudget | undefined): unknown[] {
   const container = containerOf(resource, path);
   if (container === undefined) return [];
   const raw = getAttribute(container, path.attr);
@@ -104,7 +108,7 @@ export function valuesAt(resource: ScimResource, path: AttrPath, options: Evalua
   return valuesOf(resource, path, options, undefined);
 }
 
-function valuesOf(resource: ScimResource, path: AttrPath, options: EvaluateOptions, budget: Budget | undefined): unknown[] {
+function valuesOf(resource: ScimResource, path: AttrPath, options: EvaluateOptions, budget: EvaluationBudget | undefined): unknown[] {
   const out: unknown[] = [];
   for (const element of elementsAt(resource, path, options, budget)) {
     let value: unknown = element;

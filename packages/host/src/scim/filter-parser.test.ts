@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFilter } from './filter-ast.js';
-import { evaluateFilter, withEvaluationBudget } from './filter-evaluate.js';
+import { evaluateFilter, evaluationBudget } from './filter-evaluate.js';
 import { MAX_FILTER_DEPTH, MAX_FILTER_TERMS, MAX_PATH_LENGTH, parseFilter, parsePath } from './filter-parser.js';
 
 const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
@@ -8,6 +8,15 @@ const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 describe('parseFilter', () => {
   it('parses a comparison with any operator case', () => {
     expect(parseFilter('userName EQ "bjensen"')).toEqual({ kind: 'compare', path: { attr: 'userName' }, op: 'eq', value: 'bjensen' });
+  });
+
+  it('takes any JavaScript white space between words, ASCII or not, and ends words at (, ), [, ] and quotes', () => {
+    expect(parseFilter('\tuserName\u00a0eq\u2003"x"\r\n')).toEqual({ kind: 'compare', path: { attr: 'userName' }, op: 'eq', value: 'x' });
+    expect(formatFilter(parseFilter('not\u3000(a eq 1)\vand\fb pr'))).toBe('(not (a eq 1) and b pr)');
+    expect(parseFilter('emails[type eq "work"]')).toEqual({ kind: 'has', path: { attr: 'emails', filter: { kind: 'compare', path: { attr: 'type' }, op: 'eq', value: 'work' } } });
+    // A character outside the BMP is no space: it stays in the word.
+    expect(parseFilter('a eq x\u{1F600}y')).toMatchObject({ value: 'x\u{1F600}y' });
+    expect(() => parseFilter('a\u200beq 1')).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }));
   });
 
   it('gives not > and > or precedence (RFC 7644 §3.4.2.2)', () => {
@@ -78,11 +87,15 @@ describe('parseFilter', () => {
   });
 
   it('stops evaluating a filter once its budget is spent', () => {
-    const filter = withEvaluationBudget(parseFilter('a eq 1 or b eq 2'), 4);
-    expect(evaluateFilter(filter, { a: 2, b: 2 })).toBe(true);
+    const filter = parseFilter('a eq 1 or b eq 2');
+    const options = { budget: evaluationBudget(4) };
+    expect(evaluateFilter(filter, { a: 2, b: 2 }, options)).toBe(true);
     // Two terms, then one: `or` stops at a match.
+    expect(evaluateFilter(filter, { a: 1 }, options)).toBe(true);
+    expect(() => evaluateFilter(filter, { a: 2 }, options)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidFilter', detail: expect.stringContaining('more than 4 term evaluations') }));
+    // Another request's budget is its own; without one, evaluation is not bounded.
+    expect(evaluateFilter(filter, { a: 1 }, { budget: evaluationBudget(4) })).toBe(true);
     expect(evaluateFilter(filter, { a: 1 })).toBe(true);
-    expect(() => evaluateFilter(filter, { a: 2 })).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidFilter', detail: expect.stringContaining('more than 4 term evaluations') }));
   });
 });
 
