@@ -2,7 +2,7 @@ import type { AttributeValue } from '@ecmahost/sdk';
 import type { CachedObject } from './cached-object.js';
 import { Generation } from './generation.js';
 import type { SpaceView } from './generation.js';
-import type { Previous } from './packed-space.js';
+import type { PackedRef, Previous } from './packed-space.js';
 import type { IndexedAttribute } from './index-key.js';
 
 /** `importing` until the first full import completes; `ready` afterwards. */
@@ -134,6 +134,16 @@ export class ConnectorCache {
   /** Every object of the live generation. */
   all(): CachedObject[] {
     return [...(this.#live?.values() ?? [])];
+  }
+
+  /**
+   * The live objects whose indexed `attribute` has `value` (per its case rule), in the order
+   * {@link query} would consider them, packed ones left undecoded; undefined when `attribute` has
+   * no index.
+   */
+  lookupRecords(attribute: string, value: AttributeValue | string | number | boolean): (CachedObject | PackedRef)[] | undefined {
+    const live = this.#requireLive();
+    return live.isIndexed(attribute) ? live.lookupRecords(attribute, value) : undefined;
   }
 
   /** Answers a query from the live generation, through an index when `lookup` names one. */

@@ -93,6 +93,27 @@ describe('Generation index', () => {
     expect(generation.get('a')!.attributes.mail).toEqual(['a2@x']);
   });
 
+  it('gives the objects of a lookup undecoded where they are packed, in the order lookupObjects gives them', () => {
+    const generation = new Generation([{ name: 'mail', caseExact: false }, { name: 'login', caseExact: true }], ['login']);
+    generation.beginPacking();
+    for (const id of ['a', 'b', 'c']) generation.put(object(id, ['shared@x']));
+    generation.seal('last');
+    generation.put(object('b', ['shared@x', 'b@x']));
+    generation.put(object('d', ['SHARED@x']));
+    generation.remove('c');
+    const read = (records: ReturnType<Generation['lookupRecords']>): unknown[] => records.map((r) => ('space' in r ? { packed: r.space.decode(r.slot) } : { overlay: r }));
+    // `login` is carried by the records; `mail` is built over them on its first lookup (by id).
+    for (const [attribute, value] of [
+      ['login', 'a'],
+      ['mail', 'SHARED@X'],
+    ] as const) {
+      const records = generation.lookupRecords(attribute, value);
+      expect(read(records)).toEqual(generation.lookupObjects(attribute, value).map((o) => (o.id === 'a' ? { packed: o } : { overlay: o })));
+    }
+    expect(read(generation.lookupRecords('mail', 'shared@x')).map((r) => Object.keys(r as object)[0])).toEqual(['packed', 'overlay', 'overlay']);
+    expect(generation.lookupRecords('login', 'c')).toEqual([]);
+  });
+
   it('finds packed objects by ids and keys of any length and script, and never by a prefix of them', () => {
     const generation = new Generation([{ name: 'mail', caseExact: false }, { name: 'login', caseExact: true }], ['login']);
     // Records whose room is reserved from their strings' length (2-, 3- and 4-byte characters), long ones included.

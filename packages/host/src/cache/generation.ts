@@ -3,7 +3,7 @@ import type { CachedObject } from './cached-object.js';
 import { indexKey } from './index-key.js';
 import type { IndexedAttribute } from './index-key.js';
 import { PackedSpace, PackedSpaceBuilder } from './packed-space.js';
-import type { Previous } from './packed-space.js';
+import type { PackedRef, Previous } from './packed-space.js';
 
 /**
  * The ids under one index key: a bare id while the value is unique (the common case for the
@@ -119,6 +119,19 @@ export class Generation {
   /** The objects {@link lookup} names, each read once. */
   lookupObjects(attribute: string, value: AttributeValue | string | number | boolean): CachedObject[] {
     return this.#matches(attribute, value, (id) => this.#objects.get(id) ?? this.get(id)!, (slot, packed) => packed.decode(slot));
+  }
+
+  /** The objects {@link lookupObjects} gives, in the same order, the packed ones left undecoded. */
+  lookupRecords(attribute: string, value: AttributeValue | string | number | boolean): (CachedObject | PackedRef)[] {
+    return this.#matches<CachedObject | PackedRef>(attribute, value, (id) => this.#objects.get(id) ?? this.#packedRef(id)!, (slot, space) => ({ space, slot }));
+  }
+
+  /** The live packed record with this id (an index built over the packed records names it by id). */
+  #packedRef(id: string): PackedRef | undefined {
+    const space = this.#packed;
+    if (space === undefined) return undefined;
+    const slot = space.find(id);
+    return slot === -1 || this.#gone[slot] === 1 ? undefined : { space, slot };
   }
 
   #matches<T>(attribute: string, value: AttributeValue | string | number | boolean, fromId: (id: string) => T, fromSlot: (slot: number, packed: PackedSpace) => T): T[] {

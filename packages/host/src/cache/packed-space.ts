@@ -100,6 +100,18 @@ export class PackedSpace {
     return dn === undefined ? { id, anchor, attributes, created, lastModified } : { id, anchor, dn, attributes, created, lastModified };
   }
 
+  /** The record's parts as text, for a reader that writes its body out without decoding it. */
+  text(slot: number): RecordText {
+    const chunk = this.#chunks[this.#chunkOf[slot]!]!;
+    const r = readRecord(chunk, this.#offsetOf[slot]!, this.carried.length);
+    return {
+      id: chunk.toString('utf8', r.idStart, r.idEnd),
+      body: chunk.toString('utf8', r.bodyStart, r.bodyEnd),
+      created: this.#times.intern(chunk.toString('latin1', r.createdStart, r.createdEnd)),
+      lastModified: this.#times.intern(chunk.toString('latin1', r.modifiedStart, r.modifiedEnd)),
+    };
+  }
+
   /** Where the record's body and timestamps lie, for comparing and copying them without decoding. */
   locate(slot: number): PackedRecord {
     const chunk = this.#chunks[this.#chunkOf[slot]!]!;
@@ -127,6 +139,23 @@ export class PackedSpace {
     }
     if (run !== undefined) yield this.#chunks[run.chunk]!.subarray(run.start, run.end);
   }
+}
+
+/**
+ * A packed record as text: its id, its body as {@link encodeBody} wrote it (read with the space's
+ * {@link PackedSpace.names}) and its times.
+ */
+export interface RecordText {
+  id: string;
+  body: string;
+  created: string;
+  lastModified: string;
+}
+
+/** A packed object not decoded: its space and slot. */
+export interface PackedRef {
+  readonly space: PackedSpace;
+  readonly slot: number;
 }
 
 /** Flag bits of a record. */

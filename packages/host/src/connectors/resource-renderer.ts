@@ -45,7 +45,8 @@ function extensionValues(schema: ServedSchema, object: CachedObject, references:
   for (const served of schema.attributes.values()) {
     if (!served.kept) continue;
     const values = served.name === DN_ATTRIBUTE && object.dn !== undefined ? [object.dn] : object.attributes[served.name];
-    if (values === undefined || values.length === 0) continue;
+    // Not `=== undefined`: an attribute named `__proto__` that the object lacks reads as Object.prototype.
+    if (!Array.isArray(values) || values.length === 0) continue;
     let rendered: unknown[];
     if (references !== undefined && schema.references.has(served.name)) {
       rendered = [];

@@ -3,11 +3,14 @@ import type { AnchorValues, AttributeValue, CSEntryChange, ExportEntryResult } f
 import { DN_ATTRIBUTE, applyAttributeChanges, attributeChange, attributeChangesOf, valuesEqual } from '@ecmahost/sdk';
 import type { WriteNotes } from '../audit/scim-write-audit.js';
 import type { CachedObject } from '../cache/cached-object.js';
+import type { PackedRef } from '../cache/packed-space.js';
 import type { ConnectorCache, QueryPlan } from '../cache/connector-cache.js';
 import { indexKey } from '../cache/index-key.js';
 import type { AttrPath, Filter } from '../scim/filter-ast.js';
 import { ScimError } from '../scim/errors.js';
+import { comparisonHolds, evaluateFilter, evaluationBudget } from '../scim/filter-evaluate.js';
 import { parseFilter } from '../scim/filter-parser.js';
+import { listResponseText } from '../scim/list-response.js';
 import type { Paging } from '../scim/list-response.js';
 import { applyPatchInPlace, normalizePatch } from '../scim/patch.js';
 import type { PatchOperation } from '../scim/patch.js';
@@ -25,6 +28,8 @@ import { UnfinishedAdds } from './unfinished-adds.js';
 import { checkPatchPaths, readPatched, readPlainReplaces, readPosted, readReplacement } from './resource-reader.js';
 import type { ReferenceWriter, ResourceValues } from './resource-reader.js';
 import { renderForPatch, renderResource } from './resource-renderer.js';
+import { readRecord } from './resource-text.js';
+import type { RecordReading } from './resource-text.js';
 import type { ReferenceReader } from './resource-renderer.js';
 import type { OpenConnector } from './open-connector.js';
 import type { ConnectorRuntime, ServingConnector } from './runtime.js';
@@ -120,6 +125,52 @@ export class UserOperations {
     const { objects, plan } = cache.query(planQuery(schema, filter, baseUrl, keep, read));
     const page = objects.slice(from, to);
     return { resources: page.map((o) => rendered.get(o) ?? renderResource(schema, o, baseUrl, read)), total: objects.length, plan };
+  }
+
+  /**
+   * `GET /<endpoint>?filter=<attribute> eq <value>` on an indexed attribute, answered as the
+   * ListResponse's JSON text (the same bytes {@link query} and `JSON.stringify` give): packed
+   * matches are checked against the filter from their records' values and written from their
+   * records' text, without being decoded or rendered (decision 027). Undefined for any other
+   * query, which the caller answers through {@link query}.
+   */
+  queryText(filterText: string | undefined, paging: Paging, baseUrl: string): string | undefined {
+    if (filterText === undefined || filterText.trim() === '') return undefined;
+    const given = parseFilter(filterText);
+    if (given.kind !== 'compare' || given.op !== 'eq' || given.value === null) return undefined;
+    const { cache, schema, read } = this.#served();
+    const path = schema.filterPath(given.path);
+    const attribute = schema.resolvePath(path);
+    // References are compared as the SCIM ids they name, which the index does not hold (as planQuery).
+    if (typeof attribute !== 'string' || schema.references.has(attribute)) return undefined;
+    const candidates = cache.lookupRecords(attribute, given.value);
+    if (candidates === undefined) return undefined;
+    const caseExact = schema.caseExactPath(path);
+    const filter: Filter = { ...given, path };
+    const options = { caseExact: schema.caseExactPath, budget: evaluationBudget() };
+    const matches: ({ kind: 'record'; reading: RecordReading; ref: PackedRef } | { kind: 'resource'; resource: ScimResource })[] = [];
+    for (const candidate of candidates) {
+      if ('space' in candidate) {
+        const reading = readRecord(schema, candidate.space.text(candidate.slot), candidate.space.names);
+        const values = reading?.values(attribute);
+        // The record's values are among those the rendering compares: a match there is a match.
+        // Anything else is decided on the rendering, as query() decides it.
+        if (reading !== undefined && values !== undefined && comparisonHolds(values, 'eq', given.value, caseExact)) {
+          matches.push({ kind: 'record', reading, ref: candidate });
+          continue;
+        }
+      }
+      const object = 'space' in candidate ? candidate.space.decode(candidate.slot) : candidate;
+      const resource = renderResource(schema, object, baseUrl, read);
+      if (evaluateFilter(filter, resource, options)) matches.push({ kind: 'resource', resource });
+    }
+    const from = paging.startIndex - 1;
+    const texts = matches.slice(from, from + paging.count).map((match) => {
+      if (match.kind === 'resource') return JSON.stringify(match.resource);
+      const { reading, ref } = match;
+      return reading.text(baseUrl, read) ?? JSON.stringify(renderResource(schema, ref.space.decode(ref.slot), baseUrl, read));
+    });
+    return listResponseText(texts, matches.length, paging.startIndex);
   }
 
   /** `GET /Users/{id}`. */

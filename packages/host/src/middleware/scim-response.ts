@@ -19,5 +19,10 @@ export function scimJson(body: unknown, status = 200, headers: Record<string, st
  * make Hono copy it into a streamed response, which costs @hono/node-server its fast path.
  */
 export function scimBody(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'content-type': SCIM_CONTENT_TYPE, ...headers });
+  return scimText(c, JSON.stringify(body), status, headers);
+}
+
+/** {@link scimBody} for a body already written as JSON text. */
+export function scimText(c: Context, text: string, status = 200, headers: Record<string, string> = {}): Response {
+  return c.body(text, status as ContentfulStatusCode, { 'content-type': SCIM_CONTENT_TYPE, ...headers });
 }

@@ -9,7 +9,7 @@ import { authenticateConnector, authenticateFromClient } from '../middleware/bea
 import { requestClient } from '../middleware/client-address.js';
 import { requestHeader } from '../middleware/node-request.js';
 import { originOf } from '../middleware/request-url.js';
-import { scimBody } from '../middleware/scim-response.js';
+import { scimBody, scimText } from '../middleware/scim-response.js';
 import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter-parser.js';
 import { MAX_PAGE_SIZE, listResponse, readPaging } from '../scim/list-response.js';
@@ -156,6 +156,12 @@ async function resourceRoute(
 
 function list(c: Context<HostEnv>, operations: UserOperations, params: Map<string, string>, baseUrl: string): Response {
   const paging = readPaging(params.get('startindex'), params.get('count'));
+  // Entra's lookup (`<attribute> eq "<value>"`, every attribute returned) is written from the
+  // packed records as text (decision 027); anything else is rendered and projected.
+  if (!params.has('attributes') && !params.has('excludedattributes')) {
+    const text = operations.queryText(params.get('filter'), paging, baseUrl);
+    if (text !== undefined) return scimText(c, text);
+  }
   const page = operations.query(params.get('filter'), paging, baseUrl);
   const schema = operations.schema();
   const resources = page.resources.map((r) => project(r, params, schema));

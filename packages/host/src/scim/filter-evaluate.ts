@@ -77,14 +77,16 @@ function evaluate(filter: Filter, resource: ScimResource, options: EvaluateOptio
     }
     case 'has':
       return elementsAt(resource, filter.path, options, budget).length > 0;
-    case 'compare': {
-      const caseExact = options.caseExact?.(filter.path) ?? false;
-      const values = valuesOf(resource, filter.path, options, budget);
-      if (filter.op === 'ne') return !values.some((v) => compare(v, 'eq', filter.value, caseExact));
-      if (filter.op === 'eq' && filter.value === null) return values.length === 0;
-      return values.some((v) => compare(v, filter.op, filter.value, caseExact));
-    }
+    case 'compare':
+      return comparisonHolds(valuesOf(resource, filter.path, options, budget), filter.op, filter.value, options.caseExact?.(filter.path) ?? false);
   }
+}
+
+/** Whether `op value` holds for the simple values a path designates ({@link valuesAt}). */
+export function comparisonHolds(values: readonly unknown[], op: CompareOperator, value: CompareValue, caseExact: boolean): boolean {
+  if (op === 'ne') return !values.some((v) => compare(v, 'eq', value, caseExact));
+  if (op === 'eq' && value === null) return values.length === 0;
+  return values.some((v) => compare(v, op, value, caseExact));
 }
 
 /** Elements of a multi-valued attribute (after the path's value filter). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE, listResponse, readPaging } from './list-response.js';
+import { MAX_PAGE_SIZE, listResponse, listResponseText, readPaging } from './list-response.js';
 
 describe('list responses', () => {
   it('builds a ListResponse', () => {
@@ -10,6 +10,19 @@ describe('list responses', () => {
       itemsPerPage: 1,
       Resources: [{ id: 'a' }],
     });
+  });
+
+  it('writes the text JSON.stringify writes of a ListResponse, from resources written as text', () => {
+    const pages = [[], [{ id: 'a' }], [{ id: 'a' }, { id: 'b"', x: [1, { y: null }] }, {}]];
+    for (const resources of pages) {
+      for (const [total, startIndex] of [
+        [0, 1],
+        [3, 1],
+        [1000, 998],
+      ] as const) {
+        expect(listResponseText(resources.map((r) => JSON.stringify(r)), total, startIndex)).toBe(JSON.stringify(listResponse(resources, total, startIndex)));
+      }
+    }
   });
 
   it('reads paging leniently (RFC 7644 §3.4.2.4)', () => {

@@ -15,6 +15,17 @@ export function listResponse<T>(resources: T[], total: number, startIndex = 1): 
   return { schemas: [LIST_RESPONSE_SCHEMA], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: resources };
 }
 
+const LIST_HEAD = `{"schemas":[${JSON.stringify(LIST_RESPONSE_SCHEMA)}],"totalResults":`;
+
+/** The JSON text of {@link listResponse} for resources already written as JSON text, byte for byte. */
+export function listResponseText(resources: readonly string[], total: number, startIndex = 1): string {
+  // Integers, as the paging gives them: their text is JSON's.
+  const parts = [LIST_HEAD, String(total), ',"startIndex":', String(startIndex), ',"itemsPerPage":', String(resources.length), ',"Resources":['];
+  resources.forEach((resource, i) => (i === 0 ? parts.push(resource) : parts.push(',', resource)));
+  parts.push(']}');
+  return parts.join('');
+}
+
 /** Paging parameters after validation (RFC 7644 §3.4.2.4). */
 export interface Paging {
   startIndex: number;
