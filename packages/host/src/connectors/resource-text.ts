@@ -339,11 +339,11 @@ export class RecordReading {
       }
       texts[active] = schema.isActive(flowValues) ? 'true' : 'false';
     }
-    // Joined once: a string built by `+=` is a rope that every later reader (the UTF-8 length, the
-    // socket write) flattens again.
-    const out: string[] = [skeleton.pieces[0]!];
-    for (let k = 0; k < skeleton.slots.length; k++) out.push(texts[skeleton.slots[k]!]!, skeleton.pieces[k + 1]!);
-    return out.join('');
+    // Concatenated, not joined: V8 flattens the rope once when the answer is written, which counts
+    // fewer instructions than `Array.prototype.join` (docs/performance.md).
+    let out = skeleton.pieces[0]!;
+    for (let k = 0; k < skeleton.slots.length; k++) out += texts[skeleton.slots[k]!]! + skeleton.pieces[k + 1]!;
+    return out;
   }
 }
 

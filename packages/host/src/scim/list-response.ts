@@ -20,10 +20,9 @@ const LIST_HEAD = `{"schemas":[${JSON.stringify(LIST_RESPONSE_SCHEMA)}],"totalRe
 /** The JSON text of {@link listResponse} for resources already written as JSON text, byte for byte. */
 export function listResponseText(resources: readonly string[], total: number, startIndex = 1): string {
   // Integers, as the paging gives them: their text is JSON's.
-  const parts = [LIST_HEAD, String(total), ',"startIndex":', String(startIndex), ',"itemsPerPage":', String(resources.length), ',"Resources":['];
-  resources.forEach((resource, i) => (i === 0 ? parts.push(resource) : parts.push(',', resource)));
-  parts.push(']}');
-  return parts.join('');
+  let text = `${LIST_HEAD}${total},"startIndex":${startIndex},"itemsPerPage":${resources.length},"Resources":[`;
+  for (let i = 0; i < resources.length; i++) text += i === 0 ? resources[i]! : `,${resources[i]!}`;
+  return `${text}]}`;
 }
 
 /** Paging parameters after validation (RFC 7644 §3.4.2.4). */
