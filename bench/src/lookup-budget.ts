@@ -3,7 +3,8 @@
  * what a microsecond of work per lookup costs the lookup ratio on this machine, and where the host
  * lies on that scale. The bare Hono app answers the lookups of `npm run bench` as it is, then again
  * with `--spin` microseconds of busy work added to each lookup (`BENCH_SPIN_MICROS`); the host (one
- * process per `--host`, each with those environment variables; `--host ''` for the default) answers
+ * process per `--host`, each with those environment variables, `ENTRY=<file>` naming another build
+ * of `host-child.js` copied into `dist/`; `--host ''` for the default) answers
  * them too. Every side runs in rounds, alternating, at the bench's 32 connections, and the table
  * gives each side's CPU time per lookup, its rate and its ratio to the bare app's rate. The host's
  * ratio read against the spun bare app's is how much work beyond the bare app it does, in the units
@@ -75,7 +76,10 @@ try {
   for (const [i, env] of hostEnvs.entries()) {
     const config = { connectors: [sqlConnector('BenchSQL', table)], token: TOKEN, tokenHash: TOKEN_HASH, stateDir: path.join(work, `state-${String(i)}`), auditDir: path.join(work, `audit-${String(i)}`) };
     // The environment `ecmahost service install` gives the host (as ServerProcess.host does), then the variant's.
-    const { server, listening } = await ServerProcess.start('host-child.js', { BENCH_HOST: JSON.stringify(config), GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1', ...env }, path.join(work, `host-${String(i)}.log`));
+    // `ENTRY` names another build of the host copied into dist/ (an A/B of two versions), not a variable.
+    const { ENTRY: entry = 'host-child.js', ...variables } = env;
+    if (!/^[\w.-]+\.js$/.test(entry)) throw new Error(`ENTRY names a file of bench/dist, not ${entry}`);
+    const { server, listening } = await ServerProcess.start(entry, { BENCH_HOST: JSON.stringify(config), GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1', ...variables }, path.join(work, `host-${String(i)}.log`));
     await listening;
     await server.ask({ cmd: 'wait-ready', name: 'BenchSQL' }, 'ready');
     const target: ServedTarget = { host: server, connector: 'BenchSQL', extension: sqlExtension };
