@@ -54,16 +54,8 @@ beforeAll(async () => {
   host = createHost({
     connectors: [
       fixtureConfig('Text', TOKEN_A, file, {
-        scimMapping: {
-          userName: 'login',
-          externalId: 'externalId',
-          'emails[type eq "work"].value': 'mail',
-          'name.givenName': 'firstName',
-          'name.familyName': 'lastName',
-          displayName: 'displayName',
-          nickName: 'code',
-          [`${ENTERPRISE}:employeeNumber`]: 'employeeNumber',
-        },
+        // The fixture's mapping, and a case-exact attribute and an enterprise one beside it.
+        scimMapping: { ...fixtureConfig('Text', TOKEN_A, file).scimMapping, nickName: 'code', [`${ENTERPRISE}:employeeNumber`]: 'employeeNumber' },
       }),
     ],
     logger: pino({ level: 'silent' }),

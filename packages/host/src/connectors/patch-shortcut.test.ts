@@ -10,8 +10,10 @@ import { diffAttributes } from './attribute-diff.js';
 import { checkPatchPaths, readPatched, readPlainReplaces } from './resource-reader.js';
 import type { ResourceValues } from './resource-reader.js';
 import { renderForPatch } from './resource-renderer.js';
-import { ServedSchema } from './served-schema.js';
+import type { ServedSchema } from './served-schema.js';
 import type { ResolvedPath } from './served-schema.js';
+import { pick, random } from '../../test/fixtures/seeded-random.js';
+import { GENERATED_PERSON, PERSON_MAPPING, servedPerson } from '../../test/fixtures/served-schema.js';
 
 // The PATCH shortcut (`readPlainReplaces`) against the general way (render for the PATCH, apply
 // the operations, read the resource back) over generated objects and PATCH bodies: wherever the
@@ -21,75 +23,26 @@ const EXT = 'urn:ietf:params:scim:schemas:extension:ECMA2Host:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const MAX = 40;
 
-const objectType: ObjectTypeDefinition = {
-  name: 'person',
-  anchors: ['uid'],
-  attributes: [
-    { name: 'uid', type: 'string', multiValued: false },
-    { name: 'displayName', type: 'string', multiValued: false },
-    { name: 'givenName', type: 'string', multiValued: false },
-    { name: 'title', type: 'string', multiValued: false },
-    { name: 'mail', type: 'string', multiValued: false },
-    { name: 'dept', type: 'string', multiValued: false },
-    { name: 'nick', type: 'string', multiValued: false },
-    { name: 'uidNumber', type: 'integer', multiValued: false },
-    { name: 'vip', type: 'boolean', multiValued: false },
-    { name: 'born', type: 'datetime', multiValued: false },
-    { name: 'photo', type: 'binary', multiValued: false },
-    { name: 'tags', type: 'string', multiValued: true },
-    { name: 'IsActive', type: 'string', multiValued: false },
-    { name: 'entryUUID', type: 'string', multiValued: false, operation: 'importOnly' },
-    { name: 'secret', type: 'string', multiValued: false, operation: 'exportOnly' },
-    { name: 'manager', type: 'reference', multiValued: false },
-    { name: 'dnText', type: 'string', multiValued: false },
-    { name: DN_ATTRIBUTE, type: 'string', multiValued: false },
-  ],
-};
+const objectType = GENERATED_PERSON;
 
 // OpenLDAP's `title` (like most of inetOrgPerson's attributes) is multi-valued, under a
 // single-valued core path: Entra replaces it with one value.
 const multiTitle: ObjectTypeDefinition = { ...objectType, attributes: objectType.attributes.map((a) => (a.name === 'title' ? { ...a, multiValued: true } : a)) };
 
 function schemaWith(disable: DisableFlow, dn: ConnectorInstanceConfig['dn'] = { autogenerate: true }, type: ObjectTypeDefinition = objectType): ServedSchema {
-  const config: ConnectorInstanceConfig = {
-    name: 'Shortcut',
-    package: 'x',
-    autosyncMinutes: 0,
-    tokenHash: 'x',
-    parameters: {},
-    objectType: 'person',
-    anchor: ['uid'],
+  return servedPerson(type, {
+    disable,
     dn,
-    attributes: objectType.attributes.map(({ name }) => ({ name })),
-    deprovisioning: { disable, delete: { action: 'delete' } },
-    runProfiles: { export: { batchSize: 10 }, fullImport: { pageSize: 10 } },
-    scimMapping: {
-      userName: 'uid',
-      displayName: 'displayName',
-      'name.givenName': 'givenName',
-      title: 'title',
-      'emails[type eq "work"].value': 'mail',
-      [`${ENTERPRISE}:department`]: 'dept',
+    maxValueLength: MAX,
+    mapping: {
+      ...PERSON_MAPPING,
       // Two core paths onto one attribute: the general way reads the later one back.
       nickName: 'nick',
       'name.middleName': 'nick',
       [`${ENTERPRISE}:employeeNumber`]: 'uidNumber',
       manager: 'manager',
     },
-  };
-  return new ServedSchema(config, type, 'attributeUpdate', MAX);
-}
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  });
 }
 
 const PATHS = [
@@ -153,10 +106,6 @@ const VALUES: unknown[] = [
   { value: 'v' },
   {},
 ];
-
-function pick<T>(next: () => number, list: readonly T[]): T {
-  return list[Math.floor(next() * list.length)]!;
-}
 
 function cachedObject(next: () => number, dnSource: string | undefined, multiValuedTitle: boolean): CachedObject {
   const attributes: Record<string, AttributeValue[]> = { uid: [`u${String(Math.floor(next() * 1000))}`] };

@@ -8,7 +8,9 @@ import type { ConnectorInstanceConfig, DisableFlow } from '../config/connector-c
 import { renderResource } from './resource-renderer.js';
 import type { ReferenceReader } from './resource-renderer.js';
 import { jsonString, readRecord } from './resource-text.js';
-import { ServedSchema } from './served-schema.js';
+import type { ServedSchema } from './served-schema.js';
+import { pick, random } from '../../test/fixtures/seeded-random.js';
+import { GENERATED_PERSON, PERSON_MAPPING, servedPerson } from '../../test/fixtures/served-schema.js';
 
 // The text written from a packed record against `JSON.stringify(renderResource(...))` of the same
 // record decoded, over generated objects, schemas and hostile values: wherever the text is written,
@@ -17,24 +19,11 @@ import { ServedSchema } from './served-schema.js';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const BASE = 'https://host.example:8585/ecma2host_Text/scim';
 
+// The generated person, with a multi-valued reference and an attribute named `__proto__`.
 const attributes: ObjectTypeDefinition['attributes'] = [
-  { name: 'uid', type: 'string', multiValued: false },
-  { name: 'displayName', type: 'string', multiValued: false },
-  { name: 'givenName', type: 'string', multiValued: false },
-  { name: 'title', type: 'string', multiValued: false },
-  { name: 'mail', type: 'string', multiValued: false },
-  { name: 'dept', type: 'string', multiValued: false },
-  { name: 'uidNumber', type: 'integer', multiValued: false },
-  { name: 'vip', type: 'boolean', multiValued: false },
-  { name: 'photo', type: 'binary', multiValued: false },
-  { name: 'tags', type: 'string', multiValued: true },
-  { name: 'IsActive', type: 'string', multiValued: false },
-  { name: 'secret', type: 'string', multiValued: false, operation: 'exportOnly' },
-  { name: 'manager', type: 'reference', multiValued: false },
+  ...GENERATED_PERSON.attributes,
   { name: 'reports', type: 'reference', multiValued: true },
-  { name: 'dnText', type: 'string', multiValued: false },
   { name: '__proto__', type: 'string', multiValued: false },
-  { name: DN_ATTRIBUTE, type: 'string', multiValued: false },
 ];
 
 const person: ObjectTypeDefinition = { name: 'person', anchors: ['uid'], attributes };
@@ -42,30 +31,11 @@ const person: ObjectTypeDefinition = { name: 'person', anchors: ['uid'], attribu
 const directoryPerson: ObjectTypeDefinition = { ...person, attributes: attributes.map((a) => (a.name === 'title' || a.name === 'mail' ? { ...a, multiValued: true } : a)) };
 
 function schemaWith(type: ObjectTypeDefinition, disable: DisableFlow, dn: ConnectorInstanceConfig['dn'], mapping: Record<string, string>): ServedSchema {
-  const config: ConnectorInstanceConfig = {
-    name: 'Text',
-    package: 'x',
-    autosyncMinutes: 0,
-    tokenHash: 'x',
-    parameters: {},
-    objectType: 'person',
-    anchor: ['uid'],
-    dn,
-    attributes: attributes.map(({ name }) => ({ name })),
-    deprovisioning: { disable, delete: { action: 'delete' } },
-    runProfiles: { export: { batchSize: 10 }, fullImport: { pageSize: 10 } },
-    scimMapping: mapping,
-  };
-  return new ServedSchema(config, type, 'attributeUpdate', 1000);
+  return servedPerson(type, { disable, dn, mapping, maxValueLength: 1000 });
 }
 
 const ENTRA_MAPPING = {
-  userName: 'uid',
-  displayName: 'displayName',
-  'name.givenName': 'givenName',
-  title: 'title',
-  'emails[type eq "work"].value': 'mail',
-  [`${ENTERPRISE}:department`]: 'dept',
+  ...PERSON_MAPPING,
   [`${ENTERPRISE}:employeeNumber`]: 'uidNumber',
   manager: 'manager',
   externalId: 'uid',
@@ -78,22 +48,6 @@ const SCHEMAS: [string, ServedSchema][] = [
   ['tags and reports mapped to core arrays', schemaWith(person, { action: 'none' }, { autogenerate: true }, { userName: 'uid', 'phoneNumbers[type eq "work"].value': 'tags', 'x-reports': 'reports', nickName: 'vip' })],
   ['no mapping at all', schemaWith(person, { action: 'none' }, { autogenerate: true }, {})],
 ];
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(next: () => number, list: readonly T[]): T {
-  return list[Math.floor(next() * list.length)]!;
-}
 
 // Values a body writes with escapes, brackets and braces inside strings, and text that looks like
 // the skeleton's tokens or JSON: none may move a value's boundaries.
