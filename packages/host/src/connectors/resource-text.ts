@@ -248,7 +248,13 @@ function bodySpans(plan: TextPlan, body: string, names: readonly string[], flowN
 function holdsBinary(body: string, parts: BodySpans, start: number, end: number): boolean {
   if (!parts.braces) return false;
   if (body.charCodeAt(start) !== 91) return body.charCodeAt(start) === 123;
-  for (let i = start + 1; i < end - 1; i = skipValue(body, i) + 1) if (body.charCodeAt(i) === 123) return true;
+  for (let i = start + 1; i < end - 1; ) {
+    if (body.charCodeAt(i) === 123) return true;
+    const next = skipValue(body, i);
+    // Not a list of values after all: read as binary, so that the record is decoded.
+    if (next === -1) return true;
+    i = next + 1;
+  }
   return false;
 }
 
