@@ -1,8 +1,9 @@
 import type { CloseReason } from './context.js';
-import type { CSEntryChange } from './changes.js';
+import type { AttributeChange, CSEntryChange } from './changes.js';
+import { attributeChangesOf } from './changes.js';
 import type { HierarchyNode, Partition } from './partitions.js';
 import type { Schema } from './schema.js';
-import type { AnchorValues } from './values.js';
+import type { AnchorValues, AttributeValue, AttributeValues } from './values.js';
 
 /** Full import returns every object; delta import only what changed since the watermark. */
 export type ImportType = 'full' | 'delta';
@@ -50,13 +51,72 @@ export interface ImportEntryError {
   message: string;
 }
 
+/** What every imported entry has, whichever way it gives the object's values. */
+interface ImportEntryBase extends Omit<CSEntryChange, 'identifier' | 'attributeChanges'> {
+  error?: ImportEntryError;
+}
+
+/** An imported entry that gives its values as attribute changes, as ECMA2's `CSEntryChange` does. */
+export interface ImportEntryOfChanges extends ImportEntryBase {
+  attributeChanges: readonly AttributeChange[];
+  attributes?: undefined;
+}
+
+/**
+ * An imported `add` or `replace` that gives the whole object as its values: a value, or a list of
+ * values, per attribute (an attribute absent, `undefined` or `[]` has no value). The same object as
+ * an `add` of each attribute's values, written the way a row or an entry is read, without a change
+ * object per attribute and per value: a full import hands over every object of the target, and
+ * these objects are most of what an import allocates (decision 028).
+ */
+export interface ImportEntryOfValues extends ImportEntryBase {
+  modification: 'add' | 'replace';
+  attributes: AttributeValues;
+  attributeChanges?: undefined;
+}
+
 /**
  * One imported entry. In a full import: `add` with the whole object. In a delta import: `add`,
- * `replace` (whole object), `update` (attribute changes only) or `delete` (anchor only). An entry
- * that could not be read carries `error` and is skipped by the host, which keeps the run going.
+ * `replace` (whole object), `update` (attribute changes only) or `delete` (anchor only). A whole
+ * object comes as attribute changes (each an `add` of its values) or as its `attributes`
+ * ({@link ImportEntryOfValues}, the lighter form). An entry that could not be read carries `error`
+ * and is skipped by the host, which keeps the run going.
  */
-export interface ImportEntry extends Omit<CSEntryChange, 'identifier'> {
-  error?: ImportEntryError;
+export type ImportEntry = ImportEntryOfChanges | ImportEntryOfValues;
+
+/** An entry's values as attribute changes, whichever form it came in. */
+export function importEntryChanges(entry: Pick<ImportEntry, 'attributeChanges' | 'attributes'>): readonly AttributeChange[] {
+  return entry.attributeChanges ?? attributeChangesOf(entry.attributes ?? {});
+}
+
+/**
+ * What is wrong with an entry of values ({@link ImportEntryOfValues}), or undefined: its
+ * modification must be `add` or `replace`, and each value a string, a finite number, a boolean or
+ * bytes (`Uint8Array`), alone or in a list.
+ */
+export function importValuesProblem(entry: ImportEntryOfValues): string | undefined {
+  if (entry.modification !== 'add' && entry.modification !== 'replace') return `an entry of values is an add or a replace, not ${String(entry.modification)}`;
+  if (typeof entry.attributes !== 'object' || entry.attributes === null || Array.isArray(entry.attributes)) return 'the attributes of an entry of values are an object of values by name';
+  for (const name of Object.keys(entry.attributes)) {
+    const value = entry.attributes[name];
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? (value as readonly unknown[]) : [value]) {
+      if (!isAttributeValue(v)) return `attribute ${name} has a value that is ${describe(v)}, not a string, a finite number, a boolean or a Uint8Array`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether `value` is one {@link AttributeValue}. */
+export function isAttributeValue(value: unknown): value is AttributeValue {
+  const type = typeof value;
+  return type === 'string' || type === 'boolean' || (type === 'number' && Number.isFinite(value)) || value instanceof Uint8Array;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'number' ? String(value) : `of type ${typeof value}`;
 }
 
 /**

@@ -35,8 +35,8 @@ export { attributeChange, attributeChangesOf, applyAttributeChanges } from './ch
 export type { Logger, ConnectorContext, CloseReason } from './context.js';
 export { silentLogger } from './context.js';
 export type { Partition, HierarchyNode } from './partitions.js';
-export type { ImportType, ImportRunStep, ImportEntry, ImportEntryError, ImportPage, ImportSession } from './import.js';
-export { failedImportEntry } from './import.js';
+export type { ImportType, ImportRunStep, ImportEntry, ImportEntryError, ImportEntryOfChanges, ImportEntryOfValues, ImportPage, ImportSession } from './import.js';
+export { failedImportEntry, importEntryChanges, importValuesProblem, isAttributeValue } from './import.js';
 export type { ExportErrorCode, EntryError, ExportEntryResult, ExportRunStep, ExportSession } from './export.js';
 export { EXPORT_ERROR_CODES, entryError } from './export.js';
 export type { PasswordOptions, PasswordTarget, ConnectionSecurityLevel, PasswordSession, PasswordRunStep } from './password.js';

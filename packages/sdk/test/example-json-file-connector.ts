@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { AttributeValue, CSEntryChange, ExportEntryResult, ImportEntry } from '@ecmahost/sdk';
-import { ConnectorError, applyAttributeChanges, attributeChangesOf, defineConnector, readParameters } from '@ecmahost/sdk';
+import { ConnectorError, applyAttributeChanges, defineConnector, readParameters } from '@ecmahost/sdk';
 
 type Person = Record<string, AttributeValue[]>;
 
@@ -53,7 +53,7 @@ export default defineConnector({
               objectType: 'person',
               modification: 'add',
               anchor: { id },
-              attributeChanges: attributeChangesOf({ ...person, id }),
+              attributes: { ...person, id },
             }));
             return { entries, more: offset < people.length };
           },

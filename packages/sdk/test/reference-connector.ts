@@ -53,6 +53,7 @@ export type ReferenceDefect =
   | 'leaks-socket'
   | 'drops-update-results'
   | 'imports-prefixed-anchors'
+  | 'imports-null-value'
   | 'delta-reports-phantom';
 
 interface StoredObject {
@@ -327,12 +328,14 @@ function createInstance(store: Store, defect: ReferenceDefect | undefined, parti
     }
   };
 
-  const entryOf = (object: StoredObject, modification: ImportEntry['modification']): ImportEntry => ({
-    objectType: object.objectType,
-    modification,
-    anchor: { id: defect === 'imports-prefixed-anchors' ? `x-${object.id}` : object.id },
-    attributeChanges: attributeChangesOf({ ...copyAttributes(object.attributes), id: object.id }),
-  });
+  // Both forms of a whole object (decision 028): an `add` as its values, a `replace` as changes.
+  const entryOf = (object: StoredObject, modification: 'add' | 'replace'): ImportEntry => {
+    const anchor = { id: defect === 'imports-prefixed-anchors' ? `x-${object.id}` : object.id };
+    const values = { ...copyAttributes(object.attributes), id: object.id };
+    if (modification === 'replace') return { objectType: object.objectType, modification, anchor, attributeChanges: attributeChangesOf(values) };
+    const attributes = defect === 'imports-null-value' ? { ...values, mail: null as unknown as string } : values;
+    return { objectType: object.objectType, modification, anchor, attributes };
+  };
 
   const watermarkNumber = (watermark: string | undefined): number => {
     if (watermark === undefined || !/^\d+$/.test(watermark) || Number(watermark) > store.sequence) {

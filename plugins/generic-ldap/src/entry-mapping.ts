@@ -1,4 +1,4 @@
-import type { AttributeChange, AttributeDefinition, AttributeValue, ImportEntry, ObjectTypeDefinition, ValueChange } from '@ecmahost/sdk';
+import type { AttributeChange, AttributeDefinition, AttributeValue, ImportEntryOfChanges, ObjectTypeDefinition, ValueChange } from '@ecmahost/sdk';
 import { DN_ATTRIBUTE } from '@ecmahost/sdk';
 import { textFormOf } from './binary-text.js';
 import type { LdapEntry } from './client.js';
@@ -94,7 +94,7 @@ export interface EntryMapper {
    * value that does not convert gives the entry an error instead of failing the run. Takes
    * ownership of the entry's value arrays.
    */
-  toImportEntry(entry: LdapEntry, type: ObjectTypeDefinition, modification: 'add' | 'replace'): ImportEntry;
+  toImportEntry(entry: LdapEntry, type: ObjectTypeDefinition, modification: 'add' | 'replace'): ImportEntryOfChanges;
 }
 
 /**

@@ -70,8 +70,8 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
       const { entries } = await importAll(instance, 'full');
       const entry = entries.find((e) => e.dn === ada());
       expect(entry?.anchor).toEqual({ objectGUID: ADA_GUID });
-      expect(entry?.attributeChanges.find((c) => c.name === 'objectGUID')?.valueChanges).toEqual([{ modification: 'add', value: ADA_GUID }]);
-      expect(entry?.attributeChanges.find((c) => c.name === 'objectSid')?.valueChanges).toEqual([{ modification: 'add', value: ADA_SID }]);
+      expect(entry?.attributeChanges?.find((c) => c.name === 'objectGUID')?.valueChanges).toEqual([{ modification: 'add', value: ADA_GUID }]);
+      expect(entry?.attributeChanges?.find((c) => c.name === 'objectSid')?.valueChanges).toEqual([{ modification: 'add', value: ADA_SID }]);
     });
   });
 
@@ -135,7 +135,7 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
       await exportBatch(instance, 'user', [{ modification: 'update', anchor: { objectGUID: ADA_GUID }, attributeChanges: [attributeChange.replace('msDS-UserAccountDisabled', true)] }]);
       expect((await read(root, ada(), 'msDS-UserAccountDisabled'))[0]?.toString()).toBe('TRUE');
       const { entries } = await importAll(instance, 'full');
-      expect(entries.find((e) => e.dn === ada())?.attributeChanges.find((c) => c.name === 'msDS-UserAccountDisabled')?.valueChanges).toEqual([{ modification: 'add', value: true }]);
+      expect(entries.find((e) => e.dn === ada())?.attributeChanges?.find((c) => c.name === 'msDS-UserAccountDisabled')?.valueChanges).toEqual([{ modification: 'add', value: true }]);
       await exportBatch(instance, 'user', [{ modification: 'update', anchor: { objectGUID: ADA_GUID }, attributeChanges: [attributeChange.replace('msDS-UserAccountDisabled', false)] }]);
       expect((await read(root, ada(), 'msDS-UserAccountDisabled'))[0]?.toString()).toBe('FALSE');
     });
@@ -168,7 +168,7 @@ describe.skipIf(skip !== undefined)(liveTitle('AD LDS paths against slapd with t
         ['replace', { objectGUID: ADA_GUID }],
         ['delete', { objectGUID: GONE_GUID }],
       ]);
-      expect(delta.entries[0]?.attributeChanges.find((c) => c.name === 'displayName')?.valueChanges).toEqual([{ modification: 'add', value: 'Changed' }]);
+      expect(delta.entries[0]?.attributeChanges?.find((c) => c.name === 'displayName')?.valueChanges).toEqual([{ modification: 'add', value: 'Changed' }]);
       expect(JSON.parse(delta.watermark ?? '')).toMatchObject({ position: '22' });
       expect((await importAll(instance, 'delta', delta.watermark)).entries).toEqual([]);
     });

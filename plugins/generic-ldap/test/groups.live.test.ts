@@ -25,7 +25,7 @@ async function valuesAt(slapd: Slapd, dn: string, attribute: string): Promise<st
     .sort();
 }
 
-const valuesOf = (entry: ImportEntry | undefined, name: string): AttributeValue[] | undefined => entry?.attributeChanges.find((c) => c.name === name)?.valueChanges.map((v) => v.value);
+const valuesOf = (entry: ImportEntry | undefined, name: string): AttributeValue[] | undefined => entry?.attributeChanges?.find((c) => c.name === name)?.valueChanges.map((v) => v.value);
 const entryAt = (entries: readonly ImportEntry[], dn: string) => entries.find((e) => e.dn?.toLowerCase() === dn.toLowerCase());
 const lower = (values: AttributeValue[] | undefined) => values?.map((v) => String(v).toLowerCase()).sort();
 

@@ -1,4 +1,4 @@
-import type { ImportEntry, ImportRunStep, ImportSession } from '@ecmahost/sdk';
+import type { AttributeValues, ImportEntry, ImportRunStep, ImportSession } from '@ecmahost/sdk';
 import { ConnectorError, findObjectType } from '@ecmahost/sdk';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SqlConfig } from './config.js';
@@ -61,7 +61,16 @@ function restrictor(runStep: ImportRunStep, models: readonly ObjectModel[]): (en
       names = namesToKeep(entry.objectType);
       namesByType.set(entry.objectType, names);
     }
-    if (names === undefined || entry.attributeChanges.every((c) => names.has(c.name))) return entry;
+    if (names === undefined) return entry;
+    if (entry.attributes !== undefined) {
+      if (Object.keys(entry.attributes).every((name) => names.has(name))) return entry;
+      const attributes: AttributeValues = {};
+      for (const name of Object.keys(entry.attributes)) {
+        if (names.has(name)) Object.defineProperty(attributes, name, { value: entry.attributes[name], enumerable: true, writable: true, configurable: true });
+      }
+      return { ...entry, attributes };
+    }
+    if (entry.attributeChanges.every((c) => names.has(c.name))) return entry;
     return { ...entry, attributeChanges: entry.attributeChanges.filter((c) => names.has(c.name)) };
   };
 }

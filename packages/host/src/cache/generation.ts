@@ -3,7 +3,7 @@ import type { CachedObject } from './cached-object.js';
 import { indexKey } from './index-key.js';
 import type { IndexedAttribute } from './index-key.js';
 import { PackedSpace, PackedSpaceBuilder } from './packed-space.js';
-import type { PackedRef, Previous } from './packed-space.js';
+import type { PackedRef, Previous, ValuesByName } from './packed-space.js';
 
 /**
  * The ids under one index key: a bare id while the value is unique (the common case for the
@@ -240,7 +240,7 @@ export class Generation {
   }
 
   /** Appends an imported object to the space being packed; `before` is the live object it replaces, if any. */
-  appendImported(id: string, anchor: AnchorValues, attributes: Record<string, AttributeValue[]>, dn: string | undefined, now: string, before: Previous | undefined): void {
+  appendImported(id: string, anchor: AnchorValues, attributes: ValuesByName, dn: string | undefined, now: string, before: Previous | undefined): void {
     this.#builder!.appendImported(id, anchor, attributes, dn, now, before);
   }
 

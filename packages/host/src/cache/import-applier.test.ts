@@ -103,4 +103,71 @@ describe('ImportApplier', () => {
     full([{ ...person('ann', ['a@x']), anchor: {}, dn: 'CN=Ann,OU=People' }], 'T1');
     expect(cache.all()[0]).toMatchObject({ id: Buffer.from('cn=ann,ou=people').toString('base64url'), anchor: { '-dn-': 'CN=Ann,OU=People' }, dn: 'CN=Ann,OU=People' });
   });
+
+  describe('entries of values (decision 028)', () => {
+    const personOfValues = (login: string, mail: string | string[], modification: 'add' | 'replace' = 'add'): ImportEntry => ({
+      objectType: 'person',
+      modification,
+      anchor: { login },
+      attributes: { login, mail, secret: 's', notSelected: 'n' },
+    });
+
+    it('caches the same object as the entry of changes, and the other form finds it unchanged', () => {
+      const { cache, full } = setup();
+      full([personOfValues('ann', ['a@x', 'ann@x']), personOfValues('bob', 'b@x')], 'T1');
+      expect(cache.all()).toEqual([
+        { id: 'YW5u', anchor: { login: 'ann' }, attributes: { login: ['ann'], mail: ['a@x', 'ann@x'] }, created: 'T1', lastModified: 'T1' },
+        { id: 'Ym9i', anchor: { login: 'bob' }, attributes: { login: ['bob'], mail: ['b@x'] }, created: 'T1', lastModified: 'T1' },
+      ]);
+      // A list of one and a value alone are the same object, in either form.
+      full([person('ann', ['a@x', 'ann@x']), personOfValues('bob', ['b@x'])], 'T2');
+      expect(cache.all().map((o) => o.lastModified)).toEqual(['T1', 'T1']);
+      full([personOfValues('ann', ['a@x']), person('bob', ['b@x'])], 'T3');
+      expect(cache.all().map((o) => o.lastModified)).toEqual(['T3', 'T1']);
+    });
+
+    it('leaves out attributes without values and those the type does not keep', () => {
+      const { cache, full } = setup();
+      full([{ objectType: 'person', modification: 'add', anchor: { login: 'ann' }, attributes: { login: 'ann', mail: [], secret: 's', other: 'o', ...({ notSelected: undefined } as unknown as Record<string, string>) } }], 'T1');
+      expect(cache.all()[0]!.attributes).toEqual({ login: ['ann'] });
+    });
+
+    it('applies a delta add or replace as the whole object, unchanged ones left undated', () => {
+      const { applier, cache, counts, full } = setup();
+      full([personOfValues('ann', 'a@x'), personOfValues('bob', 'b@x')], 'T1');
+      applier.apply(personOfValues('ann', 'a@x', 'replace'), cache, undefined, counts, 'T2');
+      applier.apply(personOfValues('bob', ['b@x', 'b2@x'], 'replace'), cache, undefined, counts, 'T2');
+      applier.apply(personOfValues('cy', 'c@x'), cache, undefined, counts, 'T2');
+      expect(cache.all()).toEqual([
+        { id: 'YW5u', anchor: { login: 'ann' }, attributes: { login: ['ann'], mail: ['a@x'] }, created: 'T1', lastModified: 'T1' },
+        { id: 'Ym9i', anchor: { login: 'bob' }, attributes: { login: ['bob'], mail: ['b@x', 'b2@x'] }, created: 'T1', lastModified: 'T2' },
+        { id: 'Y3k', anchor: { login: 'cy' }, attributes: { login: ['cy'], mail: ['c@x'] }, created: 'T2', lastModified: 'T2' },
+      ]);
+    });
+
+    it('skips an entry with a value that is not an attribute value, and keeps the run and the others', () => {
+      const { cache, counts, full } = setup();
+      const hostile = [null, {}, [['nested']], Number.NaN, Infinity, 10n, () => 1, Symbol('s'), new Date(0)];
+      full(
+        [
+          ...hostile.map((value, i) => ({ objectType: 'person', modification: 'add', anchor: { login: `h${String(i)}` }, attributes: { login: `h${String(i)}`, mail: value } }) as unknown as ImportEntry),
+          { objectType: 'person', modification: 'update', anchor: { login: 'upd' }, attributes: { login: 'upd' } } as unknown as ImportEntry,
+          { objectType: 'person', modification: 'add', anchor: { login: 'arr' }, attributes: ['login', 'arr'] } as unknown as ImportEntry,
+          { objectType: 'person', modification: 'add', anchor: { login: 'chg' }, attributeChanges: [attributeChange.add('mail', null as unknown as string)] },
+          personOfValues('ann', 'a@x'),
+        ],
+        'T1',
+      );
+      expect(counts).toEqual({ objects: 1, errors: hostile.length + 3, skipped: 0 });
+      expect(cache.all().map((o) => o.anchor)).toEqual([{ login: 'ann' }]);
+    });
+
+    it('takes an attribute named __proto__ as an attribute like any other', () => {
+      const { cache, full } = setup();
+      const attributes = JSON.parse('{"login":"ann","mail":"a@x","__proto__":"p"}') as Record<string, string>;
+      full([{ objectType: 'person', modification: 'add', anchor: { login: 'ann' }, attributes }], 'T1');
+      expect(cache.all()[0]!.attributes).toEqual({ login: ['ann'], mail: ['a@x'] });
+      expect(Object.getPrototypeOf(cache.all()[0]!.attributes)).toBe(Object.prototype);
+    });
+  });
 });

@@ -1,5 +1,5 @@
-import type { AnchorValues, AttributeValue, ImportEntry, ValueChange } from '@ecmahost/sdk';
-import { DN_ATTRIBUTE, applyAttributeChanges, valuesEqual } from '@ecmahost/sdk';
+import type { AnchorValues, AttributeChange, AttributeValue, ImportEntry, ImportEntryOfValues, ValueChange } from '@ecmahost/sdk';
+import { DN_ATTRIBUTE, applyAttributeChanges, importValuesProblem, isAttributeValue, valuesEqual } from '@ecmahost/sdk';
 import type { Logger } from 'pino';
 import type { ServedSchema } from '../connectors/served-schema.js';
 import type { CachedObject } from './cached-object.js';
@@ -60,42 +60,88 @@ export class ImportApplier {
       this.#log.warn('import entry without its anchor skipped');
       return;
     }
-    counts.objects++;
     if (entry.modification === 'delete') {
+      counts.objects++;
       (generation ?? cache).remove(id);
       return;
     }
+    // The values are checked once, here: the cache writes them as they come.
+    const kept = entry.attributes !== undefined ? this.#keptOfValues(entry) : changesProblem(entry.attributeChanges);
+    if (typeof kept === 'string') {
+      counts.errors++;
+      this.#log.warn({ code: 'invalid-entry', detail: kept, id }, 'import entry skipped');
+      return;
+    }
+    const values: KeptValues | undefined = kept;
+    counts.objects++;
     if (generation !== undefined) {
       // A full import packs every entry as a whole object (decision 022); the live object's bytes
       // decide whether meta.created and meta.lastModified move, without decoding it.
       const before = cache.previous(id);
       const dn = entry.dn ?? (before === undefined ? undefined : 'object' in before ? before.object.dn : before.dn());
-      generation.appendImported(id, anchor, this.#cachedAttributes(entry.attributeChanges), dn, now, before);
+      generation.appendImported(id, anchor, values ?? this.#cachedAttributes(entry.attributeChanges!), dn, now, before);
       return;
     }
     // The live object: what a delta entry changes or compares with, so that meta.created and
     // meta.lastModified only move when the object really changed.
     const existing = cache.get(id);
     // A delta `update` changes the live object; anything else gives the whole object.
+    // An entry of values is a whole object: its values as lists, as the cache holds them.
     const attributes =
-      entry.modification === 'update' && existing
-        ? this.#schema.keptValues(applyAttributeChanges(existing.attributes, entry.attributeChanges, valuesEqual))
-        : undefined;
+      values !== undefined
+        ? valueLists(values)
+        : entry.modification === 'update' && existing
+          ? this.#schema.keptValues(applyAttributeChanges(existing.attributes, entry.attributeChanges!, valuesEqual))
+          : undefined;
     const dn = entry.dn ?? existing?.dn;
     if (
       existing !== undefined &&
       existing.dn === dn &&
-      (attributes === undefined ? this.#sameAsCached(existing, entry.attributeChanges) : sameAttributes(existing.attributes, attributes))
+      (attributes === undefined ? this.#sameAsCached(existing, entry.attributeChanges!) : sameAttributes(existing.attributes, attributes))
     ) {
       // Unchanged: nothing to write, unless the anchor's form changed.
       if (!sameAnchor(existing.anchor, anchor)) cache.put({ ...existing, anchor });
       return;
     }
-    const values = attributes ?? this.#cachedAttributes(entry.attributeChanges);
+    const lists = attributes ?? this.#cachedAttributes(entry.attributeChanges!);
     const created = existing?.created ?? now;
     // The DN in the literal rather than added afterwards: an added property costs the object a
     // second allocation for its property store, for every cached object.
-    cache.put(dn === undefined ? { id, anchor, attributes: values, created, lastModified: now } : { id, anchor, dn, attributes: values, created, lastModified: now });
+    cache.put(dn === undefined ? { id, anchor, attributes: lists, created, lastModified: now } : { id, anchor, dn, attributes: lists, created, lastModified: now });
+  }
+
+  /**
+   * The kept values of an entry of values, or what is wrong with it. Handed on as they are when every
+   * attribute is kept and has a value (a row of a table mapped whole, the usual case), else copied
+   * without the others. Values are checked here, once, as the packing writes them without looking.
+   */
+  #keptOfValues(entry: ImportEntryOfValues): KeptValues | string {
+    if (entry.modification !== 'add' && entry.modification !== 'replace') return importValuesProblem(entry)!;
+    const given = entry.attributes;
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) return importValuesProblem(entry)!;
+    const kept = this.#schema.kept;
+    let whole = true;
+    for (const name in given) {
+      const value = given[name];
+      if (value === undefined || !kept.has(name)) {
+        whole = false;
+        continue;
+      }
+      if (Array.isArray(value)) {
+        if (value.length === 0) whole = false;
+        for (const v of value as readonly unknown[]) if (!isAttributeValue(v)) return importValuesProblem(entry)!;
+      } else if (!isAttributeValue(value)) return importValuesProblem(entry)!;
+    }
+    // `for … in` also walks inherited names; an object of values has none but a hostile one might.
+    if (whole && Object.getPrototypeOf(given) === Object.prototype) return given;
+    const out: Record<string, AttributeValue | readonly AttributeValue[]> = {};
+    for (const name of Object.keys(given)) {
+      const value = given[name];
+      if (value === undefined || !kept.has(name) || (Array.isArray(value) && value.length === 0)) continue;
+      // Defined, not assigned: an attribute named `__proto__` is a key like any other.
+      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   }
 
   /** The anchor of an imported entry, with the DN added when it is (part of) the anchor. */
@@ -108,7 +154,7 @@ export class ImportApplier {
    * The values the cache keeps of an object imported whole: `applyAttributeChanges` on an empty
    * object restricted to the kept attributes, in one pass without intermediate records.
    */
-  #cachedAttributes(changes: ImportEntry['attributeChanges']): Record<string, AttributeValue[]> {
+  #cachedAttributes(changes: readonly AttributeChange[]): Record<string, AttributeValue[]> {
     const kept = this.#schema.kept;
     const out: Record<string, AttributeValue[]> = {};
     for (const change of changes) {
@@ -132,7 +178,7 @@ export class ImportApplier {
    * re-import). Shapes other than one `add`/`replace` of added values per attribute are compared
    * the long way.
    */
-  #sameAsCached(existing: CachedObject, changes: ImportEntry['attributeChanges']): boolean {
+  #sameAsCached(existing: CachedObject, changes: readonly AttributeChange[]): boolean {
     const kept = this.#schema.kept;
     const seen = this.#seen;
     if (++seen.call === 0xffffffff) {
@@ -163,6 +209,33 @@ export class ImportApplier {
     }
     return present === Object.keys(existing.attributes).length;
   }
+}
+
+/**
+ * What is wrong with the values of an entry of changes, or undefined: the cache writes them as they
+ * come, so a value that is not an {@link AttributeValue} must not reach it.
+ */
+function changesProblem(changes: readonly AttributeChange[]): string | undefined {
+  for (const change of changes) {
+    for (const valueChange of change.valueChanges) {
+      if (!isAttributeValue(valueChange.value)) return `attribute ${change.name} has a value that is not a string, a finite number, a boolean or a Uint8Array`;
+    }
+  }
+  return undefined;
+}
+
+/** An object's kept values, each attribute's a value or a non-empty list (see {@link ImportApplier.apply}). */
+type KeptValues = Readonly<Record<string, AttributeValue | readonly AttributeValue[]>>;
+
+/** Kept values as the cache holds them: a list per attribute. */
+function valueLists(values: KeptValues): Record<string, AttributeValue[]> {
+  const out: Record<string, AttributeValue[]> = {};
+  for (const name of Object.keys(values)) {
+    const value = values[name]!;
+    const list = Array.isArray(value) ? [...(value as readonly AttributeValue[])] : [value as AttributeValue];
+    Object.defineProperty(out, name, { value: list, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function sameAttributes(a: Record<string, AttributeValue[]>, b: Record<string, AttributeValue[]>): boolean {

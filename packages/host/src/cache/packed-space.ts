@@ -242,7 +242,7 @@ export class PackedSpaceBuilder {
    * space's object with this id) when the import found it unchanged: compared as the encoded
    * bytes, so an unchanged object of a re-import is never decoded.
    */
-  appendImported(id: string, anchor: AnchorValues, attributes: Record<string, AttributeValue[]>, dn: string | undefined, now: string, before: Previous | undefined): void {
+  appendImported(id: string, anchor: AnchorValues, attributes: ValuesByName, dn: string | undefined, now: string, before: Previous | undefined): void {
     const body = encodeParts(anchor, attributes, dn, this.#numbers);
     const { chunk, bodyStart, bodyEnd } = this.#append(id, attributes, body, dn !== undefined);
     if (before === undefined) return this.#writeTimes(now, now);
@@ -382,14 +382,14 @@ export class PackedSpaceBuilder {
   }
 
   /** Writes a record up to its timestamps; returns where its body lies. */
-  #append(id: string, attributes: Record<string, AttributeValue[]>, body: string, hasDn: boolean): { chunk: Buffer; bodyStart: number; bodyEnd: number } {
+  #append(id: string, attributes: ValuesByName, body: string, hasDn: boolean): { chunk: Buffer; bodyStart: number; bodyEnd: number } {
     const keys: string[][] = [];
     // Room for the record at 3 bytes per UTF-16 code unit (UTF-8's most), rather than measuring
     // each string's UTF-8 length before writing it: a chunk ends a little earlier, nothing more.
     let size = ID_AT + 3 * id.length + 1 + 4 + 3 * body.length + 2 + 2 * TIME_ROOM;
     for (const index of this.carried) {
-      const values = attributes[index.name] ?? [];
-      const list = values.map((value) => indexKey(value, index.caseExact));
+      const values = attributes[index.name];
+      const list = values === undefined ? [] : Array.isArray(values) ? (values as readonly AttributeValue[]).map((value) => indexKey(value, index.caseExact)) : [indexKey(values as AttributeValue, index.caseExact)];
       keys.push(list);
       size += 4;
       for (const key of list) size += 8 + 3 * key.length;
@@ -450,6 +450,12 @@ export class PackedSpaceBuilder {
     return chunk;
   }
 }
+
+/**
+ * An object's values by attribute name as the packing takes them: a list per attribute (as the cache
+ * holds them) or, from an import entry of values, a value or a non-empty list.
+ */
+export type ValuesByName = Readonly<Record<string, AttributeValue | readonly AttributeValue[]>>;
 
 /** Room kept for each timestamp: its length is one byte (an ISO 8601 string is 24 characters). */
 const TIME_ROOM = 255;
@@ -621,11 +627,17 @@ export function encodeBody(o: CachedObject, numbers: ReadonlyMap<string, number>
   return encodeParts(o.anchor, o.attributes, o.dn, numbers);
 }
 
-function encodeParts(anchor: AnchorValues, attributes: Record<string, AttributeValue[]>, dn: string | undefined, numbers: ReadonlyMap<string, number>): string {
+function encodeParts(anchor: AnchorValues, attributes: ValuesByName, dn: string | undefined, numbers: ReadonlyMap<string, number>): string {
   const values: unknown[] = [];
   for (const name in attributes) {
-    const list = attributes[name]!;
-    values.push(numbers.get(name) ?? name, list.length === 1 ? encodeValue(list[0]!) : encodeList(list));
+    const given = attributes[name]!;
+    // One value is written bare, whether it came alone or as a list of one: the same object gives
+    // the same bytes in either form, and an unchanged object is found unchanged by them.
+    if (!Array.isArray(given)) values.push(numbers.get(name) ?? name, encodeValue(given as AttributeValue));
+    else {
+      const list = given as readonly AttributeValue[];
+      values.push(numbers.get(name) ?? name, list.length === 1 ? encodeValue(list[0]!) : encodeList(list));
+    }
   }
   const a = hasBinary(anchor) ? mapValues(anchor, encodeValue) : anchor;
   return JSON.stringify(dn === undefined ? [a, values] : [a, values, dn]);
@@ -676,3 +688,4 @@ function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Recor
   for (const name in record) out[name] = map(record[name]!);
   return out;
 }
+

@@ -6,6 +6,7 @@ import type { ConnectorContext } from '../context.js';
 import { silentLogger } from '../context.js';
 import type { ExportEntryResult } from '../export.js';
 import type { ImportEntry, ImportType } from '../import.js';
+import { importEntryChanges, importValuesProblem } from '../import.js';
 import type { ParameterValues } from '../parameters.js';
 import type { Partition } from '../partitions.js';
 import type { ObjectTypeDefinition, Schema } from '../schema.js';
@@ -104,6 +105,10 @@ export async function runImport(session: CheckSession, type: ImportType, waterma
       if (page.entries.length > session.pageSize) {
         fail(`a ${type} import page held ${String(page.entries.length)} entries; the page size asked for was ${String(session.pageSize)}`);
       }
+      for (const entry of page.entries) {
+        const problem = entry.attributes === undefined ? undefined : importValuesProblem(entry);
+        if (problem !== undefined) fail(`a ${type} import returned an entry the host cannot take (anchor ${showAnchor(entry.anchor)}): ${problem}`);
+      }
       entries.push(...page.entries);
       if (page.watermark !== undefined) last = page.watermark;
       if (!page.more) break;
@@ -119,8 +124,8 @@ export async function runImport(session: CheckSession, type: ImportType, waterma
 }
 
 /** The attribute values an imported entry carries (full objects arrive as `add` changes). */
-export function valuesOf(entry: Pick<ImportEntry, 'attributeChanges'>, base: Record<string, AttributeValue[]> = {}): Record<string, AttributeValue[]> {
-  return applyAttributeChanges(base, entry.attributeChanges);
+export function valuesOf(entry: Pick<ImportEntry, 'attributeChanges' | 'attributes'>, base: Record<string, AttributeValue[]> = {}): Record<string, AttributeValue[]> {
+  return applyAttributeChanges(base, importEntryChanges(entry));
 }
 
 /** The entries of a run that belong to one known object. */

@@ -1,4 +1,5 @@
 import type { AttributeValue, ImportEntry } from '@ecmahost/sdk';
+import { importEntryChanges } from '@ecmahost/sdk';
 import fc from 'fast-check';
 
 /**
@@ -38,6 +39,6 @@ export function unicodeText(constraints: { minLength?: number; maxLength: number
  */
 export function importedValues(entry: ImportEntry): Record<string, (Exclude<AttributeValue, Uint8Array> | { hex: string })[]> {
   return Object.fromEntries(
-    entry.attributeChanges.map((change) => [change.name, change.valueChanges.map(({ value }) => (value instanceof Uint8Array ? { hex: Buffer.from(value).toString('hex') } : value))]),
+    importEntryChanges(entry).map((change) => [change.name, change.valueChanges.map(({ value }) => (value instanceof Uint8Array ? { hex: Buffer.from(value).toString('hex') } : value))]),
   );
 }
