@@ -1,4 +1,3 @@
-import { attributeChange } from '@ecmahost/sdk';
 import { describe, expect, it } from 'vitest';
 import { attributeColumn as column } from '../test/support/models.js';
 import type { ObjectModel } from './object-model.js';
@@ -21,14 +20,20 @@ describe('rowToEntry', () => {
       objectType: 'User',
       modification: 'add',
       anchor: { Login: 'ann' },
-      attributeChanges: [
-        attributeChange.add('Login', 'ann'),
-        attributeChange.add('EmployeeNumber', 42),
-        attributeChange.add('Active', true),
-        attributeChange.add('ProxyAddress', ['smtp:a@contoso.com', 'smtp:ann@contoso.com']),
-      ],
+      attributes: { Login: 'ann', EmployeeNumber: 42, Active: true, ProxyAddress: ['smtp:a@contoso.com', 'smtp:ann@contoso.com'] },
       dn: 'CN=ann,OBJECT=USER',
     });
+    // In model order, then the multi-valued ones (the order a record's body keeps).
+    expect(Object.keys(rowToEntry(model, row, children).attributes ?? {})).toEqual(['Login', 'EmployeeNumber', 'Active', 'ProxyAddress']);
+  });
+
+  it('keeps a column named __proto__ as a value, not as the prototype', () => {
+    const { multi: _multi, ...single } = model;
+    const protoModel: ObjectModel = { ...single, single: [column('Login'), column('__proto__')] };
+    const entry = rowToEntry(protoModel, { Login: 'ann', ['__proto__']: 'p' }, new Map());
+    expect(Object.keys(entry.attributes ?? {})).toEqual(['Login', '__proto__']);
+    expect(Object.getPrototypeOf(entry.attributes)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(entry.attributes, '__proto__')?.value).toBe('p');
   });
 
   it('reports a row without an anchor value, and values that cannot be read as their type', () => {
@@ -39,7 +44,7 @@ describe('rowToEntry', () => {
     });
     expect(rowToEntry(model, { Login: 'bob', EmployeeNumber: 'many' }, new Map())).toMatchObject({
       anchor: { Login: 'bob' },
-      attributeChanges: [attributeChange.add('Login', 'bob')],
+      attributes: { Login: 'bob' },
       error: { code: 'invalid-attribute-value', message: 'User bob: cannot read EmployeeNumber as the configured type.' },
     });
   });

@@ -57,7 +57,7 @@ describe('a CSV file with bad rows', () => {
     const entries = await fullImport();
     const good = entries.filter((e) => !e.error);
     expect(good.map((e) => e.anchor)).toEqual([{ UserName: 'jdoe' }, { UserName: 'asmith' }]);
-    expect(good[0]?.attributeChanges.find((c) => c.name === 'DisplayName')?.valueChanges[0]?.value).toBe('Doe, Jane\nfrom Accounting');
+    expect(good[0]?.attributeChanges?.find((c) => c.name === 'DisplayName')?.valueChanges[0]?.value).toBe('Doe, Jane\nfrom Accounting');
     expect(entries.filter((e) => e.error).map((e) => e.error?.message)).toEqual([
       `${filePath} line 4: 2 cells where the header has 3`,
       `${filePath} line 5: EmployeeId: "12abc" is not a whole number`,

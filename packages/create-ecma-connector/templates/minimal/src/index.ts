@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { AttributeValue, CSEntryChange, ExportEntryResult, ImportEntry } from '@ecmahost/sdk';
-import { ConnectorError, applyAttributeChanges, attributeChangesOf, defineConnector, readParameters } from '@ecmahost/sdk';
+import { ConnectorError, applyAttributeChanges, defineConnector, readParameters } from '@ecmahost/sdk';
 
 // Name, version and description come from package.json (one level up from both src/ and dist/),
 // so `npm version` is the only place a release changes them.
@@ -80,7 +80,7 @@ export default defineConnector({
               objectType: 'person',
               modification: 'add',
               anchor: { userName },
-              attributeChanges: attributeChangesOf({ ...person, userName }),
+              attributes: { ...person, userName },
             }));
             return { entries, more: offset < people.length };
           },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AttributeValues, CSEntryChange, ExportEntryResult, ImportEntry } from '@ecmahost/sdk';
-import { ConnectorError, applyAttributeChanges, attributeChangesOf, defineConnector, readParameters, toValueArray } from '@ecmahost/sdk';
+import { ConnectorError, applyAttributeChanges, defineConnector, readParameters, toValueArray } from '@ecmahost/sdk';
 import type { ApiUser } from './api-client.js';
 import { ApiClient, ApiError } from './api-client.js';
 
@@ -57,7 +57,7 @@ export default defineConnector({
               objectType: 'user',
               modification: 'add',
               anchor: { userName: user.userName },
-              attributeChanges: attributeChangesOf(toAttributes(user)),
+              attributes: toAttributes(user),
             }));
             return { entries, more: users.length > 0 && offset < total };
           },
