@@ -48,4 +48,17 @@ describe('rowToEntry', () => {
       error: { code: 'invalid-attribute-value', message: 'User bob: cannot read EmployeeNumber as the configured type.' },
     });
   });
+
+  it('takes a composite anchor from the values as read, and reports one missing part', () => {
+    const { multi: _multi, ...withoutChildren } = model;
+    const composite: ObjectModel = { ...withoutChildren, anchors: ['Login', 'EmployeeNumber'] };
+    expect(rowToEntry(composite, { Login: 'ann', EmployeeNumber: '42' }, new Map()).anchor).toEqual({ Login: 'ann', EmployeeNumber: 42 });
+    expect(rowToEntry(composite, { Login: 'ann', EmployeeNumber: null }, new Map())).toMatchObject({ anchor: {}, error: { code: 'missing-anchor' } });
+    const protoAnchored: ObjectModel = { ...withoutChildren, anchors: ['__proto__', 'Login'], single: [column('Login'), column('__proto__')] };
+    const anchor = rowToEntry(protoAnchored, { Login: 'ann', ['__proto__']: 'p' }, new Map()).anchor;
+    expect(Object.getPrototypeOf(anchor)).toBe(Object.prototype);
+    expect(Object.entries(anchor)).toEqual([['__proto__', 'p'], ['Login', 'ann']]);
+    const single = rowToEntry({ ...protoAnchored, anchors: ['__proto__'] }, { Login: 'ann', ['__proto__']: 'p' }, new Map()).anchor;
+    expect(Object.entries(single)).toEqual([['__proto__', 'p']]);
+  });
 });

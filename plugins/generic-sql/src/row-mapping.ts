@@ -84,13 +84,12 @@ export function rowToEntry(model: ObjectModel, row: Row, children: ChildValues, 
   const { readable, anchorAt, protoNamed } = shapeOf(model);
   const attributes: Record<string, AttributeValue | AttributeValue[]> = {};
   const set = protoNamed ? defineValue : assignValue;
-  const values: (AttributeValue | undefined)[] = [];
   let unreadable: string[] | undefined;
-  for (const column of readable) {
+  for (let i = 0; i < readable.length; i++) {
+    const column = readable[i]!;
     const raw = row[column.name];
     // Text columns of text attributes, most of any table, need no conversion.
     const v = typeof raw === 'string' && column.type === 'string' ? raw : fromDatabase(raw, column.type);
-    values.push(v);
     if (v !== undefined) set(attributes, column.name, v);
     else if (raw !== null && raw !== undefined) (unreadable ??= []).push(column.name);
   }
@@ -98,16 +97,31 @@ export function rowToEntry(model: ObjectModel, row: Row, children: ChildValues, 
     const multiValues = children.get(parentKey(model, row));
     if (multiValues !== undefined) for (const name of Object.keys(multiValues)) set(attributes, name, multiValues[name]!);
   }
-  const anchorPairs: [string, AttributeValue][] = [];
-  let anchored = true;
-  for (const [i, a] of model.anchors.entries()) {
-    const v = values[anchorAt[i] ?? -1];
-    if (v === undefined) anchored = false;
-    else anchorPairs.push([a, v]);
+  // The anchor's values as read above (converted, not raw). Defined, not assigned: an anchor column
+  // named `__proto__` would otherwise set the prototype (a computed key in a literal defines it).
+  const anchors = model.anchors;
+  const anchorValue = (i: number): AttributeValue | undefined => {
+    const at = anchorAt[i]!;
+    if (at === -1) return undefined;
+    const name = readable[at]!.name;
+    return (protoNamed ? Object.getOwnPropertyDescriptor(attributes, name)?.value : attributes[name]) as AttributeValue | undefined;
+  };
+  let anchor: AnchorValues | undefined;
+  if (anchors.length === 1) {
+    const v = anchorValue(0);
+    if (v !== undefined) anchor = { [anchors[0]!]: v };
+  } else {
+    anchor = {};
+    for (let i = 0; i < anchors.length; i++) {
+      const v = anchorValue(i);
+      if (v === undefined) {
+        anchor = undefined;
+        break;
+      }
+      Object.defineProperty(anchor, anchors[i]!, { value: v, enumerable: true, writable: true, configurable: true });
+    }
   }
-  // Defined, not assigned: an anchor column named `__proto__` would otherwise set the prototype.
-  const anchor: AnchorValues = Object.fromEntries(anchorPairs);
-  if (!anchored) {
+  if (anchor === undefined) {
     return {
       objectType: model.objectType,
       modification,
