@@ -5,6 +5,7 @@ import type { ServedSchema } from '../connectors/served-schema.js';
 import type { CachedObject } from './cached-object.js';
 import type { ConnectorCache } from './connector-cache.js';
 import type { Generation } from './generation.js';
+import type { ValuesByName } from './packed-space.js';
 
 /** What an import did with its entries so far. */
 export interface ImportCounts {
@@ -72,7 +73,7 @@ export class ImportApplier {
       this.#log.warn({ code: 'invalid-entry', detail: kept, id }, 'import entry skipped');
       return;
     }
-    const values: KeptValues | undefined = kept;
+    const values: ValuesByName | undefined = kept;
     counts.objects++;
     if (generation !== undefined) {
       // A full import packs every entry as a whole object (decision 022); the live object's bytes
@@ -115,7 +116,7 @@ export class ImportApplier {
    * attribute is kept and has a value (a row of a table mapped whole, the usual case), else copied
    * without the others. Values are checked here, once, as the packing writes them without looking.
    */
-  #keptOfValues(entry: ImportEntryOfValues): KeptValues | string {
+  #keptOfValues(entry: ImportEntryOfValues): ValuesByName | string {
     if (entry.modification !== 'add' && entry.modification !== 'replace') return importValuesProblem(entry)!;
     const given = entry.attributes;
     if (typeof given !== 'object' || given === null || Array.isArray(given)) return importValuesProblem(entry)!;
@@ -224,11 +225,8 @@ function changesProblem(changes: readonly AttributeChange[]): string | undefined
   return undefined;
 }
 
-/** An object's kept values, each attribute's a value or a non-empty list (see {@link ImportApplier.apply}). */
-type KeptValues = Readonly<Record<string, AttributeValue | readonly AttributeValue[]>>;
-
 /** Kept values as the cache holds them: a list per attribute. */
-function valueLists(values: KeptValues): Record<string, AttributeValue[]> {
+function valueLists(values: ValuesByName): Record<string, AttributeValue[]> {
   const out: Record<string, AttributeValue[]> = {};
   for (const name of Object.keys(values)) {
     const value = values[name]!;

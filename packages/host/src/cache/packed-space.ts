@@ -688,4 +688,3 @@ function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Recor
   for (const name in record) out[name] = map(record[name]!);
   return out;
 }
-
