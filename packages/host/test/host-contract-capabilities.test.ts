@@ -133,19 +133,20 @@ const config: ConnectorInstanceConfig = {
 };
 
 let host: Host | undefined;
-let stateDir: string | undefined;
+// Every state directory a test made: a test may serve twice (one host after another).
+const stateDirs: string[] = [];
 afterEach(async () => {
   await host?.stop();
   host = undefined;
-  if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
-  stateDir = undefined;
+  for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts a host serving the recording connector as `Rec`; `logs` receives its log lines. */
 async function serve(options: RecordingOptions = {}): Promise<{ calls: Calls; logs: string[]; request: (url: string, init?: RequestInit) => Promise<Response> }> {
   const calls: Calls = { imports: [], exports: [], inFlight: 0, maxInFlight: 0, closed: 0 };
   const logs: string[] = [];
-  stateDir = mkdtempSync(path.join(tmpdir(), 'ecmahost-contract-'));
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'ecmahost-contract-'));
+  stateDirs.push(stateDir);
   host = createHost({
     connectors: [config],
     loadConnector: async () => recordingConnector(calls, options),
